@@ -1,0 +1,29 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """What a staff account does in the cultivation programme."""
+
+    COUNTY_STAFF = "county_staff", _("County staff")  # 县区工信部门
+    CITY_STAFF = "city_staff", _("City staff")  # 市州工信部门
+    PROVINCIAL_REVIEWER = "provincial_reviewer", _("Provincial reviewer")  # 省工信厅
+    EXPERT = "expert", _("Expert")  # 评审专家
+    FINANCE_OFFICER = "finance_officer", _("Finance officer")  # 省级资金管理
+    API_CLIENT = "api_client", _("API client")
+    AUDITOR = "auditor", _("Auditor")
+
+
+# Region level each role must be bound to; None means the role has no region.
+ROLE_REGION_LEVEL = {
+    Role.COUNTY_STAFF: "county",
+    Role.CITY_STAFF: "prefecture",
+    Role.PROVINCIAL_REVIEWER: "province",
+    Role.FINANCE_OFFICER: "province",
+    Role.AUDITOR: "province",
+    Role.API_CLIENT: "any",
+    Role.EXPERT: None,
+}
+
+# Roles that may only read, whatever they are scoped to.
+READ_ONLY_ROLES = frozenset({Role.API_CLIENT, Role.AUDITOR})

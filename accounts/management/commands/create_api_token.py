@@ -1,0 +1,24 @@
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from knox.models import AuthToken
+
+
+class Command(BaseCommand):
+    help = "Create an API token for a user and print it once; only its hash is stored."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--user", required=True, help="username the token acts as")
+        parser.add_argument("--expires-days", type=int, default=None, help="days until expiry")
+
+    def handle(self, *args, user, expires_days, **options):
+        try:
+            owner = get_user_model().objects.get(username=user)
+        except get_user_model().DoesNotExist as exc:
+            raise CommandError(f"No user named {user!r}. 用户不存在。") from exc
+        if expires_days is not None and expires_days <= 0:
+            raise CommandError("--expires-days must be a positive number. 有效天数必须为正数。")
+        expiry = timedelta(days=expires_days) if expires_days else None
+        _instance, token = AuthToken.objects.create(user=owner, expiry=expiry)
+        self.stdout.write(token)

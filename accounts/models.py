@@ -1,0 +1,69 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import READ_ONLY_ROLES, ROLE_REGION_LEVEL, Role
+
+
+class User(AbstractUser):
+    """A person or machine using the registry, bound to a role and (for most roles) a region."""
+
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey(
+        "registry.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    expires_on = models.DateField(
+        _("account expires on"),
+        null=True,
+        blank=True,
+        help_text=_("From this date on the account can no longer sign in or use tokens."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values),
+                name="%(app_label)s_%(class)s_role_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def clean(self):
+        super().clean()
+        level = ROLE_REGION_LEVEL.get(self.role)
+        if level is None:
+            return
+        if self.region_id is None:
+            raise ValidationError({"region": _("This role must be bound to a region.")})
+        if level != "any" and self.region.level != level:
+            raise ValidationError(
+                {"region": _("A %(role)s must be bound to a %(level)s-level region.")
+                 % {"role": self.get_role_display(), "level": level}}
+            )
+
+    @property
+    def is_expired(self):
+        return self.expires_on is not None and timezone.localdate() >= self.expires_on
+
+    @property
+    def is_read_only(self):
+        return self.role in READ_ONLY_ROLES
+
+    @property
+    def scope_path(self):
+        """The region path this user sees at and below; None when the user sees no region."""
+        if self.region_id is None:
+            return None
+        return self.region.path

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GansuSmeConfig(AppConfig):
+    name = "gansu_sme"
+    verbose_name = "Gansu SME registry"

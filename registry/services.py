@@ -1,0 +1,121 @@
+"""State-changing use cases of the enterprise registry."""
+
+import pghistory
+from django.db import transaction
+
+from accounts.choices import Role
+from gansu_sme.exceptions import DomainError, OutOfScope, PermissionDenied
+
+from . import uscc
+from .models import Enterprise, Region
+
+ENTERPRISE_EDITOR_ROLES = frozenset({Role.COUNTY_STAFF, Role.CITY_STAFF})
+
+# Fields a registration or an edit may set; the credit code is fixed once registered because
+# outside systems key their records by it.
+ENTERPRISE_FIELDS = (
+    "name",
+    "legal_representative",
+    "founded_on",
+    "region",
+    "industry",
+    "main_products",
+    "niche_market",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+
+
+def _check_editor(actor):
+    if not actor.is_superuser and actor.role not in ENTERPRISE_EDITOR_ROLES:
+        raise PermissionDenied()
+
+
+def _check_region(actor, region):
+    if region is None:
+        return
+    if not Region.objects.visible_to(actor).filter(pk=region.pk).exists():
+        raise DomainError(
+            fields={"region": ["该地区不在您的管辖范围内。 This region is outside your jurisdiction."]}
+        )
+    if not region.can_hold_enterprises:
+        raise DomainError(
+            fields={"region": ["请选择县区（无下辖县区的市州除外）。"
+                               " Choose a county, or a prefecture unit that has no counties."]}
+        )
+
+
+def _save_in_scope(actor, enterprise):
+    enterprise.full_clean()
+    enterprise.save()
+    # Re-check inside the transaction that the saved row is still the actor's to keep.
+    if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        raise OutOfScope()
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_register(*, actor, uscc_code, **fields):
+    """Register an enterprise in a county (or county-less prefecture unit) of the actor's region.
+
+    Only county and city staff register enterprises. The credit code is normalised to upper case
+    and must pass its check character; a code already registered is refused. The change is
+    recorded in the enterprise's history with the actor.
+    """
+    _check_editor(actor)
+    unknown = set(fields) - set(ENTERPRISE_FIELDS)
+    if unknown:
+        raise DomainError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    _check_region(actor, fields.get("region"))
+    code = uscc.normalize(uscc_code)
+    if Enterprise.objects.filter(uscc=code).exists():
+        raise DomainError(
+            fields={"uscc": ["该统一社会信用代码已登记。 An enterprise with this credit code is"
+                             " already registered."]}
+        )
+    enterprise = Enterprise(uscc=code, created_by=actor, **fields)
+    with pghistory.context(user=actor.pk):
+        return _save_in_scope(actor, enterprise)
+
+
+@transaction.atomic
+def enterprise_update(*, actor, enterprise, **fields):
+    """Change an enterprise's record; the actor must be county or city staff over its region.
+
+    Moving an enterprise to another region requires that region to be in the actor's scope too.
+    Every changed field is kept in the history with the actor and request.
+    """
+    _check_editor(actor)
+    unknown = set(fields) - set(ENTERPRISE_FIELDS)
+    if unknown:
+        raise DomainError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    locked = (
+        Enterprise.objects.visible_to(actor).select_for_update().filter(pk=enterprise.pk).first()
+    )
+    if locked is None:
+        raise OutOfScope()
+    if "region" in fields and fields["region"] != locked.region:
+        _check_region(actor, fields["region"])
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    with pghistory.context(user=actor.pk):
+        return _save_in_scope(actor, locked)
+
+
+@transaction.atomic
+def enterprise_deactivate(*, actor, enterprise, reason):
+    """Mark an enterprise inactive (it is never deleted); the reason is kept in its history."""
+    _check_editor(actor)
+    if not (reason or "").strip():
+        raise DomainError(fields={"reason": ["请填写停用原因。 Give a reason."]})
+    locked = (
+        Enterprise.objects.visible_to(actor).select_for_update().filter(pk=enterprise.pk).first()
+    )
+    if locked is None:
+        raise OutOfScope()
+    locked.is_active = False
+    with pghistory.context(user=actor.pk, reason=reason.strip()):
+        locked.save(update_fields=["is_active", "updated_at"])
+    return locked
