@@ -59,5 +59,3 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(uscc__istartswith=value))
-
-__all__ = ["EnterpriseFilterSet", "Industry"]

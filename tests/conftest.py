@@ -1,0 +1,64 @@
+"""Shared fixtures: one account per role and region that the permission matrices use.
+
+Regions and industries come from the data migration, so every test database has them.
+"""
+
+import pytest
+
+from accounts.choices import Role
+from tests.factories.accounts import UserFactory
+from tests.factories.registry import EnterpriseFactory, region
+
+
+@pytest.fixture
+def county_user(db):
+    """County staff of 城关区 (兰州市)."""
+    return UserFactory(username="chengguan", role=Role.COUNTY_STAFF, region=region("620102"))
+
+
+@pytest.fixture
+def other_county_user(db):
+    """County staff of 七里河区, another county of the same city."""
+    return UserFactory(username="qilihe", role=Role.COUNTY_STAFF, region=region("620103"))
+
+
+@pytest.fixture
+def city_user(db):
+    """City staff of 兰州市."""
+    return UserFactory(username="lanzhou", role=Role.CITY_STAFF, region=region("620100"))
+
+
+@pytest.fixture
+def other_city_user(db):
+    """City staff of 天水市."""
+    return UserFactory(username="tianshui", role=Role.CITY_STAFF, region=region("620500"))
+
+
+@pytest.fixture
+def province_user(db):
+    return UserFactory(
+        username="province", role=Role.PROVINCIAL_REVIEWER, region=region("620000")
+    )
+
+
+@pytest.fixture
+def expert_user(db):
+    return UserFactory(username="expert1", role=Role.EXPERT, region=None)
+
+
+@pytest.fixture
+def api_user(db):
+    """A read-only service account scoped to 兰州市."""
+    return UserFactory(username="api-lanzhou", role=Role.API_CLIENT, region=region("620100"))
+
+
+@pytest.fixture
+def enterprise(db):
+    """An enterprise of 城关区, 兰州市."""
+    return EnterpriseFactory(name="兰州城关精密机械有限公司")
+
+
+@pytest.fixture
+def tianshui_enterprise(db):
+    """An enterprise of 秦州区, 天水市."""
+    return EnterpriseFactory(name="天水秦州电子科技有限公司", region=region("620502"))

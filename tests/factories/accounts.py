@@ -1,0 +1,24 @@
+import factory
+
+from accounts.choices import Role
+from accounts.models import User
+from registry.models import Region
+
+PASSWORD = "Test-password-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"测试用户{n}")
+    role = Role.COUNTY_STAFF
+    region = factory.LazyFunction(lambda: Region.objects.get(code="620102"))
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
