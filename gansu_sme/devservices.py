@@ -60,10 +60,10 @@ DEMO_ACCOUNTS = [
     ("lanzhou", "city_staff", "兰州市"),
     ("tianshui", "city_staff", "天水市"),
     ("chengguan", "county_staff", "城关区"),
-    ("expert1", "expert", ""),
-    ("finance", "finance_officer", ""),
+    ("expert1", "expert", "—"),
+    ("finance", "finance_officer", "—"),
     ("api", "api_client", "甘肃省 (read-only)"),
-    ("auditor", "auditor", ""),
+    ("auditor", "auditor", "—"),
 ]
 
 STOP_TIMEOUT = 30  # seconds to wait for a child or a server to stop before killing it
@@ -142,6 +142,8 @@ def _wait_gone(pid: int, timeout: float) -> bool:
 
 def _port_free(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As servers do: a port whose old connections linger in TIME_WAIT is free.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:
@@ -222,7 +224,7 @@ def _create_database(socket_dir: str, port: int) -> None:
         with conn.cursor() as cur:
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME])
             if cur.fetchone() is None:
-                cur.execute(f'CREATE DATABASE "{DB_NAME}" ENCODING \'UTF8\' TEMPLATE template0')
+                cur.execute(f"CREATE DATABASE \"{DB_NAME}\" ENCODING 'UTF8' TEMPLATE template0")
                 log(f"created database {DB_NAME}")
     finally:
         conn.close()
@@ -486,6 +488,17 @@ def _signals_ignored():
             signal.signal(sig, handler)
 
 
+def _die_with_parent() -> None:
+    """In a child, before exec: get SIGTERM if this launcher dies, even by SIGKILL (Linux)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
@@ -505,9 +518,7 @@ def _manage(env: dict[str, str], *args: str) -> None:
 
 def _banner(url: str) -> str:
     password = os.environ.get("DEMO_PASSWORD") or "Gansu2026!"
-    rows = "\n".join(
-        f"    {name:<11} {role:<20} {region}" for name, role, region in DEMO_ACCOUNTS
-    )
+    rows = "\n".join(f"    {name:<11} {role:<20} {region}" for name, role, region in DEMO_ACCOUNTS)
     return (
         "\n"
         f"  Gansu 专精特新 SME registry: {url}\n"
@@ -546,7 +557,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         log(f"port {port} on {host} is already in use; set PORT=... to use another")
         return 1
     url = f"http://{host}:{port}/"
-    for sig in (signal.SIGTERM, signal.SIGHUP):
+    # SIGINT too: a shell without job control starts background commands with SIGINT ignored,
+    # and `kill -INT` must still stop us.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _interrupt)
     children: list[tuple[str, subprocess.Popen]] = []
     pgid: int | None = None
@@ -560,13 +573,33 @@ def cmd_run(args: argparse.Namespace) -> int:
                 ("web", [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"]),
                 (
                     "worker",
-                    [python, "-m", "celery", "-A", "gansu_sme", "worker", "-l", "info",
-                     "--concurrency", "2"],
+                    [
+                        python,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "gansu_sme",
+                        "worker",
+                        "-l",
+                        "info",
+                        "--concurrency",
+                        "2",
+                    ],
                 ),
                 (
                     "beat",
-                    [python, "-m", "celery", "-A", "gansu_sme", "beat", "-l", "info",
-                     "--schedule", str(DATA_DIR / "celerybeat-schedule")],
+                    [
+                        python,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "gansu_sme",
+                        "beat",
+                        "-l",
+                        "info",
+                        "--schedule",
+                        str(DATA_DIR / "celerybeat-schedule"),
+                    ],
                 ),
             ]
             try:
@@ -580,6 +613,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                         cwd=BASE_DIR,
                         stdin=subprocess.DEVNULL,
                         process_group=0 if pgid is None else pgid,
+                        preexec_fn=_die_with_parent,
                     )
                     pgid = proc.pid if pgid is None else pgid
                     children.append((name, proc))
@@ -670,7 +704,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     info = _postmaster()
     if info:
         running = True
-        print(f"postgres: running (pid {info['pid']}) {postgres_url(info['socket_dir'], info['port'])}")
+        url = postgres_url(info["socket_dir"], info["port"])
+        print(f"postgres: running (pid {info['pid']}) {url}")
     else:
         print("postgres: stopped")
     state = _redis_state()

@@ -1,0 +1,40 @@
+# make run   - serve the site on http://127.0.0.1:$(PORT) with a Celery worker and beat
+# make test  - run the test suite (pytest; extra arguments in PYTEST_ARGS="...")
+# make lint  - ruff
+# make stop  - stop the embedded PostgreSQL/Redis under .data/ if something left them running
+#
+# Without DATABASE_URL / REDIS_URL, private PostgreSQL and Redis servers are started under .data/
+# (see gansu_sme/devservices.py); with them set, those servers are used and nothing is started.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+VENV := .venv
+PY := $(VENV)/bin/python
+# Touched after a successful install; pip runs again only when requirements.lock is newer.
+STAMP := $(VENV)/.requirements.lock.installed
+PYTEST_ARGS ?=
+PIP := $(PY) -m pip --disable-pip-version-check
+
+.PHONY: run test lint stop venv
+
+run: $(STAMP)
+	$(PY) -m gansu_sme.devservices run
+
+test: $(STAMP)
+	$(PY) -m gansu_sme.devservices exec -- $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+stop:
+	$(PY) -m gansu_sme.devservices stop
+
+venv: $(STAMP)
+
+$(PY):
+	@test -n "$(PYTHON)" || { echo "Python 3.11 not found; run: make PYTHON=/path/to/python3.11"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required, $(PYTHON) is " + sys.version.split()[0] + "; run: make PYTHON=/path/to/python3.11")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.lock | $(PY)
+	$(PIP) install --quiet -r requirements.lock
+	@touch $@
