@@ -3,11 +3,31 @@
 Regions and industries come from the data migration, so every test database has them.
 """
 
+import uuid
+
 import pytest
 
 from accounts.choices import Role
 from tests.factories.accounts import UserFactory
 from tests.factories.registry import EnterpriseFactory, region
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(settings):
+    """Give each test its own cache namespace, so no throttle count carries over.
+
+    Clearing the cache would flush the whole shared Redis database (Celery's queues too);
+    a fresh key prefix empties it for this test alone, and the old keys expire on their own.
+    """
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Tests create many accounts; the production hasher would spend seconds on each suite."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

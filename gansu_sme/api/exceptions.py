@@ -1,5 +1,6 @@
 """One JSON error shape for the whole API: ``{"code", "message", "fields"}``."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -17,11 +18,15 @@ DOMAIN_STATUS = {
 }
 
 
+# DRF and Django file messages about the request as a whole under these keys.
+GENERAL_KEYS = ("non_field_errors", NON_FIELD_ERRORS)
+
+
 def _split_fields(detail):
     """Separate per-field messages from messages about the request as a whole."""
     if isinstance(detail, dict):
-        fields = {k: v for k, v in detail.items() if k != "non_field_errors"}
-        general = detail.get("non_field_errors", [])
+        fields = {k: v for k, v in detail.items() if k not in GENERAL_KEYS}
+        general = [m for key in GENERAL_KEYS for m in detail.get(key, [])]
         return fields, general
     if isinstance(detail, list):
         return {}, detail

@@ -1,2 +1,11 @@
+from rest_framework.routers import DefaultRouter
+
+from .views import EnterpriseViewSet, RegionViewSet
+
 app_name = "registry-api"
-urlpatterns = []
+
+router = DefaultRouter()
+router.register("regions", RegionViewSet, basename="region")
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+
+urlpatterns = router.urls

@@ -1,0 +1,91 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from gansu_sme.api.fields import ScopedSlugRelatedField
+
+from ..choices import RegionLevel
+from ..models import Enterprise, Industry, Region
+from ..validators import validate_uscc
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    parent = serializers.CharField(
+        source="parent.code",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Division code of the region above; null for the province."),
+    )
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent", "is_standard"]
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    """An enterprise as the API reads and registers it; regions and industries go by code."""
+
+    uscc = serializers.CharField(
+        label=_("unified social credit code"),
+        validators=[validate_uscc],
+        help_text=_("18 characters, e.g. 91620105MA71T4YW8Q; fixed once registered."),
+    )
+    region = ScopedSlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.all(),
+        label=_("region"),
+        help_text=_("Division code of a county (or a prefecture unit without counties) in your "
+                    "region."),
+    )
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    prefecture_name = serializers.SerializerMethodField(
+        help_text=_("Name of the prefecture (市州) the region belongs to.")
+    )
+    industry = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Industry.objects.all(),
+        label=_("industry"),
+        help_text=_("GB/T 4754-2017 division, section letter first, e.g. C35."),
+    )
+    industry_name = serializers.CharField(source="industry.name", read_only=True)
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "uscc",
+            "name",
+            "legal_representative",
+            "founded_on",
+            "region",
+            "region_name",
+            "prefecture_name",
+            "industry",
+            "industry_name",
+            "main_products",
+            "niche_market",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["is_active", "created_at", "updated_at"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_prefecture_name(self, enterprise):
+        region = enterprise.region
+        return (region if region.level == RegionLevel.PREFECTURE else region.parent).name
+
+
+class EnterpriseUpdateSerializer(EnterpriseSerializer):
+    """The same record for editing: the credit code identifies the enterprise and stays fixed."""
+
+    uscc = serializers.CharField(read_only=True)
+
+
+class EnterpriseDeactivateSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=500, help_text=_("Why the enterprise leaves the registry; kept in its history.")
+    )

@@ -1,0 +1,88 @@
+"""The OpenAPI schema and the Swagger UI served without any CDN."""
+
+import re
+
+import pytest
+import yaml
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def schema():
+    response = APIClient().get(reverse("schema"), {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def operations(schema):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def test_schema_validates_without_warnings(tmp_path):
+    target = tmp_path / "schema.yaml"
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+
+    assert yaml.safe_load(target.read_text())["openapi"].startswith("3.")
+
+
+def test_schema_lists_every_registry_operation_and_no_delete(schema):
+    found = {(path, method) for path, method, _operation in operations(schema)}
+
+    assert found == {
+        ("/api/v1/regions/", "get"),
+        ("/api/v1/regions/{code}/", "get"),
+        ("/api/v1/enterprises/", "get"),
+        ("/api/v1/enterprises/", "post"),
+        ("/api/v1/enterprises/{uscc}/", "get"),
+        ("/api/v1/enterprises/{uscc}/", "put"),
+        ("/api/v1/enterprises/{uscc}/", "patch"),
+        ("/api/v1/enterprises/{uscc}/deactivate/", "post"),
+    }
+
+
+def test_schema_documents_bearer_tokens_on_every_operation(schema):
+    scheme = schema["components"]["securitySchemes"]["bearerAuth"]
+
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    for path, method, operation in operations(schema):
+        assert {"bearerAuth": []} in operation["security"], (path, method)
+
+
+def test_schema_documents_the_one_error_shape(schema):
+    assert schema["components"]["schemas"]["Error"]["required"] == ["code", "message", "fields"]
+    create = schema["paths"]["/api/v1/enterprises/"]["post"]["responses"]
+    assert {"201", "400", "401", "403", "429"} <= set(create)
+    detail = schema["paths"]["/api/v1/enterprises/{uscc}/"]["get"]["responses"]
+    assert detail["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+
+
+def test_schema_offers_the_enterprise_filters_and_cursor(schema):
+    listing = schema["paths"]["/api/v1/enterprises/"]["get"]
+    names = {parameter["name"] for parameter in listing["parameters"]}
+
+    assert names == {
+        "region", "industry", "search", "updated_since", "is_active", "ordering", "cursor",
+        "page_size",
+    }
+
+
+def test_swagger_ui_is_served_from_the_sidecar_without_a_cdn(client):
+    html = client.get(reverse("swagger-ui")).content.decode()
+
+    assets = re.findall(r"""(?:src|href)=["']([^"']+)["']""", html)
+    assert assets
+    assert all(url.startswith("/static/drf_spectacular_sidecar/") for url in assets), assets
+    assert not re.search(r"https?://", html)
+    for url in assets:
+        assert finders.find(url.removeprefix("/static/")), url
+    assert reverse("schema") in html
