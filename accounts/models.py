@@ -1,10 +1,19 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import READ_ONLY_ROLES, ROLE_REGION_LEVEL, Role
+
+
+class UserManager(BaseUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # The role column only accepts real roles, and createsuperuser does not ask for one; an
+        # administrator acts at provincial level (visible_to already lets a superuser see all).
+        extra_fields.setdefault("role", Role.PROVINCIAL_REVIEWER)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -27,6 +36,8 @@ class User(AbstractUser):
         help_text=_("From this date on the account can no longer sign in or use tokens."),
     )
 
+    objects = UserManager()
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -44,6 +55,8 @@ class User(AbstractUser):
         super().clean()
         level = ROLE_REGION_LEVEL.get(self.role)
         if level is None:
+            if self.region_id is not None:
+                raise ValidationError({"region": _("This role is not bound to a region.")})
             return
         if self.region_id is None:
             raise ValidationError({"region": _("This role must be bound to a region.")})
@@ -64,6 +77,7 @@ class User(AbstractUser):
     @property
     def scope_path(self):
         """The region path this user sees at and below; None when the user sees no region."""
-        if self.region_id is None:
+        # A region left on a regionless role (an expert) must not open that region's rows.
+        if self.region_id is None or ROLE_REGION_LEVEL.get(self.role) is None:
             return None
         return self.region.path

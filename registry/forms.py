@@ -1,0 +1,92 @@
+"""Browser forms of the registry. They parse and show input; the services decide and write."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from . import uscc
+from .choices import RegionLevel
+from .models import Enterprise, Region
+from .services import ENTERPRISE_FIELDS
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        # County names repeat across Gansu's cities; the city tells them apart.
+        if obj.level == RegionLevel.COUNTY:
+            return f"{obj.parent.name} {obj.name}"
+        return obj.name
+
+
+def regions_for_enterprises(user):
+    """Regions in the user's scope that can hold enterprises, as Region.can_hold_enterprises."""
+    has_children = Exists(Region.objects.filter(parent=OuterRef("pk")))
+    return (
+        Region.objects.visible_to(user)
+        .filter(Q(level=RegionLevel.COUNTY) | Q(~has_children, level=RegionLevel.PREFECTURE))
+        .select_related("parent")
+    )
+
+
+class ServiceErrorsMixin:
+    """Shows what a service refused next to the fields it names."""
+
+    def add_service_error(self, error):
+        if isinstance(error, ValidationError):
+            messages = error.update_error_dict({})
+        else:
+            messages = error.fields or {None: [error.message]}
+        for field, field_messages in messages.items():
+            self.add_error(field if field in self.fields else None, field_messages)
+
+
+class EnterpriseForm(ServiceErrorsMixin, forms.ModelForm):
+    """An enterprise's record as county or city staff keep it; saved by the registry services."""
+
+    class Meta:
+        model = Enterprise
+        fields = ENTERPRISE_FIELDS
+        field_classes = {"region": RegionChoiceField}
+        widgets = {
+            "founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "main_products": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions_for_enterprises(actor)
+        # Staff of a county (or of 嘉峪关, which has none) register in their own region.
+        if self.instance.pk is None and actor.region and actor.region.can_hold_enterprises:
+            self.fields["region"].initial = actor.region_id
+
+    def validate_unique(self):
+        # The service checks the credit code is new and says so in both languages; checking here
+        # as well would only show Django's generic message for the same fault.
+        pass
+
+
+class EnterpriseRegisterForm(EnterpriseForm):
+    """Registration also takes the credit code, which is fixed from then on."""
+
+    class Meta(EnterpriseForm.Meta):
+        fields = ("uscc", *ENTERPRISE_FIELDS)
+        widgets = {
+            **EnterpriseForm.Meta.widgets,
+            "uscc": forms.TextInput(
+                attrs={"autocomplete": "off", "spellcheck": "false", "class": "mono"}
+            ),
+        }
+
+    def clean_uscc(self):
+        # Officials copy codes from licences with stray spaces or lower case; the stored form is
+        # upper case, and the database constraint would otherwise answer with a generic message.
+        return uscc.normalize(self.cleaned_data["uscc"])
+
+
+class DeactivateForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for deactivation"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,0 +1,171 @@
+"""Browser pages of the enterprise registry: thin adapters over the selectors and services."""
+
+from copy import copy
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gansu_sme import exceptions
+
+from . import selectors, services
+from .filtersets import EnterpriseFilterSet
+from .forms import DeactivateForm, EnterpriseForm, EnterpriseRegisterForm
+from .tables import ENTERPRISE_COLUMNS, detail_fields, sort_headers
+
+PAGE_SIZE = 50
+
+
+def _can_read(user):
+    # Rows are scoped by visible_to; this only turns away accounts that see no region (experts),
+    # for whom every registry page would be empty.
+    return user.is_superuser or user.scope_path is not None
+
+
+def _can_edit(user):
+    return user.is_superuser or user.role in services.ENTERPRISE_EDITOR_ROLES
+
+
+def _allowed_if(check):
+    """Sign-in required; signed-in users failing ``check`` get the 403 page."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _get_enterprise(request, uscc):
+    # Out of scope answers exactly like a code that does not exist, so nothing leaks.
+    try:
+        return selectors.enterprise_get(user=request.user, uscc=uscc)
+    except exceptions.OutOfScope as exc:
+        raise Http404 from exc
+
+
+def _call_service(form, service, **kwargs):
+    """Run a write; show its refusal on ``form`` and return None, or return its result."""
+    try:
+        return service(**kwargs)
+    except exceptions.OutOfScope as exc:
+        raise Http404 from exc
+    except exceptions.PermissionDenied as exc:
+        raise PermissionDenied from exc
+    except (ValidationError, exceptions.DomainError) as exc:
+        form.add_service_error(exc)
+        return None
+
+
+@_allowed_if(_can_read)
+def enterprise_list(request):
+    filterset = EnterpriseFilterSet(
+        request.GET, queryset=selectors.enterprise_list(user=request.user), request=request
+    )
+    rows = filterset.qs
+    # A unique last key keeps rows from moving between pages when sort values tie.
+    rows = rows.order_by(*(rows.query.order_by or rows.model._meta.ordering), "pk")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "headers": sort_headers(ENTERPRISE_COLUMNS, request.GET.get("ordering")),
+        "can_edit": _can_edit(request.user),
+    }
+    # htmx swaps only the results; a history restore after a reload needs the whole page.
+    if request.htmx and not request.htmx.history_restore_request:
+        template = "registry/partials/enterprise_results.html"
+    else:
+        template = "registry/enterprise_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _render_detail(request, enterprise, deactivate_form, status=200):
+    context = {
+        "enterprise": enterprise,
+        "fields": detail_fields(enterprise),
+        "history": selectors.enterprise_history(enterprise=enterprise),
+        "can_edit": _can_edit(request.user),
+        "deactivate_form": deactivate_form,
+    }
+    return render(request, "registry/enterprise_detail.html", context, status=status)
+
+
+@_allowed_if(_can_read)
+def enterprise_detail(request, uscc):
+    return _render_detail(request, _get_enterprise(request, uscc), DeactivateForm())
+
+
+@_allowed_if(_can_edit)
+def enterprise_create(request):
+    form = EnterpriseRegisterForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        enterprise = _call_service(
+            form,
+            services.enterprise_register,
+            actor=request.user,
+            uscc_code=fields.pop("uscc"),
+            **fields,
+        )
+        if enterprise is not None:
+            messages.success(request, _("The enterprise has been registered."))
+            return redirect("registry:enterprise-detail", uscc=enterprise.uscc)
+    return render(request, "registry/enterprise_form.html", {"form": form})
+
+
+@_allowed_if(_can_edit)
+def enterprise_edit(request, uscc):
+    enterprise = _get_enterprise(request, uscc)
+    # The form writes submitted values onto its instance; the page keeps showing the stored ones.
+    form = EnterpriseForm(request.POST or None, instance=copy(enterprise), actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        if not form.has_changed():
+            messages.info(request, _("Nothing was changed."))
+            return redirect("registry:enterprise-detail", uscc=enterprise.uscc)
+        # Only changed fields go to the service, so the history lists just those.
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        updated = _call_service(
+            form, services.enterprise_update, actor=request.user, enterprise=enterprise, **changed
+        )
+        if updated is not None:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("registry:enterprise-detail", uscc=updated.uscc)
+    return render(
+        request, "registry/enterprise_form.html", {"form": form, "enterprise": enterprise}
+    )
+
+
+@require_POST
+@_allowed_if(_can_edit)
+def enterprise_deactivate(request, uscc):
+    enterprise = _get_enterprise(request, uscc)
+    form = DeactivateForm(request.POST)
+    if form.is_valid():
+        deactivated = _call_service(
+            form,
+            services.enterprise_deactivate,
+            actor=request.user,
+            enterprise=enterprise,
+            reason=form.cleaned_data["reason"],
+        )
+        if deactivated is not None:
+            messages.success(request, _("The enterprise has been deactivated."))
+            return redirect("registry:enterprise-detail", uscc=deactivated.uscc)
+    return _render_detail(request, enterprise, form, status=400)
