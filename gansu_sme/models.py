@@ -20,7 +20,9 @@ class AuditEvent(Events):
     request_id = ProxyField(
         "pgh_context__request_id", models.TextField(null=True, verbose_name=_("request id"))
     )
-    reason = ProxyField("pgh_context__reason", models.TextField(null=True, verbose_name=_("reason")))
+    reason = ProxyField(
+        "pgh_context__reason", models.TextField(null=True, verbose_name=_("reason"))
+    )
 
     class Meta:
         proxy = True

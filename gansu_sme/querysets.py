@@ -3,7 +3,10 @@ from django.db.models import Q
 
 
 def region_path_q(lookup, path):
-    """Rows whose region path is ``path`` or lies below it (``620000/620100`` covers its counties)."""
+    """Rows whose region path is ``path`` or lies below it.
+
+    ``620000/620100`` covers ``620000/620100/620102`` but not a sibling such as ``620000/6201009``.
+    """
     return Q(**{lookup: path}) | Q(**{f"{lookup}__startswith": f"{path}/"})
 
 

@@ -57,7 +57,7 @@ class Region(models.Model):
 
     @property
     def can_hold_enterprises(self):
-        """Counties hold enterprises, and so do prefecture units without counties (嘉峪关, 兰州新区)."""
+        """Counties hold enterprises; so do prefecture units without counties (嘉峪关, 兰州新区)."""
         if self.level == RegionLevel.COUNTY:
             return True
         return self.level == RegionLevel.PREFECTURE and not self.children.exists()

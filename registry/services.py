@@ -38,7 +38,9 @@ def _check_region(actor, region):
         return
     if not Region.objects.visible_to(actor).filter(pk=region.pk).exists():
         raise DomainError(
-            fields={"region": ["该地区不在您的管辖范围内。 This region is outside your jurisdiction."]}
+            fields={
+                "region": ["该地区不在您的管辖范围内。 This region is outside your jurisdiction."]
+            }
         )
     if not region.can_hold_enterprises:
         raise DomainError(
@@ -106,7 +108,10 @@ def enterprise_update(*, actor, enterprise, **fields):
 
 @transaction.atomic
 def enterprise_deactivate(*, actor, enterprise, reason):
-    """Mark an enterprise inactive (it is never deleted); the reason is kept in its history."""
+    """Mark an enterprise inactive (it is never deleted); the reason is kept in its history.
+
+    Deactivating an enterprise that is already inactive changes and records nothing.
+    """
     _check_editor(actor)
     if not (reason or "").strip():
         raise DomainError(fields={"reason": ["请填写停用原因。 Give a reason."]})
@@ -115,6 +120,9 @@ def enterprise_deactivate(*, actor, enterprise, reason):
     )
     if locked is None:
         raise OutOfScope()
+    if not locked.is_active:
+        # A repeated request (double submit, retry) must not record a second deactivation.
+        return locked
     locked.is_active = False
     with pghistory.context(user=actor.pk, reason=reason.strip()):
         locked.save(update_fields=["is_active", "updated_at"])

@@ -35,30 +35,31 @@ def validate(value):
     if len(code) != 18:
         raise USCCError(
             "length",
-            ("统一社会信用代码应为18位，当前为%(n)d位。"
-              " The credit code must have 18 characters, it has %(n)d.") % {"n": len(code)},
+            f"统一社会信用代码应为18位，当前为{len(code)}位。"
+            f" The credit code must have 18 characters, it has {len(code)}.",
         )
     bad = sorted({c for c in code if c not in CHARSET})
     if bad:
+        chars = "".join(bad)
         raise USCCError(
             "charset",
-            ("统一社会信用代码含有不允许的字符：%(chars)s（不使用 I、O、S、V、Z）。"
-              " The credit code contains characters that are never used: %(chars)s"
-              " (I, O, S, V and Z are not allowed).") % {"chars": "".join(bad)},
+            f"统一社会信用代码含有不允许的字符：{chars}（不使用 I、O、S、V、Z）。"
+            f" The credit code contains characters that are never used: {chars}"
+            " (I, O, S, V and Z are not allowed).",
         )
     if not SHAPE.match(code):
         raise USCCError(
             "shape",
-            ("统一社会信用代码第3–8位应为数字（登记管理机关行政区划码）。"
-              " Characters 3–8 of the credit code must be digits (the registering"
-              " authority's division code)."),
+            "统一社会信用代码第3–8位应为数字（登记管理机关行政区划码）。"
+            " Characters 3–8 of the credit code must be digits (the registering"
+            " authority's division code).",
         )
     expected = check_character(code[:17])
     if code[17] != expected:
         raise USCCError(
             "check_digit",
-            ("统一社会信用代码校验位错误：第18位应为 %(expected)s，实际为 %(actual)s。"
-              " Wrong check character: the 18th character should be %(expected)s,"
-              " not %(actual)s.") % {"expected": expected, "actual": code[17]},
+            f"统一社会信用代码校验位错误：第18位应为 {expected}，实际为 {code[17]}。"
+            f" Wrong check character: the 18th character should be {expected},"
+            f" not {code[17]}.",
         )
     return code
