@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import views
+from .views import enterprises
 
 app_name = "registry"
 urlpatterns = [
-    path("", views.enterprise_list, name="enterprise-list"),
-    path("new/", views.enterprise_create, name="enterprise-create"),
-    path("<str:uscc>/", views.enterprise_detail, name="enterprise-detail"),
-    path("<str:uscc>/edit/", views.enterprise_edit, name="enterprise-edit"),
-    path("<str:uscc>/deactivate/", views.enterprise_deactivate, name="enterprise-deactivate"),
+    path("", enterprises.enterprise_list, name="enterprise-list"),
+    path("new/", enterprises.enterprise_create, name="enterprise-create"),
+    path("<str:uscc>/", enterprises.enterprise_detail, name="enterprise-detail"),
+    path("<str:uscc>/edit/", enterprises.enterprise_edit, name="enterprise-edit"),
+    path("<str:uscc>/deactivate/", enterprises.enterprise_deactivate, name="enterprise-deactivate"),
 ]

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from .views import EnterpriseViewSet, RegionViewSet
+from .views.enterprises import EnterpriseViewSet, RegionViewSet
 
 app_name = "registry-api"
 

@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from . import uscc
-from .choices import RegionLevel
-from .models import Enterprise, Region
-from .services import ENTERPRISE_FIELDS
+from registry import uscc
+from registry.choices import RegionLevel
+from registry.models import Enterprise, Region
+from registry.services import ENTERPRISE_FIELDS
 
 
 class RegionChoiceField(forms.ModelChoiceField):

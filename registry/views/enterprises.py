@@ -14,11 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gansu_sme import exceptions
-
-from . import selectors, services
-from .filtersets import EnterpriseFilterSet
-from .forms import DeactivateForm, EnterpriseForm, EnterpriseRegisterForm
-from .tables import ENTERPRISE_COLUMNS, detail_fields, sort_headers
+from registry import selectors, services
+from registry.filtersets import EnterpriseFilterSet
+from registry.forms import DeactivateForm, EnterpriseForm, EnterpriseRegisterForm
+from registry.tables import ENTERPRISE_COLUMNS, detail_fields, sort_headers
 
 PAGE_SIZE = 50
 

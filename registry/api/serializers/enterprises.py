@@ -3,10 +3,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from gansu_sme.api.fields import ScopedSlugRelatedField
-
-from ..choices import RegionLevel
-from ..models import Enterprise, Industry, Region
-from ..validators import validate_uscc
+from registry.choices import RegionLevel
+from registry.models import Enterprise, Industry, Region
+from registry.validators import validate_uscc
 
 
 class RegionSerializer(serializers.ModelSerializer):

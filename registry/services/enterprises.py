@@ -5,9 +5,8 @@ from django.db import transaction
 
 from accounts.choices import Role
 from gansu_sme.exceptions import DomainError, OutOfScope, PermissionDenied
-
-from . import uscc
-from .models import Enterprise, Region
+from registry import uscc
+from registry.models import Enterprise, Region
 
 ENTERPRISE_EDITOR_ROLES = frozenset({Role.COUNTY_STAFF, Role.CITY_STAFF})
 

@@ -4,16 +4,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from gansu_sme.api.viewsets import ScopedViewSetMixin
-
-from .. import services
-from ..filtersets import EnterpriseFilterSet
-from ..models import Enterprise, Region
-from .serializers import (
+from registry import services
+from registry.api.serializers.enterprises import (
     EnterpriseDeactivateSerializer,
     EnterpriseSerializer,
     EnterpriseUpdateSerializer,
     RegionSerializer,
 )
+from registry.filtersets import EnterpriseFilterSet
+from registry.models import Enterprise, Region
 
 SCOPE_NOTE = "Only rows in your region and below are visible; any other answers 404."
 EDIT_NOTE = "County and city staff {verb} an enterprise of their region."

@@ -1,12 +1,8 @@
-import pghistory
-from django.conf import settings
 from django.db import models
-from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
-from .choices import RegionLevel
-from .querysets import EnterpriseQuerySet, RegionQuerySet
-from .validators import validate_uscc
+from registry.choices import RegionLevel
+from registry.querysets import RegionQuerySet
 
 
 class Region(models.Model):
@@ -84,60 +80,3 @@ class Industry(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
-
-
-@pghistory.track()
-class Enterprise(models.Model):
-    """An enterprise kept in the registry, identified by its unified social credit code."""
-
-    uscc = models.CharField(
-        _("unified social credit code"),
-        max_length=18,
-        unique=True,
-        validators=[validate_uscc],
-        help_text=_("18 characters, e.g. 91620105MA71T4YW8Q."),
-    )
-    name = models.CharField(_("enterprise name"), max_length=200)
-    legal_representative = models.CharField(_("legal representative"), max_length=50)
-    founded_on = models.DateField(_("founding date"))
-    region = models.ForeignKey(
-        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="enterprises"
-    )
-    industry = models.ForeignKey(
-        Industry, verbose_name=_("industry"), on_delete=models.PROTECT, related_name="enterprises"
-    )
-    main_products = models.CharField(_("main products"), max_length=500)
-    niche_market = models.CharField(_("niche market"), max_length=200, blank=True)  # 细分市场
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    objects = EnterpriseQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("enterprise")
-        verbose_name_plural = _("enterprises")
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(uscc=Upper("uscc"))
-                & models.Q(uscc__regex=r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"),
-                name="%(app_label)s_%(class)s_uscc_shape",
-            ),
-        ]
-        indexes = [models.Index(fields=["updated_at", "id"], name="registry_ent_updated_id")]
-
-    def __str__(self):
-        return self.name

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Enterprise
+from registry.models import Enterprise
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,7 @@ from django.contrib.auth import get_user_model
 
 from gansu_sme.exceptions import OutOfScope
 from gansu_sme.models import AuditEvent
-
-from .models import Enterprise, Industry, Region
+from registry.models import Enterprise, Industry, Region
 
 
 def enterprise_list(*, user):

@@ -5,8 +5,7 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from gansu_sme.querysets import region_path_q
-
-from .models import Enterprise, Industry, Region
+from registry.models import Enterprise, Industry, Region
 
 
 def _regions_in_scope(request):

@@ -1,0 +1,3 @@
+from .enterprises import EnterpriseFilterSet
+
+__all__ = ["EnterpriseFilterSet"]

@@ -1,0 +1,3 @@
+from .enterprises import DeactivateForm, EnterpriseForm, EnterpriseRegisterForm
+
+__all__ = ["DeactivateForm", "EnterpriseForm", "EnterpriseRegisterForm"]

@@ -1,0 +1,4 @@
+from .enterprises import Enterprise
+from .regions import Industry, Region
+
+__all__ = ["Enterprise", "Industry", "Region"]
