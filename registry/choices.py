@@ -6,3 +6,130 @@ class RegionLevel(models.TextChoices):
     PROVINCE = "province", _("Province")  # 省
     PREFECTURE = "prefecture", _("Prefecture")  # 市州（含兰州新区）
     COUNTY = "county", _("County")  # 县区
+
+
+class SizeClass(models.TextChoices):
+    """Size class under the 2011 standard, derived from verified annual figures."""
+
+    LARGE = "large", _("Large")  # 大型
+    MEDIUM = "medium", _("Medium")  # 中型
+    SMALL = "small", _("Small")  # 小型
+    MICRO = "micro", _("Micro")  # 微型
+
+
+class PeriodKind(models.TextChoices):
+    YEAR = "year", _("Year")  # 年报
+    QUARTER = "quarter", _("Quarter")  # 季报
+    MONTH = "month", _("Month")  # 月报
+
+
+class ReportStatus(models.TextChoices):
+    """Life of a monitoring report (运行监测报表)."""
+
+    DRAFT = "draft", _("Draft")  # 草稿
+    SUBMITTED = "submitted", _("Submitted")  # 已报送
+    VERIFIED = "verified", _("Verified")  # 已核实
+    RETURNED = "returned", _("Returned")  # 已退回
+    SUPERSEDED = "superseded", _("Superseded by a correction")  # 已被更正
+
+
+# Allowed moves of a monitoring report. SUPERSEDED is reached only when a correction of a
+# verified report is itself verified; it is never a user's choice.
+REPORT_TRANSITIONS = {
+    ReportStatus.DRAFT: (ReportStatus.SUBMITTED,),
+    ReportStatus.SUBMITTED: (ReportStatus.VERIFIED, ReportStatus.RETURNED),
+    ReportStatus.RETURNED: (ReportStatus.SUBMITTED,),
+    ReportStatus.VERIFIED: (ReportStatus.SUPERSEDED,),
+    ReportStatus.SUPERSEDED: (),
+}
+# States in which the figures may still be edited by the filing side.
+REPORT_EDITABLE = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
+# At most one report per enterprise and period is in one of these states at a time.
+REPORT_OPEN = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED)
+
+
+class PoolKind(models.TextChoices):
+    ZJTX = "zjtx", _("专精特新 cultivation pool")  # 专精特新培育库
+    SCALE_UP = "scale_up", _("Below-to-above-scale pool")  # 规下转规上培育库
+
+
+class PoolTrack(models.TextChoices):
+    """What a 专精特新 pool entry is being cultivated towards (2023 Gansu measures)."""
+
+    INNOVATIVE = "innovative", _("Innovative SME")  # 创新型中小企业
+    ZJTX = "zjtx", _("专精特新 SME")  # 专精特新中小企业
+    LITTLE_GIANT = "little_giant", _("Little giant candidate")  # 专精特新"小巨人"
+
+
+class PoolTier(models.TextChoices):
+    """Which level of government keeps the entry (省市县分级)."""
+
+    COUNTY = "county", _("County tier")  # 县级库
+    CITY = "city", _("City tier")  # 市级库
+    PROVINCE = "province", _("Province tier")  # 省级库
+
+
+# The tier above each tier, for promotion.
+NEXT_TIER = {PoolTier.COUNTY: PoolTier.CITY, PoolTier.CITY: PoolTier.PROVINCE}
+
+
+class PoolEntryStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")  # 在库
+    PROMOTED = "promoted", _("Promoted")  # 已晋级
+    GRADUATED = "graduated", _("Graduated")  # 已毕业
+    REMOVED = "removed", _("Removed")  # 已出库
+
+
+POOL_ENTRY_TRANSITIONS = {
+    PoolEntryStatus.ACTIVE: (
+        PoolEntryStatus.PROMOTED,
+        PoolEntryStatus.GRADUATED,
+        PoolEntryStatus.REMOVED,
+    ),
+    PoolEntryStatus.PROMOTED: (),
+    PoolEntryStatus.GRADUATED: (),
+    PoolEntryStatus.REMOVED: (),
+}
+
+
+class ScaleUpCategory(models.TextChoices):
+    """Working categories of the 规下转规上 pool (2018 plan: 保、增、长、返、补)."""
+
+    KEEP = "keep", _("保 Keep above scale")  # 保：守住临界的规上企业
+    ADD = "add", _("增 New capacity")  # 增：新建投产、新增产能
+    GROW = "grow", _("长 Grow into scale")  # 长：成长中的规下企业
+    RETURN = "return", _("返 Return to scale")  # 返：退规企业重返
+    FILL = "fill", _("补 Register in statistics")  # 补：达标未入统企业补录
+
+
+class VisitStatus(models.TextChoices):
+    OPEN = "open", _("Open")  # 待解决
+    IN_PROGRESS = "in_progress", _("In progress")  # 推进中
+    RESOLVED = "resolved", _("Resolved")  # 已解决
+
+
+class TargetMetric(models.TextChoices):
+    """What a yearly target counts (目标任务)."""
+
+    POOL_COUNTY = "pool_county", _("Pool entries, county tier")
+    POOL_CITY = "pool_city", _("Pool entries, city tier")
+    POOL_PROVINCE = "pool_province", _("Pool entries, province tier")
+    POOL_SCALE_UP = "pool_scale_up", _("Below-to-above-scale pool entries")
+    NET_NEW_ABOVE_SCALE = "net_new_above_scale", _("Net new above-scale firms")
+    CERTIFIED = "certified", _("Provincially certified 专精特新 firms")
+    LITTLE_GIANT = "little_giant", _("National little giants")
+
+
+class ImportKind(models.TextChoices):
+    ENTERPRISES = "enterprises", _("Enterprises")
+    MONITORING = "monitoring", _("Monitoring reports")
+    POOL = "pool", _("Pool entries")
+
+
+class ImportStatus(models.TextChoices):
+    VALIDATING = "validating", _("Validating")  # 校验中
+    INVALID = "invalid", _("Has errors")  # 有错误
+    READY = "ready", _("Ready to import")  # 待确认
+    IMPORTING = "importing", _("Importing")  # 导入中
+    DONE = "done", _("Imported")  # 已导入
+    FAILED = "failed", _("Failed")  # 失败

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from registry.choices import SizeClass
 from registry.querysets import EnterpriseQuerySet
 from registry.validators import validate_uscc
 
@@ -37,6 +38,15 @@ class Enterprise(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Derived from the latest verified annual monitoring report, never typed; the history
+    # triggers record when each changed.
+    size_class = models.CharField(
+        _("size class"), max_length=8, choices=SizeClass.choices, blank=True, editable=False
+    )
+    is_above_scale = models.BooleanField(_("above designated size"), default=False, editable=False)
+    figures_year = models.PositiveSmallIntegerField(
+        _("year of the figures"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     created_by = models.ForeignKey(
