@@ -61,9 +61,9 @@ DEMO_ACCOUNTS = [
     ("tianshui", "city_staff", "天水市"),
     ("chengguan", "county_staff", "城关区"),
     ("expert1", "expert", "—"),
-    ("finance", "finance_officer", "—"),
+    ("finance", "finance_officer", "甘肃省"),
     ("api", "api_client", "甘肃省 (read-only)"),
-    ("auditor", "auditor", "—"),
+    ("auditor", "auditor", "甘肃省 (read-only)"),
 ]
 
 STOP_TIMEOUT = 30  # seconds to wait for a child or a server to stop before killing it
