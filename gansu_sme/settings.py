@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "gansu_sme",
     "accounts",
     "registry",
+    "certification",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +121,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.min.js from the pinned plotly package, as vendor/plotly.min.js; no CDN.
+    "gansu_sme.staticfinders.PlotlyFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -174,6 +181,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Separate request and response components, so read-only fields are not offered as input.
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets used under several field names get one component name.
+    "ENUM_NAME_OVERRIDES": {
+        "ScaleUpCategoryEnum": "registry.choices.ScaleUpCategory",
+        "ReportStatusEnum": "registry.choices.ReportStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "gansu_sme.api.schema.add_error_responses",

@@ -1,0 +1,53 @@
+"""Read paths of certification that are more than a plain filter."""
+
+from django.utils import timezone
+
+from certification import rubric
+from certification.models import RuleSet
+from gansu_sme.exceptions import DomainError
+from registry.choices import PeriodKind, ReportStatus
+from registry.models import MonitoringReport
+
+
+def ruleset_current(kind, on=None):
+    """The active rule set of a kind in force on a date (today by default), items prefetched.
+
+    The one in force is the active rule set with the latest effective date on or before ``on``.
+    """
+    ruleset = (
+        RuleSet.objects.filter(
+            kind=kind, is_active=True, effective_from__lte=on or timezone.localdate()
+        )
+        .order_by("-effective_from")
+        .prefetch_related("items")
+        .first()
+    )
+    if ruleset is None:
+        raise DomainError(
+            "该日期没有有效的规则集。 No rule set of this kind is in force on that date."
+        )
+    return ruleset
+
+
+def evaluation_facts(*, enterprise, year, inputs=None, declared=None):
+    """What the engine needs about an enterprise, looking back from ``year``; one query.
+
+    Reads the verified annual monitoring reports of ``year`` and the years before it that the
+    metrics use; a year without a verified report is simply absent from the facts.
+    """
+    rows = MonitoringReport.objects.filter(
+        enterprise=enterprise,
+        status=ReportStatus.VERIFIED,
+        period_kind=PeriodKind.YEAR,
+        year__gt=year - rubric.YEARS_READ,
+        year__lte=year,
+    ).values("year", *rubric.REPORT_FIGURES)
+    return rubric.Facts(
+        year=year,
+        reports={row.pop("year"): row for row in rows},
+        founded_on=enterprise.founded_on,
+        niche_market=enterprise.niche_market,
+        declared=declared or {},
+        inputs=inputs or {},
+    )
+

@@ -1,0 +1,171 @@
+"""The seeded rule sets in the database: what the migration wrote, re-running it, picking the
+version in force, and the invariants the rows keep."""
+
+import datetime
+import importlib
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from certification.models import RuleItem, RuleSet
+from certification.selectors import ruleset_current
+from gansu_sme.exceptions import DomainError
+from tests.factories.certification import seeded_rules
+
+pytestmark = pytest.mark.django_db
+
+seed = importlib.import_module("certification.migrations.0002_seed_rule_sets").seed
+
+
+@pytest.mark.parametrize("kind", ["innovative", "zjtx", "little_giant"])
+def test_the_migration_seeded_the_rule_sets_the_engine_tests_read(kind):
+    ruleset = RuleSet.objects.get(kind=kind)
+
+    assert ruleset.as_rules() == seeded_rules(kind)
+    assert ruleset.legal_basis.startswith("工信部企业〔2022〕63号")
+    assert ruleset.effective_from == datetime.date(2022, 8, 1)
+    for item in ruleset.items.all():
+        item.full_clean()
+
+
+def test_seeding_again_changes_nothing_and_keeps_the_provinces_wording():
+    i9 = RuleItem.objects.get(ruleset__code="miit-2022-zjtx", code="I9")
+    i9.description = "甘肃特色指标：①属于省重点产业链；②……"
+    i9.save()
+    i1 = RuleItem.objects.get(ruleset__code="miit-2022-zjtx", code="I1")
+    i1.bands = [{"min": 0, "points": 5, "label": "changed by hand"}]
+    i1.save()
+    RuleSet.objects.filter(code="miit-2022-innovative").update(is_active=False)
+    before = (RuleSet.objects.count(), RuleItem.objects.count())
+
+    seed(apps, None)
+    seed(apps, None)
+
+    assert (RuleSet.objects.count(), RuleItem.objects.count()) == before
+    i9.refresh_from_db()
+    assert i9.description == "甘肃特色指标：①属于省重点产业链；②……"
+    i1.refresh_from_db()
+    assert i1.bands[0] == {"min": 0.8, "max": None, "points": 5, "label": "80%及以上"}
+    assert not RuleSet.objects.get(code="miit-2022-innovative").is_active
+
+
+def test_a_rule_item_edit_is_kept_in_its_history():
+    i9 = RuleItem.objects.get(ruleset__code="miit-2022-zjtx", code="I9")
+    i9.description = "甘肃特色指标"
+    i9.save()
+
+    events = RuleItem.pgh_event_model.objects.filter(pgh_obj=i9).order_by("pgh_id")
+    assert [e.pgh_label for e in events][-1] == "update"
+    assert events.last().description == "甘肃特色指标"
+
+
+def _new_version(**fields):
+    return RuleSet.objects.create(
+        **{
+            "code": "miit-2026-zjtx",
+            "kind": "zjtx",
+            "title": "专精特新中小企业认定标准（2026年版）",
+            "legal_basis": "工信部企业〔2026〕2号",
+            "effective_from": datetime.date(2026, 1, 1),
+            "pass_mark": 60,
+            **fields,
+        }
+    )
+
+
+def test_the_rule_set_in_force_is_the_latest_active_one_effective_on_the_date():
+    assert ruleset_current("zjtx", on=datetime.date(2023, 3, 1)).code == "miit-2022-zjtx"
+    newer = _new_version()
+
+    assert ruleset_current("zjtx", on=datetime.date(2025, 12, 31)).code == "miit-2022-zjtx"
+    assert ruleset_current("zjtx", on=datetime.date(2026, 1, 1)) == newer
+    newer.is_active = False
+    newer.save()
+    assert ruleset_current("zjtx", on=datetime.date(2026, 6, 1)).code == "miit-2022-zjtx"
+
+
+def test_no_rule_set_is_in_force_before_the_first_one_took_effect():
+    with pytest.raises(DomainError) as caught:
+        ruleset_current("little_giant", on=datetime.date(2022, 7, 31))
+    assert "No rule set" in str(caught.value)
+
+
+def test_the_current_rule_set_comes_with_its_items(django_assert_num_queries):
+    with django_assert_num_queries(2):
+        rules = ruleset_current("zjtx").as_rules()
+    assert len(rules.items) == 26
+
+
+def test_two_active_versions_of_a_kind_cannot_share_an_effective_date():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _new_version(effective_from=datetime.date(2022, 8, 1))
+
+
+@pytest.mark.parametrize(
+    ("fields", "constraint"),
+    [
+        ({"kind": "scored", "max_points": None}, "points_only_when_scored"),
+        ({"kind": "veto", "max_points": 5}, "points_only_when_scored"),
+        ({"kind": "veto", "waives": "score"}, "waives_only_direct_routes"),
+        ({"kind": "direct_route", "waives": ""}, "waives_only_direct_routes"),
+    ],
+)
+def test_rule_items_keep_their_shape_in_the_database(fields, constraint):
+    ruleset = RuleSet.objects.get(code="miit-2022-zjtx")
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+        RuleItem.objects.create(
+            ruleset=ruleset, code="X1", position=99, mode="manual", group="veto",
+            title="x", title_en="x", **fields
+        )
+
+
+def test_a_rule_item_with_malformed_bands_does_not_validate():
+    item = RuleItem.objects.get(ruleset__code="miit-2022-zjtx", code="I7")
+    item.bands = [{"min": 0.1, "max": 0.05, "points": 11, "label": "x"}]
+
+    with pytest.raises(ValidationError) as caught:
+        item.full_clean()
+    assert any("min not below max" in message for message in caught.value.messages)
+    assert any("points between 0 and 10.0" in message for message in caught.value.messages)
+
+
+def test_the_province_rewords_the_local_indicator_in_the_admin(admin_client):
+    ruleset = RuleSet.objects.get(code="miit-2022-zjtx")
+    items = list(ruleset.items.all())
+    url = reverse("admin:certification_ruleset_change", args=[ruleset.pk])
+    assert admin_client.get(url).status_code == 200
+    data = {
+        "title": ruleset.title,
+        "legal_basis": ruleset.legal_basis,
+        "notes": ruleset.notes,
+        "is_active": "on",
+        "items-TOTAL_FORMS": len(items),
+        "items-INITIAL_FORMS": len(items),
+        "items-MIN_NUM_FORMS": 0,
+        "items-MAX_NUM_FORMS": 1000,
+    }
+    local = "甘肃特色指标：属于省重点产业链（5分）……"
+    for index, item in enumerate(items):
+        description = local if item.code == "I9" else item.description
+        data.update({
+            f"items-{index}-id": item.pk,
+            f"items-{index}-ruleset": ruleset.pk,
+            f"items-{index}-title": item.title,
+            f"items-{index}-title_en": item.title_en,
+            f"items-{index}-description": description,
+        })
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    i9 = RuleItem.objects.get(ruleset=ruleset, code="I9")
+    assert i9.description == local
+    assert i9.max_points == 15
+
+
+def test_evaluations_are_read_only_in_the_admin(admin_client):
+    assert admin_client.get(reverse("admin:certification_evaluation_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:certification_evaluation_add")).status_code == 403
