@@ -17,7 +17,7 @@ except ImportError:  # the browser fixture then skips, or fails under REQUIRE_BR
 # database, reloaded with the regions and industries of the data migration before each test.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 WRONG_CHECK_CODE = "91620105MA71T4YW8R"
