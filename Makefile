@@ -2,6 +2,7 @@
 # make test  - run the test suite (pytest; extra arguments in PYTEST_ARGS="...")
 # make lint  - ruff
 # make stop  - stop the embedded PostgreSQL/Redis under .data/ if something left them running
+# make bench - time a 10,000-row monitoring import and 10,000/100,000-row exports (memory)
 #
 # Without DATABASE_URL / REDIS_URL, private PostgreSQL and Redis servers are started under .data/
 # (see gansu_sme/devservices.py); with them set, those servers are used and nothing is started.
@@ -14,7 +15,7 @@ STAMP := $(VENV)/.requirements.lock.installed
 PYTEST_ARGS ?=
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: run test lint stop venv
+.PHONY: run test lint stop venv bench
 
 run: $(STAMP)
 	$(PY) -m gansu_sme.devservices run
@@ -24,6 +25,14 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+
+# On the same engines as `make run`; each benchmark rolls its own data back.
+bench: $(STAMP)
+	$(PY) -m gansu_sme.devservices exec -- sh -c '\
+		$(PY) manage.py migrate --noinput >/dev/null && \
+		$(PY) manage.py bench_import --rows 10000 && \
+		$(PY) manage.py bench_export --rows 10000 && \
+		$(PY) manage.py bench_export --rows 100000'
 
 stop:
 	$(PY) -m gansu_sme.devservices stop

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegionLevel(models.TextChoices):
@@ -18,9 +19,9 @@ class SizeClass(models.TextChoices):
 
 
 class PeriodKind(models.TextChoices):
-    YEAR = "year", _("Year")  # 年报
-    QUARTER = "quarter", _("Quarter")  # 季报
-    MONTH = "month", _("Month")  # 月报
+    YEAR = "year", pgettext_lazy("period kind", "Year")  # 年报
+    QUARTER = "quarter", pgettext_lazy("period kind", "Quarter")  # 季报
+    MONTH = "month", pgettext_lazy("period kind", "Month")  # 月报
 
 
 class ReportStatus(models.TextChoices):
@@ -74,10 +75,10 @@ NEXT_TIER = {PoolTier.COUNTY: PoolTier.CITY, PoolTier.CITY: PoolTier.PROVINCE}
 
 
 class PoolEntryStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")  # 在库
-    PROMOTED = "promoted", _("Promoted")  # 已晋级
-    GRADUATED = "graduated", _("Graduated")  # 已毕业
-    REMOVED = "removed", _("Removed")  # 已出库
+    ACTIVE = "active", pgettext_lazy("pool entry status", "Active")  # 在库
+    PROMOTED = "promoted", pgettext_lazy("pool entry status", "Promoted")  # 已晋级
+    GRADUATED = "graduated", pgettext_lazy("pool entry status", "Graduated")  # 已毕业
+    REMOVED = "removed", pgettext_lazy("pool entry status", "Removed")  # 已出库
 
 
 POOL_ENTRY_TRANSITIONS = {
@@ -132,4 +133,4 @@ class ImportStatus(models.TextChoices):
     READY = "ready", _("Ready to import")  # 待确认
     IMPORTING = "importing", _("Importing")  # 导入中
     DONE = "done", _("Imported")  # 已导入
-    FAILED = "failed", _("Failed")  # 失败
+    FAILED = "failed", pgettext_lazy("import status", "Failed")  # 失败

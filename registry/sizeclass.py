@@ -83,7 +83,22 @@ def _reaches(floors, figures):
 
 def size_class(industry_code, *, employees, revenue, assets, ruleset=CURRENT_RULESET):
     """Classify a firm from its annual figures; None when a figure the rule needs is missing."""
-    rule = RULESETS[ruleset][standard_industry(industry_code)]
+    return classify(
+        standard_industry(industry_code),
+        employees=employees,
+        revenue=revenue,
+        assets=assets,
+        ruleset=ruleset,
+    )
+
+
+def classify(industry, *, employees, revenue, assets, ruleset=CURRENT_RULESET):
+    """Classify by the standard's industry number (1–16); see size_class.
+
+    Industry 14 (物业管理) is reachable only this way: the registry keeps GB/T 4754 divisions,
+    and division K70 is classed as 13 (房地产开发经营).
+    """
+    rule = RULESETS[ruleset][industry]
     figures = {"Y": employees, "R": revenue, "Z": assets}
     needed = set(rule.ceiling) | set(rule.medium) | set(rule.small)
     if any(figures[k] is None for k in needed):

@@ -1,3 +1,25 @@
 from .enterprises import DeactivateForm, EnterpriseForm, EnterpriseRegisterForm
+from .imports import ImportUploadForm
+from .pool import (
+    CategoryForm,
+    CultivationPlanForm,
+    PoolEntryAdmitForm,
+    PoolEntryEditForm,
+    ReasonForm,
+    ServiceVisitForm,
+    TargetForm,
+)
 
-__all__ = ["DeactivateForm", "EnterpriseForm", "EnterpriseRegisterForm"]
+__all__ = [
+    "CategoryForm",
+    "CultivationPlanForm",
+    "DeactivateForm",
+    "EnterpriseForm",
+    "EnterpriseRegisterForm",
+    "ImportUploadForm",
+    "PoolEntryAdmitForm",
+    "PoolEntryEditForm",
+    "ReasonForm",
+    "ServiceVisitForm",
+    "TargetForm",
+]

@@ -40,10 +40,19 @@ class Enterprise(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     # Derived from the latest verified annual monitoring report, never typed; the history
     # triggers record when each changed.
+    # Database defaults as well, so rows inserted outside Django (imports, SQL) start blank.
     size_class = models.CharField(
-        _("size class"), max_length=8, choices=SizeClass.choices, blank=True, editable=False
+        _("size class"),
+        max_length=8,
+        choices=SizeClass.choices,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
     )
-    is_above_scale = models.BooleanField(_("above designated size"), default=False, editable=False)
+    is_above_scale = models.BooleanField(
+        _("above designated size"), default=False, db_default=False, editable=False
+    )
     figures_year = models.PositiveSmallIntegerField(
         _("year of the figures"), null=True, blank=True, editable=False
     )

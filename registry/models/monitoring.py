@@ -18,7 +18,9 @@ def _count(label):
     return models.PositiveIntegerField(label, null=True, blank=True)
 
 
-@pghistory.track()
+# Statement-level history triggers: an import files thousands of reports in one statement, and a
+# row-level trigger (one context upsert and one insert per row) would cost more than the import.
+@pghistory.track(level=pghistory.Statement)
 class MonitoringReport(models.Model):
     """One enterprise's figures for one period (运行监测报表): a year, a quarter or a month.
 

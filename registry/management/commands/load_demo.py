@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from registry.demo import demo_data_load
+from registry.demo_monitoring import demo_monitoring_load
+from registry.demo_pool import demo_pool_load
 
 
 class Command(BaseCommand):
@@ -18,6 +20,20 @@ class Command(BaseCommand):
                 "DJANGO_ENV=production. 生产环境不加载演示数据。"
             )
         result = demo_data_load()
+        monitoring = demo_monitoring_load()
+        if monitoring.unchanged:
+            self.stdout.write("Demo monitoring figures unchanged. 运行监测演示数据无变化。")
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo monitoring figures loaded: {monitoring.reports_created} reports "
+                    f"created, size class derived for {monitoring.enterprises_refreshed} "
+                    "enterprises. 已加载运行监测演示数据。"
+                )
+            )
+        # Last, after any other demo data: the pool's categories come from the demo figures.
+        pool = demo_pool_load()
+        self._write_pool(pool)
         if result.unchanged:
             self.stdout.write(
                 f"Demo data unchanged: {result.accounts_existing} accounts and "
@@ -34,4 +50,16 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             "No administrator account is created; run `python manage.py createsuperuser`."
+        )
+
+    def _write_pool(self, pool):
+        if pool.unchanged:
+            self.stdout.write("Demo pool and targets unchanged. 培育库演示数据无变化。")
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo pool loaded: {pool.entries_created} pool entries, {pool.plans_created} "
+                f"plans, {pool.visits_created} visits and {pool.targets_created} targets "
+                "created. 已加载培育库和目标任务演示数据。"
+            )
         )

@@ -1,0 +1,231 @@
+"""Excel column specs of the registry's imports: enterprises, monitoring reports, pool entries.
+
+Headers are the Chinese names officials know from their own workbooks, each with its unit;
+closed values are offered as drop-downs with Chinese labels, whatever the page language, because
+the workbooks circulate between offices as they are. The same columns head the exports, so a
+downloaded list can be edited and uploaded again.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Exists, OuterRef, Q
+
+from gansu_sme.excel import (
+    BOOL_CHOICES,
+    Column,
+    parse_as_read,
+    parse_code,
+    parse_date,
+    parse_int,
+    parse_text,
+)
+from registry.choices import (
+    ImportKind,
+    PeriodKind,
+    PoolKind,
+    PoolTier,
+    PoolTrack,
+    RegionLevel,
+    ScaleUpCategory,
+)
+from registry.figures import FIGURES, FLAG
+from registry.models import Enterprise, Industry, PoolEntry, Region
+
+REGION_LIST = "地区代码"
+INDUSTRY_LIST = "行业代码"
+
+PERIOD_KIND_LABELS = ((PeriodKind.YEAR, "年报"), (PeriodKind.QUARTER, "季报"),
+                      (PeriodKind.MONTH, "月报"))
+POOL_LABELS = ((PoolKind.ZJTX, "专精特新培育库"), (PoolKind.SCALE_UP, "规下转规上培育库"))
+TIER_LABELS = ((PoolTier.COUNTY, "县级库"), (PoolTier.CITY, "市级库"),
+               (PoolTier.PROVINCE, "省级库"))
+TRACK_LABELS = (
+    (PoolTrack.INNOVATIVE, "创新型中小企业"),
+    (PoolTrack.ZJTX, "专精特新中小企业"),
+    (PoolTrack.LITTLE_GIANT, "专精特新“小巨人”"),
+)
+CATEGORY_LABELS = (
+    (ScaleUpCategory.KEEP, "保"),
+    (ScaleUpCategory.ADD, "增"),
+    (ScaleUpCategory.GROW, "长"),
+    (ScaleUpCategory.RETURN, "返"),
+    (ScaleUpCategory.FILL, "补"),
+)
+
+
+def parse_leading_code(value):
+    """The code at the start of a drop-down entry such as "620102 兰州市城关区"."""
+    text = parse_text(value)
+    return text.split()[0].upper() if text else ""
+
+
+def _required(model, name):
+    # A column is required exactly when the model (and so the form) requires the field.
+    return not model._meta.get_field(name).blank
+
+
+USCC = Column(
+    "uscc", "统一社会信用代码", parse=parse_code, required=True, width=22, text_format=True,
+    note="18位，如 91620105MA71T4YW8Q。",
+)
+NAME_FOR_CHECKING = Column(
+    "enterprise_name", "企业名称（仅供核对）", width=30, imported=False,
+    note="便于核对，导入时不读取；企业以统一社会信用代码为准。",
+)
+
+
+def _enterprise_column(name, header, **options):
+    return Column(name, header, required=_required(Enterprise, name), **options)
+
+
+ENTERPRISE_COLUMNS = (
+    USCC,
+    _enterprise_column("name", "企业名称", width=30),
+    _enterprise_column("legal_representative", "法定代表人"),
+    _enterprise_column("founded_on", "成立日期（年-月-日）", parse=parse_date, width=18,
+                       note="如 2015-03-01。"),
+    _enterprise_column(
+        "region", "所属地区（区划代码）", parse=parse_leading_code, list_name=REGION_LIST,
+        width=24, note="从下拉列表选择，或填6位区划代码；只能是您辖区内的县区。",
+    ),
+    _enterprise_column(
+        "industry", "所属行业（国民经济行业代码）", parse=parse_leading_code,
+        list_name=INDUSTRY_LIST, width=28, note="GB/T 4754-2017 大类，如 C35。",
+    ),
+    _enterprise_column("main_products", "主导产品", width=24),
+    _enterprise_column("niche_market", "细分市场", width=24),
+    _enterprise_column("address", "地址", width=30),
+    _enterprise_column("contact_name", "联系人"),
+    _enterprise_column("contact_phone", "联系电话", text_format=True),
+    _enterprise_column("contact_email", "电子邮箱", width=24),
+)
+
+
+def _figure_column(figure):
+    if figure.kind == FLAG:
+        return Column(figure.name, f"{figure.zh}（是/否）", choices=BOOL_CHOICES, width=14)
+    # The figures go to the monitoring service as read, so its rules alone decide them.
+    return Column(figure.name, figure.zh_label, parse=parse_as_read, width=14)
+
+
+MONITORING_KEY_COLUMNS = (
+    USCC,
+    NAME_FOR_CHECKING,
+    Column("year", "年度（年）", parse=parse_int, required=True, width=10),
+    Column("period_kind", "报表类型", choices=PERIOD_KIND_LABELS, required=True, width=10),
+    Column("period", "季度或月份（年报留空）", parse=parse_int, width=12,
+           note="季报填1–4，月报填1–12，年报留空或填0。"),
+)
+MONITORING_COLUMNS = MONITORING_KEY_COLUMNS + tuple(_figure_column(f) for f in FIGURES)
+
+
+def _pool_column(name, header, **options):
+    options.setdefault("required", _required(PoolEntry, name))
+    return Column(name, header, **options)
+
+
+POOL_COLUMNS = (
+    USCC,
+    NAME_FOR_CHECKING,
+    _pool_column("pool", "培育库", choices=POOL_LABELS, width=18),
+    _pool_column("tier", "层级", choices=TIER_LABELS, width=10,
+                 note="县区工信部门录入县级库；市州可录入县级库或市级库；省级录入省级库。"),
+    _pool_column("track", "培育方向（专精特新培育库）", choices=TRACK_LABELS, width=20),
+    _pool_column("admission_year", "入库年度（年）", parse=parse_int, width=12),
+    _pool_column("admission_reason", "入库理由", width=30),
+    _pool_column("category", "类别（规下转规上：保/增/长/返/补）", choices=CATEGORY_LABELS,
+                 width=18, note="留空则采用系统根据已核实年报建议的类别。"),
+    _pool_column("category_override_reason", "类别与建议不同的理由", width=24),
+    _pool_column("statistics_registered", "已入库纳统（是/否）", choices=BOOL_CHOICES,
+                 required=False, width=12),
+    _pool_column("contact_officer", "联系帮扶人"),
+    _pool_column("contact_officer_phone", "联系帮扶人电话", text_format=True),
+)
+
+
+def _region_entries(actor):
+    # Counties, and prefecture units without counties: where enterprises are registered.
+    has_children = Exists(Region.objects.filter(parent=OuterRef("pk")))
+    regions = (
+        Region.objects.visible_to(actor)
+        .filter(Q(level=RegionLevel.COUNTY) | Q(~has_children, level=RegionLevel.PREFECTURE))
+        .select_related("parent")
+        .order_by("path")
+    )
+    return [
+        f"{r.code} {r.parent.name}{r.name}" if r.level == RegionLevel.COUNTY
+        else f"{r.code} {r.name}"
+        for r in regions
+    ]
+
+
+def _industry_entries(actor):
+    return [f"{i.code} {i.name}" for i in Industry.objects.order_by("code")]
+
+
+@dataclass(frozen=True)
+class ImportSpec:
+    """What one kind of import reads: its columns, the template's notes and long lists."""
+
+    kind: str
+    title: str
+    columns: tuple
+    notes: tuple
+    list_sources: tuple = ()  # (list name, function of the actor returning its entries)
+
+    def lists(self, actor):
+        return {name: source(actor) for name, source in self.list_sources}
+
+    @cached_property
+    def imported_columns(self):
+        return tuple(c for c in self.columns if c.imported)
+
+    @property
+    def template_name(self):
+        return f"{self.title}导入模板.xlsx"
+
+
+COMMON_NOTES = (
+    "第一行为表头，请勿修改、删除或调换列的顺序；从第二行起每行一条记录，可在右侧另加列，导入时不读取。",
+    "请直接填写数值，不要使用公式：含公式的单元格会被当作错误。",
+    "上传后系统先逐行逐格校验，全部通过并经您确认后才一次性写入；有任何错误则不写入任何数据。",
+    "校验报告可下载为标注了错误的工作簿：错误单元格标红，最后一列说明原因，修改后可直接重新上传。",
+    "同一文件重复上传时，未变化的记录显示为“无变化”，不会重复写入。",
+)
+
+SPECS = {
+    ImportKind.ENTERPRISES: ImportSpec(
+        kind=ImportKind.ENTERPRISES,
+        title="企业名录",
+        columns=ENTERPRISE_COLUMNS,
+        notes=COMMON_NOTES + (
+            "以统一社会信用代码识别企业：未登记的代码将新登记企业，已登记的将按本表更新。",
+            "所属地区只能是您辖区内的县区（或无下辖县区的市州）。",
+        ),
+        list_sources=((REGION_LIST, _region_entries), (INDUSTRY_LIST, _industry_entries)),
+    ),
+    ImportKind.MONITORING: ImportSpec(
+        kind=ImportKind.MONITORING,
+        title="运行监测",
+        columns=MONITORING_COLUMNS,
+        notes=COMMON_NOTES + (
+            "以统一社会信用代码和报告期（年度、报表类型、季度或月份）识别报表。",
+            "金额单位为万元，保留两位小数；人数、件数、起数填整数；是否类指标填“是”或“否”。",
+            "空白单元格表示该指标无数据；已有报表中的数值会被清空。",
+            "已报送待核实的报表不能修改；已核实的报表如有不同，将作为更正草稿保存，待核实后生效。",
+            "导入的报表保存为草稿，可在运行监测页面报送。",
+        ),
+    ),
+    ImportKind.POOL: ImportSpec(
+        kind=ImportKind.POOL,
+        title="培育库",
+        columns=POOL_COLUMNS,
+        notes=COMMON_NOTES + (
+            "以统一社会信用代码和培育库识别入库记录：企业不在该库中则入库，已在库中则更新"
+            "联系帮扶人、培育方向、入统情况和类别。",
+            "晋级、毕业和出库请在培育库页面办理，不能通过导入完成。",
+            "培育方向只用于专精特新培育库；保/增/长/返/补类别只用于规下转规上培育库。",
+        ),
+    ),
+}

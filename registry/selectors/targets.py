@@ -1,0 +1,166 @@
+"""Targets and how far each region has come towards them."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from registry.choices import PeriodKind, PoolKind, PoolTier, ReportStatus, TargetMetric
+from registry.models import MonitoringReport, PoolEntry, Target
+from registry.sizeclass import is_above_scale
+
+# Tier metrics count the tiered 专精特新 pool; the 规下转规上 pool has its own metric.
+TIER_METRICS = {
+    TargetMetric.POOL_COUNTY: PoolTier.COUNTY,
+    TargetMetric.POOL_CITY: PoolTier.CITY,
+    TargetMetric.POOL_PROVINCE: PoolTier.PROVINCE,
+}
+# Counted by the certification workflow, which this registry does not hold yet.
+PENDING_METRICS = frozenset({TargetMetric.CERTIFIED, TargetMetric.LITTLE_GIANT})
+METRIC_ORDER = {metric: index for index, metric in enumerate(TargetMetric.values)}
+
+
+def target_list(*, user):
+    """Targets of the user's region and the regions below it."""
+    return Target.objects.visible_to(user).select_related("region__parent", "set_by")
+
+
+@dataclass(frozen=True)
+class Progress:
+    target: Target
+    # None while the metric's source is not part of the registry (``pending``).
+    actual: int | None
+
+    @property
+    def pending(self):
+        return self.target.metric in PENDING_METRICS
+
+    @property
+    def percent(self):
+        """Share of the target reached, to one decimal; None when it cannot be said."""
+        if self.actual is None or self.target.value == 0:
+            return None
+        share = Decimal(self.actual) * 100 / self.target.value
+        return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def bar(self):
+        """Width of the progress bar in percent, 0 to 100."""
+        percent = self.percent
+        if percent is None:
+            return 0
+        return int(min(max(percent, 0), 100))
+
+
+def _ancestors(path):
+    """``620000/620100/620102`` → the paths of the province, the city and the county."""
+    parts = path.split("/")
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _year_end(year):
+    return timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+
+
+def _pool_counts(user, year):
+    """Entries in the pool at the end of ``year`` (now, for the current year) per region
+    subtree: admitted in or before it and not closed before it ended."""
+    in_pool = PoolEntry.objects.visible_to(user).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=_year_end(year)),
+        admission_year__lte=year,
+    )
+    counts = Counter()
+    rows = (
+        in_pool.order_by()
+        .values_list("enterprise__region__path", "pool", "tier")
+        .annotate(n=Count("id"))
+    )
+    for path, pool, tier, n in rows:
+        if pool == PoolKind.SCALE_UP:
+            key = TargetMetric.POOL_SCALE_UP
+        else:
+            key = next(metric for metric, t in TIER_METRICS.items() if t == tier)
+        for ancestor in _ancestors(path):
+            counts[(ancestor, key)] += n
+    return counts
+
+
+def _net_new_above_scale(user, year):
+    """Firms that became above scale in ``year`` minus those that fell below, per subtree.
+
+    Judged with ``registry.sizeclass.is_above_scale`` on the verified annual reports of
+    ``year`` and the year before. A firm founded in ``year`` counts as below scale the year
+    before; any other firm needs both reports to count either way.
+    """
+    rows = (
+        MonitoringReport.objects.visible_to(user)
+        .filter(
+            period_kind=PeriodKind.YEAR,
+            status=ReportStatus.VERIFIED,
+            year__in=(year - 1, year),
+        )
+        .values_list(
+            "enterprise_id",
+            "enterprise__region__path",
+            "enterprise__industry__code",
+            "enterprise__founded_on",
+            "year",
+            "main_business_revenue",
+        )
+    )
+    firms = {}
+    for enterprise_id, path, industry, founded_on, report_year, revenue in rows:
+        firm = firms.setdefault(enterprise_id, {"path": path, "founded": founded_on})
+        firm[report_year] = is_above_scale(industry, revenue)
+    counts = Counter()
+    for firm in firms.values():
+        now = firm.get(year)
+        before = firm.get(year - 1)
+        if before is None and firm["founded"].year >= year:
+            before = False
+        change = int(now is True and before is False) - int(before is True and now is False)
+        if change:
+            for ancestor in _ancestors(firm["path"]):
+                counts[ancestor] += change
+    return counts
+
+
+def target_progress(*, user, year):
+    """Every target of ``year`` the user may see, with the actual figure, in aggregate queries.
+
+    - pool sizes: 专精特新 entries per tier, and 规下转规上 entries of any tier, in the pool at
+      the end of the year in the target's region and below;
+    - net new above-scale firms: see ``_net_new_above_scale``;
+    - certified firms and 小巨人 have no actual here: the certification workflow (its own
+      issue) will supply them, and the page says so instead of showing a number.
+
+    Costs three queries whatever the number of targets and regions. Rows come ordered by
+    region path, then by metric in the order of ``TargetMetric``.
+    """
+    targets = list(target_list(user=user).filter(year=year))
+    metrics = {t.metric for t in targets}
+    pool_counts = (
+        _pool_counts(user, year)
+        if metrics & {*TIER_METRICS, TargetMetric.POOL_SCALE_UP}
+        else Counter()
+    )
+    net_new = (
+        _net_new_above_scale(user, year)
+        if TargetMetric.NET_NEW_ABOVE_SCALE in metrics
+        else Counter()
+    )
+    progress = []
+    for target in targets:
+        path = target.region.path
+        if target.metric in PENDING_METRICS:
+            actual = None
+        elif target.metric == TargetMetric.NET_NEW_ABOVE_SCALE:
+            actual = net_new[path]
+        else:
+            actual = pool_counts[(path, target.metric)]
+        progress.append(Progress(target=target, actual=actual))
+    progress.sort(key=lambda p: (p.target.region.path, METRIC_ORDER[p.target.metric]))
+    return progress

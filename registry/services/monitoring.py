@@ -1,0 +1,664 @@
+"""State-changing use cases of monitoring reports (运行监测): filing, submission, verification.
+
+County and city staff file and submit the figures of the enterprises of their region (officials
+enter them on the firms' behalf); staff of the enterprise's own county (or of a prefecture unit
+that has no counties, where its firms sit directly) verify or return them. A verified report is
+never edited: saving different figures for its period files a correction, a new revision that
+supersedes it once verified in its turn.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import NamedTuple
+
+import pghistory
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.base import ModelState
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from accounts.choices import Role
+from gansu_sme import bulk
+from gansu_sme.bulk import AnyOf
+from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
+from registry import quality, sizeclass
+from registry.choices import (
+    REPORT_EDITABLE,
+    REPORT_OPEN,
+    REPORT_TRANSITIONS,
+    PeriodKind,
+    ReportStatus,
+)
+from registry.figures import FIGURE_NAMES, FIGURES, FIGURES_BY_NAME, FigureError
+from registry.models import Enterprise, MonitoringReport, MonitoringReportTransition
+
+REPORT_FILER_ROLES = frozenset({Role.COUNTY_STAFF, Role.CITY_STAFF})
+# Narrowed in _check_verifier to staff bound to the enterprise's own region.
+REPORT_VERIFIER_ROLES = frozenset({Role.COUNTY_STAFF, Role.CITY_STAFF})
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+# Lowest and highest ``period`` of each kind of period.
+PERIOD_RANGE = {PeriodKind.YEAR: (0, 0), PeriodKind.QUARTER: (1, 4), PeriodKind.MONTH: (1, 12)}
+YEAR_RANGE = (2000, 2100)
+# Reports the data-quality rules compare with: figures still in draft are not yet anyone's word.
+REFERENCE_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.VERIFIED)
+# Columns a save writes to a report it updates.
+UPDATED_FIELDS = (*FIGURE_NAMES, "flags", "status", "submitted_at", "updated_at")
+ALL = "__all__"
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """One report to save: the enterprise, its period and the figures given for it.
+
+    ``figures`` maps figure names (registry.figures) to values; a name left out keeps the value
+    the period's report already has, and an empty value clears it.
+    """
+
+    enterprise: Enterprise
+    period_kind: str
+    year: int
+    period: int
+    figures: dict
+
+
+class SaveResult(NamedTuple):
+    report: MonitoringReport
+    # CREATED, UPDATED or UNCHANGED.
+    outcome: str
+
+
+class ReportsInvalid(DomainError):
+    """Some items of a save were refused, so nothing was written.
+
+    ``errors`` maps the index of each refused item to its messages by field: a figure name,
+    ``enterprise``, ``period_kind``, ``year``, ``period``, or ``__all__`` for the item as a
+    whole. Every message is in Chinese and English and names the figure it is about.
+    """
+
+    code = "invalid"
+    default_message = "部分报表有误，均未保存。 Some reports are invalid; none was saved."
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__()
+
+    def for_item(self, index):
+        """The errors of one item as a DomainError whose fields are that item's fields."""
+        errors = dict(self.errors[index])
+        general = errors.pop(ALL, [])
+        return DomainError(" ".join(general) or None, fields=errors)
+
+
+def _check_role(actor, roles):
+    if not actor.is_superuser and actor.role not in roles:
+        raise PermissionDenied()
+
+
+def _check_verifier(actor, report):
+    # County staff are bound to a county and prefecture staff to their unit, so "the region the
+    # enterprise sits in is the actor's own" is exactly "county staff of its county, or staff of
+    # a prefecture unit without counties (嘉峪关, 兰州新区)".
+    if actor.role not in REPORT_VERIFIER_ROLES or report.enterprise.region_id != actor.region_id:
+        raise PermissionDenied(
+            "只有企业所在县区的工信部门可以核实或退回报表。"
+            " Only staff of the enterprise's own county verify or return its reports."
+        )
+
+
+def _check_transition(report, to_status):
+    if to_status not in REPORT_TRANSITIONS[ReportStatus(report.status)]:
+        raise InvalidTransition(
+            f"{InvalidTransition.default_message} ({report.status} → {to_status})"
+        )
+
+
+def _locked(actor, report):
+    locked = (
+        MonitoringReport.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .select_related("enterprise")
+        .filter(pk=report.pk)
+        .first()
+    )
+    if locked is None:
+        raise OutOfScope()
+    return locked
+
+
+def _transition(report, from_status, to_status, actor, reason=""):
+    return MonitoringReportTransition(
+        report_id=report.pk,
+        from_status=from_status,
+        to_status=to_status,
+        actor_id=actor.pk,
+        reason=reason,
+    )
+
+
+def _key(report):
+    return (report.enterprise_id, report.period_kind, report.year, report.period)
+
+
+def period_start(period_kind, year, period):
+    if period_kind == PeriodKind.QUARTER:
+        return date(year, 3 * period - 2, 1)
+    return date(year, period if period_kind == PeriodKind.MONTH else 1, 1)
+
+
+# Validation
+
+
+def _refuse(errors, field, message):
+    errors.setdefault(field, []).append(message)
+
+
+def _period_errors(errors, item, today):
+    if not isinstance(item.enterprise, Enterprise) or item.enterprise.pk is None:
+        _refuse(errors, "enterprise", "企业：请选择已登记的企业。"
+                                      " Enterprise: choose a registered enterprise.")
+    kind_ok = item.period_kind in PERIOD_RANGE
+    if not kind_ok:
+        _refuse(errors, "period_kind", "报表类型：应为年报、季报或月报。"
+                                       " Period kind: must be year, quarter or month.")
+    year_ok = isinstance(item.year, int) and YEAR_RANGE[0] <= item.year <= YEAR_RANGE[1]
+    if not year_ok:
+        _refuse(errors, "year", "年份：应在2000至2100之间。 Year: must be between 2000 and 2100.")
+    if kind_ok:
+        low, high = PERIOD_RANGE[item.period_kind]
+        if not isinstance(item.period, int) or not low <= item.period <= high:
+            _refuse(errors, "period", {
+                PeriodKind.YEAR: "期间：年报的期间应为0。 Period: must be 0 for a year.",
+                PeriodKind.QUARTER: "期间：季度应为1至4。 Period: a quarter is 1 to 4.",
+                PeriodKind.MONTH: "期间：月份应为1至12。 Period: a month is 1 to 12.",
+            }[item.period_kind])
+        elif year_ok and period_start(item.period_kind, item.year, item.period) > today:
+            _refuse(errors, "period",
+                    "期间：该期间尚未开始。 Period: this period has not begun yet.")
+
+
+@cache
+def _parsers():
+    return {figure.name: figure.parser for figure in FIGURES}
+
+
+def _figure_errors(errors, given):
+    """Parse the figures ``given``; the parsed ones, and refusals added to ``errors``."""
+    figures = {}
+    parsers = _parsers()
+    for name, value in given.items():
+        parse = parsers.get(name)
+        if parse is None:
+            _refuse(errors, name, f"{name}：未知的指标。 {name}: unknown figure.")
+            continue
+        try:
+            figures[name] = parse(value)
+        except FigureError as exc:
+            _refuse(errors, name, FIGURES_BY_NAME[name].message(exc.zh, exc.en))
+    return figures
+
+
+def _item_errors(item, today):
+    """The messages by field refusing ``item`` on its own, and its parsed figures."""
+    errors = {}
+    enterprise, kind, year = item.enterprise, item.period_kind, item.year
+    # The common case, checked at once: a saved enterprise and a period that has begun.
+    if not (
+        kind == PeriodKind.YEAR
+        and item.period.__class__ is int
+        and item.period == 0
+        and year.__class__ is int
+        and YEAR_RANGE[0] <= year <= today.year
+        and isinstance(enterprise, Enterprise)
+        and enterprise.pk is not None
+    ):
+        _period_errors(errors, item, today)
+    given = item.figures if isinstance(item.figures, dict) else {}
+    return errors, _figure_errors(errors, given)
+
+
+def _report_maker(actor):
+    """A function making the unsaved report of an item: (enterprise, key, figures, current).
+
+    Instances are made from the attributes of a blank one, as Model.from_db makes them,
+    which costs a fraction of calling the model with two dozen keyword arguments.
+    """
+    blank = MonitoringReport(created_by=actor)
+    attributes = {k: v for k, v in blank.__dict__.items() if k != "_state"}
+    new_instance = MonitoringReport.__new__
+    figure_names = FIGURE_NAMES
+
+    def make(enterprise, key, figures, current):
+        report = new_instance(MonitoringReport)
+        values = report.__dict__
+        values.update(attributes)
+        state = values["_state"] = ModelState()
+        state.fields_cache["created_by"] = actor
+        state.fields_cache["enterprise"] = enterprise
+        values["enterprise_id"], values["period_kind"], values["year"], values["period"] = key
+        # Each report owns its flags, as a new instance would.
+        values["flags"] = []
+        if current is not None:
+            # A correction starts from the verified figures and changes those given.
+            for name in figure_names:
+                values[name] = getattr(current, name)
+            values["revision"] = current.revision + 1
+            values["corrects_id"] = current.pk
+            state.fields_cache["corrects"] = current
+        values.update(figures)
+        return report
+
+    return make
+
+
+def _same(report, figures):
+    return all(getattr(report, name) == value for name, value in figures.items())
+
+
+def _existing(actor, keys, lock=True):
+    """Open and verified reports of the given periods, locked, as {key: {status group: row}}."""
+    if not keys:
+        return {}
+    # The periods asked for, matched as (enterprise, kind, year, period) rows: a join the
+    # planner serves from the period index, where one list per column would test every
+    # report of those years against every enterprise id.
+    table = MonitoringReport._meta.db_table
+    enterprise_ids, kinds, years, periods = zip(*keys, strict=True)
+    matching = RawSQL(
+        f"SELECT r.id FROM {table} r"  # noqa: S608 - the table name is the model's own
+        " JOIN unnest(%s::bigint[], %s::text[], %s::int[], %s::int[]) AS k(e, kind, y, p)"
+        " ON r.enterprise_id = k.e AND r.period_kind = k.kind AND r.year = k.y"
+        " AND r.period = k.p",
+        [bulk.array_literal(column) for column in (enterprise_ids, kinds, years, periods)],
+    )
+    rows = MonitoringReport.objects.all()
+    if lock:
+        rows = rows.select_for_update()
+    rows = rows.filter(
+        pk__in=matching, status__in=(*REPORT_OPEN, ReportStatus.VERIFIED)
+    ).order_by()
+    found = {}
+    for report in rows:
+        key = _key(report)
+        if key in keys:
+            group = "verified" if report.status == ReportStatus.VERIFIED else "open"
+            found.setdefault(key, {})[group] = report
+    return found
+
+
+def _references(reports):
+    """Submitted or verified reports the quality rules compare ``reports`` with, by period.
+
+    For each report the same period a year earlier, and for an annual report the months of its
+    year; where a period has both, the verified report counts. One query for any number.
+    """
+    if not reports:
+        return {}
+    month_years = {r.year for r in reports if r.period_kind == PeriodKind.YEAR}
+    rows = MonitoringReport.objects.filter(
+        Q(year__in={r.year - 1 for r in reports})
+        | Q(period_kind=PeriodKind.MONTH, year__in=month_years),
+        AnyOf(F("enterprise_id"), {r.enterprise_id for r in reports}),
+        status__in=REFERENCE_STATUSES,
+    ).only("enterprise_id", "period_kind", "year", "period", "status", *quality.REFERENCE_FIGURES)
+    references = {}
+    for report in rows:
+        key = _key(report)
+        if key not in references or report.status == ReportStatus.VERIFIED:
+            references[key] = report
+    return references
+
+
+def _flags(report, references):
+    enterprise, kind, year, period = _key(report)
+    months = ()
+    if kind == PeriodKind.YEAR:
+        months = [
+            references[key]
+            for month in range(1, 13)
+            if (key := (enterprise, PeriodKind.MONTH, year, month)) in references
+        ]
+    previous = references.get((enterprise, kind, year - 1, period))
+    return quality.report_flags(report, previous=previous, months=months)
+
+
+# Filing
+
+
+@transaction.atomic
+def monitoring_reports_save(*, actor, items, submit=False, validate_only=False):
+    """Save the figures of many reports at once, all or nothing; returns a SaveResult per item.
+
+    For each item: an open report (draft, submitted, returned) of its period has its figures
+    updated, and is "unchanged" if they are equal; a verified report alone is "unchanged" if
+    its figures are equal, otherwise a correction is filed as a new draft revision; with no
+    report yet, revision 0 is filed. A submitted report awaits verification and cannot change.
+    With ``submit`` the created and updated reports are submitted too.
+
+    Every item is checked first (the actor's role; each enterprise in the actor's region and
+    active; period and figures as the database constraints and fields require; no period twice)
+    and ReportsInvalid names every refused item and field before anything is written. The
+    data-quality flags of every written report are computed in memory. The number of queries is
+    the same for one item or ten thousand; each status change gets a transition row, and the
+    history triggers record every row under the actor.
+
+    With ``validate_only`` every check runs and every outcome and flag is computed exactly as
+    for a save, but nothing is written and nothing locked: the SaveResults carry the reports
+    as they would be saved, unsaved (new ones without an id). Imports validate this way.
+    """
+    _check_role(actor, REPORT_FILER_ROLES)
+    items = list(items)
+    if not items:
+        return []
+    today = timezone.localdate()
+    errors, parsed = {}, []
+    for index, item in enumerate(items):
+        item_errors, figures = _item_errors(item, today)
+        if item_errors:
+            errors[index] = item_errors
+        parsed.append(figures)
+
+    # Locking the enterprises serialises concurrent saves for the same firm, so two of them
+    # cannot both find no open report for a period and both file one.
+    candidates = {
+        item.enterprise.pk
+        for index, item in enumerate(items)
+        if "enterprise" not in errors.get(index, {})
+    }
+    enterprises = Enterprise.objects.visible_to(actor)
+    if not validate_only:
+        enterprises = enterprises.select_for_update(of=("self",))
+    active = dict(
+        enterprises.filter(AnyOf(F("pk"), candidates)).order_by().values_list("pk", "is_active")
+    )
+    keys = {}
+    for index, item in enumerate(items):
+        item_errors = errors.get(index, {})
+        if "enterprise" in item_errors:
+            continue
+        if item.enterprise.pk not in active:
+            item_errors["enterprise"] = [
+                "企业：不存在或不在您的管辖范围内。"
+                " Enterprise: does not exist or is outside your jurisdiction."
+            ]
+        elif not active[item.enterprise.pk]:
+            item_errors["enterprise"] = ["企业：已停用。 Enterprise: has been deactivated."]
+        elif not item_errors:
+            key = (item.enterprise.pk, item.period_kind, item.year, item.period)
+            if key in keys:
+                item_errors[ALL] = [
+                    "同一企业同一期间在本批中重复出现。"
+                    " The same enterprise and period appear more than once."
+                ]
+            else:
+                keys[key] = index
+        if item_errors:
+            errors[index] = item_errors
+
+    existing = _existing(actor, keys, lock=not validate_only)
+    now = timezone.now()
+    new_report = _report_maker(actor)
+    results, created, updated = [None] * len(items), [], []
+    for key, index in keys.items():
+        if index in errors:
+            continue
+        item, figures = items[index], parsed[index]
+        found = existing.get(key, {})
+        current = found.get("open") or found.get("verified")
+        if current is not None and _same(current, figures):
+            results[index] = SaveResult(current, UNCHANGED)
+        elif found.get("open") is not None:
+            report = found["open"]
+            if report.status not in REPORT_EDITABLE:
+                errors[index] = {ALL: [
+                    "该期报表已报送、正在等待核实，不能修改；如需修改请先由县区退回。"
+                    " This period's report is submitted and awaits verification; it must be"
+                    " returned before it can change."
+                ]}
+                continue
+            for name, value in figures.items():
+                setattr(report, name, value)
+            updated.append(report)
+            results[index] = SaveResult(report, UPDATED)
+        elif not any(value is not None for value in figures.values()) and current is None:
+            errors[index] = {ALL: ["请至少填写一项指标。 Enter at least one figure."]}
+        else:
+            report = new_report(item.enterprise, key, figures, current)
+            created.append(report)
+            results[index] = SaveResult(report, CREATED)
+    if errors:
+        raise ReportsInvalid(dict(sorted(errors.items())))
+
+    transitions = []
+    if submit:
+        for report in updated:
+            transitions.append((report.pk, report.status, ReportStatus.SUBMITTED))
+        for report in (*created, *updated):
+            report.status = ReportStatus.SUBMITTED
+            report.submitted_at = now
+    changed = [*created, *updated]
+    references = _references(changed)
+    if submit:
+        # What this save submits is a reference for the rest, unless the period has a verified
+        # report, which stays the official figure until a correction is verified.
+        for report in changed:
+            held = references.get(_key(report))
+            if held is None or held.status != ReportStatus.VERIFIED:
+                references[_key(report)] = report
+    for report in changed:
+        report.flags = _flags(report, references)
+    if validate_only:
+        return results
+
+    with pghistory.context(user=actor.pk):
+        bulk.insert_rows(MonitoringReport, created)
+        for report in created:
+            transitions.append((report.pk, "", ReportStatus.DRAFT))
+            if submit:
+                transitions.append((report.pk, ReportStatus.DRAFT, ReportStatus.SUBMITTED))
+        bulk.update_rows(MonitoringReport, updated, UPDATED_FIELDS)
+        bulk.insert_values(
+            MonitoringReportTransition,
+            ("report", "from_status", "to_status", "actor", "reason", "at"),
+            [(*move, actor.pk, "", now) for move in transitions],
+        )
+    return results
+
+
+@transaction.atomic
+def monitoring_report_save(*, actor, enterprise, period_kind, year, period, figures, submit=False):
+    """Save one enterprise's figures for one period, as ``monitoring_reports_save`` does.
+
+    An enterprise outside the actor's region is not found; refused figures raise a DomainError
+    whose fields are the figures. With ``submit``, a draft or returned report whose figures
+    were already the ones given is submitted as it is.
+    """
+    _check_role(actor, REPORT_FILER_ROLES)
+    if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        raise OutOfScope()
+    item = ReportInput(enterprise, period_kind, year, period, figures)
+    try:
+        [result] = monitoring_reports_save(actor=actor, items=[item], submit=submit)
+    except ReportsInvalid as exc:
+        raise exc.for_item(0) from exc
+    if submit and result.outcome == UNCHANGED and result.report.status in REPORT_EDITABLE:
+        return SaveResult(monitoring_report_submit(actor=actor, report=result.report), UNCHANGED)
+    return result
+
+
+@transaction.atomic
+def monitoring_report_update(*, actor, report, figures, submit=False):
+    """Change the figures of a draft or returned report (a verified one takes a correction).
+
+    Refuses with InvalidTransition a report that is submitted, verified or superseded.
+    """
+    _check_role(actor, REPORT_FILER_ROLES)
+    locked = _locked(actor, report)
+    if locked.status not in REPORT_EDITABLE:
+        raise InvalidTransition(
+            "只有草稿或被退回的报表可以修改；已核实的报表请提交更正。"
+            " Only a draft or returned report can be changed; file a correction of a verified one."
+        )
+    return monitoring_report_save(
+        actor=actor,
+        enterprise=locked.enterprise,
+        period_kind=locked.period_kind,
+        year=locked.year,
+        period=locked.period,
+        figures=figures,
+        submit=submit,
+    )
+
+
+# Status changes
+
+
+@transaction.atomic
+def monitoring_report_submit(*, actor, report):
+    """Send a draft or returned report for verification; its flags are checked again.
+
+    Submitting a report that is already submitted changes nothing.
+    """
+    _check_role(actor, REPORT_FILER_ROLES)
+    locked = _locked(actor, report)
+    if locked.status == ReportStatus.SUBMITTED:
+        return locked
+    _check_transition(locked, ReportStatus.SUBMITTED)
+    from_status = locked.status
+    locked.status = ReportStatus.SUBMITTED
+    locked.submitted_at = timezone.now()
+    # Last year's figures or this year's months may have arrived since it was saved.
+    locked.flags = _flags(locked, _references([locked]))
+    with pghistory.context(user=actor.pk):
+        locked.save(update_fields=["status", "submitted_at", "flags", "updated_at"])
+        _transition(locked, from_status, ReportStatus.SUBMITTED, actor).save()
+    return locked
+
+
+@transaction.atomic
+def monitoring_report_verify(*, actor, report):
+    """Confirm a submitted report's figures (核实): staff of the enterprise's own region only.
+
+    Verifying a correction marks the report it corrects superseded. Verifying an annual report
+    re-derives the enterprise's size class and above-scale status. Verifying a report that is
+    already verified changes nothing.
+    """
+    _check_role(actor, REPORT_VERIFIER_ROLES)
+    locked = _locked(actor, report)
+    _check_verifier(actor, locked)
+    if locked.status == ReportStatus.VERIFIED:
+        return locked
+    _check_transition(locked, ReportStatus.VERIFIED)
+    now = timezone.now()
+    with pghistory.context(user=actor.pk):
+        if locked.corrects_id is not None:
+            # Superseded first: the database allows one verified report per period.
+            corrected = MonitoringReport.objects.select_for_update().get(pk=locked.corrects_id)
+            _check_transition(corrected, ReportStatus.SUPERSEDED)
+            corrected.status = ReportStatus.SUPERSEDED
+            corrected.save(update_fields=["status", "updated_at"])
+            _transition(
+                corrected,
+                ReportStatus.VERIFIED,
+                ReportStatus.SUPERSEDED,
+                actor,
+                f"被第{locked.revision}次更正取代。 Superseded by correction {locked.revision}.",
+            ).save()
+        from_status = locked.status
+        locked.status = ReportStatus.VERIFIED
+        locked.verified_at = now
+        locked.verified_by = actor
+        locked.save(update_fields=["status", "verified_at", "verified_by", "updated_at"])
+        _transition(locked, from_status, ReportStatus.VERIFIED, actor).save()
+        if locked.period_kind == PeriodKind.YEAR:
+            enterprises_refresh_figures(enterprise_ids=[locked.enterprise_id])
+    return locked
+
+
+@transaction.atomic
+def monitoring_report_return(*, actor, report, reason):
+    """Send a submitted report back to its filers with a reason: the enterprise's own region only.
+
+    Returning a report that is already returned changes nothing.
+    """
+    _check_role(actor, REPORT_VERIFIER_ROLES)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(fields={"reason": ["请填写退回原因。 Give a reason for returning it."]})
+    locked = _locked(actor, report)
+    _check_verifier(actor, locked)
+    if locked.status == ReportStatus.RETURNED:
+        return locked
+    _check_transition(locked, ReportStatus.RETURNED)
+    from_status = locked.status
+    locked.status = ReportStatus.RETURNED
+    with pghistory.context(user=actor.pk, reason=reason):
+        locked.save(update_fields=["status", "updated_at"])
+        _transition(locked, from_status, ReportStatus.RETURNED, actor, reason).save()
+    return locked
+
+
+# Derived enterprise figures
+
+
+def _derived(enterprise, report):
+    if report is None:
+        return "", False, None
+    code = enterprise.industry.code
+    size = sizeclass.size_class(
+        code,
+        employees=report.employees,
+        revenue=report.operating_revenue,
+        assets=report.total_assets,
+    )
+    return size or "", sizeclass.is_above_scale(code, report.main_business_revenue), report.year
+
+
+@transaction.atomic
+def enterprises_refresh_figures(*, enterprise_ids):
+    """Re-derive size class, above-scale status and figures year from verified annual reports.
+
+    Each enterprise takes them from its latest verified annual report (none: blank, not above
+    scale). Only enterprises whose values change are written, so a repeated call writes
+    nothing; the history triggers record when each value changed. Returns the changed ones.
+    """
+    latest = {
+        report.enterprise_id: report
+        for report in MonitoringReport.objects.filter(
+            enterprise_id__in=enterprise_ids,
+            period_kind=PeriodKind.YEAR,
+            status=ReportStatus.VERIFIED,
+        )
+        .order_by("enterprise_id", "-year")
+        .distinct("enterprise_id")
+        .only("enterprise_id", "year", "employees", "operating_revenue", "total_assets",
+              "main_business_revenue")
+    }
+    now = timezone.now()
+    changed = []
+    enterprises = (
+        Enterprise.objects.select_for_update(of=("self",))
+        .select_related("industry")
+        .filter(pk__in=enterprise_ids)
+    )
+    for enterprise in enterprises:
+        derived = _derived(enterprise, latest.get(enterprise.pk))
+        if derived != (enterprise.size_class, enterprise.is_above_scale, enterprise.figures_year):
+            enterprise.size_class, enterprise.is_above_scale, enterprise.figures_year = derived
+            enterprise.updated_at = now
+            changed.append(enterprise)
+    if changed:
+        Enterprise.objects.bulk_update(
+            changed, ["size_class", "is_above_scale", "figures_year", "updated_at"]
+        )
+    return changed
+
+
+def enterprise_refresh_figures(*, enterprise):
+    """Re-derive one enterprise's size class and above-scale status; see the bulk version."""
+    enterprises_refresh_figures(enterprise_ids=[enterprise.pk])
+    enterprise.refresh_from_db(fields=["size_class", "is_above_scale", "figures_year"])
+    return enterprise

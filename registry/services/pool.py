@@ -1,0 +1,558 @@
+"""State-changing use cases of the cultivation pool (培育库): entries, plans and visits.
+
+Who may do what follows the tiers (省市县分级): county staff keep their county's county-tier
+entries, city staff their prefecture's county- and city-tier entries, provincial reviewers the
+province tier. Promotion is the next level's decision, so it belongs to the staff of the tier
+an entry moves to. Every change of an entry's status writes a PoolEntryTransition row in the
+same transaction; every row change is also captured by the history triggers.
+"""
+
+import pghistory
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.choices import Role
+from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
+from registry.choices import (
+    NEXT_TIER,
+    POOL_ENTRY_TRANSITIONS,
+    PeriodKind,
+    PoolEntryStatus,
+    PoolKind,
+    PoolTier,
+    ReportStatus,
+    VisitStatus,
+)
+from registry.models import (
+    CultivationPlan,
+    Enterprise,
+    MonitoringReport,
+    PoolEntry,
+    PoolEntryTransition,
+    ServiceVisit,
+)
+from registry.scaleup import YEARS_JUDGED, suggest_category
+
+# The level of government each writing role acts for, ranked like the tiers.
+ROLE_TIER = {
+    Role.COUNTY_STAFF: PoolTier.COUNTY,
+    Role.CITY_STAFF: PoolTier.CITY,
+    Role.PROVINCIAL_REVIEWER: PoolTier.PROVINCE,
+}
+POOL_WRITER_ROLES = frozenset(ROLE_TIER)
+TIER_RANK = {PoolTier.COUNTY: 0, PoolTier.CITY: 1, PoolTier.PROVINCE: 2}
+# Tiers each role admits at: a city keeps its own list and its counties' lists; the province
+# keeps the provincial list, which it fills by promotion or direct admission.
+ADMIT_TIERS = {
+    Role.COUNTY_STAFF: frozenset({PoolTier.COUNTY}),
+    Role.CITY_STAFF: frozenset({PoolTier.COUNTY, PoolTier.CITY}),
+    Role.PROVINCIAL_REVIEWER: frozenset({PoolTier.PROVINCE}),
+}
+POOL_ENTRY_EDITABLE_FIELDS = ("contact_officer", "contact_officer_phone", "track",
+                              "statistics_registered")
+# Fields a promoted entry carries over to its entry at the next tier.
+CARRIED_ON_PROMOTION = (
+    "enterprise", "pool", "track", "category", "suggested_category", "category_override_reason",
+    "statistics_registered", "contact_officer", "contact_officer_phone",
+)
+VISIT_FIELDS = ("visited_on", "officer", "problems", "actions", "status")
+EARLIEST_YEAR = 2000
+
+CLOSED_MESSAGE = (
+    "该企业已出库或晋级，此条记录不能再修改。 This entry has left the pool or moved up a tier; "
+    "it can no longer be changed."
+)
+
+
+def _reason_required(reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(fields={"reason": ["请填写原因。 Give a reason."]})
+    return reason
+
+
+def _check_writer(actor):
+    if not actor.is_superuser and actor.role not in POOL_WRITER_ROLES:
+        raise PermissionDenied()
+
+
+def _tier_rank(actor):
+    if actor.is_superuser:
+        return TIER_RANK[PoolTier.PROVINCE]
+    return TIER_RANK[ROLE_TIER[actor.role]]
+
+
+def _check_tier_or_above(actor, entry):
+    """Staff below an entry's tier only read it: the tier that keeps the list decides.
+
+    Callers have checked the actor is a pool writer.
+    """
+    if _tier_rank(actor) < TIER_RANK[entry.tier]:
+        raise PermissionDenied(
+            "只有本级及以上工信部门可以办理。 Only staff at the entry's tier or above may do this."
+        )
+
+
+def _lock_entry(actor, entry):
+    locked = (
+        PoolEntry.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=entry.pk)
+        .first()
+    )
+    if locked is None:
+        raise OutOfScope()
+    return locked
+
+
+def _check_active(entry):
+    if entry.status != PoolEntryStatus.ACTIVE:
+        raise InvalidTransition(CLOSED_MESSAGE)
+
+
+def _record(entry, *, actor, from_status, reason):
+    PoolEntryTransition.objects.create(
+        entry=entry, from_status=from_status, to_status=entry.status, actor=actor, reason=reason
+    )
+
+
+def _close(actor, entry, to_status, reason):
+    """Move a locked entry to a closing status, if the transitions table allows it."""
+    if to_status not in POOL_ENTRY_TRANSITIONS[entry.status]:
+        raise InvalidTransition()
+    from_status = entry.status
+    entry.status = to_status
+    entry.closed_at = timezone.now()
+    entry.closed_reason = reason
+    with pghistory.context(user=actor.pk):
+        entry.save(update_fields=["status", "closed_at", "closed_reason", "updated_at"])
+        _record(entry, actor=actor, from_status=from_status, reason=reason)
+
+
+def _check_year(year):
+    this_year = timezone.localdate().year
+    if not EARLIEST_YEAR <= year <= this_year:
+        raise DomainError(
+            fields={"admission_year": [
+                f"入库年度应在{EARLIEST_YEAR}至{this_year}年之间。"
+                f" The admission year must lie between {EARLIEST_YEAR} and {this_year}."
+            ]}
+        )
+
+
+def scale_up_category_suggest(enterprise, *, year, statistics_registered=False):
+    """The category the verified annual figures suggest; rules in ``registry.scaleup``.
+
+    Reads the enterprise's verified annual reports (status verified, period kind year) of the
+    latest year at or before ``year`` that has one and of the two years before it, in one
+    query, and returns a ``registry.scaleup.Suggestion`` with the category, its explanation
+    and the figures used.
+    """
+    reports = MonitoringReport.objects.filter(
+        enterprise=enterprise,
+        period_kind=PeriodKind.YEAR,
+        status=ReportStatus.VERIFIED,
+        year__lte=year,
+    ).order_by("-year")
+    revenues = dict(reports.values_list("year", "main_business_revenue")[:YEARS_JUDGED])
+    return suggest_category(
+        revenues,
+        year=year,
+        industry_code=enterprise.industry.code,
+        founded_on=enterprise.founded_on,
+        statistics_registered=statistics_registered,
+    )
+
+
+def _category_fields(enterprise, *, pool, category, override_reason, year,
+                     statistics_registered):
+    """Category, suggestion and override reason as stored; a category other than the
+    suggestion needs a reason. A blank category takes the suggestion."""
+    if pool != PoolKind.SCALE_UP:
+        if category or (override_reason or "").strip():
+            raise DomainError(
+                fields={"category": ["保/增/长/返/补类别只用于规下转规上培育库。"
+                                     " Categories belong to the below-to-above-scale pool only."]}
+            )
+        return {"category": "", "suggested_category": "", "category_override_reason": ""}
+    suggestion = scale_up_category_suggest(
+        enterprise, year=year, statistics_registered=statistics_registered
+    )
+    category = category or suggestion.category
+    reason = (override_reason or "").strip()
+    if category == suggestion.category:
+        reason = ""
+    elif not reason:
+        raise DomainError(
+            fields={"category_override_reason": [
+                "所选类别与系统建议不同，请说明理由。"
+                " The category differs from the one the figures suggest; give a reason."
+            ]}
+        )
+    return {
+        "category": category,
+        "suggested_category": suggestion.category,
+        "category_override_reason": reason,
+    }
+
+
+@transaction.atomic
+def pool_entry_admit(
+    *, actor, enterprise, pool, tier, admission_year, admission_reason, track="",
+    contact_officer="", contact_officer_phone="", category="", category_override_reason="",
+    statistics_registered=False,
+):
+    """Admit an enterprise of the actor's region to a pool at a tier the actor keeps.
+
+    County staff admit at county tier, city staff at county or city tier, provincial reviewers
+    at province tier. An enterprise has at most one active entry per pool. For the 规下转规上
+    pool the category the figures suggest is stored; a blank ``category`` takes it, and any
+    other needs ``category_override_reason``. Writes the entry and its admission transition.
+    """
+    _check_writer(actor)
+    locked = (
+        Enterprise.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .select_related("industry")
+        .filter(pk=enterprise.pk)
+        .first()
+    )
+    if locked is None:
+        raise OutOfScope()
+    if not actor.is_superuser and tier not in ADMIT_TIERS[actor.role]:
+        raise PermissionDenied(
+            "您所在层级不能在该层级入库。 Your level of government does not keep this tier."
+        )
+    if not locked.is_active:
+        raise DomainError(
+            fields={"enterprise": ["该企业已停用。 This enterprise has been deactivated."]}
+        )
+    if pool == PoolKind.SCALE_UP and track:
+        raise DomainError(
+            fields={"track": ["培育方向只用于专精特新培育库。"
+                              " The track belongs to the 专精特新 pool only."]}
+        )
+    _check_year(admission_year)
+    if PoolEntry.objects.filter(
+        enterprise=locked, pool=pool, status=PoolEntryStatus.ACTIVE
+    ).exists():
+        raise _already_in_pool()
+    entry = PoolEntry(
+        enterprise=locked,
+        pool=pool,
+        tier=tier,
+        track=track,
+        admission_year=admission_year,
+        admission_reason=(admission_reason or "").strip(),
+        contact_officer=contact_officer,
+        contact_officer_phone=contact_officer_phone,
+        statistics_registered=statistics_registered,
+        admitted_by=actor,
+        **_category_fields(
+            locked, pool=pool, category=category, override_reason=category_override_reason,
+            year=admission_year, statistics_registered=statistics_registered,
+        ),
+    )
+    entry.full_clean(validate_constraints=False)
+    with pghistory.context(user=actor.pk):
+        _insert(entry)
+        _record(entry, actor=actor, from_status="", reason=entry.admission_reason)
+    if not PoolEntry.objects.visible_to(actor).filter(pk=entry.pk).exists():
+        raise OutOfScope()
+    return entry
+
+
+def _already_in_pool():
+    return DomainError(
+        fields={"pool": ["该企业已在此培育库中。 The enterprise already has an active entry in "
+                         "this pool."]}
+    )
+
+
+def _insert(entry):
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as exc:
+        # Another request admitted the same firm between the check and the insert.
+        if "one_active_per_pool" in str(exc):
+            raise _already_in_pool() from exc
+        raise
+
+
+@transaction.atomic
+def pool_entry_promote(*, actor, entry, reason):
+    """Move an active entry up one tier; only staff of that next tier may.
+
+    City staff promote county-tier entries of their prefecture; provincial reviewers promote
+    city-tier entries. The entry is closed as promoted and a new active entry opens at the next
+    tier with ``promoted_from`` set, the same pool, track, category and contact officer, the
+    current year as admission year and the reason as admission reason. Promoting an entry
+    that was already promoted returns the entry it was promoted to.
+    """
+    _check_writer(actor)
+    locked = _lock_entry(actor, entry)
+    next_tier = NEXT_TIER.get(locked.tier)
+    if next_tier is None:
+        raise InvalidTransition(
+            "省级库是最高层级。 The province tier is the highest; there is no tier to move to."
+        )
+    if not actor.is_superuser and ROLE_TIER[actor.role] != next_tier:
+        raise PermissionDenied(
+            "晋级由上一级工信部门办理。 Promotion is decided by staff of the next tier."
+        )
+    if locked.status == PoolEntryStatus.PROMOTED:
+        # A repeated request (double submit, retry) gets the entry it already opened.
+        return PoolEntry.objects.get(promoted_from=locked)
+    if PoolEntryStatus.PROMOTED not in POOL_ENTRY_TRANSITIONS[locked.status]:
+        raise InvalidTransition()
+    reason = _reason_required(reason)
+    _close(actor, locked, PoolEntryStatus.PROMOTED, reason)
+    promoted = PoolEntry(
+        tier=next_tier,
+        promoted_from=locked,
+        admission_year=max(timezone.localdate().year, locked.admission_year),
+        admission_reason=reason,
+        admitted_by=actor,
+        **{name: getattr(locked, name) for name in CARRIED_ON_PROMOTION},
+    )
+    promoted.full_clean(validate_constraints=False)
+    with pghistory.context(user=actor.pk):
+        _insert(promoted)
+        _record(promoted, actor=actor, from_status="", reason=reason)
+    return promoted
+
+
+@transaction.atomic
+def pool_entry_graduate(*, actor, entry, reason):
+    """Close an active entry as graduated (the firm reached its goal); reason required.
+
+    Staff at the entry's tier or above in whose region it lies may; a repeated call changes
+    nothing. Writes the transition row with the reason.
+    """
+    return _close_with_reason(actor, entry, PoolEntryStatus.GRADUATED, reason)
+
+
+@transaction.atomic
+def pool_entry_remove(*, actor, entry, reason):
+    """Take an active entry out of the pool (出库); reason required.
+
+    Staff at the entry's tier or above in whose region it lies may; a repeated call changes
+    nothing. Writes the transition row with the reason.
+    """
+    return _close_with_reason(actor, entry, PoolEntryStatus.REMOVED, reason)
+
+
+def _close_with_reason(actor, entry, to_status, reason):
+    _check_writer(actor)
+    locked = _lock_entry(actor, entry)
+    _check_tier_or_above(actor, locked)
+    # A repeated request (double submit, retry) changes and records nothing.
+    if locked.status != to_status:
+        _close(actor, locked, to_status, _reason_required(reason))
+    return locked
+
+
+@transaction.atomic
+def pool_entry_update(*, actor, entry, **fields):
+    """Change the contact officer, track or statistics registration of an active entry.
+
+    Staff at the entry's tier or above in whose region it lies may. Unchanged values write
+    nothing; changes are kept by the history triggers with the actor.
+    """
+    unknown = set(fields) - set(POOL_ENTRY_EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    _check_writer(actor)
+    locked = _lock_entry(actor, entry)
+    _check_tier_or_above(actor, locked)
+    _check_active(locked)
+    if locked.pool == PoolKind.SCALE_UP and fields.get("track"):
+        raise DomainError(
+            fields={"track": ["培育方向只用于专精特新培育库。"
+                              " The track belongs to the 专精特新 pool only."]}
+        )
+    changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+    if not changed:
+        return locked
+    for name in changed:
+        setattr(locked, name, fields[name])
+    locked.full_clean(validate_constraints=False)
+    with pghistory.context(user=actor.pk):
+        locked.save(update_fields=[*changed, "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def pool_entry_set_category(*, actor, entry, category, reason=""):
+    """Set the 保/增/长/返/补 category of an active 规下转规上 entry.
+
+    The suggestion is recomputed from the figures of the current year and stored with the
+    category; a category other than it needs a reason, which is kept as the override reason.
+    Staff at the entry's tier or above in whose region it lies may. Nothing is written when
+    category, suggestion and reason are all unchanged; changes are kept by the history
+    triggers with the actor.
+    """
+    _check_writer(actor)
+    locked = _lock_entry(actor, entry)
+    _check_tier_or_above(actor, locked)
+    _check_active(locked)
+    if locked.pool != PoolKind.SCALE_UP:
+        raise DomainError(
+            fields={"category": ["保/增/长/返/补类别只用于规下转规上培育库。"
+                                 " Categories belong to the below-to-above-scale pool only."]}
+        )
+    values = _category_fields(
+        locked.enterprise, pool=locked.pool, category=category, override_reason=reason,
+        year=timezone.localdate().year, statistics_registered=locked.statistics_registered,
+    )
+    changed = [name for name, value in values.items() if getattr(locked, name) != value]
+    if not changed:
+        return locked
+    for name in changed:
+        setattr(locked, name, values[name])
+    locked.full_clean(validate_constraints=False)
+    with pghistory.context(user=actor.pk):
+        locked.save(update_fields=[*changed, "updated_at"])
+    return locked
+
+
+def _lock_for_notes(actor, entry):
+    """Plans and visits are kept by county, city and provincial staff who see the entry."""
+    _check_writer(actor)
+    return _lock_entry(actor, entry)
+
+
+@transaction.atomic
+def cultivation_plan_save(
+    *, actor, entry, measures, goals, responsible_official, review_on, plan=None
+):
+    """Write the one-firm-one-plan (一企一策) of an active entry: a new plan, or ``plan`` edited.
+
+    County, city and provincial staff who see the entry may. Saving a plan unchanged writes
+    nothing.
+    """
+    locked = _lock_for_notes(actor, entry)
+    _check_active(locked)
+    values = {
+        "measures": (measures or "").strip(),
+        "goals": (goals or "").strip(),
+        "responsible_official": (responsible_official or "").strip(),
+        "review_on": review_on,
+    }
+    if plan is None:
+        plan = CultivationPlan(entry=locked, created_by=actor, **values)
+    else:
+        plan = CultivationPlan.objects.select_for_update().filter(
+            pk=plan.pk, entry=locked
+        ).first()
+        if plan is None:
+            raise OutOfScope()
+        if all(getattr(plan, name) == value for name, value in values.items()):
+            return plan
+        for name, value in values.items():
+            setattr(plan, name, value)
+    plan.full_clean()
+    with pghistory.context(user=actor.pk):
+        plan.save()
+    return plan
+
+
+def _check_visit_date(visited_on):
+    if visited_on is not None and visited_on > timezone.localdate():
+        raise DomainError(
+            fields={"visited_on": [
+                "走访日期不能晚于今天。 The visit date cannot be in the future."
+            ]}
+        )
+
+
+@transaction.atomic
+def service_visit_record(
+    *, actor, entry, visited_on, officer, problems, actions="", status=VisitStatus.OPEN
+):
+    """Log a service visit (服务走访) to the firm of an active entry.
+
+    County, city and provincial staff who see the entry may. The same visit submitted twice
+    (same entry, date, officer and problems) is recorded once.
+    """
+    locked = _lock_for_notes(actor, entry)
+    _check_active(locked)
+    _check_visit_date(visited_on)
+    values = {
+        "visited_on": visited_on,
+        "officer": (officer or "").strip(),
+        "problems": (problems or "").strip(),
+        "actions": (actions or "").strip(),
+        "status": status,
+    }
+    existing = ServiceVisit.objects.filter(
+        entry=locked, visited_on=visited_on, officer=values["officer"],
+        problems=values["problems"],
+    ).first()
+    if existing is not None:
+        return existing
+    visit = ServiceVisit(entry=locked, created_by=actor, **values)
+    visit.full_clean()
+    with pghistory.context(user=actor.pk):
+        visit.save()
+    return visit
+
+
+@transaction.atomic
+def service_visit_update(*, actor, visit, **fields):
+    """Change a logged visit, e.g. its actions and status once a problem is solved.
+
+    Allowed whatever became of the entry since, so an outcome can still be recorded after a
+    promotion; county, city and provincial staff who see the entry may. Unchanged values
+    write nothing.
+    """
+    unknown = set(fields) - set(VISIT_FIELDS)
+    if unknown:
+        raise DomainError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    _check_writer(actor)
+    locked = (
+        ServiceVisit.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=visit.pk)
+        .first()
+    )
+    if locked is None:
+        raise OutOfScope()
+    _check_visit_date(fields.get("visited_on"))
+    changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+    if not changed:
+        return locked
+    for name in changed:
+        value = fields[name]
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    locked.full_clean()
+    with pghistory.context(user=actor.pk):
+        locked.save(update_fields=[*changed, "updated_at"])
+    return locked
+
+
+def pool_admit_tiers(actor):
+    """The tiers the actor may admit at, lowest first."""
+    tiers = set(PoolTier.values) if actor.is_superuser else ADMIT_TIERS.get(actor.role, set())
+    return [tier for tier in PoolTier if tier in tiers]
+
+
+def pool_entry_actions(actor, entry):
+    """Which of promote, graduate, remove, edit and notes the actor may do to ``entry``.
+
+    The entry must already be in the actor's scope; the services check again on each call.
+    """
+    if not (actor.is_superuser or actor.role in POOL_WRITER_ROLES):
+        return frozenset()
+    actions = set()
+    active = entry.status == PoolEntryStatus.ACTIVE
+    if active:
+        actions.add("notes")
+        next_tier = NEXT_TIER.get(entry.tier)
+        if next_tier and (actor.is_superuser or ROLE_TIER[actor.role] == next_tier):
+            actions.add("promote")
+        if _tier_rank(actor) >= TIER_RANK[entry.tier]:
+            actions.update({"graduate", "remove", "edit"})
+    actions.add("visit_update")
+    return frozenset(actions)

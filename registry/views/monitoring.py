@@ -1,0 +1,282 @@
+"""Browser pages of monitoring reports: thin adapters over the selectors and services."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gansu_sme import exceptions
+from registry.choices import REPORT_EDITABLE, ReportStatus
+from registry.figures import FIGURES_BY_NAME
+from registry.filtersets.monitoring import MonitoringReportFilterSet
+from registry.forms.monitoring import MonitoringFiguresForm, MonitoringReportForm, ReturnForm
+from registry.selectors import enterprise_get
+from registry.selectors import monitoring as selectors
+from registry.services import monitoring as services
+from registry.tables.monitoring import detail_figures
+
+PAGE_SIZE = 50
+# The list's order when the filter names none: latest periods first.
+DEFAULT_ORDER = ("-year", "-period", "enterprise__name")
+
+
+def _can_read(user):
+    # Rows are scoped by visible_to; this only turns away accounts that see no region.
+    return user.is_superuser or user.scope_path is not None
+
+
+def can_file(user):
+    return user.is_superuser or user.role in services.REPORT_FILER_ROLES
+
+
+def can_verify(user, report=None):
+    """Whether the user verifies reports at all, or (given one) this report."""
+    if user.role not in services.REPORT_VERIFIER_ROLES or user.region_id is None:
+        return False
+    return report is None or report.enterprise.region_id == user.region_id
+
+
+def _allowed_if(check):
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _get_report(request, pk):
+    try:
+        return selectors.monitoring_report_get(user=request.user, pk=pk)
+    except exceptions.OutOfScope as exc:
+        raise Http404 from exc
+
+
+def _get_enterprise(request, uscc):
+    try:
+        return enterprise_get(user=request.user, uscc=uscc)
+    except exceptions.OutOfScope as exc:
+        raise Http404 from exc
+
+
+def _call_service(form, service, **kwargs):
+    """Run a write; show its refusal on ``form`` and return None, or return its result."""
+    try:
+        return service(**kwargs)
+    except exceptions.OutOfScope as exc:
+        raise Http404 from exc
+    except exceptions.PermissionDenied as exc:
+        raise PermissionDenied from exc
+    except (ValidationError, exceptions.DomainError) as exc:
+        form.add_service_error(exc)
+        return None
+
+
+def _back(request, report):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect("registry:monitoring-detail", pk=report.pk)
+
+
+@_allowed_if(_can_read)
+def monitoring_list(request):
+    filterset = MonitoringReportFilterSet(
+        request.GET, queryset=selectors.monitoring_report_list(user=request.user), request=request
+    )
+    rows = filterset.qs
+    # A unique last key keeps rows from moving between pages when sort values tie.
+    rows = rows.order_by(*(rows.query.order_by or DEFAULT_ORDER), "pk")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "revenue_label": FIGURES_BY_NAME["operating_revenue"].label,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        template = "registry/monitoring/partials/results.html"
+    else:
+        template = "registry/monitoring/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@_allowed_if(can_verify)
+def monitoring_queue(request):
+    reports = selectors.monitoring_report_queue(user=request.user)
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/monitoring/queue.html",
+        {
+            "page": page,
+            "next": request.get_full_path(),
+            "revenue_label": FIGURES_BY_NAME["operating_revenue"].label,
+            "employees_label": FIGURES_BY_NAME["employees"].label,
+        },
+    )
+
+
+def _render_detail(request, report, return_form=None, status=200):
+    user = request.user
+    context = {
+        "report": report,
+        "figures": detail_figures(report),
+        "transitions": selectors.monitoring_report_transitions(report=report),
+        "can_edit": can_file(user) and report.status in REPORT_EDITABLE,
+        "can_submit": can_file(user) and report.status in REPORT_EDITABLE,
+        "can_correct": can_file(user) and report.status == ReportStatus.VERIFIED,
+        "can_verify": can_verify(user, report) and report.status == ReportStatus.SUBMITTED,
+        "return_form": return_form or ReturnForm(),
+        "correct_query": urlencode(
+            {"period_kind": report.period_kind, "year": report.year, "period": report.period}
+        ),
+    }
+    return render(request, "registry/monitoring/detail.html", context, status=status)
+
+
+@_allowed_if(_can_read)
+def monitoring_detail(request, pk):
+    return _render_detail(request, _get_report(request, pk))
+
+
+def _saved_message(request, result):
+    if result.report.status == ReportStatus.SUBMITTED:
+        messages.success(request, _("The report has been submitted for verification."))
+    elif result.outcome == services.UNCHANGED:
+        messages.info(request, _("Nothing was changed."))
+    else:
+        messages.success(request, _("The report has been saved."))
+    for flag in result.report.flags:
+        messages.warning(request, flag["message"])
+
+
+def _initial_for_period(request, enterprise):
+    """The form's first values: the period asked for and, for a correction, its figures."""
+    initial = {
+        key: request.GET[key] for key in ("period_kind", "year", "period") if key in request.GET
+    }
+    try:
+        key = (initial["period_kind"], int(initial["year"]), int(initial.get("period", 0)))
+    except (KeyError, ValueError):
+        return initial
+    current = selectors.monitoring_report_current(
+        user=request.user, enterprise=enterprise, period_kind=key[0], year=key[1], period=key[2]
+    )
+    if current is not None:
+        initial.update(
+            {name: getattr(current, name) for name in MonitoringFiguresForm.figure_names}
+        )
+    return initial
+
+
+@_allowed_if(can_file)
+def monitoring_create(request, uscc):
+    """File figures for a period; a verified period gets a correction, an open one is updated."""
+    enterprise = _get_enterprise(request, uscc)
+    form = MonitoringReportForm(
+        request.POST or None, initial=_initial_for_period(request, enterprise)
+    )
+    if request.method == "POST" and form.is_valid():
+        result = _call_service(
+            form,
+            services.monitoring_report_save,
+            actor=request.user,
+            enterprise=enterprise,
+            period_kind=form.cleaned_data["period_kind"],
+            year=form.cleaned_data["year"],
+            period=form.cleaned_data["period"],
+            figures=form.figures(),
+            submit="submit" in request.POST,
+        )
+        if result is not None:
+            _saved_message(request, result)
+            return redirect("registry:monitoring-detail", pk=result.report.pk)
+    return render(
+        request, "registry/monitoring/form.html", {"form": form, "enterprise": enterprise}
+    )
+
+
+@_allowed_if(can_file)
+def monitoring_edit(request, pk):
+    report = _get_report(request, pk)
+    if report.status not in REPORT_EDITABLE:
+        messages.error(request, _("Only a draft or returned report can be edited."))
+        return redirect("registry:monitoring-detail", pk=report.pk)
+    initial = {name: getattr(report, name) for name in MonitoringFiguresForm.figure_names}
+    form = MonitoringFiguresForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        result = _call_service(
+            form,
+            services.monitoring_report_update,
+            actor=request.user,
+            report=report,
+            figures=form.figures(),
+            submit="submit" in request.POST,
+        )
+        if result is not None:
+            _saved_message(request, result)
+            return redirect("registry:monitoring-detail", pk=result.report.pk)
+    context = {"form": form, "enterprise": report.enterprise, "report": report}
+    return render(request, "registry/monitoring/form.html", context)
+
+
+def _change(request, pk, service, done, **kwargs):
+    report = _get_report(request, pk)
+    try:
+        changed = service(actor=request.user, report=report, **kwargs)
+    except exceptions.OutOfScope as exc:
+        raise Http404 from exc
+    except exceptions.PermissionDenied as exc:
+        raise PermissionDenied from exc
+    except exceptions.DomainError as exc:
+        messages.error(request, exc.message)
+        return _back(request, report)
+    messages.success(request, done)
+    return _back(request, changed)
+
+
+@require_POST
+@_allowed_if(can_file)
+def monitoring_submit(request, pk):
+    return _change(
+        request, pk, services.monitoring_report_submit,
+        _("The report has been submitted for verification."),
+    )
+
+
+@require_POST
+@_allowed_if(can_verify)
+def monitoring_verify(request, pk):
+    return _change(
+        request, pk, services.monitoring_report_verify, _("The report has been verified.")
+    )
+
+
+@require_POST
+@_allowed_if(can_verify)
+def monitoring_return(request, pk):
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        report = _get_report(request, pk)
+        return _render_detail(request, report, return_form=form, status=400)
+    return _change(
+        request, pk, services.monitoring_report_return,
+        _("The report has been returned to its filers."),
+        reason=form.cleaned_data["reason"],
+    )

@@ -1,0 +1,278 @@
+"""Browser pages of the cultivation pool: thin adapters over the pool selectors and services."""
+
+from copy import copy
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gansu_sme import exceptions
+from registry import selectors, services
+from registry.choices import PoolEntryStatus, PoolKind, PoolTier
+from registry.filtersets import PoolEntryFilterSet
+from registry.forms import (
+    CategoryForm,
+    CultivationPlanForm,
+    PoolEntryAdmitForm,
+    PoolEntryEditForm,
+    ReasonForm,
+    ServiceVisitForm,
+)
+from registry.models import CultivationPlan, ServiceVisit
+from registry.tables import POOL_COLUMNS, POOL_DEFAULT_ORDERING, sort_headers
+
+from .enterprises import _allowed_if, _call_service, _can_read, _get_enterprise
+
+PAGE_SIZE = 50
+# A bare pool URL opens the current 专精特新 pool, spelled out so the filters show it.
+DEFAULT_LIST_QUERY = {"pool": PoolKind.ZJTX, "status": PoolEntryStatus.ACTIVE}
+TRANSITION_FORMS = ("promote", "graduate", "remove")
+
+
+def _can_write(user):
+    return user.is_superuser or user.role in services.POOL_WRITER_ROLES
+
+
+def _get_entry(request, pk):
+    # Out of scope answers exactly like an id that does not exist, so nothing leaks.
+    try:
+        return selectors.pool_entry_get(user=request.user, pk=pk)
+    except exceptions.OutOfScope as exc:
+        raise Http404 from exc
+
+
+def _detail_url(entry):
+    return reverse("registry:pool-entry-detail", args=[entry.pk])
+
+
+@_allowed_if(_can_read)
+def pool_entry_list(request):
+    if not request.GET:
+        return redirect(f"{reverse('registry:pool-entry-list')}?{urlencode(DEFAULT_LIST_QUERY)}")
+    filterset = PoolEntryFilterSet(
+        request.GET, queryset=selectors.pool_entry_list(user=request.user), request=request
+    )
+    rows = filterset.qs
+    # A unique last key keeps rows from moving between pages when sort values tie.
+    rows = rows.order_by(*(rows.query.order_by or rows.model._meta.ordering), "pk")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    pool = filterset.form.cleaned_data.get("pool") if filterset.is_valid() else ""
+    tier = filterset.form.cleaned_data.get("tier") if filterset.is_valid() else ""
+    context = {
+        "filter": filterset,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "headers": sort_headers(
+            POOL_COLUMNS, request.GET.get("ordering") or POOL_DEFAULT_ORDERING
+        ),
+        "pools": PoolKind.choices,
+        "tiers": PoolTier.choices,
+        "current_pool": pool,
+        "current_tier": tier,
+        "can_admit": bool(services.pool_admit_tiers(request.user)),
+    }
+    # htmx swaps only the results; a history restore after a reload needs the whole page.
+    if request.htmx and not request.htmx.history_restore_request:
+        template = "registry/pool/partials/entry_results.html"
+    else:
+        template = "registry/pool/entry_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _render_detail(request, entry, forms=None, status=200):
+    actions = services.pool_entry_actions(request.user, entry)
+    forms = forms or {}
+    context = {
+        "entry": entry,
+        "detail": selectors.pool_entry_detail(entry=entry),
+        "actions": actions,
+        "transition_forms": {
+            name: forms.get(name) or ReasonForm(prefix=name)
+            for name in TRANSITION_FORMS
+            if name in actions
+        },
+        "category_form": forms.get("category")
+        or CategoryForm(initial={"category": entry.category}, prefix="category"),
+    }
+    return render(request, "registry/pool/entry_detail.html", context, status=status)
+
+
+@_allowed_if(_can_read)
+def pool_entry_detail(request, pk):
+    return _render_detail(request, _get_entry(request, pk))
+
+
+def _transition(request, pk, name, service, message):
+    entry = _get_entry(request, pk)
+    form = ReasonForm(request.POST, prefix=name)
+    if form.is_valid():
+        result = _call_service(
+            form, service, actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
+        )
+        if result is not None:
+            messages.success(request, message)
+            return redirect(_detail_url(result))
+    return _render_detail(request, entry, {name: form}, status=400)
+
+
+@require_POST
+@_allowed_if(_can_write)
+def pool_entry_promote(request, pk):
+    return _transition(
+        request, pk, "promote", services.pool_entry_promote,
+        _("The entry has been promoted to the next tier."),
+    )
+
+
+@require_POST
+@_allowed_if(_can_write)
+def pool_entry_graduate(request, pk):
+    return _transition(
+        request, pk, "graduate", services.pool_entry_graduate,
+        _("The enterprise has graduated from the pool."),
+    )
+
+
+@require_POST
+@_allowed_if(_can_write)
+def pool_entry_remove(request, pk):
+    return _transition(
+        request, pk, "remove", services.pool_entry_remove,
+        _("The enterprise has been removed from the pool."),
+    )
+
+
+@require_POST
+@_allowed_if(_can_write)
+def pool_entry_set_category(request, pk):
+    entry = _get_entry(request, pk)
+    form = CategoryForm(request.POST, prefix="category")
+    if form.is_valid():
+        result = _call_service(
+            form, services.pool_entry_set_category, actor=request.user, entry=entry,
+            **form.cleaned_data,
+        )
+        if result is not None:
+            messages.success(request, _("The category has been saved."))
+            return redirect(_detail_url(result))
+    return _render_detail(request, entry, {"category": form}, status=400)
+
+
+def _form_page(request, form, *, title, entry=None, enterprise=None, suggestion=None):
+    return render(
+        request,
+        "registry/pool/form.html",
+        {
+            "form": form,
+            "title": title,
+            "entry": entry,
+            "enterprise": enterprise or (entry.enterprise if entry else None),
+            "suggestion": suggestion,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@_allowed_if(_can_write)
+def pool_entry_admit(request, uscc):
+    enterprise = _get_enterprise(request, uscc)
+    form = PoolEntryAdmitForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        entry = _call_service(
+            form, services.pool_entry_admit, actor=request.user, enterprise=enterprise,
+            **form.cleaned_data,
+        )
+        if entry is not None:
+            messages.success(request, _("The enterprise has been admitted to the pool."))
+            return redirect(_detail_url(entry))
+    # Shown for the 规下转规上 pool, judged on the figures up to this year.
+    suggestion = services.scale_up_category_suggest(
+        enterprise, year=timezone.localdate().year
+    )
+    return _form_page(
+        request, form, title=_("Admit to a cultivation pool"), enterprise=enterprise,
+        suggestion=suggestion,
+    )
+
+
+@_allowed_if(_can_write)
+def pool_entry_edit(request, pk):
+    entry = _get_entry(request, pk)
+    if "edit" not in services.pool_entry_actions(request.user, entry):
+        raise PermissionDenied
+    form = PoolEntryEditForm(request.POST or None, instance=copy(entry))
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        result = _call_service(
+            form, services.pool_entry_update, actor=request.user, entry=entry, **changed
+        )
+        if result is not None:
+            messages.success(request, _("The changes have been saved."))
+            return redirect(_detail_url(result))
+    return _form_page(request, form, title=_("Edit pool entry"), entry=entry)
+
+
+@_allowed_if(_can_write)
+def cultivation_plan_edit(request, pk, plan_pk=None):
+    entry = _get_entry(request, pk)
+    plan = None
+    if plan_pk is not None:
+        plan = CultivationPlan.objects.visible_to(request.user).filter(
+            pk=plan_pk, entry=entry
+        ).first()
+        if plan is None:
+            raise Http404
+    form = CultivationPlanForm(request.POST or None, instance=copy(plan))
+    if request.method == "POST" and form.is_valid():
+        saved = _call_service(
+            form, services.cultivation_plan_save, actor=request.user, entry=entry, plan=plan,
+            **form.cleaned_data,
+        )
+        if saved is not None:
+            messages.success(request, _("The one-firm-one-plan has been saved."))
+            return redirect(f"{_detail_url(entry)}#plans")
+    title = _("Edit one-firm-one-plan") if plan else _("New one-firm-one-plan")
+    return _form_page(request, form, title=title, entry=entry)
+
+
+@_allowed_if(_can_write)
+def service_visit_edit(request, pk, visit_pk=None):
+    entry = _get_entry(request, pk)
+    visit = None
+    if visit_pk is not None:
+        visit = ServiceVisit.objects.visible_to(request.user).filter(
+            pk=visit_pk, entry=entry
+        ).first()
+        if visit is None:
+            raise Http404
+    initial = {}
+    if visit is None:
+        initial = {"visited_on": timezone.localdate(), "officer": entry.contact_officer}
+    # The form writes submitted values onto its instance; the service compares with the stored.
+    form = ServiceVisitForm(request.POST or None, instance=copy(visit), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if visit is None:
+            saved = _call_service(
+                form, services.service_visit_record, actor=request.user, entry=entry,
+                **form.cleaned_data,
+            )
+        else:
+            changed = {name: form.cleaned_data[name] for name in form.changed_data}
+            saved = _call_service(
+                form, services.service_visit_update, actor=request.user, visit=visit, **changed
+            )
+        if saved is not None:
+            messages.success(request, _("The service visit has been saved."))
+            return redirect(f"{_detail_url(entry)}#visits")
+    title = _("Edit service visit") if visit else _("Record a service visit")
+    return _form_page(request, form, title=title, entry=entry)

@@ -1,0 +1,67 @@
+"""Browser pages of the yearly targets: progress per region and the form that sets them."""
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry import selectors, services
+from registry.forms import TargetForm
+
+from .enterprises import _allowed_if, _call_service, _can_read
+
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2100
+
+
+def _can_set(user):
+    return user.is_superuser or user.role in services.TARGET_SETTER_ROLES
+
+
+def _year(request):
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if EARLIEST_YEAR <= year <= LATEST_YEAR else timezone.localdate().year
+
+
+@_allowed_if(_can_read)
+def target_progress(request):
+    year = _year(request)
+    progress = selectors.target_progress(user=request.user, year=year)
+    this_year = timezone.localdate().year
+    targets = selectors.target_list(user=request.user).order_by()
+    years = set(targets.values_list("year", flat=True).distinct())
+    years.update({this_year, year})
+    context = {
+        "year": year,
+        "years": sorted(years, reverse=True),
+        "regions": [
+            (region, list(rows))
+            for region, rows in groupby(progress, key=lambda row: row.target.region)
+        ],
+        "can_set": _can_set(request.user),
+    }
+    return render(request, "registry/targets/progress.html", context)
+
+
+@_allowed_if(_can_set)
+def target_set(request):
+    initial = {}
+    for name in ("year", "metric"):
+        if name in request.GET:
+            initial[name] = request.GET[name]
+    form = TargetForm(request.POST or None, actor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        target = _call_service(form, services.target_set, actor=request.user, **form.cleaned_data)
+        if target is not None:
+            messages.success(request, _("The target has been saved."))
+            return redirect(f"{reverse('registry:target-progress')}?year={target.year}")
+    return render(
+        request, "registry/targets/form.html", {"form": form},
+        status=400 if form.is_bound else 200,
+    )
