@@ -1,75 +1,29 @@
 """Browser pages of the enterprise registry: thin adapters over the selectors and services."""
 
 from copy import copy
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gansu_sme import exceptions
 from registry import selectors, services
 from registry.filtersets import EnterpriseFilterSet
 from registry.forms import DeactivateForm, EnterpriseForm, EnterpriseRegisterForm
 from registry.tables import ENTERPRISE_COLUMNS, detail_fields, sort_headers
 
+from .base import allowed_if, call_service, can_read, get_enterprise
+
 PAGE_SIZE = 50
-
-
-def _can_read(user):
-    # Rows are scoped by visible_to; this only turns away accounts that see no region (experts),
-    # for whom every registry page would be empty.
-    return user.is_superuser or user.scope_path is not None
 
 
 def _can_edit(user):
     return user.is_superuser or user.role in services.ENTERPRISE_EDITOR_ROLES
 
 
-def _allowed_if(check):
-    """Sign-in required; signed-in users failing ``check`` get the 403 page."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def _get_enterprise(request, uscc):
-    # Out of scope answers exactly like a code that does not exist, so nothing leaks.
-    try:
-        return selectors.enterprise_get(user=request.user, uscc=uscc)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
-
-
-def _call_service(form, service, **kwargs):
-    """Run a write; show its refusal on ``form`` and return None, or return its result."""
-    try:
-        return service(**kwargs)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
-    except exceptions.PermissionDenied as exc:
-        raise PermissionDenied from exc
-    except (ValidationError, exceptions.DomainError) as exc:
-        form.add_service_error(exc)
-        return None
-
-
-@_allowed_if(_can_read)
+@allowed_if(can_read)
 def enterprise_list(request):
     filterset = EnterpriseFilterSet(
         request.GET, queryset=selectors.enterprise_list(user=request.user), request=request
@@ -106,17 +60,17 @@ def _render_detail(request, enterprise, deactivate_form, status=200):
     return render(request, "registry/enterprise_detail.html", context, status=status)
 
 
-@_allowed_if(_can_read)
+@allowed_if(can_read)
 def enterprise_detail(request, uscc):
-    return _render_detail(request, _get_enterprise(request, uscc), DeactivateForm())
+    return _render_detail(request, get_enterprise(request, uscc), DeactivateForm())
 
 
-@_allowed_if(_can_edit)
+@allowed_if(_can_edit)
 def enterprise_create(request):
     form = EnterpriseRegisterForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
-        enterprise = _call_service(
+        enterprise = call_service(
             form,
             services.enterprise_register,
             actor=request.user,
@@ -129,9 +83,9 @@ def enterprise_create(request):
     return render(request, "registry/enterprise_form.html", {"form": form})
 
 
-@_allowed_if(_can_edit)
+@allowed_if(_can_edit)
 def enterprise_edit(request, uscc):
-    enterprise = _get_enterprise(request, uscc)
+    enterprise = get_enterprise(request, uscc)
     # The form writes submitted values onto its instance; the page keeps showing the stored ones.
     form = EnterpriseForm(request.POST or None, instance=copy(enterprise), actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -140,7 +94,7 @@ def enterprise_edit(request, uscc):
             return redirect("registry:enterprise-detail", uscc=enterprise.uscc)
         # Only changed fields go to the service, so the history lists just those.
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        updated = _call_service(
+        updated = call_service(
             form, services.enterprise_update, actor=request.user, enterprise=enterprise, **changed
         )
         if updated is not None:
@@ -152,12 +106,12 @@ def enterprise_edit(request, uscc):
 
 
 @require_POST
-@_allowed_if(_can_edit)
+@allowed_if(_can_edit)
 def enterprise_deactivate(request, uscc):
-    enterprise = _get_enterprise(request, uscc)
+    enterprise = get_enterprise(request, uscc)
     form = DeactivateForm(request.POST)
     if form.is_valid():
-        deactivated = _call_service(
+        deactivated = call_service(
             form,
             services.enterprise_deactivate,
             actor=request.user,

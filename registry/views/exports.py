@@ -5,7 +5,7 @@ from django.http import FileResponse
 from gansu_sme.excel import XLSX_CONTENT_TYPE
 from registry import services
 
-from .enterprises import _allowed_if, _can_read
+from .base import allowed_if, can_read
 
 
 def _export(request, listing):
@@ -17,16 +17,16 @@ def _export(request, listing):
     )
 
 
-@_allowed_if(_can_read)
+@allowed_if(can_read)
 def enterprise_export(request):
     return _export(request, "enterprises")
 
 
-@_allowed_if(_can_read)
+@allowed_if(can_read)
 def pool_entry_export(request):
     return _export(request, "pool_entries")
 
 
-@_allowed_if(_can_read)
+@allowed_if(can_read)
 def monitoring_report_export(request):
     return _export(request, "monitoring_reports")

@@ -16,7 +16,7 @@ from registry.choices import ImportKind, ImportStatus
 from registry.forms import ImportUploadForm
 from registry.imports import SPECS
 
-from .enterprises import _allowed_if
+from .base import allowed_if
 
 ERRORS_PER_PAGE = 100
 # Seconds between two looks at a job still validating or importing.
@@ -44,20 +44,20 @@ def _workbook(file, name):
     return FileResponse(file, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
 
 
-@_allowed_if(_can_import)
+@allowed_if(_can_import)
 def import_index(request):
     kinds = [(kind, SPECS[kind]) for kind in services.import_kinds_for(request.user)]
     context = {"kinds": kinds, "jobs": selectors.import_job_list(user=request.user)}
     return render(request, "registry/imports/index.html", context)
 
 
-@_allowed_if(_can_import)
+@allowed_if(_can_import)
 def import_template(request, kind):
     workbook, name = services.import_template(actor=request.user, kind=_kind(request, kind))
     return _workbook(workbook, name)
 
 
-@_allowed_if(_can_import)
+@allowed_if(_can_import)
 def import_upload(request, kind):
     kind = _kind(request, kind)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -90,7 +90,7 @@ def _job_context(request, job):
     }
 
 
-@_allowed_if(_can_import)
+@allowed_if(_can_import)
 def import_job_detail(request, pk):
     job = _get_job(request, pk)
     context = _job_context(request, job)
@@ -99,7 +99,7 @@ def import_job_detail(request, pk):
     return render(request, "registry/imports/job.html", context)
 
 
-@_allowed_if(_can_import)
+@allowed_if(_can_import)
 def import_job_status(request, pk):
     """The progress partial that the job page polls while a worker validates or imports."""
     job = _get_job(request, pk)
@@ -125,7 +125,7 @@ def _job_action(request, pk, service, done_message):
 
 
 @require_POST
-@_allowed_if(_can_import)
+@allowed_if(_can_import)
 def import_job_confirm(request, pk):
     def done(job):
         if job.status == ImportStatus.DONE:
@@ -138,14 +138,14 @@ def import_job_confirm(request, pk):
 
 
 @require_POST
-@_allowed_if(_can_import)
+@allowed_if(_can_import)
 def import_job_restart(request, pk):
     return _job_action(
         request, pk, services.import_job_restart, lambda job: _("The import has been restarted.")
     )
 
 
-@_allowed_if(_can_import)
+@allowed_if(_can_import)
 def import_job_annotated(request, pk):
     job = _get_job(request, pk)
     workbook, name = services.import_job_annotated(actor=request.user, job=job)

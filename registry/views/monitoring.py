@@ -1,10 +1,8 @@
 """Browser pages of monitoring reports: thin adapters over the selectors and services."""
 
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,19 +16,15 @@ from registry.choices import REPORT_EDITABLE, ReportStatus
 from registry.figures import FIGURES_BY_NAME
 from registry.filtersets.monitoring import MonitoringReportFilterSet
 from registry.forms.monitoring import MonitoringFiguresForm, MonitoringReportForm, ReturnForm
-from registry.selectors import enterprise_get
 from registry.selectors import monitoring as selectors
 from registry.services import monitoring as services
 from registry.tables.monitoring import detail_figures
 
+from .base import allowed_if, call_service, can_read, get_enterprise
+
 PAGE_SIZE = 50
 # The list's order when the filter names none: latest periods first.
 DEFAULT_ORDER = ("-year", "-period", "enterprise__name")
-
-
-def _can_read(user):
-    # Rows are scoped by visible_to; this only turns away accounts that see no region.
-    return user.is_superuser or user.scope_path is not None
 
 
 def can_file(user):
@@ -44,45 +38,11 @@ def can_verify(user, report=None):
     return report is None or report.enterprise.region_id == user.region_id
 
 
-def _allowed_if(check):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
 def _get_report(request, pk):
     try:
         return selectors.monitoring_report_get(user=request.user, pk=pk)
     except exceptions.OutOfScope as exc:
         raise Http404 from exc
-
-
-def _get_enterprise(request, uscc):
-    try:
-        return enterprise_get(user=request.user, uscc=uscc)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
-
-
-def _call_service(form, service, **kwargs):
-    """Run a write; show its refusal on ``form`` and return None, or return its result."""
-    try:
-        return service(**kwargs)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
-    except exceptions.PermissionDenied as exc:
-        raise PermissionDenied from exc
-    except (ValidationError, exceptions.DomainError) as exc:
-        form.add_service_error(exc)
-        return None
 
 
 def _back(request, report):
@@ -92,7 +52,7 @@ def _back(request, report):
     return redirect("registry:monitoring-detail", pk=report.pk)
 
 
-@_allowed_if(_can_read)
+@allowed_if(can_read)
 def monitoring_list(request):
     filterset = MonitoringReportFilterSet(
         request.GET, queryset=selectors.monitoring_report_list(user=request.user), request=request
@@ -116,7 +76,7 @@ def monitoring_list(request):
     return response
 
 
-@_allowed_if(can_verify)
+@allowed_if(can_verify)
 def monitoring_queue(request):
     reports = selectors.monitoring_report_queue(user=request.user)
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -150,7 +110,7 @@ def _render_detail(request, report, return_form=None, status=200):
     return render(request, "registry/monitoring/detail.html", context, status=status)
 
 
-@_allowed_if(_can_read)
+@allowed_if(can_read)
 def monitoring_detail(request, pk):
     return _render_detail(request, _get_report(request, pk))
 
@@ -185,15 +145,15 @@ def _initial_for_period(request, enterprise):
     return initial
 
 
-@_allowed_if(can_file)
+@allowed_if(can_file)
 def monitoring_create(request, uscc):
     """File figures for a period; a verified period gets a correction, an open one is updated."""
-    enterprise = _get_enterprise(request, uscc)
+    enterprise = get_enterprise(request, uscc)
     form = MonitoringReportForm(
         request.POST or None, initial=_initial_for_period(request, enterprise)
     )
     if request.method == "POST" and form.is_valid():
-        result = _call_service(
+        result = call_service(
             form,
             services.monitoring_report_save,
             actor=request.user,
@@ -212,7 +172,7 @@ def monitoring_create(request, uscc):
     )
 
 
-@_allowed_if(can_file)
+@allowed_if(can_file)
 def monitoring_edit(request, pk):
     report = _get_report(request, pk)
     if report.status not in REPORT_EDITABLE:
@@ -221,7 +181,7 @@ def monitoring_edit(request, pk):
     initial = {name: getattr(report, name) for name in MonitoringFiguresForm.figure_names}
     form = MonitoringFiguresForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        result = _call_service(
+        result = call_service(
             form,
             services.monitoring_report_update,
             actor=request.user,
@@ -252,7 +212,7 @@ def _change(request, pk, service, done, **kwargs):
 
 
 @require_POST
-@_allowed_if(can_file)
+@allowed_if(can_file)
 def monitoring_submit(request, pk):
     return _change(
         request, pk, services.monitoring_report_submit,
@@ -261,7 +221,7 @@ def monitoring_submit(request, pk):
 
 
 @require_POST
-@_allowed_if(can_verify)
+@allowed_if(can_verify)
 def monitoring_verify(request, pk):
     return _change(
         request, pk, services.monitoring_report_verify, _("The report has been verified.")
@@ -269,7 +229,7 @@ def monitoring_verify(request, pk):
 
 
 @require_POST
-@_allowed_if(can_verify)
+@allowed_if(can_verify)
 def monitoring_return(request, pk):
     form = ReturnForm(request.POST)
     if not form.is_valid():

@@ -29,7 +29,7 @@ from registry.forms import (
 from registry.models import CultivationPlan, ServiceVisit
 from registry.tables import POOL_COLUMNS, POOL_DEFAULT_ORDERING, sort_headers
 
-from .enterprises import _allowed_if, _call_service, _can_read, _get_enterprise
+from .base import allowed_if, call_service, can_read, get_enterprise
 
 PAGE_SIZE = 50
 # A bare pool URL opens the current 专精特新 pool, spelled out so the filters show it.
@@ -53,7 +53,7 @@ def _detail_url(entry):
     return reverse("registry:pool-entry-detail", args=[entry.pk])
 
 
-@_allowed_if(_can_read)
+@allowed_if(can_read)
 def pool_entry_list(request):
     if not request.GET:
         return redirect(f"{reverse('registry:pool-entry-list')}?{urlencode(DEFAULT_LIST_QUERY)}")
@@ -107,7 +107,7 @@ def _render_detail(request, entry, forms=None, status=200):
     return render(request, "registry/pool/entry_detail.html", context, status=status)
 
 
-@_allowed_if(_can_read)
+@allowed_if(can_read)
 def pool_entry_detail(request, pk):
     return _render_detail(request, _get_entry(request, pk))
 
@@ -116,7 +116,7 @@ def _transition(request, pk, name, service, message):
     entry = _get_entry(request, pk)
     form = ReasonForm(request.POST, prefix=name)
     if form.is_valid():
-        result = _call_service(
+        result = call_service(
             form, service, actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
         )
         if result is not None:
@@ -126,7 +126,7 @@ def _transition(request, pk, name, service, message):
 
 
 @require_POST
-@_allowed_if(_can_write)
+@allowed_if(_can_write)
 def pool_entry_promote(request, pk):
     return _transition(
         request, pk, "promote", services.pool_entry_promote,
@@ -135,7 +135,7 @@ def pool_entry_promote(request, pk):
 
 
 @require_POST
-@_allowed_if(_can_write)
+@allowed_if(_can_write)
 def pool_entry_graduate(request, pk):
     return _transition(
         request, pk, "graduate", services.pool_entry_graduate,
@@ -144,7 +144,7 @@ def pool_entry_graduate(request, pk):
 
 
 @require_POST
-@_allowed_if(_can_write)
+@allowed_if(_can_write)
 def pool_entry_remove(request, pk):
     return _transition(
         request, pk, "remove", services.pool_entry_remove,
@@ -153,12 +153,12 @@ def pool_entry_remove(request, pk):
 
 
 @require_POST
-@_allowed_if(_can_write)
+@allowed_if(_can_write)
 def pool_entry_set_category(request, pk):
     entry = _get_entry(request, pk)
     form = CategoryForm(request.POST, prefix="category")
     if form.is_valid():
-        result = _call_service(
+        result = call_service(
             form, services.pool_entry_set_category, actor=request.user, entry=entry,
             **form.cleaned_data,
         )
@@ -183,12 +183,12 @@ def _form_page(request, form, *, title, entry=None, enterprise=None, suggestion=
     )
 
 
-@_allowed_if(_can_write)
+@allowed_if(_can_write)
 def pool_entry_admit(request, uscc):
-    enterprise = _get_enterprise(request, uscc)
+    enterprise = get_enterprise(request, uscc)
     form = PoolEntryAdmitForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        entry = _call_service(
+        entry = call_service(
             form, services.pool_entry_admit, actor=request.user, enterprise=enterprise,
             **form.cleaned_data,
         )
@@ -205,7 +205,7 @@ def pool_entry_admit(request, uscc):
     )
 
 
-@_allowed_if(_can_write)
+@allowed_if(_can_write)
 def pool_entry_edit(request, pk):
     entry = _get_entry(request, pk)
     if "edit" not in services.pool_entry_actions(request.user, entry):
@@ -213,7 +213,7 @@ def pool_entry_edit(request, pk):
     form = PoolEntryEditForm(request.POST or None, instance=copy(entry))
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        result = _call_service(
+        result = call_service(
             form, services.pool_entry_update, actor=request.user, entry=entry, **changed
         )
         if result is not None:
@@ -222,7 +222,7 @@ def pool_entry_edit(request, pk):
     return _form_page(request, form, title=_("Edit pool entry"), entry=entry)
 
 
-@_allowed_if(_can_write)
+@allowed_if(_can_write)
 def cultivation_plan_edit(request, pk, plan_pk=None):
     entry = _get_entry(request, pk)
     plan = None
@@ -234,7 +234,7 @@ def cultivation_plan_edit(request, pk, plan_pk=None):
             raise Http404
     form = CultivationPlanForm(request.POST or None, instance=copy(plan))
     if request.method == "POST" and form.is_valid():
-        saved = _call_service(
+        saved = call_service(
             form, services.cultivation_plan_save, actor=request.user, entry=entry, plan=plan,
             **form.cleaned_data,
         )
@@ -245,7 +245,7 @@ def cultivation_plan_edit(request, pk, plan_pk=None):
     return _form_page(request, form, title=title, entry=entry)
 
 
-@_allowed_if(_can_write)
+@allowed_if(_can_write)
 def service_visit_edit(request, pk, visit_pk=None):
     entry = _get_entry(request, pk)
     visit = None
@@ -262,13 +262,13 @@ def service_visit_edit(request, pk, visit_pk=None):
     form = ServiceVisitForm(request.POST or None, instance=copy(visit), initial=initial)
     if request.method == "POST" and form.is_valid():
         if visit is None:
-            saved = _call_service(
+            saved = call_service(
                 form, services.service_visit_record, actor=request.user, entry=entry,
                 **form.cleaned_data,
             )
         else:
             changed = {name: form.cleaned_data[name] for name in form.changed_data}
-            saved = _call_service(
+            saved = call_service(
                 form, services.service_visit_update, actor=request.user, visit=visit, **changed
             )
         if saved is not None:

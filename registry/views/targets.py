@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from registry import selectors, services
 from registry.forms import TargetForm
 
-from .enterprises import _allowed_if, _call_service, _can_read
+from .base import allowed_if, call_service, can_read
 
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100
@@ -29,7 +29,7 @@ def _year(request):
     return year if EARLIEST_YEAR <= year <= LATEST_YEAR else timezone.localdate().year
 
 
-@_allowed_if(_can_read)
+@allowed_if(can_read)
 def target_progress(request):
     year = _year(request)
     progress = selectors.target_progress(user=request.user, year=year)
@@ -49,7 +49,7 @@ def target_progress(request):
     return render(request, "registry/targets/progress.html", context)
 
 
-@_allowed_if(_can_set)
+@allowed_if(_can_set)
 def target_set(request):
     initial = {}
     for name in ("year", "metric"):
@@ -57,7 +57,7 @@ def target_set(request):
             initial[name] = request.GET[name]
     form = TargetForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        target = _call_service(form, services.target_set, actor=request.user, **form.cleaned_data)
+        target = call_service(form, services.target_set, actor=request.user, **form.cleaned_data)
         if target is not None:
             messages.success(request, _("The target has been saved."))
             return redirect(f"{reverse('registry:target-progress')}?year={target.year}")
