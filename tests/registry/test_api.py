@@ -283,9 +283,22 @@ def test_enterprise_shows_region_prefecture_and_industry_by_code_and_name(
     assert set(body) == {
         "uscc", "name", "legal_representative", "founded_on", "region", "region_name",
         "prefecture_name", "industry", "industry_name", "main_products", "niche_market",
-        "address", "contact_name", "contact_phone", "contact_email", "is_active", "created_at",
-        "updated_at",
+        "address", "contact_name", "contact_phone", "contact_email", "is_active", "size_class",
+        "is_above_scale", "figures_year", "created_at", "updated_at",
     }
+
+
+def test_derived_size_and_scale_cannot_be_typed_in(as_user, county_user, enterprise):
+    response = as_user(county_user).patch(
+        enterprise_url(enterprise.uscc),
+        {"size_class": "large", "is_above_scale": True, "main_products": "破碎机"},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    enterprise.refresh_from_db()
+    assert (enterprise.size_class, enterprise.is_above_scale) == ("", False)
+    assert enterprise.main_products == "破碎机"
 
 
 def test_prefecture_unit_without_counties_is_its_own_prefecture(as_user, province_user):

@@ -67,10 +67,16 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "contact_phone",
             "contact_email",
             "is_active",
+            "size_class",
+            "is_above_scale",
+            "figures_year",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["is_active", "created_at", "updated_at"]
+        # Derived from verified annual monitoring figures, never typed in.
+        read_only_fields = [
+            "is_active", "size_class", "is_above_scale", "figures_year", "created_at", "updated_at"
+        ]
 
     @extend_schema_field(serializers.CharField())
     def get_prefecture_name(self, enterprise):
