@@ -99,6 +99,16 @@ def redis_url(port: int, password: str, db: int = 0) -> str:
     return f"redis://:{quote(password, safe='')}@127.0.0.1:{int(port)}/{int(db)}"
 
 
+def embedded_urls() -> tuple[str, str]:
+    """(DATABASE_URL, REDIS_URL) of the embedded servers under .data/, running or not.
+
+    Development settings fall back on these, so ``manage.py`` works beside ``make run`` without
+    the variables; Redis's port and password are those of its last start.
+    """
+    state = _redis_state() or {"port": 6379, "password": ""}
+    return postgres_url(PG_DIR), redis_url(state["port"], state["password"])
+
+
 # --------------------------------------------------------------------------------------------
 # Small helpers
 # --------------------------------------------------------------------------------------------

@@ -85,12 +85,20 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL")}
+if PRODUCTION:
+    DATABASE_URL, REDIS_URL = env.str("DATABASE_URL"), env.str("REDIS_URL")
+else:
+    # Development falls back on the embedded servers that `make run` starts under .data/.
+    from gansu_sme.devservices import embedded_urls
+
+    _embedded_database, _embedded_redis = embedded_urls()
+    DATABASE_URL = env.str("DATABASE_URL", default=_embedded_database)
+    REDIS_URL = env.str("REDIS_URL", default=_embedded_redis)
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env.str("REDIS_URL")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
