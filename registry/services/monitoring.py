@@ -98,11 +98,20 @@ def _check_role(actor, roles):
         raise PermissionDenied()
 
 
+def report_verifiable_by(actor, report=None):
+    """Whether ``actor`` verifies reports at all, or (given one) this report.
+
+    County staff are bound to a county and prefecture staff to their unit, so "the region the
+    enterprise sits in is the actor's own" is exactly "county staff of its county, or staff of
+    a prefecture unit without counties (嘉峪关, 兰州新区)".
+    """
+    if actor.role not in REPORT_VERIFIER_ROLES or actor.region_id is None:
+        return False
+    return report is None or report.enterprise.region_id == actor.region_id
+
+
 def _check_verifier(actor, report):
-    # County staff are bound to a county and prefecture staff to their unit, so "the region the
-    # enterprise sits in is the actor's own" is exactly "county staff of its county, or staff of
-    # a prefecture unit without counties (嘉峪关, 兰州新区)".
-    if actor.role not in REPORT_VERIFIER_ROLES or report.enterprise.region_id != actor.region_id:
+    if not report_verifiable_by(actor, report):
         raise PermissionDenied(
             "只有企业所在县区的工信部门可以核实或退回报表。"
             " Only staff of the enterprise's own county verify or return its reports."

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django import template
 
 from registry.selectors.monitoring import enterprise_monitoring
-from registry.services.monitoring import REPORT_FILER_ROLES, REPORT_VERIFIER_ROLES
+from registry.services.monitoring import REPORT_FILER_ROLES, report_verifiable_by
 from registry.tables.monitoring import (
     ANNUAL_FIGURES,
     MONTHLY_FIGURES,
@@ -56,7 +56,7 @@ def enterprise_monitoring_section(context, enterprise):
 @register.filter
 def can_verify_reports(user):
     """Whether the navigation offers the verification queue (待核实) to ``user``."""
-    return user.role in REPORT_VERIFIER_ROLES
+    return report_verifiable_by(user)
 
 
 @register.filter

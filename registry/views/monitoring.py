@@ -31,11 +31,7 @@ def can_file(user):
     return user.is_superuser or user.role in services.REPORT_FILER_ROLES
 
 
-def can_verify(user, report=None):
-    """Whether the user verifies reports at all, or (given one) this report."""
-    if user.role not in services.REPORT_VERIFIER_ROLES or user.region_id is None:
-        return False
-    return report is None or report.enterprise.region_id == user.region_id
+can_verify = services.report_verifiable_by
 
 
 def _get_report(request, pk):
