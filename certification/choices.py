@@ -39,3 +39,180 @@ class Outcome(models.TextChoices):
     PASSED = "passed", _("Passed")  # 通过
     FAILED = "failed", _("Failed")  # 未通过
     INCOMPLETE = "incomplete", _("Incomplete")  # 待补充
+
+
+class CampaignKind(models.TextChoices):
+    PROVINCIAL = "provincial", _("Provincial 专精特新 recognition")  # 省级专精特新认定
+    LITTLE_GIANT = "little_giant", _("Little giant recommendation")  # 小巨人推荐
+    RE_REVIEW = "re_review", _("Re-review")  # 复核
+
+
+# The rule set kind each campaign kind evaluates against.
+CAMPAIGN_RULESET_KIND = {
+    CampaignKind.PROVINCIAL: RuleSetKind.ZJTX,
+    CampaignKind.LITTLE_GIANT: RuleSetKind.LITTLE_GIANT,
+    CampaignKind.RE_REVIEW: RuleSetKind.ZJTX,
+}
+
+
+class Stage(models.TextChoices):
+    """The reviewing stages that carry a deadline in working days."""
+
+    COUNTY_REVIEW = "county_review", _("County review")  # 县区初审
+    CITY_RECOMMENDATION = "city_recommendation", _("City recommendation")  # 市州推荐
+    PROVINCE_DECISION = "province_decision", _("Province decision")  # 省级审定
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")  # 草稿
+    SUBMITTED = "submitted", _("Submitted")  # 已提交
+    COUNTY_REVIEWED = "county_reviewed", _("Reviewed by county")  # 县区已初审
+    CITY_RECOMMENDED = "city_recommended", _("Recommended by city")  # 市州已推荐
+    PROVINCE_ACCEPTED = "province_accepted", _("Accepted by province")  # 省级已受理
+    UNDER_EXPERT_REVIEW = "under_expert_review", _("Under expert review")  # 专家评审中
+    APPROVED = "approved", _("Approved")  # 审定通过
+    REJECTED = "rejected", _("Rejected")  # 未通过
+    PUBLIC_NOTICE = "public_notice", _("In public notice")  # 公示中
+    CERTIFIED = "certified", _("Certified")  # 已认定
+    # A little-giant campaign ends in the province's recommendation, not a provincial certificate.
+    RECOMMENDED = "recommended", _("Recommended to the national level")  # 已推荐至工信部
+    WITHDRAWN = "withdrawn", _("Withdrawn")  # 已撤回
+
+
+class Verb(models.TextChoices):
+    """What an official does to an application; each is one service and one API action."""
+
+    SUBMIT = "submit", _("Submit")  # 提交
+    REVIEW = "review", _("Pass county review")  # 初审通过
+    RECOMMEND = "recommend", _("Recommend to the province")  # 推荐
+    ACCEPT = "accept", _("Accept")  # 受理
+    START_EXPERT_REVIEW = "start_expert_review", _("Send to experts")  # 组织专家评审
+    APPROVE = "approve", _("Approve")  # 审定通过
+    REJECT = "reject", _("Reject")  # 不予通过
+    PUBLISH = "publish", _("Publish notice")  # 公示
+    CERTIFY = "certify", _("Certify")  # 认定
+    CONCLUDE_RECOMMENDATION = "conclude_recommendation", _("Recommend nationally")  # 上报推荐
+    UPHOLD_OBJECTION = "uphold_objection", _("Objection upheld")  # 异议成立
+    RETURN = "return", _("Return")  # 退回
+    WITHDRAW = "withdraw", _("Withdraw")  # 撤回
+
+
+S = ApplicationStatus
+# Who acts while an application waits in a status: the filing side (county, or the city when the
+# city filed), the city, or the province. ``None``: nobody, the status is final.
+OWNER_FILER, OWNER_COUNTY, OWNER_CITY, OWNER_PROVINCE = "filer", "county", "city", "province"
+
+# verb → (statuses it leaves, status it reaches). RETURN's target depends on who filed and is
+# resolved by ``return_target``; every other verb has one target.
+TRANSITIONS = {
+    Verb.SUBMIT: ((S.DRAFT,), S.SUBMITTED),
+    Verb.REVIEW: ((S.SUBMITTED,), S.COUNTY_REVIEWED),
+    # A city-filed application has no county stage: the city recommends it from SUBMITTED.
+    Verb.RECOMMEND: ((S.COUNTY_REVIEWED, S.SUBMITTED), S.CITY_RECOMMENDED),
+    Verb.ACCEPT: ((S.CITY_RECOMMENDED,), S.PROVINCE_ACCEPTED),
+    Verb.START_EXPERT_REVIEW: ((S.PROVINCE_ACCEPTED,), S.UNDER_EXPERT_REVIEW),
+    Verb.APPROVE: ((S.UNDER_EXPERT_REVIEW,), S.APPROVED),
+    Verb.REJECT: ((S.PROVINCE_ACCEPTED, S.UNDER_EXPERT_REVIEW), S.REJECTED),
+    Verb.PUBLISH: ((S.APPROVED,), S.PUBLIC_NOTICE),
+    Verb.CERTIFY: ((S.PUBLIC_NOTICE,), S.CERTIFIED),
+    Verb.CONCLUDE_RECOMMENDATION: ((S.PUBLIC_NOTICE,), S.RECOMMENDED),
+    Verb.UPHOLD_OBJECTION: ((S.PUBLIC_NOTICE,), S.REJECTED),
+    Verb.RETURN: (
+        (S.SUBMITTED, S.COUNTY_REVIEWED, S.CITY_RECOMMENDED, S.PROVINCE_ACCEPTED),
+        None,
+    ),
+    Verb.WITHDRAW: ((S.DRAFT, S.SUBMITTED, S.COUNTY_REVIEWED, S.CITY_RECOMMENDED), S.WITHDRAWN),
+}
+del S
+
+# The stage whose deadline runs while an application waits in a status.
+STATUS_STAGE = {
+    ApplicationStatus.SUBMITTED: Stage.COUNTY_REVIEW,
+    ApplicationStatus.COUNTY_REVIEWED: Stage.CITY_RECOMMENDATION,
+    ApplicationStatus.CITY_RECOMMENDED: Stage.PROVINCE_DECISION,
+    ApplicationStatus.PROVINCE_ACCEPTED: Stage.PROVINCE_DECISION,
+    ApplicationStatus.UNDER_EXPERT_REVIEW: Stage.PROVINCE_DECISION,
+}
+
+APPLICATION_FINAL = frozenset(
+    {
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.CERTIFIED,
+        ApplicationStatus.RECOMMENDED,
+        ApplicationStatus.WITHDRAWN,
+    }
+)
+
+
+class AttachmentKind(models.TextChoices):
+    PAPER_APPLICATION = "paper_application", _("Enterprise's signed application")  # 企业申报书
+    FINANCIAL = "financial", _("Financial statements")  # 财务报表
+    IP = "ip", _("Intellectual property")  # 知识产权证明
+    EVIDENCE = "evidence", _("Other evidence")  # 其他佐证材料
+
+
+class FilingLevel(models.TextChoices):
+    COUNTY = "county", _("County")  # 县区申报
+    CITY = "city", _("City")  # 市州直接申报
+
+
+class AssignmentStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned")  # 已分配
+    DECLARED = "declared", _("No conflict declared")  # 已声明无利益冲突
+    SUBMITTED = "submitted", _("Scores submitted")  # 已提交评分
+    RECUSED = "recused", _("Recused for conflict")  # 回避
+
+
+class ConflictRule(models.TextChoices):
+    """Why an expert may not review an application; the first two always apply."""
+
+    SAME_EMPLOYER = "same_employer", _("Works for the applicant")  # 任职于申报企业
+    DECLARED_RELATIONSHIP = "declared_relationship", _("Declared relationship")  # 已申报关联关系
+    SAME_COUNTY = "same_county", _("Based in the applicant's county")  # 同一县区
+    SAME_PREFECTURE = "same_prefecture", _("Based in the applicant's prefecture")  # 同一市州
+
+
+ALWAYS_APPLIED_CONFLICT_RULES = (ConflictRule.SAME_EMPLOYER, ConflictRule.DECLARED_RELATIONSHIP)
+
+
+class NoticeStatus(models.TextChoices):
+    OPEN = "open", _("Open")  # 公示中
+    CLOSED = "closed", _("Closed")  # 已结束
+
+
+class ObjectionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")  # 待处理
+    UPHELD = "upheld", _("Upheld")  # 异议成立
+    DISMISSED = "dismissed", _("Dismissed")  # 异议不成立
+
+
+class CertificateLevel(models.TextChoices):
+    PROVINCIAL = "provincial", _("Provincial 专精特新 SME")  # 省级专精特新中小企业
+    NATIONAL = "national", _("National little giant")  # 国家级专精特新"小巨人"企业
+
+
+class CertificateStatus(models.TextChoices):
+    ACTIVE = "active", _("Valid")  # 有效
+    EXPIRED = "expired", _("Expired")  # 已过期
+    REVOKED = "revoked", _("Revoked")  # 已撤销
+
+
+class RevocationReason(models.TextChoices):
+    FALSIFIED = "falsified", _("Falsified application")  # 申报材料弄虚作假
+    MAJOR_INCIDENT = (
+        "major_incident",
+        _("Major safety, quality or environmental incident"),
+    )  # 重大事故
+    RELOCATED = "relocated", _("Moved out of the province")  # 迁出本省
+    ANNUAL_UPDATE_FAILED = "annual_update_failed", _("Failed the annual update")  # 未通过年度更新
+    ON_REQUEST = "on_request", _("At the enterprise's request")  # 企业主动申请
+
+
+# Revocations whose paid award must be recovered (issue: clawback).
+CLAWBACK_REASONS = frozenset({RevocationReason.FALSIFIED, RevocationReason.MAJOR_INCIDENT})
+
+
+class RecommendationOutcome(models.TextChoices):
+    PENDING = "pending", _("Awaiting the national decision")  # 待工信部认定
+    APPROVED = "approved", _("Recognised nationally")  # 认定通过
+    REJECTED = "rejected", _("Not recognised")  # 未通过

@@ -1,3 +1,5 @@
+from accounts.choices import Role
+from certification.choices import AssignmentStatus, CertificateStatus
 from gansu_sme.querysets import ScopedQuerySet
 
 
@@ -5,3 +7,44 @@ class EvaluationQuerySet(ScopedQuerySet):
     """Evaluations are seen by whoever sees the enterprise evaluated."""
 
     region_path_lookup = "enterprise__region__path"
+
+
+class ApplicationQuerySet(ScopedQuerySet):
+    """Applications are seen by the staff whose region covers the enterprise.
+
+    An expert has no region: they see the applications assigned to them, and only once they
+    have declared no conflict of interest (the file stays closed until then).
+    """
+
+    region_path_lookup = "enterprise__region__path"
+
+    def visible_to(self, user):
+        if getattr(user, "role", None) == Role.EXPERT and user.is_active and not user.is_expired:
+            return self.filter(
+                assignments__expert__user=user,
+                assignments__status__in=(AssignmentStatus.DECLARED, AssignmentStatus.SUBMITTED),
+            )
+        return super().visible_to(user)
+
+
+class AttachmentQuerySet(ScopedQuerySet):
+    region_path_lookup = "application__enterprise__region__path"
+
+
+class AssignmentQuerySet(ScopedQuerySet):
+    """Provincial staff see every score sheet; an expert sees only their own."""
+
+    region_path_lookup = "application__enterprise__region__path"
+
+    def visible_to(self, user):
+        if getattr(user, "role", None) == Role.EXPERT and user.is_active and not user.is_expired:
+            return self.filter(expert__user=user)
+        return super().visible_to(user)
+
+
+class CertificateQuerySet(ScopedQuerySet):
+    region_path_lookup = "enterprise__region__path"
+
+    def public(self):
+        """What anyone may list without login: certificates currently valid."""
+        return self.filter(status=CertificateStatus.ACTIVE)

@@ -50,4 +50,3 @@ def evaluation_facts(*, enterprise, year, inputs=None, declared=None):
         declared=declared or {},
         inputs=inputs or {},
     )
-

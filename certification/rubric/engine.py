@@ -35,9 +35,7 @@ def _score_item(item, facts):
             evidence=given.evidence,
         )
 
-    choices = (
-        [{"metric": item.metric, "bands": item.bands}] if item.metric else item.alternatives
-    )
+    choices = [{"metric": item.metric, "bands": item.bands}] if item.metric else item.alternatives
     figures, gaps, best, undecided = {}, [], None, False
     for choice in choices:
         result = measure(choice["metric"], facts)
@@ -104,8 +102,12 @@ def _score(rules, scored):
     for result in scored:
         group = groups.setdefault(
             result.item.group,
-            {"group": result.item.group, "points": Decimal(0), "max_points": Decimal(0),
-             "open_points": Decimal(0)},
+            {
+                "group": result.item.group,
+                "points": Decimal(0),
+                "max_points": Decimal(0),
+                "open_points": Decimal(0),
+            },
         )
         group["max_points"] += result.item.max_points
         if result.verdict == Verdict.SCORED:

@@ -67,8 +67,11 @@ def reasons_for(outcome, vetoes, conditions, score, groups, scored_codes):
         item = veto.item
         if veto.verdict == Verdict.FAIL:
             reasons.append(
-                _reason(veto, f"否决项 {item.code}「{item.title}」：情形存在",
-                        f"Veto {item.code} ({item.title_en}): applies")
+                _reason(
+                    veto,
+                    f"否决项 {item.code}「{item.title}」：情形存在",
+                    f"Veto {item.code} ({item.title_en}): applies",
+                )
             )
     for condition in conditions:
         item = condition.item
@@ -81,11 +84,13 @@ def reasons_for(outcome, vetoes, conditions, score, groups, scored_codes):
             reasons.append(_reason(condition, zh, en))
         elif condition.waived_by:
             reasons.append(
-                _reason(condition,
-                        f"{item.code}「{item.title}」：经直通条件 "
-                        f"{'、'.join(condition.waived_by)} 满足",
-                        f"{item.code} ({item.title_en}): met through direct route "
-                        f"{', '.join(condition.waived_by)}")
+                _reason(
+                    condition,
+                    f"{item.code}「{item.title}」：经直通条件 "
+                    f"{'、'.join(condition.waived_by)} 满足",
+                    f"{item.code} ({item.title_en}): met through direct route "
+                    f"{', '.join(condition.waived_by)}",
+                )
             )
     if outcome == Outcome.INCOMPLETE:
         for result in vetoes + conditions:
@@ -93,8 +98,11 @@ def reasons_for(outcome, vetoes, conditions, score, groups, scored_codes):
                 item = result.item
                 detail_zh, detail_en = _undecided_text(result, scored_codes)
                 reasons.append(
-                    _reason(result, f"{item.code}「{item.title}」：待定，{detail_zh}",
-                            f"{item.code} ({item.title_en}): undecided, {detail_en}")
+                    _reason(
+                        result,
+                        f"{item.code}「{item.title}」：待定，{detail_zh}",
+                        f"{item.code} ({item.title_en}): undecided, {detail_en}",
+                    )
                 )
     if outcome == Outcome.PASSED:
         zh, en = "全部条件均已满足", "All conditions are met"

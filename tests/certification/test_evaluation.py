@@ -10,7 +10,7 @@ from pghistory.models import Events
 
 from certification.models import Evaluation, RuleSet
 from certification.selectors import ruleset_current
-from certification.services import evaluation_run
+from certification.services.evaluations import evaluation_run
 from gansu_sme.exceptions import DomainError, OutOfScope, PermissionDenied
 from registry.choices import PeriodKind, ReportStatus
 from tests.factories.certification import VerifiedAnnualReportFactory

@@ -117,9 +117,7 @@ class RuleItem(models.Model):
             ),
             models.CheckConstraint(
                 # isnull=False too: a NULL comparison would let the check pass.
-                condition=models.Q(
-                    kind=ItemKind.SCORED, max_points__isnull=False, max_points__gt=0
-                )
+                condition=models.Q(kind=ItemKind.SCORED, max_points__isnull=False, max_points__gt=0)
                 | (~models.Q(kind=ItemKind.SCORED) & models.Q(max_points__isnull=True)),
                 name="%(app_label)s_%(class)s_points_only_when_scored",
             ),
