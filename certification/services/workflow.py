@@ -141,8 +141,10 @@ def application_transition(
     (county_reviewed → submitted) is then not repeated by a second click.
 
     ``update(locked)`` may set further fields inside the lock before the save (a score, a
-    notice); ``after(locked)`` runs on commit (e-mails, events, tasks). Side effects: the status, its timestamp and the stage deadline
-    change, an ApplicationTransition row is appended and the history row names the actor.
+    notice); ``after(locked)`` runs on commit (e-mails, events, tasks).
+
+    Side effects: the status, its timestamp and the stage deadline change, an
+    ApplicationTransition row is appended and the history row names the actor.
     """
     reason = (reason or "").strip()
     if verb in REASON_REQUIRED and not reason:
