@@ -1,10 +1,10 @@
 """Browser forms of the registry. They parse and show input; the services decide and write."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from gansu_sme.forms import ServiceErrorsMixin
 from registry import uscc
 from registry.choices import RegionLevel
 from registry.models import Enterprise, Region
@@ -27,18 +27,6 @@ def regions_for_enterprises(user):
         .filter(Q(level=RegionLevel.COUNTY) | Q(~has_children, level=RegionLevel.PREFECTURE))
         .select_related("parent")
     )
-
-
-class ServiceErrorsMixin:
-    """Shows what a service refused next to the fields it names."""
-
-    def add_service_error(self, error):
-        if isinstance(error, ValidationError):
-            messages = error.update_error_dict({})
-        else:
-            messages = error.fields or {None: [error.message]}
-        for field, field_messages in messages.items():
-            self.add_error(field if field in self.fields else None, field_messages)
 
 
 class EnterpriseForm(ServiceErrorsMixin, forms.ModelForm):

@@ -5,8 +5,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gansu_sme.excel import MAX_UPLOAD_BYTES, XLSX_CONTENT_TYPE
-
-from .enterprises import ServiceErrorsMixin
+from gansu_sme.forms import ServiceErrorsMixin
 
 
 class ImportUploadForm(ServiceErrorsMixin, forms.Form):

@@ -3,10 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gansu_sme.forms import ServiceErrorsMixin
 from registry.choices import PeriodKind
 from registry.figures import COUNT, FIGURES, FLAG
-
-from .enterprises import ServiceErrorsMixin
 
 
 class YesNoSelect(forms.NullBooleanSelect):

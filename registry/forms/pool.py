@@ -4,11 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gansu_sme.forms import ServiceErrorsMixin
 from registry.choices import PoolKind, PoolTrack, ScaleUpCategory, TargetMetric
 from registry.models import CultivationPlan, PoolEntry, ServiceVisit
 from registry.services import pool_admit_tiers, target_regions
 
-from .enterprises import RegionChoiceField, ServiceErrorsMixin
+from .enterprises import RegionChoiceField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
