@@ -8,9 +8,12 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("enterprises/", include("registry.urls")),
+    path("certification/", include("certification.urls")),
     path("api/v1/", include("registry.api.urls")),
+    path("api/v1/", include("certification.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("certification.public_urls")),
 ]

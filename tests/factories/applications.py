@@ -1,0 +1,55 @@
+"""Builders for workflow tests: campaigns and applications placed directly in a status."""
+
+import datetime
+
+import factory
+
+from accounts.choices import Role
+from certification.choices import CAMPAIGN_RULESET_KIND, CampaignKind, FilingLevel
+from certification.models import Application, Campaign
+from certification.selectors import ruleset_current
+from tests.factories.accounts import UserFactory
+from tests.factories.registry import EnterpriseFactory, region
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    """A provincial campaign of 2026 on the seeded 专精特新 rules, its deadlines far ahead."""
+
+    class Meta:
+        model = Campaign
+
+    year = 2026
+    kind = CampaignKind.PROVINCIAL
+    title = factory.Sequence(lambda n: f"2026年省级专精特新中小企业认定第{n + 1}批")
+    ruleset = factory.LazyAttribute(
+        lambda o: ruleset_current(CAMPAIGN_RULESET_KIND[o.kind], on=datetime.date(2026, 1, 1))
+    )
+    opens_on = datetime.date(2026, 3, 2)
+    closes_on = datetime.date(2026, 12, 31)
+    county_review_days = 10
+    city_recommendation_days = 10
+    province_decision_days = 20
+    county_review_due = datetime.date(2027, 1, 15)
+    city_recommendation_due = datetime.date(2027, 1, 29)
+    province_decision_due = datetime.date(2027, 2, 26)
+    created_by = factory.LazyFunction(
+        lambda: UserFactory(role=Role.PROVINCIAL_REVIEWER, region=region("620000"))
+    )
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A county-filed application; pass ``status`` to place it anywhere in the workflow.
+
+    Placed directly, it has no transition rows: tests of the transitions themselves start from
+    DRAFT or go through the services.
+    """
+
+    class Meta:
+        model = Application
+
+    campaign = factory.SubFactory(CampaignFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    filing_level = FilingLevel.COUNTY
+    created_by = factory.LazyAttribute(
+        lambda o: UserFactory(role=Role.COUNTY_STAFF, region=o.enterprise.region)
+    )
