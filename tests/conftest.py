@@ -6,6 +6,8 @@ Regions and industries come from the data migration, so every test database has 
 import uuid
 
 import pytest
+from knox.models import AuthToken
+from rest_framework.test import APIClient
 
 from accounts.choices import Role
 from tests.factories.accounts import UserFactory
@@ -82,3 +84,17 @@ def enterprise(db):
 def tianshui_enterprise(db):
     """An enterprise of 秦州区, 天水市."""
     return EnterpriseFactory(name="天水秦州电子科技有限公司", region=region("620502"))
+
+
+@pytest.fixture
+def as_user():
+    """An API client sending a fresh Bearer token of ``user``; anonymous for None."""
+
+    def client_for(user):
+        client = APIClient()
+        if user is not None:
+            _instance, token = AuthToken.objects.create(user=user, expiry=None)
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client
+
+    return client_for

@@ -34,7 +34,8 @@ def target_set(*, actor, year, region, metric, value, note=""):
     Provincial reviewers set targets for the province and each prefecture unit; city staff for
     the counties of their prefecture. One target per year, region and metric: setting it again
     replaces value and note, and setting the same value and note writes nothing. Changes are
-    kept by the history triggers with the actor.
+    kept by the history triggers with the actor. Returns ``(target, created)``, as
+    ``get_or_create`` does, so a caller can tell a new target from a changed one.
     """
     if not actor.is_superuser and actor.role not in TARGET_SETTER_ROLES:
         raise PermissionDenied()
@@ -61,13 +62,13 @@ def target_set(*, actor, year, region, metric, value, note=""):
             try:
                 with transaction.atomic():
                     target.save()
-                return target
+                return target, True
             except IntegrityError:
                 # Another request created it between the lookup and the insert; update that one.
                 target = Target.objects.select_for_update().get(**key)
         if (target.value, target.note) == (value, note):
-            return target
+            return target, False
         target.value, target.note, target.set_by = value, note, actor
         target.full_clean(validate_constraints=False, validate_unique=False)
         target.save(update_fields=["value", "note", "set_by", "updated_at"])
-    return target
+    return target, False

@@ -57,8 +57,9 @@ def target_set(request):
             initial[name] = request.GET[name]
     form = TargetForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        target = call_service(form, services.target_set, actor=request.user, **form.cleaned_data)
-        if target is not None:
+        saved = call_service(form, services.target_set, actor=request.user, **form.cleaned_data)
+        if saved is not None:
+            target, _created = saved
             messages.success(request, _("The target has been saved."))
             return redirect(f"{reverse('registry:target-progress')}?year={target.year}")
     return render(

@@ -4,8 +4,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from knox.models import AuthToken
-from rest_framework.test import APIClient
 
 from accounts.choices import Role
 from registry.choices import REPORT_TRANSITIONS, PeriodKind, ReportStatus
@@ -33,18 +31,6 @@ def auditor_user(db):
     return UserFactory(username="auditor", role=Role.AUDITOR, region=region("620000"))
 
 
-@pytest.fixture
-def as_user():
-    """An API client sending a fresh Bearer token of ``user``; anonymous for None."""
-
-    def client_for(user):
-        client = APIClient()
-        if user is not None:
-            _instance, token = AuthToken.objects.create(user=user, expiry=None)
-            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-        return client
-
-    return client_for
 
 
 def ids(response):

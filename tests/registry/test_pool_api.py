@@ -3,8 +3,6 @@
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from knox.models import AuthToken
-from rest_framework.test import APIClient
 
 from accounts.choices import Role
 from registry.choices import POOL_ENTRY_TRANSITIONS, PoolEntryStatus, PoolKind, PoolTier
@@ -34,18 +32,6 @@ def auditor_user(db):
     return UserFactory(username="auditor", role=Role.AUDITOR, region=region("620000"))
 
 
-@pytest.fixture
-def as_user():
-    """An API client sending a fresh Bearer token of ``user``; anonymous for None."""
-
-    def client_for(user):
-        client = APIClient()
-        if user is not None:
-            _instance, token = AuthToken.objects.create(user=user, expiry=None)
-            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-        return client
-
-    return client_for
 
 
 def admit(actor, enterprise, **overrides):

@@ -6,8 +6,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from knox.models import AuthToken
-from rest_framework.test import APIClient
 
 from accounts.choices import Role
 from gansu_sme.exceptions import DomainError, PermissionDenied
@@ -40,10 +38,11 @@ def auditor_user(db):
 
 
 def set_target(actor, code, metric=TargetMetric.POOL_COUNTY, value=10, **kwargs):
-    return target_set(
+    target, _created = target_set(
         actor=actor, year=kwargs.pop("year", THIS_YEAR), region=region(code), metric=metric,
         value=value, **kwargs,
     )
+    return target
 
 
 # Who sets targets for which region
@@ -286,16 +285,6 @@ def test_progress_costs_three_queries_whatever_the_number_of_targets(
 # API
 
 
-@pytest.fixture
-def as_user():
-    def client_for(user):
-        client = APIClient()
-        if user is not None:
-            _instance, token = AuthToken.objects.create(user=user, expiry=None)
-            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-        return client
-
-    return client_for
 
 
 @pytest.fixture

@@ -181,12 +181,10 @@ class TargetViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        key = {name: serializer.validated_data[name] for name in ("year", "region", "metric")}
-        existed = Target.objects.filter(**key).exists()
-        target = services.target_set(actor=request.user, **serializer.validated_data)
+        target, created = services.target_set(actor=request.user, **serializer.validated_data)
         return Response(
             TargetSerializer(target, context=self.get_serializer_context()).data,
-            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
     @extend_schema(
