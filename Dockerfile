@@ -14,6 +14,11 @@ RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin app
 
+# Chinese glyphs embedded in certificate PDFs (CERTIFICATE_FONT_FILE, certification/pdf.py).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
+
 # Every package in requirements.lock has a manylinux wheel: no compiler needed.
 COPY requirements.lock ./
 RUN pip install --no-compile -r requirements.lock

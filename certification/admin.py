@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Evaluation, RuleItem, RuleSet
+from .models import Evaluation, Expert, ExpertRelationship, RuleItem, RuleSet
 
 # What the province may reword in the admin; thresholds, bands and points arrive only as new
 # rule-set versions (data migrations), so a past evaluation is never re-read under new rules.
@@ -82,3 +82,36 @@ class EvaluationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ExpertRelationshipInline(admin.TabularInline):
+    model = ExpertRelationship
+    extra = 0
+    autocomplete_fields = ("enterprise",)
+    readonly_fields = ("declared_at",)
+
+
+@admin.register(Expert)
+class ExpertAdmin(admin.ModelAdmin):
+    """The expert pool; experts are added on the province's page, which creates their account.
+    Here an administrator records declared relationships and corrects records."""
+
+    list_display = ("name", "title", "employer_name", "employer_uscc", "region", "is_active")
+    list_filter = ("is_active",)
+    list_select_related = ("region",)
+    search_fields = ("name", "employer_name", "employer_uscc", "user__username")
+    autocomplete_fields = ("user",)
+    filter_horizontal = ("industries",)
+    inlines = [ExpertRelationshipInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # Sheets and draws name the expert; leaving the pool is is_active.
+        return False
+
+
+@admin.register(ExpertRelationship)
+class ExpertRelationshipAdmin(admin.ModelAdmin):
+    list_display = ("expert", "enterprise", "description", "declared_at")
+    list_select_related = ("expert", "enterprise")
+    search_fields = ("expert__name", "enterprise__name", "enterprise__uscc")
+    autocomplete_fields = ("expert", "enterprise")

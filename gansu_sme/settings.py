@@ -168,6 +168,17 @@ REST_FRAMEWORK = {
     },
 }
 
+# Objections to a public notice, per IP, on the page and through the API alike.
+OBJECTION_THROTTLE_RATE = env.str("THROTTLE_OBJECTIONS", default="5/hour")
+# The public address printed in certificate QR codes; empty means the address of the request.
+SITE_URL = env.str("SITE_URL", default="")
+# Evidence attached to an application; scans rarely exceed a few megabytes.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# A TrueType font with Chinese glyphs, embedded in certificate PDFs (certification/pdf.py).
+CERTIFICATE_FONT_FILE = env.str(
+    "CERTIFICATE_FONT_FILE", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+)
+
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Bearer",
     "TOKEN_TTL": None,
@@ -193,6 +204,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ScaleUpCategoryEnum": "registry.choices.ScaleUpCategory",
         "ReportStatusEnum": "registry.choices.ReportStatus",
+        "ApplicationStatusEnum": "certification.choices.ApplicationStatus",
+        "CampaignKindEnum": "certification.choices.CampaignKind",
+        "AttachmentKindEnum": "certification.choices.AttachmentKind",
+        "CertificateLevelEnum": "certification.choices.CertificateLevel",
+        "CertificateStatusEnum": "certification.choices.CertificateStatus",
+        "ObjectionStatusEnum": "certification.choices.ObjectionStatus",
+        "NoticeStatusEnum": "certification.choices.NoticeStatus",
+        "RevocationReasonEnum": "certification.choices.RevocationReason",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

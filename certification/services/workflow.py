@@ -73,6 +73,9 @@ def verb_role(application, verb):
     if verb == Verb.RECOMMEND and application.status == S.SUBMITTED:
         # Only a city-filed application skips the county review.
         return Role.CITY_STAFF if application.filing_level == FilingLevel.CITY else None
+    if verb == Verb.REVIEW and application.filing_level == FilingLevel.CITY:
+        # A city-filed application has no county review to pass.
+        return None
     return status_owner_role(application)
 
 

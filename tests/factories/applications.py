@@ -1,8 +1,13 @@
 """Builders for workflow tests: campaigns and applications placed directly in a status."""
 
 import datetime
+import io
+import zipfile
 
 import factory
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from accounts.choices import Role
 from certification.choices import CAMPAIGN_RULESET_KIND, CampaignKind, FilingLevel
@@ -53,3 +58,39 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     created_by = factory.LazyAttribute(
         lambda o: UserFactory(role=Role.COUNTY_STAFF, region=o.enterprise.region)
     )
+
+
+def open_campaign(**fields):
+    """A 2026 campaign whose filing window contains today, whatever day the tests run."""
+    today = timezone.localdate()
+    dates = {
+        "opens_on": today - datetime.timedelta(days=30),
+        "closes_on": today + datetime.timedelta(days=30),
+        "county_review_due": today + datetime.timedelta(days=45),
+        "city_recommendation_due": today + datetime.timedelta(days=60),
+        "province_decision_due": today + datetime.timedelta(days=90),
+    }
+    return CampaignFactory(**{**dates, **fields})
+
+
+# The smallest files each accepted kind starts with; enough for the content checks.
+PDF_BYTES = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+
+def upload(name="申报书.pdf", content=PDF_BYTES, content_type="application/pdf"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def xlsx_bytes(*, macros=False):
+    """A real workbook written by openpyxl; with ``macros`` a vbaProject.bin is added."""
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "营业收入"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    if not macros:
+        return buffer.getvalue()
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0macro")
+    return buffer.getvalue()

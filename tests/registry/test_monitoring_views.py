@@ -185,8 +185,8 @@ def test_list_page_makes_the_same_queries_for_5_or_50_rows(
         MonitoringReportFactory(enterprise=enterprise, created_by=county_user)
     client.force_login(city_user)
 
-    # session, user, user's region, filter regions, count, rows
-    with django_assert_num_queries(6):
+    # session, user, user's region, the menu's task count, filter regions, count, rows
+    with django_assert_num_queries(7):
         response = client.get(LIST_URL)
 
     assert len(listed(response)) == rows
@@ -230,8 +230,8 @@ def test_queue_makes_the_same_queries_for_5_or_30_rows(
         MonitoringReportFactory(status=ReportStatus.SUBMITTED, created_by=county_user)
     client.force_login(county_user)
 
-    # session, user, user's region, count, rows
-    with django_assert_num_queries(5):
+    # session, user, user's region, the menu's task count, count, rows
+    with django_assert_num_queries(6):
         response = client.get(QUEUE_URL)
 
     assert len(listed(response)) == rows

@@ -185,8 +185,9 @@ def test_list_page_makes_the_same_queries_for_5_or_50_rows(
         PoolEntryFactory(admitted_by=admitted_by)
     client.force_login(city_user)
 
-    # Session, user, the user's region, the regions of the filter, the count and the page.
-    with django_assert_num_queries(6):
+    # Session, user, the user's region, the menu's task count, the regions of the filter, the
+    # count and the page.
+    with django_assert_num_queries(7):
         response = client.get(LIST_URL, {"pool": "zjtx", "status": "active"})
 
     assert len(listed(response)) == rows

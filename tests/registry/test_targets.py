@@ -463,9 +463,9 @@ def test_progress_page_costs_the_same_queries_for_any_number_of_regions(
             TargetFactory(region=unit, metric=metric)
     client.force_login(province_user)
 
-    # Session, user, the user's region, the years with targets, the targets and the pool
-    # counts; reports are read only when a net-new target is shown.
-    with django_assert_num_queries(6):
+    # Session, user, the user's region, the menu's task count, the years with targets, the
+    # targets and the pool counts; reports are read only when a net-new target is shown.
+    with django_assert_num_queries(7):
         response = client.get(PROGRESS_PAGE)
 
     assert response.status_code == 200

@@ -289,8 +289,9 @@ def test_list_page_makes_the_same_queries_for_5_or_50_rows(
     for i in range(rows):
         EnterpriseFactory(region=region("620102" if i % 2 else "620103"))
     client.force_login(city_user)
-    # session, user, user's region, filter regions, count, rows, industries for the filter
-    with django_assert_num_queries(7):
+    # session, user, user's region, the menu's task count, filter regions, count, rows,
+    # industries for the filter
+    with django_assert_num_queries(8):
         response = client.get(LIST_URL)
     assert len(result_rows(response)) == rows
 

@@ -1,4 +1,4 @@
-"""Read paths of certification that are more than a plain filter."""
+"""Read paths of rule sets and the facts an evaluation reads."""
 
 from django.utils import timezone
 

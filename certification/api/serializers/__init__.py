@@ -1,0 +1,1 @@
+"""Certification API serializers, one module per area."""

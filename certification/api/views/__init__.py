@@ -1,0 +1,1 @@
+"""Certification API views, one module per area."""

@@ -1,0 +1,69 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from certification.choices import ApplicationStatus
+from certification.models import Application
+from gansu_sme.forms import ServiceErrorsMixin
+
+
+class FirmChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, application):
+        return f"{application.enterprise.name}（{application.enterprise.uscc}）"
+
+
+class NoticePublishForm(ServiceErrorsMixin, forms.Form):
+    """Publish a notice of a campaign's approved applications."""
+
+    applications = FirmChoiceField(
+        label=_("Firms to publish"),
+        queryset=Application.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    starts_on = forms.DateField(
+        label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Today when left empty; it counts as day 1 when it is a working day."),
+    )
+    days = forms.IntegerField(
+        label=_("Working days"), required=False, min_value=1, max_value=30,
+        help_text=_("The campaign's notice period when left empty."),
+    )
+
+    def __init__(self, *args, campaign, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = (
+            Application.objects.visible_to(user)
+            .filter(campaign=campaign, status=ApplicationStatus.APPROVED)
+            .select_related("enterprise")
+            .order_by("enterprise__name")
+        )
+        self.fields["days"].widget.attrs["placeholder"] = str(campaign.notice_days)
+
+
+class ObjectionForm(ServiceErrorsMixin, forms.Form):
+    """An objection anyone may file against a firm of an open notice."""
+
+    application = forms.TypedChoiceField(label=_("Firm"), coerce=int)
+    name = forms.CharField(label=_("Your name"), max_length=50)
+    contact = forms.CharField(
+        label=_("Contact"), max_length=100, help_text=_("Telephone or address for our reply.")
+    )
+    text = forms.CharField(
+        label=_("Objection"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Facts and evidence; a real name is required."),
+    )
+
+    def __init__(self, *args, notice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].choices = [("", "—")] + [
+            (firm.pk, firm.enterprise.name) for firm in notice.firms
+        ]
+
+
+class RulingForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reasons"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,31 @@
+"""Read paths of certification that are more than a plain filter, one module per area."""
+
+from .applications import (
+    application_get,
+    application_list,
+    application_transitions,
+    applications_waiting_for,
+    attachment_get,
+    evaluation_get,
+    evaluation_list,
+    waiting_count,
+)
+from .campaigns import campaign_get, campaign_list, campaigns_open_for_filing, can_read_campaigns
+from .rules import evaluation_facts, ruleset_current
+
+__all__ = [
+    "application_get",
+    "application_list",
+    "application_transitions",
+    "applications_waiting_for",
+    "attachment_get",
+    "campaign_get",
+    "campaign_list",
+    "campaigns_open_for_filing",
+    "can_read_campaigns",
+    "evaluation_facts",
+    "evaluation_get",
+    "evaluation_list",
+    "ruleset_current",
+    "waiting_count",
+]

@@ -1,0 +1,102 @@
+"""Read paths of applications: scoped lists, the official's task list, one application."""
+
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+
+from certification.choices import ApplicationStatus, FilingLevel
+from certification.models import Application, ApplicationTransition, Attachment, Evaluation
+from certification.services.workflow import status_owner_role
+from gansu_sme.exceptions import OutOfScope
+
+
+def overdue_expression(today=None):
+    """True where the stage the application waits in has passed its deadline."""
+    # A Case, not a bare comparison: no deadline must read False, not NULL, or NULLs would
+    # sort ahead of the overdue rows.
+    today = today or timezone.localdate()
+    return Case(When(stage_due__lt=today, then=Value(True)), default=Value(False))
+
+
+def application_list(*, user):
+    """Applications the user may see, with what lists and the API show eagerly loaded.
+
+    ``overdue`` and ``enterprise_name`` are annotated so lists can filter and sort by them.
+    """
+    return (
+        Application.objects.visible_to(user)
+        .select_related("campaign", "enterprise__region__parent", "evaluation", "renews")
+        .annotate(enterprise_name=F("enterprise__name"), overdue=overdue_expression())
+    )
+
+
+def application_get(*, user, pk):
+    application = application_list(user=user).select_related("created_by").filter(pk=pk).first()
+    if application is None:
+        raise OutOfScope()
+    return application
+
+
+def application_transitions(*, application):
+    """The application's status history, oldest first, with who did each step."""
+    return ApplicationTransition.objects.filter(application=application).select_related("actor")
+
+
+def _waiting_q(role):
+    # The owner table in the workflow service is the one source: a status and filing level
+    # belong in the task list exactly when the workflow would let this role act on them.
+    condition = Q(pk__in=[])
+    for status in ApplicationStatus:
+        for level in FilingLevel:
+            probe = Application(status=status, filing_level=level)
+            if status_owner_role(probe) == role:
+                condition |= Q(status=status, filing_level=level)
+    return condition
+
+
+def applications_waiting_for(user):
+    """What waits for ``user`` ("my tasks"): applications in their region whose current status
+    is owned by their role, overdue ones first, then by deadline.
+
+    County staff see the drafts and submissions of their county, city staff what the counties
+    reviewed and what the city filed itself, provincial reviewers everything from the city's
+    recommendation to the public notice.
+    """
+    return (
+        application_list(user=user)
+        .filter(_waiting_q(getattr(user, "role", None)))
+        .order_by(
+            F("overdue").desc(), F("stage_due").asc(nulls_last=True), "status_changed_at", "pk"
+        )
+    )
+
+
+def waiting_count(user):
+    """How many applications wait for ``user``; one query, for the navigation."""
+    return Application.objects.visible_to(user).filter(_waiting_q(user.role)).count()
+
+
+def attachment_get(*, user, application_pk, pk):
+    """An attachment of an application the user may see (experts included), else OutOfScope."""
+    attachment = (
+        Attachment.objects.filter(
+            application__in=Application.objects.visible_to(user).filter(pk=application_pk)
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if attachment is None:
+        raise OutOfScope()
+    return attachment
+
+
+def evaluation_list(*, user):
+    return Evaluation.objects.visible_to(user).select_related(
+        "enterprise__region", "ruleset", "evaluated_by"
+    )
+
+
+def evaluation_get(*, user, pk):
+    evaluation = evaluation_list(user=user).filter(pk=pk).first()
+    if evaluation is None:
+        raise OutOfScope()
+    return evaluation

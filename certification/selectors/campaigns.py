@@ -1,0 +1,35 @@
+"""Read paths of campaigns (申报批次)."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from certification.models import Campaign
+from gansu_sme.exceptions import OutOfScope
+
+
+def can_read_campaigns(user):
+    # Campaigns are province-wide announcements: every account bound to a region reads them;
+    # a regionless account (an expert) has no use for them.
+    return user.is_authenticated and (user.is_superuser or user.scope_path is not None)
+
+
+def campaign_list(*, user):
+    """Campaigns the user may read, with the rule set loaded and the quotas counted."""
+    if not can_read_campaigns(user):
+        return Campaign.objects.none()
+    return Campaign.objects.select_related("ruleset").annotate(quota_count=Count("quotas"))
+
+
+def campaign_get(*, user, pk):
+    campaign = (
+        campaign_list(user=user).select_related("created_by").filter(pk=pk).first()
+    )
+    if campaign is None:
+        raise OutOfScope()
+    return campaign
+
+
+def campaigns_open_for_filing(*, user, on=None):
+    """Campaigns whose filing window contains ``on`` (today by default)."""
+    on = on or timezone.localdate()
+    return campaign_list(user=user).filter(Q(opens_on__lte=on) & Q(closes_on__gte=on))

@@ -1,0 +1,134 @@
+"""Read paths of the expert panel: the pool, score sheets and what each reader may see of them.
+
+Scores stay hidden until the panel is complete: a sheet's points and total are shown to its own
+expert, and to everyone else who sees the sheet (the province, other panel members on their
+pages) only once every sheet not recused is submitted. Who has submitted is always shown.
+"""
+
+from django.db.models import Exists, OuterRef, Prefetch
+
+from certification.choices import AssignmentStatus
+from certification.models import Application, Attachment, Expert, ExpertAssignment, ExpertDraw
+from certification.services.experts import (
+    EXCLUSION_LABELS,
+    PENDING,
+    automatic_points,
+    can_manage_experts,
+    manual_items,
+    panel_complete,
+)
+from gansu_sme.exceptions import OutOfScope
+
+
+def expert_list(*, user):
+    """The expert pool, for provincial reviewers only (everyone else gets no rows)."""
+    if not can_manage_experts(user):
+        return Expert.objects.none()
+    return Expert.objects.select_related("region", "user").prefetch_related("industries")
+
+
+def expert_get(*, user, pk):
+    expert = expert_list(user=user).filter(pk=pk).first()
+    if expert is None:
+        raise OutOfScope()
+    return expert
+
+
+def assignment_list(*, user):
+    """Sheets the user sees (an expert: their own), with ``panel_open`` true while any sheet of
+    the same application is still waiting; constant queries however many rows."""
+    waiting = ExpertAssignment.objects.filter(
+        application=OuterRef("application"), status__in=PENDING
+    )
+    return (
+        ExpertAssignment.objects.visible_to(user)
+        .select_related(
+            "expert__user", "application__enterprise__region", "application__campaign"
+        )
+        .annotate(panel_open=Exists(waiting))
+    )
+
+
+def assignment_get(*, user, pk):
+    assignment = assignment_list(user=user).filter(pk=pk).first()
+    if assignment is None:
+        raise OutOfScope()
+    return assignment
+
+
+def scores_visible(assignment, user):
+    """Whether ``user`` may read this sheet's points and total (module docstring).
+
+    ``assignment`` comes from ``assignment_list`` (it carries ``panel_open``).
+    """
+    return assignment.expert.user_id == user.pk or not assignment.panel_open
+
+
+def assignment_file(*, user, assignment):
+    """The application file an expert scores from, or None while it is closed to ``user``.
+
+    Returns a dict: the application (enterprise, campaign, rule set, stored evaluation),
+    its attachments, the manual items to score and the automatic points counted in the total.
+    """
+    application = (
+        Application.objects.visible_to(user)
+        .select_related(
+            "enterprise__region__parent", "enterprise__industry", "campaign__ruleset",
+            "evaluation",
+        )
+        .prefetch_related("campaign__ruleset__items")
+        .filter(pk=assignment.application_id)
+        .first()
+    )
+    if application is None:
+        return None
+    evaluation = application.evaluation
+    return {
+        "application": application,
+        "evaluation": evaluation,
+        "results": evaluation.results if evaluation else [],
+        "attachments": Attachment.objects.filter(application=application),
+        "items": manual_items(application.campaign.ruleset),
+        "automatic_points": automatic_points(application),
+    }
+
+
+def panel_sheets(*, application):
+    """The panel of an application for the province's decision page.
+
+    Returns (sheets, complete): sheets ordered by draw and id with their experts; their points
+    are for display only when ``complete``.
+    """
+    sheets = list(
+        application.assignments.select_related("expert", "draw").order_by("draw_id", "id")
+    )
+    return sheets, panel_complete(application)
+
+
+def draw_list(*, application):
+    """The draws of an application, oldest first, with the experts each drew and excluded."""
+    draws = list(
+        ExpertDraw.objects.filter(application=application)
+        .select_related("drawn_by")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=ExpertAssignment.objects.select_related("expert").order_by("id"),
+            )
+        )
+    )
+    ids = {int(pk) for draw in draws for pk in draw.excluded}
+    names = dict(Expert.objects.filter(pk__in=ids).values_list("pk", "name"))
+    for draw in draws:
+        draw.excluded_rows = [
+            {
+                "expert": names.get(int(pk), pk),
+                "reasons": [EXCLUSION_LABELS.get(code, code) for code in reasons],
+            }
+            for pk, reasons in sorted(draw.excluded.items(), key=lambda kv: int(kv[0]))
+        ]
+    return draws
+
+
+def submitted_count(sheets):
+    return sum(1 for sheet in sheets if sheet.status == AssignmentStatus.SUBMITTED)

@@ -1,0 +1,156 @@
+"""Evidence attachments: PDF, JPEG, PNG or XLSX, recognised by content, stored under SHA-256."""
+
+import hashlib
+import zipfile
+
+import pghistory
+from django.conf import settings
+from django.db import transaction
+
+from certification.choices import APPLICATION_FINAL, AttachmentKind, Verb
+from certification.models import Attachment
+from certification.services.workflow import application_lock, status_owner_role, verb_role
+from gansu_sme.exceptions import DomainError, PermissionDenied
+
+MAX_XLSX_ENTRIES = 1000
+_CHUNK = 64 * 1024
+
+PDF, JPEG, PNG, XLSX = (
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+# The file names each content type may carry: a name may not claim another type.
+EXTENSIONS = {PDF: (".pdf",), JPEG: (".jpg", ".jpeg"), PNG: (".png",), XLSX: (".xlsx",)}
+
+MSG_TYPE = (
+    "只接受 PDF、JPEG、PNG 或 XLSX 文件。 Only PDF, JPEG, PNG or XLSX files are accepted."
+)
+MSG_MACROS = "不接受含宏的工作簿。 Workbooks with macros are refused."
+
+
+def _refuse(message):
+    return DomainError(message, fields={"file": [message]})
+
+
+def _xlsx_ok(upload):
+    """A real workbook: a zip holding [Content_Types].xml and xl/workbook.xml, no macros."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_XLSX_ENTRIES:
+                raise _refuse(MSG_TYPE)
+            names = {entry.filename.lower() for entry in entries}
+            if any(name.rsplit("/", 1)[-1].startswith("vbaproject") for name in names):
+                raise _refuse(MSG_MACROS)
+            if not {"[content_types].xml", "xl/workbook.xml"} <= names:
+                raise _refuse(MSG_TYPE)
+            content_types = archive.read("[Content_Types].xml")
+            if b"macroEnabled" in content_types or b"vbaProject" in content_types:
+                raise _refuse(MSG_MACROS)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as exc:
+        raise _refuse(MSG_TYPE) from exc
+    finally:
+        upload.seek(0)
+
+
+def sniff(upload):
+    """The content type of ``upload`` judged by its bytes, or DomainError when not accepted.
+
+    The name's extension must agree with the content, so an executable renamed ``.pdf`` or a
+    macro workbook renamed ``.xlsx`` is refused either way.
+    """
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        content_type = PDF
+    elif head.startswith(b"\xff\xd8\xff"):
+        content_type = JPEG
+    elif head.startswith(b"\x89PNG\r\n\x1a\n"):
+        content_type = PNG
+    elif head.startswith(b"PK\x03\x04"):
+        name = (upload.name or "").lower()
+        if name.endswith((".xlsm", ".xltm", ".xlam", ".xlsb")):
+            raise _refuse(MSG_MACROS)
+        _xlsx_ok(upload)
+        content_type = XLSX
+    else:
+        raise _refuse(MSG_TYPE)
+    if not (upload.name or "").lower().endswith(EXTENSIONS[content_type]):
+        raise _refuse(
+            "文件扩展名与内容不符。 The file name's extension does not match its content."
+        )
+    return content_type
+
+
+def _sha256(upload):
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks(_CHUNK) if hasattr(upload, "chunks") else iter(
+        lambda: upload.read(_CHUNK), b""
+    ):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def can_attach(actor, application):
+    """The filing side while the application is a draft, or whoever owns its current stage
+    (a reviewer adding a note or scan), as long as the application is not final."""
+    if application.status in APPLICATION_FINAL or actor.is_read_only:
+        return False
+    if actor.is_superuser:
+        return True
+    return actor.role in (verb_role(application, Verb.WITHDRAW), status_owner_role(application))
+
+
+@transaction.atomic
+def attachment_add(*, actor, application, kind, upload):
+    """Store an evidence file for an application and return the Attachment.
+
+    Preconditions: the actor sees the application and may attach to it now (``can_attach``);
+    ``kind`` is an AttachmentKind; the file is non-empty, at most ATTACHMENT_MAX_BYTES, and
+    is by content a PDF, JPEG, PNG or macro-free XLSX whose name agrees; the same file is not
+    attached to the application twice.
+
+    Side effects: the file is stored under its SHA-256 (``attachment_path``), the row records
+    the name shown, detected content type, size and hash; history names the actor.
+    """
+    locked = application_lock(actor, application)
+    if not can_attach(actor, locked):
+        raise PermissionDenied()
+    if kind not in AttachmentKind.values:
+        raise DomainError(
+            "材料类型无效。 Unknown attachment kind.",
+            fields={"kind": ["材料类型无效。 Unknown attachment kind."]},
+        )
+    size = upload.size
+    if not size:
+        raise _refuse("文件为空。 The file is empty.")
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if size > limit:
+        megabytes = limit // (1024 * 1024)
+        raise _refuse(f"文件超过 {megabytes} MB。 The file is larger than {megabytes} MB.")
+    content_type = sniff(upload)
+    sha256 = _sha256(upload)
+    if locked.attachments.filter(sha256=sha256).exists():
+        raise _refuse("该文件已上传。 This file is already attached.")
+    original_name = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+    attachment = Attachment(
+        application=locked,
+        kind=kind,
+        original_name=original_name,
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+        uploaded_by=actor,
+    )
+    attachment.full_clean(exclude=["application", "uploaded_by", "file"])
+    with pghistory.context(user=actor.pk):
+        # FileField.save names the file through attachment_path, i.e. by its hash.
+        attachment.file.save(original_name, upload, save=False)
+        attachment.save()
+    return attachment

@@ -1,0 +1,170 @@
+"""Campaigns (申报批次): created and changed by the province, deadlines in working days."""
+
+import pghistory
+from django.db import transaction
+
+from accounts.choices import Role
+from certification.choices import CAMPAIGN_RULESET_KIND, STATUS_STAGE, CampaignKind, Stage
+from certification.models import Application, Campaign, CampaignQuota
+from gansu_sme.exceptions import DomainError, PermissionDenied
+from gansu_sme.workdays import add_working_days
+from registry.choices import RegionLevel
+
+CAMPAIGN_EDITOR_ROLES = frozenset({Role.PROVINCIAL_REVIEWER})
+
+CAMPAIGN_FIELDS = (
+    "year", "kind", "title", "ruleset", "opens_on", "closes_on", "county_review_days",
+    "city_recommendation_days", "province_decision_days", "experts_per_application",
+    "score_spread_threshold", "conflict_rules", "notice_days",
+)
+# Fixing these once applications exist would change what those applications were filed under.
+FROZEN_ONCE_FILED = ("kind", "ruleset", "year")
+
+_DUE_FIELDS = (
+    (Stage.COUNTY_REVIEW, "county_review_days", "county_review_due"),
+    (Stage.CITY_RECOMMENDATION, "city_recommendation_days", "city_recommendation_due"),
+    (Stage.PROVINCE_DECISION, "province_decision_days", "province_decision_due"),
+)
+
+
+def can_edit_campaigns(user):
+    return user.is_superuser or (
+        user.role in CAMPAIGN_EDITOR_ROLES and not user.is_read_only and not user.is_expired
+    )
+
+
+def _check_editor(actor):
+    if not can_edit_campaigns(actor):
+        raise PermissionDenied()
+
+
+def campaign_deadlines(campaign):
+    """Set each stage's due date: its working days counted after the previous stage's end.
+
+    The county review runs from the close of filing, the city recommendation from the county
+    deadline, the province decision from the city deadline; official holidays and the
+    weekends worked in exchange count as chinese-calendar says.
+    """
+    start = campaign.closes_on
+    for _stage, days_field, due_field in _DUE_FIELDS:
+        start = add_working_days(start, getattr(campaign, days_field))
+        setattr(campaign, due_field, start)
+
+
+def _check_ruleset(campaign):
+    wanted = CAMPAIGN_RULESET_KIND.get(campaign.kind)
+    if campaign.ruleset_id is not None and campaign.ruleset.kind != wanted:
+        raise DomainError(
+            "规则集类型与申报批次类型不符。 The rule set does not decide what this kind of"
+            " campaign recognises.",
+            fields={"ruleset": ["规则集类型与批次类型不符。 Rule set kind does not match."]},
+        )
+    if campaign.ruleset_id is not None and not campaign.ruleset.is_active:
+        raise DomainError(
+            "该规则集已停用。 This rule set is no longer in force.",
+            fields={"ruleset": ["该规则集已停用。 This rule set is no longer in force."]},
+        )
+
+
+def _set_quotas(campaign, quotas):
+    """Replace the campaign's per-prefecture quotas; ``quotas`` maps Region → int or None."""
+    errors = []
+    for region, quota in quotas.items():
+        if region.level != RegionLevel.PREFECTURE:
+            errors.append(
+                f"{region.name} 不是市州级单位。 {region.name} is not a prefecture-level unit."
+            )
+        elif quota is not None and quota < 0:
+            errors.append(f"{region.name} 名额不能为负。 The quota of {region.name} is negative.")
+    if errors:
+        raise DomainError(errors[0], fields={"quotas": errors})
+    CampaignQuota.objects.filter(campaign=campaign).exclude(
+        region__in=[r for r, q in quotas.items() if q is not None]
+    ).delete()
+    for region, quota in quotas.items():
+        if quota is not None:
+            CampaignQuota.objects.update_or_create(
+                campaign=campaign, region=region, defaults={"quota": quota}
+            )
+
+
+@transaction.atomic
+def campaign_create(*, actor, quotas=None, **fields):
+    """Open a campaign (申报批次) and return it.
+
+    Preconditions: ``actor`` is a provincial reviewer; the rule set is active and of the kind
+    the campaign kind evaluates against (CAMPAIGN_RULESET_KIND); the window is ordered.
+    ``quotas`` optionally maps prefecture-level Regions to the number of applications each may
+    recommend (None: no quota).
+
+    Side effects: the three stage deadlines are computed from ``closes_on`` in working days,
+    stage after stage, and stored; the quotas are written; history names the actor.
+    """
+    _check_editor(actor)
+    unknown = set(fields) - set(CAMPAIGN_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected campaign fields: {sorted(unknown)}")
+    campaign = Campaign(created_by=actor, **fields)
+    if campaign.kind not in CampaignKind.values:
+        raise DomainError(
+            "申报批次类型无效。 Unknown campaign kind.",
+            fields={"kind": ["申报批次类型无效。 Unknown campaign kind."]},
+        )
+    _check_ruleset(campaign)
+    _check_window(campaign)
+    campaign_deadlines(campaign)
+    campaign.full_clean(exclude=["ruleset", "created_by"])
+    with pghistory.context(user=actor.pk):
+        campaign.save()
+        _set_quotas(campaign, quotas or {})
+    return campaign
+
+
+def _check_window(campaign):
+    if campaign.opens_on and campaign.closes_on and campaign.closes_on < campaign.opens_on:
+        raise DomainError(
+            "截止日期不能早于开始日期。 Filing cannot close before it opens.",
+            fields={"closes_on": ["截止日期不能早于开始日期。 Must not be before the opening."]},
+        )
+
+
+@transaction.atomic
+def campaign_update(*, actor, campaign, quotas=None, **fields):
+    """Change a campaign and return it.
+
+    Preconditions: as for ``campaign_create``; kind, rule set and year are fixed once the
+    campaign has applications.
+
+    Side effects: the stage deadlines are recomputed, and applications waiting in a stage take
+    that stage's new deadline, so the overdue flags follow the change; quotas are replaced
+    when given; history names the actor.
+    """
+    _check_editor(actor)
+    unknown = set(fields) - set(CAMPAIGN_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected campaign fields: {sorted(unknown)}")
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.applications.exists():
+        frozen = [
+            name for name in FROZEN_ONCE_FILED
+            if name in fields and fields[name] != getattr(campaign, name)
+        ]
+        if frozen:
+            message = "已有申报的批次不能修改此项。 The campaign has applications; this is fixed."
+            raise DomainError(message, fields={name: [message] for name in frozen})
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    _check_ruleset(campaign)
+    _check_window(campaign)
+    campaign_deadlines(campaign)
+    campaign.full_clean(exclude=["ruleset", "created_by"])
+    with pghistory.context(user=actor.pk):
+        campaign.save()
+        for stage, _days, due_field in _DUE_FIELDS:
+            statuses = [status for status, s in STATUS_STAGE.items() if s == stage]
+            Application.objects.filter(campaign=campaign, status__in=statuses).update(
+                stage_due=getattr(campaign, due_field)
+            )
+        if quotas is not None:
+            _set_quotas(campaign, quotas)
+    return campaign

@@ -1,0 +1,260 @@
+"""Certificates (认定证书): issue, renew on a passed re-review (复核), expire, revoke, download.
+
+Numbers are gap-free per year and level: the CertificateSequence row of the year and level is
+locked while a number is taken, so two workers issuing at once queue on it and a rolled-back
+issue gives its number back. Formats: ``GS-ZJTX-2026-0001`` for a provincial 专精特新
+certificate, ``GS-XJR-2026-0001`` for the record of a national 小巨人 recognition. Plain ASCII,
+so the number can be typed, read out on the phone and carried in a URL and a QR code as is.
+
+Validity: a certificate issued on day D is valid up to and including the day before D's
+anniversary three years on (issued 2026-10-12 → valid until 2029-10-11). A term begun on
+29 February runs to 28 February of its third year. A renewal starts a fresh three-year term on
+the renewal date, never shortening the current one. A certificate is expired from the day after
+``valid_until``.
+
+Every change announces its domain event (gansu_sme.events) on commit; the subsidies app
+awards and claws back from them.
+"""
+
+import datetime
+
+import pghistory
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.choices import Role
+from certification.choices import (
+    CertificateLevel,
+    CertificateStatus,
+    RevocationReason,
+)
+from certification.models import Certificate, CertificateSequence
+from certification.pdf import certificate_pdf
+from gansu_sme import events
+from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
+from registry.choices import PoolEntryStatus, PoolKind
+from registry.models import ExportRecord, PoolEntry
+from registry.services import pool_entry_graduate
+
+VALIDITY_YEARS = 3
+NUMBER_PREFIX = {CertificateLevel.PROVINCIAL: "GS-ZJTX", CertificateLevel.NATIONAL: "GS-XJR"}
+CERTIFICATE_ADMIN_ROLES = frozenset({Role.PROVINCIAL_REVIEWER})
+PDF_LISTING = "certificate_pdf"
+
+
+def check_province(actor):
+    """Only provincial reviewers (and superusers) run the certification end of the workflow."""
+    if actor.is_superuser:
+        return
+    if actor.is_read_only or actor.role not in CERTIFICATE_ADMIN_ROLES:
+        raise PermissionDenied()
+
+
+def is_province(user):
+    return user.is_superuser or (
+        not user.is_read_only and user.role in CERTIFICATE_ADMIN_ROLES
+    )
+
+
+def add_years(day, years):
+    """The same calendar day ``years`` later; 29 February becomes 1 March in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return datetime.date(day.year + years, 3, 1)
+
+
+def term_end(start):
+    """The last valid day of a three-year term that begins on ``start``."""
+    return add_years(start, VALIDITY_YEARS) - datetime.timedelta(days=1)
+
+
+def format_number(level, year, serial):
+    return f"{NUMBER_PREFIX[level]}-{year}-{serial:04d}"
+
+
+def _take_serial(year, level):
+    """The next serial of a year and level, its sequence row locked until the commit."""
+    # ON CONFLICT DO NOTHING: the first issue of a year creates the row without racing.
+    CertificateSequence.objects.bulk_create(
+        [CertificateSequence(year=year, level=level)], ignore_conflicts=True
+    )
+    sequence = CertificateSequence.objects.select_for_update().get(year=year, level=level)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return sequence.last
+
+
+def _graduate_pool_entry(actor, certificate):
+    """Close the firm's active 专精特新 pool entry: the certificate is what it was cultivated for.
+
+    The pool service records a user as the actor; for the nightly task that is the provincial
+    reviewer who published the notice (the caller passes them).
+    """
+    entry = PoolEntry.objects.filter(
+        enterprise_id=certificate.enterprise_id, pool=PoolKind.ZJTX, status=PoolEntryStatus.ACTIVE
+    ).first()
+    if entry is None:
+        return
+    pool_entry_graduate(
+        actor=actor,
+        entry=entry,
+        reason=(
+            f"获得{certificate.get_level_display()}认定，证书编号 {certificate.number}。"
+            f" Recognised, certificate {certificate.number}."
+        ),
+    )
+
+
+@transaction.atomic
+def certificate_issue(
+    *, actor, enterprise, level, issued_on, ruleset_code, application=None,
+    national_document="", pool_actor=None,
+):
+    """Issue a new certificate and return it.
+
+    Preconditions: the enterprise holds no active certificate of ``level`` (a second one is a
+    renewal); ``application`` (provincial certificates) has none yet. ``actor`` None is the
+    system (the notice-closing task); ``pool_actor`` is the user recorded on the pool
+    graduation, ``actor`` by default.
+
+    Side effects: takes the next serial of the issue year and level, graduates the firm's
+    active 专精特新 pool entry, announces ``certificate_issued`` on commit.
+    """
+    if application is not None and Certificate.objects.filter(application=application).exists():
+        raise InvalidTransition(
+            "该申报已颁发证书。 A certificate has already been issued for this application."
+        )
+    if Certificate.objects.filter(
+        enterprise=enterprise, level=level, status=CertificateStatus.ACTIVE
+    ).exists():
+        raise DomainError(
+            "该企业已持有同级别有效证书，应通过复核续期。"
+            " The enterprise already holds a valid certificate of this level; renew it instead.",
+            fields={"enterprise": ["已持有有效证书。 Already holds a valid certificate."]},
+        )
+    year = issued_on.year
+    serial = _take_serial(year, level)
+    certificate = Certificate(
+        number=format_number(level, year, serial),
+        year=year,
+        serial=serial,
+        level=level,
+        enterprise=enterprise,
+        application=application,
+        ruleset_code=ruleset_code,
+        issued_on=issued_on,
+        valid_until=term_end(issued_on),
+        national_document=national_document,
+    )
+    certificate.full_clean()
+    with pghistory.context(user=actor.pk if actor else None):
+        certificate.save()
+    graduating = pool_actor or actor
+    if graduating is not None:
+        _graduate_pool_entry(graduating, certificate)
+    events.announce(events.certificate_issued, certificate_id=certificate.pk)
+    return certificate
+
+
+@transaction.atomic
+def certificate_renew(*, actor, certificate, renewed_on):
+    """Extend a certificate after a passed re-review (复核) and return it.
+
+    Preconditions: the certificate is not revoked. A fresh three-year term starts on
+    ``renewed_on`` (valid_until = term_end(renewed_on)), never ending before the current one;
+    an expired certificate becomes valid again. Renewing twice on the same day changes nothing.
+
+    Side effects: announces ``certificate_renewed`` on commit.
+    """
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.status == CertificateStatus.REVOKED:
+        raise InvalidTransition(
+            f"证书 {locked.number} 已撤销，不能续期。 Certificate {locked.number} is revoked; "
+            "it cannot be renewed."
+        )
+    if locked.renewed_on == renewed_on:
+        return locked
+    locked.valid_until = max(locked.valid_until, term_end(renewed_on))
+    locked.renewed_on = renewed_on
+    locked.status = CertificateStatus.ACTIVE
+    locked.full_clean()
+    with pghistory.context(user=actor.pk if actor else None, reason="复核通过 re-review passed"):
+        locked.save(update_fields=["valid_until", "renewed_on", "status"])
+    events.announce(events.certificate_renewed, certificate_id=locked.pk)
+    return locked
+
+
+@transaction.atomic
+def certificates_expire(*, today=None):
+    """Mark every active certificate whose validity has passed as expired; return their ids.
+
+    Run daily by ``certificates_expire_task``; a second run finds nothing more to do. Rows that
+    another transaction holds (a renewal in progress) are skipped and caught the next day.
+    Side effects: announces ``certificate_expired`` once per certificate on commit.
+    """
+    today = today or timezone.localdate()
+    ids = list(
+        Certificate.objects.select_for_update(skip_locked=True)
+        .filter(status=CertificateStatus.ACTIVE, valid_until__lt=today)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if ids:
+        with pghistory.context(reason="有效期届满 validity passed"):
+            Certificate.objects.filter(pk__in=ids).update(status=CertificateStatus.EXPIRED)
+    for pk in ids:
+        events.announce(events.certificate_expired, certificate_id=pk)
+    return ids
+
+
+@transaction.atomic
+def certificate_revoke(*, actor, certificate, reason, note):
+    """Revoke a certificate with a coded reason and a note; return it.
+
+    Preconditions: the actor is a provincial reviewer who sees the certificate; ``reason`` is a
+    RevocationReason; ``note`` is not blank. A certificate already revoked is returned as it is.
+
+    Side effects: the verification page shows the revocation; announces
+    ``certificate_revoked`` (with the reason, which decides a clawback) on commit.
+    """
+    check_province(actor)
+    errors = {}
+    if reason not in RevocationReason.values:
+        errors["reason"] = ["请选择撤销原因。 Choose a revocation reason."]
+    note = (note or "").strip()
+    if not note:
+        errors["note"] = ["请填写撤销说明。 Describe why the certificate is revoked."]
+    if errors:
+        raise DomainError("撤销信息不完整。 The revocation is incomplete.", fields=errors)
+    locked = (
+        Certificate.objects.visible_to(actor).select_for_update().filter(pk=certificate.pk).first()
+    )
+    if locked is None:
+        raise OutOfScope()
+    if locked.status == CertificateStatus.REVOKED:
+        return locked
+    locked.status = CertificateStatus.REVOKED
+    locked.revocation_reason = reason
+    locked.revocation_note = note
+    locked.revoked_by = actor
+    locked.revoked_at = timezone.now()
+    locked.full_clean()
+    with pghistory.context(user=actor.pk, reason=note):
+        locked.save()
+    events.announce(events.certificate_revoked, certificate_id=locked.pk, reason=reason)
+    return locked
+
+
+def certificate_download(*, actor, certificate, verify_url):
+    """The certificate as PDF bytes, for staff who see it; the download is logged.
+
+    ``verify_url`` is the absolute address of its public verification page (QR code).
+    """
+    if not Certificate.objects.visible_to(actor).filter(pk=certificate.pk).exists():
+        raise OutOfScope()
+    content = certificate_pdf(certificate, verify_url=verify_url)
+    ExportRecord.objects.create(
+        user=actor, listing=PDF_LISTING, filters={"certificate": certificate.number}, row_count=1
+    )
+    return content

@@ -1,0 +1,108 @@
+"""The province's decision (审定) on an application after the expert panel.
+
+A reviewer who departs from the panel writes why: the decision departs when the score decided
+differs from the panel score, or when it goes against the rule set's pass mark (approving
+with a panel score below it, rejecting with a panel score at or above it). The reason is
+then required and stored in ``departure_reason``; the score decided is stored in
+``decision_score``.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from certification.choices import ApplicationStatus, Verb
+from certification.services.experts import TENTH, panel_complete, round_tenth
+from certification.services.workflow import application_transition
+from gansu_sme.exceptions import DomainError
+
+MAX_SCORE = Decimal("100")
+
+DEPARTURE_MESSAGE = (
+    "决定与专家组意见不一致，请说明理由。 The decision departs from the expert panel; "
+    "write why."
+)
+
+
+def _score(value):
+    try:
+        score = Decimal(str(value))
+    except InvalidOperation:
+        score = None
+    if score is None or not score.is_finite() or score != score.quantize(TENTH):
+        raise DomainError(
+            fields={"score": ["分值最多保留一位小数。 A score with at most one decimal."]}
+        )
+    if not Decimal("0") <= score <= MAX_SCORE:
+        raise DomainError(
+            fields={"score": [f"分值应在0至{MAX_SCORE}之间。 The score lies between 0 and 100."]}
+        )
+    return round_tenth(score)
+
+
+def decision_departs(application, *, approve, score):
+    """Whether deciding ``approve`` with ``score`` departs from the panel (module docstring)."""
+    panel = application.panel_score
+    if panel is None:
+        return False
+    if score != panel:
+        return True
+    pass_mark = application.campaign.ruleset.pass_mark
+    if pass_mark is None:
+        return False
+    return panel < pass_mark if approve else panel >= pass_mark
+
+
+@transaction.atomic
+def application_approve(*, actor, application, score=None, reason=""):
+    """Approve an application under expert review (Verb.APPROVE) and return it.
+
+    Preconditions: the actor is a provincial reviewer who sees the application; every sheet of
+    the panel not recused is submitted (else DomainError). ``score`` defaults to the panel
+    score; a departure from the panel needs ``reason``. Idempotent like every transition: a
+    repeated approval returns the approved application. Side effects: decision_score and
+    departure_reason are stored with the transition row.
+    """
+    reason = (reason or "").strip()
+
+    def decide(locked):
+        if not panel_complete(locked) or locked.panel_score is None:
+            raise DomainError(
+                "专家评分尚未全部提交，不能审定通过。 Not every expert has submitted a score"
+                " sheet; the application cannot be approved yet."
+            )
+        decided = locked.panel_score if score is None else _score(score)
+        departs = decision_departs(locked, approve=True, score=decided)
+        if departs and not reason:
+            raise DomainError(DEPARTURE_MESSAGE, fields={"reason": [DEPARTURE_MESSAGE]})
+        locked.decision_score = decided
+        locked.departure_reason = reason if departs else ""
+
+    return application_transition(
+        actor=actor,
+        application=application,
+        verb=Verb.APPROVE,
+        reason=reason,
+        expected_status=ApplicationStatus.UNDER_EXPERT_REVIEW,
+        update=decide,
+    )
+
+
+@transaction.atomic
+def application_reject(*, actor, application, reason):
+    """Reject an accepted application or one under expert review (Verb.REJECT).
+
+    Preconditions: the actor is a provincial reviewer who sees the application; ``reason`` is
+    required. The panel score, when the panel is complete, is stored as the score decided, and
+    rejecting at or above the pass mark stores the reason as the departure reason too.
+    """
+
+    def decide(locked):
+        if locked.panel_score is not None and panel_complete(locked):
+            locked.decision_score = locked.panel_score
+            departs = decision_departs(locked, approve=False, score=locked.panel_score)
+            locked.departure_reason = (reason or "").strip() if departs else ""
+
+    return application_transition(
+        actor=actor, application=application, verb=Verb.REJECT, reason=reason, update=decide
+    )

@@ -1,0 +1,323 @@
+"""Public notices (公示), objections (异议) and the close that ends them in certificates.
+
+How long a notice runs: ``days`` working days (Chinese official holidays and the weekends
+worked in exchange counted), starting on ``starts_on``, which counts as day 1 when it is a
+working day; ``ends_on`` is the last of those days and the notice is open from ``starts_on`` to
+``ends_on`` inclusive. A notice starting Wednesday 2026-09-30 for 5 working days runs through
+the National Day holiday: 30 Sep, 8 Oct, 9 Oct, Saturday 10 Oct (worked in exchange), 12 Oct.
+
+Closing: once ``ends_on`` has passed and no objection waits for a ruling, every application
+still in notice is concluded by its campaign's kind: a provincial campaign certifies it and
+issues a certificate, a re-review (复核) campaign certifies it and renews the certificate it
+re-reviews, a little-giant campaign ends in the province's national recommendation. The notice
+row is locked while it closes, so two workers (or a worker and a reviewer) closing at once
+conclude each application once.
+"""
+
+import datetime
+
+import pghistory
+from django.db import transaction
+from django.utils import timezone
+
+from certification.choices import (
+    ApplicationStatus,
+    CampaignKind,
+    CertificateLevel,
+    CertificateStatus,
+    NoticeStatus,
+    ObjectionStatus,
+    Verb,
+)
+from certification.models import Application, Certificate, NationalRecommendation, Notice, Objection
+from certification.services.certificates import certificate_issue, certificate_renew, check_province
+from certification.services.workflow import application_transition
+from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope
+from gansu_sme.workdays import add_working_days
+
+TITLE_MAX = 200
+
+
+def notice_end(starts_on, days):
+    """The last day of a notice of ``days`` working days starting on ``starts_on`` (day 1 when
+    it is a working day)."""
+    return add_working_days(starts_on - datetime.timedelta(days=1), days)
+
+
+def notice_is_open(notice, today=None):
+    """Whether objections may be filed now: published, not closed, today within its dates."""
+    today = today or timezone.localdate()
+    return notice.status == NoticeStatus.OPEN and notice.starts_on <= today <= notice.ends_on
+
+
+def _field_error(field, message):
+    return DomainError(message, fields={field: [message]})
+
+
+@transaction.atomic
+def notice_publish(
+    *, actor, campaign, applications, title, body="", starts_on=None, days=None
+):
+    """Publish a notice of approved applications of one campaign and return it.
+
+    Preconditions: the actor is a provincial reviewer; ``applications`` is not empty and each
+    is APPROVED and belongs to ``campaign``; for a provincial campaign the firm holds no valid
+    provincial certificate (that is a re-review's business); ``starts_on`` (today by default) is
+    not in the past; ``days`` (the campaign's ``notice_days`` by default) is at least 1.
+
+    Side effects: creates the notice, moves each application APPROVED → PUBLIC_NOTICE through
+    ``application_transition`` (verb PUBLISH) and links it to the notice.
+    """
+    check_province(actor)
+    today = timezone.localdate()
+    starts_on = starts_on or today
+    days = days or campaign.notice_days
+    title = (title or "").strip()
+    if not title:
+        raise _field_error("title", "请填写公示标题。 Give the notice a title.")
+    if starts_on < today:
+        raise _field_error(
+            "starts_on", "公示开始日期不能早于今天。 A notice cannot start in the past."
+        )
+    if days < 1:
+        raise _field_error("days", "公示期至少一个工作日。 A notice runs at least one working day.")
+    ids = sorted({application.pk for application in applications})
+    if not ids:
+        raise _field_error("applications", "请选择公示的企业。 Choose the applications to publish.")
+    # Locked in id order before anything is checked, so two publishes of the same applications
+    # cannot both pass the status check.
+    locked = list(
+        Application.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .select_related("enterprise")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    if len(locked) != len(ids):
+        raise OutOfScope()
+    wrong = [
+        a for a in locked
+        if a.campaign_id != campaign.pk or a.status != ApplicationStatus.APPROVED
+    ]
+    if wrong:
+        names = "、".join(a.enterprise.name for a in wrong)
+        raise _field_error(
+            "applications",
+            f"只能公示本批次审定通过的申报：{names}。"
+            " Only approved applications of this campaign can be published.",
+        )
+    if campaign.kind == CampaignKind.RE_REVIEW:
+        missing = [a.enterprise.name for a in locked if a.renews_id is None]
+        if missing:
+            raise _field_error(
+                "applications",
+                f"复核申报未注明所复核的证书：{'、'.join(missing)}。"
+                " A re-review application must name the certificate it renews.",
+            )
+    if campaign.kind == CampaignKind.PROVINCIAL:
+        holders = set(
+            Certificate.objects.filter(
+                enterprise_id__in=[a.enterprise_id for a in locked],
+                level=CertificateLevel.PROVINCIAL,
+                status=CertificateStatus.ACTIVE,
+            ).values_list("enterprise__name", flat=True)
+        )
+        if holders:
+            raise _field_error(
+                "applications",
+                f"以下企业已持有有效的省级证书，应通过复核续期：{'、'.join(sorted(holders))}。"
+                " These firms already hold a valid provincial certificate; renew by re-review.",
+            )
+    notice = Notice(
+        campaign=campaign,
+        title=title[:TITLE_MAX],
+        body=body or "",
+        starts_on=starts_on,
+        ends_on=notice_end(starts_on, days),
+        published_by=actor,
+    )
+    notice.full_clean()
+    with pghistory.context(user=actor.pk):
+        notice.save()
+    for application in locked:
+        application_transition(
+            actor=actor,
+            application=application,
+            verb=Verb.PUBLISH,
+            expected_status=ApplicationStatus.APPROVED,
+            update=lambda a: setattr(a, "notice", notice),
+        )
+    return notice
+
+
+@transaction.atomic
+def objection_file(*, notice, application, name, contact, text, today=None):
+    """Record an objection anyone filed against a firm of an open notice; return it.
+
+    Preconditions: the notice is open today (``notice_is_open``); the application is in it and
+    still in notice; name, contact and text are given. Nobody signs in to file: the throttle in
+    front of the page and the API limits how often one address may.
+    """
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if not notice_is_open(notice, today):
+        raise InvalidTransition(
+            "公示期外不能提出异议。 Objections can only be filed while the notice is open."
+        )
+    if application.notice_id != notice.pk or application.status != ApplicationStatus.PUBLIC_NOTICE:
+        raise _field_error(
+            "application", "该企业不在本次公示名单中。 The firm is not listed in this notice."
+        )
+    objection = Objection(
+        notice=notice,
+        application=application,
+        name=(name or "").strip(),
+        contact=(contact or "").strip(),
+        text=(text or "").strip(),
+    )
+    objection.full_clean()
+    objection.save()
+    return objection
+
+
+@transaction.atomic
+def objection_decide(*, actor, objection, uphold, reason):
+    """Rule on an objection: uphold it (the application is rejected) or dismiss it.
+
+    Preconditions: the actor is a provincial reviewer who sees the firm; a reason is given;
+    the objection is pending (the same ruling repeated is returned unchanged).
+
+    Side effects: records who decided, when and why; an upheld objection moves the application
+    PUBLIC_NOTICE → REJECTED through ``application_transition`` (verb UPHOLD_OBJECTION) with the
+    reason, so it is not certified when the notice closes.
+    """
+    check_province(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise _field_error("reason", "请填写处理理由。 Give the reasons for the ruling.")
+    visible = Application.objects.visible_to(actor)
+    locked = (
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("application")
+        .filter(pk=objection.pk, application__in=visible)
+        .first()
+    )
+    if locked is None:
+        raise OutOfScope()
+    outcome = ObjectionStatus.UPHELD if uphold else ObjectionStatus.DISMISSED
+    if locked.status != ObjectionStatus.PENDING:
+        if locked.status == outcome:
+            return locked
+        raise InvalidTransition(
+            "该异议已处理。 This objection has already been ruled on."
+        )
+    locked.status = outcome
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.decision_reason = reason
+    locked.full_clean()
+    with pghistory.context(user=actor.pk, reason=reason):
+        locked.save()
+    if uphold:
+        application_transition(
+            actor=actor, application=locked.application, verb=Verb.UPHOLD_OBJECTION, reason=reason
+        )
+    return locked
+
+
+def _conclude(actor, application, issued_on, graduating):
+    kind = application.campaign.kind
+    if kind == CampaignKind.LITTLE_GIANT:
+        locked = application_transition(
+            actor=actor, application=application, verb=Verb.CONCLUDE_RECOMMENDATION
+        )
+        recommendation = NationalRecommendation(
+            application=locked,
+            enterprise=locked.enterprise,
+            year=locked.campaign.year,
+            recommended_by=graduating,
+        )
+        recommendation.full_clean()
+        recommendation.save()
+        return
+    locked = application_transition(actor=actor, application=application, verb=Verb.CERTIFY)
+    if kind == CampaignKind.RE_REVIEW:
+        certificate_renew(actor=actor, certificate=locked.renews, renewed_on=issued_on)
+        return
+    certificate_issue(
+        actor=actor,
+        enterprise=locked.enterprise,
+        level=CertificateLevel.PROVINCIAL,
+        issued_on=issued_on,
+        ruleset_code=(
+            locked.evaluation.ruleset_code if locked.evaluation else locked.campaign.ruleset.code
+        ),
+        application=locked,
+        pool_actor=graduating,
+    )
+
+
+@transaction.atomic
+def notice_close(*, actor=None, notice, today=None):
+    """Close a notice whose period has passed and conclude its applications; return it.
+
+    Preconditions: ``today`` (the local date by default) is after ``ends_on``; no objection is
+    pending; ``actor`` is a provincial reviewer, or None for the daily task. A closed notice is
+    returned unchanged, so the task may run any number of times, concurrently too.
+
+    Side effects, per application still PUBLIC_NOTICE (upheld objections have already rejected
+    theirs): provincial campaign → CERTIFY and a new certificate dated ``today``; re-review →
+    CERTIFY and the renewal of the certificate it re-reviews; little giant →
+    CONCLUDE_RECOMMENDATION and a NationalRecommendation row. Certificates graduate the firm's
+    pool entry on behalf of ``actor`` or, for the task, the reviewer who published the notice.
+    """
+    if actor is not None:
+        check_province(actor)
+    today = today or timezone.localdate()
+    locked = (
+        Notice.objects.select_for_update(of=("self",))
+        .select_related("published_by")
+        .get(pk=notice.pk)
+    )
+    if locked.status == NoticeStatus.CLOSED:
+        return locked
+    if today <= locked.ends_on:
+        raise InvalidTransition(
+            f"公示期至 {locked.ends_on:%Y-%m-%d} 结束，届满后才能结束公示。"
+            f" The notice runs until {locked.ends_on:%Y-%m-%d}; it closes after that day."
+        )
+    pending = locked.objections.filter(status=ObjectionStatus.PENDING).count()
+    if pending:
+        raise InvalidTransition(
+            f"还有 {pending} 件异议未处理。 {pending} objection(s) still await a ruling."
+        )
+    graduating = actor or locked.published_by
+    applications = (
+        locked.applications.filter(status=ApplicationStatus.PUBLIC_NOTICE)
+        .select_related("campaign__ruleset", "evaluation", "enterprise", "renews")
+        .order_by("pk")
+    )
+    for application in applications:
+        _conclude(actor, application, today, graduating)
+    locked.status = NoticeStatus.CLOSED
+    locked.closed_at = timezone.now()
+    with pghistory.context(user=actor.pk if actor else None):
+        locked.save(update_fields=["status", "closed_at"])
+    return locked
+
+
+def notices_close_due(*, today=None):
+    """Close every open notice whose period has passed; return the ids closed.
+
+    Each notice closes in its own transaction: one held up by a pending objection does not
+    stop the others, and is tried again the next day.
+    """
+    today = today or timezone.localdate()
+    closed = []
+    due = Notice.objects.filter(status=NoticeStatus.OPEN, ends_on__lt=today).order_by("pk")
+    for notice in due:
+        try:
+            notice_close(notice=notice, today=today)
+        except InvalidTransition:
+            continue
+        closed.append(notice.pk)
+    return closed

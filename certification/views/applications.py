@@ -1,0 +1,300 @@
+"""Browser pages of applications: review queues, the task list, the nomination form with its
+live pre-check, the application page with its timeline, evidence and actions."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from certification import selectors
+from certification.choices import ApplicationStatus, Verb
+from certification.filtersets.applications import ApplicationFilterSet
+from certification.forms.applications import ApplicationForm, AttachmentForm, ReasonForm
+from certification.services import applications as services
+from certification.services.attachments import attachment_add, can_attach
+from certification.services.evaluations import evaluation_run
+from certification.services.workflow import REASON_REQUIRED, allowed_verbs
+from certification.tables import precheck_rows, summary_reasons
+from gansu_sme import exceptions
+from gansu_sme.views import allowed_if, call_service
+
+PAGE_SIZE = 50
+DEFAULT_ORDER = ("-status_changed_at",)
+# The verbs these pages carry out; the other verbs' buttons come from the decision pages.
+PAGE_VERBS = tuple(services.VERB_SERVICES)
+DONE = {
+    Verb.SUBMIT: gettext_lazy("The application has been submitted."),
+    Verb.REVIEW: gettext_lazy("The county review has been recorded."),
+    Verb.RECOMMEND: gettext_lazy("The application has been recommended to the province."),
+    Verb.ACCEPT: gettext_lazy("The application has been accepted."),
+    Verb.RETURN: gettext_lazy("The application has been returned."),
+    Verb.WITHDRAW: gettext_lazy("The application has been withdrawn."),
+}
+
+
+def signed_in(user):
+    # Rows are scoped by visible_to (experts see only what is assigned to them).
+    return True
+
+
+def _get(request, pk):
+    try:
+        return selectors.application_get(user=request.user, pk=pk)
+    except exceptions.OutOfScope as exc:
+        raise Http404 from exc
+
+
+def _list_page(request, rows, template, partial, extra=None):
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        **(extra or {}),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        template = partial
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@allowed_if(signed_in)
+def application_list(request):
+    filterset = ApplicationFilterSet(
+        request.GET, queryset=selectors.application_list(user=request.user), request=request
+    )
+    rows = filterset.qs
+    # A unique last key keeps rows from moving between pages when sort values tie.
+    rows = rows.order_by(*(rows.query.order_by or DEFAULT_ORDER), "pk")
+    return _list_page(
+        request, rows, "certification/applications/list.html",
+        "certification/applications/partials/results.html",
+        {"filter": filterset, "can_file": services.can_file(request.user)},
+    )
+
+
+@allowed_if(signed_in)
+def application_tasks(request):
+    rows = selectors.applications_waiting_for(request.user)
+    return _list_page(
+        request, rows, "certification/applications/tasks.html",
+        "certification/applications/partials/results.html",
+        {"tasks": True},
+    )
+
+
+def _precheck(request, form, enterprise, campaign):
+    """Run the rule set over the figures and the entries on the form; nothing is saved."""
+    try:
+        evaluation = evaluation_run(
+            actor=request.user,
+            enterprise=enterprise,
+            ruleset=campaign.ruleset,
+            manual_inputs=form.manual_inputs(),
+            declared_figures=form.declared_figures(),
+            year=campaign.year - 1,
+            save=False,
+        )
+    except exceptions.OutOfScope as exc:
+        raise Http404 from exc
+    except exceptions.PermissionDenied as exc:
+        raise PermissionDenied from exc
+    except exceptions.DomainError as exc:
+        form.add_service_error(exc)
+        return None
+    return precheck_context(evaluation)
+
+
+def precheck_context(evaluation):
+    return {
+        "evaluation": evaluation,
+        "rows": precheck_rows(evaluation.results, evaluation.summary),
+        "overall": summary_reasons(evaluation.summary),
+    }
+
+
+def _form_targets(form, application):
+    if application is not None:
+        return application.enterprise, application.campaign
+    if form.is_valid():
+        return form.cleaned_data["enterprise"], form.cleaned_data["campaign"]
+    return None, None
+
+
+def _form_page(request, form, application=None):
+    precheck = None
+    checking = request.method == "POST" and "check" in request.POST
+    if checking and form.is_valid():
+        enterprise, campaign = _form_targets(form, application)
+        precheck = _precheck(request, form, enterprise, campaign)
+    context = {"form": form, "application": application, "precheck": precheck}
+    if request.htmx and checking:
+        return render(request, "certification/applications/partials/precheck.html", context)
+    status = 400 if request.method == "POST" and not checking else 200
+    return render(request, "certification/applications/form.html", context, status=status)
+
+
+@allowed_if(services.can_file)
+def application_create(request):
+    campaigns = selectors.campaigns_open_for_filing(user=request.user).select_related(
+        "ruleset"
+    ).prefetch_related("ruleset__items")
+    form = ApplicationForm(
+        request.POST or None, actor=request.user, campaigns=campaigns,
+        initial={"campaign": request.GET.get("campaign"), "enterprise": request.GET.get("uscc")},
+    )
+    if request.method == "POST" and "check" not in request.POST and form.is_valid():
+        application = call_service(
+            form, services.application_create, actor=request.user, **form.service_fields()
+        )
+        if application is not None:
+            messages.success(
+                request, _("The draft has been saved. Attach the enterprise's signed application.")
+            )
+            return redirect("certification:application-detail", pk=application.pk)
+    return _form_page(request, form)
+
+
+@allowed_if(services.can_file)
+def application_edit(request, pk):
+    application = _get(request, pk)
+    if application.status not in services.EDITABLE_STATUSES:
+        messages.error(request, _("Only a draft application can be changed."))
+        return redirect("certification:application-detail", pk=application.pk)
+    form = ApplicationForm(request.POST or None, actor=request.user, application=application)
+    if request.method == "POST" and "check" not in request.POST and form.is_valid():
+        fields = form.service_fields()
+        changed = call_service(
+            form, services.application_update, actor=request.user, application=application,
+            **fields,
+        )
+        if changed is not None:
+            messages.success(request, _("The draft has been saved."))
+            return redirect("certification:application-detail", pk=changed.pk)
+    return _form_page(request, form, application)
+
+
+@require_POST
+@allowed_if(services.can_file)
+def application_precheck(request, pk=None):
+    """The live pre-check (htmx): the same partial the form's "check" button renders."""
+    application = _get(request, pk) if pk is not None else None
+    campaigns = selectors.campaigns_open_for_filing(user=request.user).prefetch_related(
+        "ruleset__items"
+    )
+    form = ApplicationForm(
+        request.POST, actor=request.user, campaigns=campaigns, application=application
+    )
+    precheck = None
+    if form.is_valid():
+        enterprise, campaign = _form_targets(form, application)
+        precheck = _precheck(request, form, enterprise, campaign)
+    return render(
+        request, "certification/applications/partials/precheck.html",
+        {"form": form, "application": application, "precheck": precheck},
+    )
+
+
+def _render_detail(request, application, forms=None, status=200):
+    user = request.user
+    verbs = [verb for verb in allowed_verbs(user, application) if verb in PAGE_VERBS]
+    forms = forms or {}
+    evaluation = application.evaluation
+    context = {
+        "application": application,
+        "transitions": selectors.application_transitions(application=application),
+        "attachments": application.attachments.select_related("uploaded_by"),
+        "verbs": verbs,
+        "reason_verbs": [v for v in verbs if v in REASON_REQUIRED],
+        "plain_verbs": [v for v in verbs if v not in REASON_REQUIRED],
+        "reason_forms": {
+            verb: forms.get(verb) or ReasonForm(prefix=verb)
+            for verb in verbs
+            if verb in REASON_REQUIRED
+        },
+        "attachment_form": forms.get("attachment") or AttachmentForm(),
+        "can_attach": can_attach(user, application),
+        "can_edit": services.can_file(user)
+        and application.status in services.EDITABLE_STATUSES
+        and Verb.SUBMIT in verbs,
+        "precheck": precheck_context(evaluation) if evaluation is not None else None,
+    }
+    return render(request, "certification/applications/detail.html", context, status=status)
+
+
+@allowed_if(signed_in)
+def application_detail(request, pk):
+    return _render_detail(request, _get(request, pk))
+
+
+def _act(request, pk, verb):
+    application = _get(request, pk)
+    kwargs = {"expected_status": request.POST.get("expected_status") or None}
+    if kwargs["expected_status"] not in (None, *ApplicationStatus.values):
+        kwargs["expected_status"] = None
+    if verb in REASON_REQUIRED:
+        form = ReasonForm(request.POST, prefix=verb)
+        if not form.is_valid():
+            return _render_detail(request, application, {verb: form}, status=400)
+        kwargs["reason"] = form.cleaned_data["reason"]
+    try:
+        changed = services.VERB_SERVICES[verb](
+            actor=request.user, application=application, **kwargs
+        )
+    except exceptions.OutOfScope as exc:
+        raise Http404 from exc
+    except exceptions.PermissionDenied as exc:
+        raise PermissionDenied from exc
+    except exceptions.DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("certification:application-detail", pk=application.pk)
+    messages.success(request, DONE[verb])
+    return redirect("certification:application-detail", pk=changed.pk)
+
+
+def action_view(verb):
+    @require_POST
+    @allowed_if(signed_in)
+    def view(request, pk):
+        return _act(request, pk, verb)
+
+    view.__name__ = f"application_{verb}"
+    return view
+
+
+@require_POST
+@allowed_if(signed_in)
+def attachment_upload(request, pk):
+    application = _get(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        attachment = call_service(
+            form, attachment_add, actor=request.user, application=application,
+            kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"],
+        )
+        if attachment is not None:
+            messages.success(request, _("The file has been attached."))
+            return redirect(reverse("certification:application-detail", args=[pk]))
+    return _render_detail(request, application, {"attachment": form}, status=400)
+
+
+@allowed_if(signed_in)
+def attachment_download(request, pk, attachment_pk):
+    try:
+        attachment = selectors.attachment_get(
+            user=request.user, application_pk=pk, pk=attachment_pk
+        )
+    except exceptions.OutOfScope as exc:
+        raise Http404 from exc
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )

@@ -1,0 +1,181 @@
+"""Staff pages of certificates and national recommendations."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from certification.choices import CampaignKind, CertificateStatus, RecommendationOutcome
+from certification.filtersets.certificates import (
+    CertificateFilterSet,
+    NationalRecommendationFilterSet,
+)
+from certification.forms.certificates import OutcomeForm, RevokeForm
+from certification.models import Campaign
+from certification.selectors import certificates as selectors
+from certification.services import certificates as services
+from certification.services import recommendations
+from gansu_sme import exceptions
+from gansu_sme.excel import XLSX_CONTENT_TYPE
+from gansu_sme.views import allowed_if, call_service
+
+from .notices import can_read
+
+PAGE_SIZE = 50
+
+
+def verification_url(request, number):
+    """The absolute address of a certificate's public verification page.
+
+    SITE_URL, when set, names the public address (a reverse proxy may hide it from Django).
+    """
+    path = reverse("public:verify", args=[number])
+    if settings.SITE_URL:
+        return settings.SITE_URL.rstrip("/") + path
+    return request.build_absolute_uri(path)
+
+
+def _get(request, pk):
+    try:
+        return selectors.certificate_get(user=request.user, pk=pk)
+    except exceptions.OutOfScope as exc:
+        raise Http404 from exc
+
+
+@allowed_if(can_read)
+def certificate_list(request):
+    filterset = CertificateFilterSet(
+        request.GET, queryset=selectors.certificate_list(user=request.user), request=request
+    )
+    page = Paginator(filterset.qs.order_by("-issued_on", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "certification/certificates/list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        },
+    )
+
+
+def _render_detail(request, certificate, form=None, status=200):
+    can_revoke = (
+        services.is_province(request.user) and certificate.status != CertificateStatus.REVOKED
+    )
+    return render(
+        request,
+        "certification/certificates/detail.html",
+        {
+            "certificate": certificate,
+            "verify_url": verification_url(request, certificate.number),
+            "revoke_form": (form or RevokeForm()) if can_revoke else None,
+        },
+        status=status,
+    )
+
+
+@allowed_if(can_read)
+def certificate_detail(request, pk):
+    return _render_detail(request, _get(request, pk))
+
+
+@allowed_if(can_read)
+def certificate_pdf(request, pk):
+    certificate = _get(request, pk)
+    content = services.certificate_download(
+        actor=request.user, certificate=certificate,
+        verify_url=verification_url(request, certificate.number),
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
+    return response
+
+
+@require_POST
+@allowed_if(services.is_province)
+def certificate_revoke(request, pk):
+    certificate = _get(request, pk)
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        result = call_service(
+            form, services.certificate_revoke, actor=request.user, certificate=certificate,
+            **form.cleaned_data,
+        )
+        if result is not None:
+            messages.success(request, _("The certificate has been revoked."))
+            return redirect("certification:certificate-detail", pk=certificate.pk)
+    return _render_detail(request, certificate, form, status=400)
+
+
+@allowed_if(services.is_province)
+def recommendation_list(request, forms=None, status=200):
+    filterset = NationalRecommendationFilterSet(
+        request.GET, queryset=selectors.recommendation_list(user=request.user), request=request
+    )
+    page = Paginator(filterset.qs.order_by("-year", "enterprise__name", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    forms = forms or {}
+    rows = [
+        (
+            row,
+            forms.get(row.pk) or OutcomeForm(prefix=f"r{row.pk}")
+            if row.outcome == RecommendationOutcome.PENDING
+            else None,
+        )
+        for row in page
+    ]
+    campaign = filterset.form.cleaned_data.get("campaign") if filterset.is_valid() else None
+    return render(
+        request,
+        "certification/certificates/recommendations.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": rows,
+            "campaign": campaign,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        },
+        status=status,
+    )
+
+
+@allowed_if(services.is_province)
+def recommendation_export(request):
+    campaign = Campaign.objects.filter(
+        kind=CampaignKind.LITTLE_GIANT, pk=request.GET.get("campaign") or 0
+    ).first()
+    if campaign is None:
+        raise Http404
+    workbook, name, _count = recommendations.national_recommendations_export(
+        actor=request.user, campaign=campaign
+    )
+    return FileResponse(
+        workbook, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE
+    )
+
+
+@require_POST
+@allowed_if(services.is_province)
+def recommendation_outcome(request, pk):
+    try:
+        recommendation = selectors.recommendation_get(user=request.user, pk=pk)
+    except exceptions.OutOfScope as exc:
+        raise Http404 from exc
+    form = OutcomeForm(request.POST, prefix=f"r{pk}")
+    if form.is_valid():
+        result = call_service(
+            form, recommendations.national_recommendation_record_outcome, actor=request.user,
+            recommendation=recommendation, **form.cleaned_data,
+        )
+        if result is not None:
+            messages.success(request, _("The national outcome has been recorded."))
+            return redirect("certification:recommendation-list")
+    return recommendation_list(request, forms={recommendation.pk: form}, status=400)
