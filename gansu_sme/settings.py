@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "registry",
     "certification",
+    "subsidies",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,8 @@ SPECTACULAR_SETTINGS = {
     # Choice sets used under several field names get one component name.
     "ENUM_NAME_OVERRIDES": {
         "ScaleUpCategoryEnum": "registry.choices.ScaleUpCategory",
+        "EntitlementStatusEnum": "subsidies.choices.EntitlementStatus",
+        "BatchStatusEnum": "subsidies.choices.BatchStatus",
         "ReportStatusEnum": "registry.choices.ReportStatus",
         "ApplicationStatusEnum": "certification.choices.ApplicationStatus",
         "CampaignKindEnum": "certification.choices.CampaignKind",

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from registry.demo import demo_data_load
 from registry.demo_monitoring import demo_monitoring_load
 from registry.demo_pool import demo_pool_load
+from subsidies.demo import demo_subsidies_load
 
 
 class Command(BaseCommand):
@@ -34,6 +35,12 @@ class Command(BaseCommand):
         # Last, after any other demo data: the pool's categories come from the demo figures.
         pool = demo_pool_load()
         self._write_pool(pool)
+        subsidies = demo_subsidies_load()
+        if not subsidies.unchanged:
+            self.stdout.write(self.style.SUCCESS(
+                f"Demo subsidies loaded: {subsidies.entitlements} awards, one paid batch. "
+                "已加载奖补演示数据。"
+            ))
         if result.unchanged:
             self.stdout.write(
                 f"Demo data unchanged: {result.accounts_existing} accounts and "

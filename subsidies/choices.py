@@ -1,0 +1,110 @@
+"""Statuses, kinds and transition tables of the subsidy app; no status string appears elsewhere."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgramKind(models.TextChoices):
+    """What earns an award under a program; the event that creates its entitlements."""
+
+    PROVINCIAL_CERTIFICATE = "provincial_certificate", _("Provincial certification award")
+    NATIONAL_CERTIFICATE = "national_certificate", _("National little giant award")
+    CITY_SCALE_UP = "city_scale_up", _("City reward per net new above-scale firm")
+    PROJECT = "project", _("Project-based special support")
+
+
+class Payee(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    CITY = "city", _("City")
+
+
+class FundingSource(models.TextChoices):
+    PROVINCIAL = "provincial", _("Provincial special fund")  # 省级财政专项资金
+    CENTRAL = "central", _("Central transfer payment")  # 中央财政转移支付
+
+
+class EntitlementStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")  # 待审核
+    APPROVED = "approved", _("Approved")  # 已审核（已预留资金）
+    PAID = "paid", _("Paid")  # 已拨付
+    RECOVERY_DUE = "recovery_due", _("Recovery due")  # 应追回
+    RECOVERED = "recovered", _("Recovered")  # 已追回
+    CANCELLED = "cancelled", _("Cancelled")  # 已取消
+
+
+ENTITLEMENT_TRANSITIONS = {
+    EntitlementStatus.PENDING: frozenset(
+        {EntitlementStatus.APPROVED, EntitlementStatus.CANCELLED}
+    ),
+    EntitlementStatus.APPROVED: frozenset({EntitlementStatus.PAID, EntitlementStatus.CANCELLED}),
+    EntitlementStatus.PAID: frozenset({EntitlementStatus.RECOVERY_DUE}),
+    EntitlementStatus.RECOVERY_DUE: frozenset({EntitlementStatus.RECOVERED}),
+    EntitlementStatus.RECOVERED: frozenset(),
+    EntitlementStatus.CANCELLED: frozenset(),
+}
+# Statuses in which the money has left the treasury.
+PAID_STATUSES = frozenset(
+    {EntitlementStatus.PAID, EntitlementStatus.RECOVERY_DUE, EntitlementStatus.RECOVERED}
+)
+
+
+class BatchStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")  # 草稿
+    SUBMITTED = "submitted", _("Submitted")  # 已提交
+    APPROVED = "approved", _("Approved")  # 已审批
+    PAID = "paid", _("Paid")  # 已支付
+    CANCELLED = "cancelled", _("Cancelled")  # 已作废
+
+
+class BatchVerb(models.TextChoices):
+    SUBMIT = "submit", _("Submit for approval")
+    APPROVE = "approve", _("Approve")
+    PAY = "pay", _("Mark as paid")
+    CANCEL = "cancel", _("Cancel")
+
+
+# status -> {verb: next status}; buttons and API actions come from this table.
+BATCH_TRANSITIONS = {
+    BatchStatus.DRAFT: {
+        BatchVerb.SUBMIT: BatchStatus.SUBMITTED,
+        BatchVerb.CANCEL: BatchStatus.CANCELLED,
+    },
+    BatchStatus.SUBMITTED: {
+        BatchVerb.APPROVE: BatchStatus.APPROVED,
+        BatchVerb.CANCEL: BatchStatus.CANCELLED,
+    },
+    BatchStatus.APPROVED: {
+        BatchVerb.PAY: BatchStatus.PAID,
+        BatchVerb.CANCEL: BatchStatus.CANCELLED,
+    },
+    BatchStatus.PAID: {},
+    BatchStatus.CANCELLED: {},
+}
+OPEN_BATCH_STATUSES = frozenset({BatchStatus.DRAFT, BatchStatus.SUBMITTED, BatchStatus.APPROVED})
+
+
+class ProjectStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")  # 已申报
+    VOUCHED = "vouched", _("Vouched for by the city")  # 市州已审核
+    APPROVED = "approved", _("Approved")  # 省级已批准
+    REJECTED = "rejected", _("Rejected")  # 未批准
+
+
+class ProjectVerb(models.TextChoices):
+    VOUCH = "vouch", _("Vouch for compliance and authenticity")
+    APPROVE = "approve", _("Approve an amount")
+    REJECT = "reject", _("Reject")
+
+
+PROJECT_TRANSITIONS = {
+    ProjectStatus.SUBMITTED: {
+        ProjectVerb.VOUCH: ProjectStatus.VOUCHED,
+        ProjectVerb.REJECT: ProjectStatus.REJECTED,
+    },
+    ProjectStatus.VOUCHED: {
+        ProjectVerb.APPROVE: ProjectStatus.APPROVED,
+        ProjectVerb.REJECT: ProjectStatus.REJECTED,
+    },
+    ProjectStatus.APPROVED: {},
+    ProjectStatus.REJECTED: {},
+}

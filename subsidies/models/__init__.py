@@ -1,0 +1,19 @@
+from .awards import CityReward, Entitlement, EntitlementTransition, SupportProject
+from .batches import BatchItem, BatchTransition, PaymentBatch
+from .budgets import Allocation, Budget
+from .programs import MONEY, Program, ProgramPair
+
+__all__ = [
+    "MONEY",
+    "Allocation",
+    "BatchItem",
+    "BatchTransition",
+    "Budget",
+    "CityReward",
+    "Entitlement",
+    "EntitlementTransition",
+    "PaymentBatch",
+    "Program",
+    "ProgramPair",
+    "SupportProject",
+]

@@ -1,0 +1,40 @@
+"""Row scoping of subsidy data, through the one rule of gansu_sme.querysets.
+
+Money decisions are provincial: budgets and payment batches are seen by province-bound accounts
+only. Allocations, entitlements, city rewards and projects carry a region, so a city reads its
+own and its counties' rows and nothing else.
+"""
+
+from gansu_sme.querysets import ScopedQuerySet
+
+
+def sees_province(user):
+    """Province-bound accounts (finance officers, provincial reviewers, auditors) see all money."""
+    if user is None or not user.is_authenticated or not user.is_active or user.is_expired:
+        return False
+    return user.is_superuser or (user.scope_path is not None and "/" not in user.scope_path)
+
+
+class ProvinceOnlyQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        return self if sees_province(user) else self.none()
+
+
+class AllocationQuerySet(ScopedQuerySet):
+    region_path_lookup = "city__path"
+
+
+class EntitlementQuerySet(ScopedQuerySet):
+    region_path_lookup = "region__path"
+
+
+class ProjectQuerySet(ScopedQuerySet):
+    region_path_lookup = "enterprise__region__path"
+
+
+class CityRewardQuerySet(ScopedQuerySet):
+    region_path_lookup = "city__path"
+
+
+class BatchItemQuerySet(ScopedQuerySet):
+    region_path_lookup = "entitlement__region__path"

@@ -1,0 +1,139 @@
+"""Read queries of the subsidy app beyond a plain filter: the ledger and page lookups."""
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, Exists, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from gansu_sme.exceptions import OutOfScope
+from subsidies.choices import PAID_STATUSES, EntitlementStatus
+from subsidies.models import (
+    Allocation,
+    BatchItem,
+    Budget,
+    CityReward,
+    Entitlement,
+    PaymentBatch,
+    Program,
+    SupportProject,
+)
+
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+LEDGER_COLUMNS = ("entitled", "approved", "in_batch", "paid", "recovered", "remaining")
+
+
+def _get(queryset, user, **lookup):
+    row = queryset.visible_to(user).filter(**lookup).first()
+    if row is None:
+        raise OutOfScope()
+    return row
+
+
+def program_list():
+    return Program.objects.all()
+
+
+def budget_list(*, user):
+    return Budget.objects.visible_to(user)
+
+
+def budget_get(*, user, pk):
+    return _get(Budget.objects.all(), user, pk=pk)
+
+
+def allocation_list(*, user):
+    return Allocation.objects.visible_to(user).select_related("budget", "city")
+
+
+def entitlement_list(*, user):
+    return (
+        Entitlement.objects.visible_to(user)
+        .select_related("program", "city", "enterprise", "allocation__budget")
+        .annotate(in_open_batch=Exists(BatchItem.objects.filter(
+            entitlement=OuterRef("pk"), is_open=True
+        )))
+    )
+
+
+def entitlement_get(*, user, pk):
+    return _get(entitlement_list(user=user), user, pk=pk)
+
+
+def enterprise_awards(*, user, enterprise):
+    """The awards of one firm that ``user`` may see, newest first."""
+    return entitlement_list(user=user).filter(enterprise=enterprise)
+
+
+def batch_list(*, user):
+    return PaymentBatch.objects.visible_to(user).select_related(
+        "created_by", "approved_by"
+    ).annotate(
+        total=Coalesce(Sum("items__amount"), ZERO),
+    )
+
+
+def batch_get(*, user, pk):
+    return _get(batch_list(user=user), user, pk=pk)
+
+
+def batch_items(*, batch):
+    return batch.items.select_related(
+        "entitlement__program", "entitlement__city", "entitlement__enterprise"
+    ).order_by("entitlement__city__code", "entitlement_id")
+
+
+def batch_candidates(*, user):
+    """Approved entitlements in no open batch: what a batch may take."""
+    return entitlement_list(user=user).filter(
+        status=EntitlementStatus.APPROVED, in_open_batch=False
+    ).order_by("city__code", "pk")
+
+
+def city_reward_list(*, user):
+    return CityReward.objects.visible_to(user).select_related("city", "computed_by")
+
+
+def city_reward_get(*, user, pk):
+    return _get(city_reward_list(user=user), user, pk=pk)
+
+
+def project_list(*, user):
+    return SupportProject.objects.visible_to(user).select_related(
+        "enterprise__region", "submitted_by"
+    )
+
+
+def project_get(*, user, pk):
+    return _get(project_list(user=user), user, pk=pk)
+
+
+def ledger(*, user, entitlements=None):
+    """Money per program, year and city, in yuan, from the entitlements ``user`` sees.
+
+    entitled: every award not cancelled; approved: approved and not yet paid (its money
+    reserved or committed); in_batch: in an open batch; paid: paid out (recovered awards
+    included); recovered: money returned; remaining: entitled less paid, still to be paid.
+    ``entitlements`` narrows the rows (a FilterSet's queryset). One query.
+    """
+    rows = entitlements if entitlements is not None else Entitlement.objects.visible_to(user)
+    in_batch = Exists(BatchItem.objects.filter(entitlement=OuterRef("pk"), is_open=True))
+    live = ~Q(status=EntitlementStatus.CANCELLED)
+
+    def total(condition, field="amount"):
+        return Coalesce(Sum(field, filter=condition), ZERO)
+
+    result = (
+        rows.alias(open_item=in_batch)
+        .values("program_id", "program__name", "year", "city_id", "city__code", "city__name")
+        .annotate(
+            entitled=total(live),
+            approved=total(Q(status=EntitlementStatus.APPROVED)),
+            in_batch=total(Q(open_item=True)),
+            paid=total(Q(status__in=PAID_STATUSES)),
+            recovered=total(Q(recovered_amount__gt=0), "recovered_amount"),
+        )
+        .order_by("-year", "program_id", "city__code")
+    )
+    for row in result:
+        row["remaining"] = row["entitled"] - row["paid"]
+        yield row

@@ -1,0 +1,64 @@
+"""State-changing use cases of the subsidy app, one module per area."""
+
+from .batches import (
+    batch_add_entitlements,
+    batch_create,
+    batch_remove_entitlement,
+    batch_total,
+    batch_transition,
+    batch_verbs,
+)
+from .budgets import allocation_set, budget_create, budget_update
+from .city_rewards import city_reward_compute, city_scale_changes
+from .common import FINANCE_ROLES, PROJECT_SUBMITTER_ROLES, is_finance
+from .entitlements import (
+    entitlement_approve,
+    entitlement_cancel,
+    entitlement_create,
+    entitlement_from_certificate,
+    entitlement_record_recovery,
+    entitlements_clawback,
+    entitlements_reconcile,
+)
+from .exports import batch_bank_file, ledger_export
+from .programs import program_pair_set, program_update
+from .projects import (
+    project_approve,
+    project_reject,
+    project_submit,
+    project_verbs,
+    project_vouch,
+)
+
+__all__ = [
+    "FINANCE_ROLES",
+    "PROJECT_SUBMITTER_ROLES",
+    "allocation_set",
+    "batch_add_entitlements",
+    "batch_bank_file",
+    "batch_create",
+    "batch_remove_entitlement",
+    "batch_total",
+    "batch_transition",
+    "batch_verbs",
+    "budget_create",
+    "budget_update",
+    "city_reward_compute",
+    "city_scale_changes",
+    "entitlement_approve",
+    "entitlement_cancel",
+    "entitlement_create",
+    "entitlement_from_certificate",
+    "entitlement_record_recovery",
+    "entitlements_clawback",
+    "entitlements_reconcile",
+    "is_finance",
+    "ledger_export",
+    "program_pair_set",
+    "program_update",
+    "project_approve",
+    "project_reject",
+    "project_submit",
+    "project_verbs",
+    "project_vouch",
+]

@@ -1,0 +1,125 @@
+"""Budgets, city allocations (资金切块) and the money they hold.
+
+Every amount is moved under a row lock on the allocation (and the budget when blocks change),
+and the database refuses a row whose parts pass its amount, so two officers deciding at once
+can never spend the same yuan twice. Locks are always taken in id order to avoid deadlocks.
+"""
+
+import pghistory
+from django.db import transaction
+from django.db.models import F
+
+from gansu_sme.exceptions import DomainError
+from registry.choices import RegionLevel
+from subsidies.models import Allocation, Budget
+
+from .common import check_finance, lock_visible, money
+
+MSG_OVER_BUDGET = "超出预算可分配余额。 The amount passes what is left unallocated in the budget."
+
+
+def _check_positive(amount, field="amount"):
+    if amount <= 0:
+        raise DomainError(fields={field: ["金额应大于零。 The amount must be above zero."]})
+
+
+@transaction.atomic
+def budget_create(*, actor, year, funding_source, amount, document=""):
+    """Open the budget of a year and funding source. Finance officers only; one per pair."""
+    check_finance(actor)
+    amount = money(amount)
+    _check_positive(amount)
+    if Budget.objects.filter(year=year, funding_source=funding_source).exists():
+        raise DomainError(fields={"funding_source": [
+            "该年度该资金来源的预算已存在。 A budget for this year and source exists already."
+        ]})
+    budget = Budget(year=year, funding_source=funding_source, amount=amount, document=document)
+    budget.full_clean()
+    with pghistory.context(user=actor.pk):
+        budget.save()
+    return budget
+
+
+@transaction.atomic
+def budget_update(*, actor, budget, amount, document=None):
+    """Change a budget's amount; it may not fall below what is allocated to the cities."""
+    check_finance(actor)
+    budget = lock_visible(Budget, actor, budget.pk)
+    amount = money(amount)
+    _check_positive(amount)
+    if amount < budget.allocated:
+        raise DomainError(fields={"amount": [
+            "预算不能低于已分配给各市州的金额。 The budget cannot fall below what is allocated."
+        ]})
+    budget.amount = amount
+    if document is not None:
+        budget.document = document
+    budget.full_clean()
+    with pghistory.context(user=actor.pk):
+        budget.save(update_fields=["amount", "document"])
+    return budget
+
+
+@transaction.atomic
+def allocation_set(*, actor, budget, city, amount):
+    """Set a city's block of ``budget`` to ``amount``, creating it if new.
+
+    Locks the budget, then the allocation; refuses an amount past the budget's unallocated
+    money or below what the city has already reserved, committed or paid. Returns it.
+    """
+    check_finance(actor)
+    if city.level != RegionLevel.PREFECTURE:
+        raise DomainError(fields={"city": [
+            "资金切块只分配到市州。 Blocks are allocated to cities (prefecture units)."
+        ]})
+    amount = money(amount)
+    _check_positive(amount)
+    budget = lock_visible(Budget, actor, budget.pk)
+    allocation = (
+        Allocation.objects.select_for_update().filter(budget=budget, city=city).first()
+    )
+    before = allocation.amount if allocation else 0
+    if budget.allocated - before + amount > budget.amount:
+        raise DomainError(fields={"amount": [MSG_OVER_BUDGET]})
+    if allocation is not None and amount < allocation.amount - allocation.remaining:
+        raise DomainError(fields={"amount": [
+            "不能低于已预留、已下达和已拨付的合计。"
+            " The block cannot fall below what is reserved, committed and paid."
+        ]})
+    with pghistory.context(user=actor.pk):
+        Budget.objects.filter(pk=budget.pk).update(allocated=F("allocated") - before + amount)
+        if allocation is None:
+            allocation = Allocation(budget=budget, city=city, amount=amount)
+            allocation.full_clean()
+            allocation.save()
+        else:
+            allocation.amount = amount
+            allocation.save(update_fields=["amount", "updated_at"])
+    return allocation
+
+
+def allocation_for(*, budget, city):
+    """The allocation of ``city`` in ``budget``, locked; a DomainError when there is none."""
+    allocation = Allocation.objects.select_for_update().filter(budget=budget, city=city).first()
+    if allocation is None:
+        raise DomainError(fields={"budget": [
+            f"该预算未向{city.name}分配资金。 The budget has no block for {city.code}."
+        ]})
+    return allocation
+
+
+def move_money(allocation_id, amount, *, source, target):
+    """Move ``amount`` between the parts (``reserved``/``committed``/``paid``, or None for
+    the free remainder) of a locked allocation; the check constraint is the backstop."""
+    allocation = Allocation.objects.select_for_update().get(pk=allocation_id)
+    if source is None and allocation.remaining < amount:
+        raise DomainError(fields={"budget": [
+            f"{allocation.city.name}的资金切块余额不足（余 {allocation.remaining} 元）。"
+            f" The city's block has only {allocation.remaining} yuan left."
+        ]})
+    changes = {}
+    if source is not None:
+        changes[source] = F(source) - amount
+    if target is not None:
+        changes[target] = F(target) + amount
+    Allocation.objects.filter(pk=allocation.pk).update(**changes)

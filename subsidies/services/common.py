@@ -1,0 +1,45 @@
+"""What every subsidy service shares: who may decide money, and the row locks."""
+
+from decimal import Decimal
+
+from accounts.choices import Role
+from gansu_sme.exceptions import OutOfScope, PermissionDenied
+from registry.choices import RegionLevel
+
+CENT = Decimal("0.01")
+FINANCE_ROLES = frozenset({Role.FINANCE_OFFICER})
+# Who puts a project forward, and who vouches for it (城市/县区工信部门).
+PROJECT_SUBMITTER_ROLES = frozenset({Role.COUNTY_STAFF, Role.CITY_STAFF})
+PROJECT_VOUCHER_ROLES = frozenset({Role.CITY_STAFF})
+
+
+def is_finance(user):
+    return user.is_authenticated and (user.is_superuser or user.role in FINANCE_ROLES)
+
+
+def check_finance(actor):
+    if not is_finance(actor):
+        raise PermissionDenied(
+            "只有省级资金管理人员可以办理。 Only provincial finance officers may do this."
+        )
+
+
+def money(value):
+    """A yuan amount with two decimals; raises on more precision rather than rounding it."""
+    value = Decimal(value)
+    if value != value.quantize(CENT):
+        raise ValueError("amounts carry at most two decimals")
+    return value.quantize(CENT)
+
+
+def city_of(region):
+    """The prefecture unit (市州, incl. 兰州新区) a region lies in."""
+    return region if region.level != RegionLevel.COUNTY else region.parent
+
+
+def lock_visible(model, actor, pk):
+    """The row ``pk`` locked for update, if the actor sees it; out of scope is not found."""
+    row = model.objects.visible_to(actor).select_for_update(of=("self",)).filter(pk=pk).first()
+    if row is None:
+        raise OutOfScope()
+    return row

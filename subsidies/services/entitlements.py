@@ -1,0 +1,315 @@
+"""Entitlements (奖补资格): created by the events that earn them, approved against a city's
+block, cancelled, and recovered after a revocation.
+
+Creation is idempotent whatever the concurrency: a once-per-firm award is guarded by a partial
+unique index, a city reward and a project by one-to-one keys, and a losing insert returns the
+row that won. Reactions to certificates run with no actor (the event made them) and are
+re-derived nightly by ``entitlements_reconcile``.
+"""
+
+from decimal import Decimal
+
+import pghistory
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from certification.choices import CLAWBACK_REASONS, CertificateLevel, CertificateStatus
+from certification.models import Certificate
+from gansu_sme.exceptions import DomainError, InvalidTransition
+from subsidies.choices import (
+    ENTITLEMENT_TRANSITIONS,
+    BatchStatus,
+    EntitlementStatus,
+    ProgramKind,
+)
+from subsidies.models import BatchItem, Entitlement, EntitlementTransition, Program, ProgramPair
+
+from .budgets import allocation_for, move_money
+from .common import check_finance, city_of, lock_visible, money
+
+CERTIFICATE_PROGRAM = {
+    CertificateLevel.PROVINCIAL: ProgramKind.PROVINCIAL_CERTIFICATE,
+    CertificateLevel.NATIONAL: ProgramKind.NATIONAL_CERTIFICATE,
+}
+MSG_IN_BATCH = (
+    "该奖补已在未结束的支付批次中。 The entitlement is in an open payment batch."
+)
+
+
+def record(entitlement, *, from_status, actor=None, reason=""):
+    EntitlementTransition.objects.create(
+        entitlement=entitlement,
+        from_status=from_status,
+        to_status=entitlement.status,
+        actor=actor,
+        reason=reason,
+    )
+
+
+def _set_status(entitlement, to_status, *, actor=None, reason="", fields=()):
+    if to_status not in ENTITLEMENT_TRANSITIONS[entitlement.status]:
+        raise InvalidTransition()
+    from_status = entitlement.status
+    entitlement.status = to_status
+    entitlement.save(update_fields=["status", "updated_at", *fields])
+    record(entitlement, from_status=from_status, actor=actor, reason=reason)
+
+
+def _offset(program, enterprise):
+    """What the firm already has under programs paired with ``program`` as highest-only, and
+    the note saying so; (0, "") when the pair pays both (the plan's default)."""
+    pairs = ProgramPair.objects.filter(Q(first=program) | Q(second=program), highest_only=True)
+    others = {p.second_id if p.first_id == program.pk else p.first_id for p in pairs}
+    if not others or enterprise is None:
+        return Decimal("0"), ""
+    earlier = Entitlement.objects.filter(
+        enterprise=enterprise, program_id__in=others
+    ).exclude(status__in=(EntitlementStatus.CANCELLED, EntitlementStatus.RECOVERED))
+    total = earlier.aggregate(total=Sum("full_amount"))["total"] or Decimal("0")
+    names = "、".join(sorted({e.program.name for e in earlier.select_related("program")}))
+    return total, (f"就高不重复，已获{names}，差额补齐" if total else "")
+
+
+def entitlement_create(*, program, year, enterprise=None, city=None, amount=None,
+                       certificate=None, city_reward=None, project=None, purpose=""):
+    """Create the entitlement an event earned, or return the one that exists.
+
+    Idempotent: the insert runs in a savepoint and a unique-key conflict returns the existing
+    row, so repeated or simultaneous events leave exactly one. Under a highest-only pair the
+    amount is the program's less what the firm holds under the paired program; a difference of
+    nothing is recorded cancelled, so the event is still seen as handled. Returns (row, created).
+    """
+    existing = _existing(program, enterprise, city_reward, project)
+    if existing is not None:
+        return existing, False
+    full = money(amount if amount is not None else program.amount)
+    offset, note = _offset(program, enterprise)
+    due = max(full - offset, Decimal("0.00"))
+    if enterprise is not None:
+        region, city = enterprise.region, city_of(enterprise.region)
+        payee_name, payee_code = enterprise.name, enterprise.uscc
+    else:
+        region, payee_name, payee_code = city, f"{city.name}财政局", ""
+    entitlement = Entitlement(
+        program=program, once_per_firm=program.once_per_firm, enterprise=enterprise,
+        city=city, region=region, year=year, payee_name=payee_name, payee_code=payee_code,
+        purpose=purpose or f"{year}年{program.name}", full_amount=full, amount=due,
+        offset_note=note, certificate=certificate, city_reward=city_reward, project=project,
+        status=EntitlementStatus.PENDING,
+    )
+    if due == 0:
+        entitlement.status = EntitlementStatus.CANCELLED
+        entitlement.cancel_reason = "就高不重复，差额为零。 Highest only: nothing left to pay."
+    entitlement.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            entitlement.save()
+    except IntegrityError:
+        existing = _existing(program, enterprise, city_reward, project)
+        if existing is None:
+            raise
+        return existing, False
+    record(entitlement, from_status="", reason=purpose or entitlement.purpose)
+    return entitlement, True
+
+
+def _existing(program, enterprise, city_reward, project):
+    if city_reward is not None:
+        return Entitlement.objects.filter(city_reward=city_reward).first()
+    if project is not None:
+        return Entitlement.objects.filter(project=project).first()
+    if program.once_per_firm:
+        return Entitlement.objects.filter(
+            program=program, enterprise=enterprise, once_per_firm=True
+        ).first()
+    return None
+
+
+def _certificate_program(certificate):
+    program = Program.objects.filter(kind=CERTIFICATE_PROGRAM[certificate.level]).first()
+    if program is None or not program.runs_in(certificate.issued_on.year):
+        return None
+    return program
+
+
+@transaction.atomic
+def entitlement_from_certificate(*, certificate_id):
+    """React to a certificate issued: the award of its level's program, once per firm.
+
+    Nothing when the program does not run in the certificate's year, or when the certificate
+    was revoked for a reason that claws the award back. Returns (entitlement, created), or
+    (None, False).
+    """
+    certificate = Certificate.objects.select_related("enterprise__region__parent").get(
+        pk=certificate_id
+    )
+    if certificate.revocation_reason in CLAWBACK_REASONS:
+        return None, False
+    program = _certificate_program(certificate)
+    if program is None:
+        return None, False
+    number = certificate.number
+    with pghistory.context(event="certificate_issued", certificate=number):
+        return entitlement_create(
+            program=program,
+            year=certificate.issued_on.year,
+            enterprise=certificate.enterprise,
+            certificate=certificate,
+            purpose=f"{certificate.issued_on.year}年{program.name}（证书{number}）",
+        )
+
+
+@transaction.atomic
+def entitlements_clawback(*, certificate_id, reason):
+    """React to a certificate revoked: for a clawback reason (falsified application, major
+    incident) a paid award becomes a recovery due of its amount and an award not yet in an
+    approved batch is cancelled, its reservation released. Other reasons leave awards alone.
+    Idempotent. Returns the entitlements changed.
+    """
+    if reason not in CLAWBACK_REASONS:
+        return []
+    changed = []
+    note = f"证书撤销（{reason}）。 Certificate revoked."
+    rows = Entitlement.objects.select_for_update().filter(certificate_id=certificate_id)
+    with pghistory.context(event="certificate_revoked", reason=reason):
+        for entitlement in rows.order_by("pk"):
+            if entitlement.status == EntitlementStatus.PAID:
+                recovery_due(entitlement, note=note)
+                changed.append(entitlement)
+            elif entitlement.status in (EntitlementStatus.PENDING, EntitlementStatus.APPROVED):
+                if _cancel_if_free(entitlement, reason=note):
+                    changed.append(entitlement)
+    return changed
+
+
+def recovery_due(entitlement, *, note, actor=None):
+    entitlement.recovery_amount = entitlement.amount
+    entitlement.recovery_reason = note[:200]
+    _set_status(
+        entitlement, EntitlementStatus.RECOVERY_DUE, actor=actor, reason=note,
+        fields=("recovery_amount", "recovery_reason"),
+    )
+
+
+def _cancel_if_free(entitlement, *, reason, actor=None):
+    """Cancel a pending or approved entitlement; one in a draft or submitted batch leaves it,
+    one in an approved batch stays (its payment turns into a recovery when marked paid)."""
+
+    item = BatchItem.objects.select_related("batch").filter(
+        entitlement=entitlement, is_open=True
+    ).first()
+    if item is not None:
+        if item.batch.status == BatchStatus.APPROVED:
+            return False
+        item.delete()
+    if entitlement.status == EntitlementStatus.APPROVED:
+        move_money(entitlement.allocation_id, entitlement.amount, source="reserved", target=None)
+    entitlement.cancel_reason = reason[:200]
+    _set_status(
+        entitlement, EntitlementStatus.CANCELLED, actor=actor, reason=reason,
+        fields=("cancel_reason",),
+    )
+    return True
+
+
+@transaction.atomic
+def entitlement_approve(*, actor, entitlement, budget):
+    """Approve a pending entitlement and reserve its amount in its city's block of ``budget``.
+
+    Finance officers only. Locks the entitlement and the allocation; refuses when the block
+    has less left than the amount. Records the transition. Returns the entitlement.
+    """
+    check_finance(actor)
+    entitlement = lock_visible(Entitlement, actor, entitlement.pk)
+    if entitlement.status != EntitlementStatus.PENDING:
+        raise InvalidTransition()
+    if budget.year < entitlement.year - 1:
+        raise DomainError(fields={"budget": [
+            "预算年度早于奖补年度。 The budget's year is before the award's."
+        ]})
+    allocation = allocation_for(budget=budget, city=entitlement.city)
+    with pghistory.context(user=actor.pk):
+        move_money(allocation.pk, entitlement.amount, source=None, target="reserved")
+        entitlement.allocation = allocation
+        entitlement.approved_by = actor
+        entitlement.approved_at = timezone.now()
+        _set_status(
+            entitlement, EntitlementStatus.APPROVED, actor=actor,
+            reason=f"{budget} · {entitlement.city.name}",
+            fields=("allocation", "approved_by", "approved_at"),
+        )
+    return entitlement
+
+
+@transaction.atomic
+def entitlement_cancel(*, actor, entitlement, reason):
+    """Cancel a pending or approved entitlement that is in no open batch, with a reason; an
+    approved one gives its reservation back to the city's block."""
+    check_finance(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(fields={"reason": ["请填写原因。 Give a reason."]})
+    entitlement = lock_visible(Entitlement, actor, entitlement.pk)
+    if entitlement.status not in (EntitlementStatus.PENDING, EntitlementStatus.APPROVED):
+        raise InvalidTransition()
+    if BatchItem.objects.filter(entitlement=entitlement, is_open=True).exists():
+        raise InvalidTransition(MSG_IN_BATCH)
+    with pghistory.context(user=actor.pk):
+        _cancel_if_free(entitlement, reason=reason, actor=actor)
+    return entitlement
+
+
+@transaction.atomic
+def entitlement_record_recovery(*, actor, entitlement, amount, reference):
+    """Record money returned on a recovery due (追回); the whole due amount settles it.
+
+    Finance officers only. The amount may not pass what is outstanding. Returns the row.
+    """
+    check_finance(actor)
+    entitlement = lock_visible(Entitlement, actor, entitlement.pk)
+    if entitlement.status != EntitlementStatus.RECOVERY_DUE:
+        raise InvalidTransition()
+    amount = money(amount)
+    if amount <= 0 or amount > entitlement.recovery_outstanding:
+        raise DomainError(fields={"amount": [
+            f"追回金额应在 0.01 至 {entitlement.recovery_outstanding} 元之间。"
+            f" The amount must lie between 0.01 and {entitlement.recovery_outstanding} yuan."
+        ]})
+    reference = (reference or "").strip()
+    if not reference:
+        raise DomainError(fields={"reference": [
+            "请填写缴回凭证号。 Give the reference of the repayment."
+        ]})
+    entitlement.recovered_amount += amount
+    note = f"追回 {amount} 元，凭证 {reference}。 Recovered {amount} yuan, ref. {reference}."
+    with pghistory.context(user=actor.pk):
+        if entitlement.recovered_amount == entitlement.recovery_amount:
+            _set_status(
+                entitlement, EntitlementStatus.RECOVERED, actor=actor, reason=note,
+                fields=("recovered_amount",),
+            )
+        else:
+            entitlement.save(update_fields=["recovered_amount", "updated_at"])
+            record(entitlement, from_status=entitlement.status, actor=actor, reason=note)
+    return entitlement
+
+
+def entitlements_reconcile():
+    """Re-derive what the certificate events should have produced, repairing a lost one.
+
+    Every certificate not revoked for a clawback reason gets its award (creation is
+    idempotent); every certificate revoked for one has its awards clawed back. Returns
+    {"created": n, "clawed_back": n}.
+    """
+    created = clawed = 0
+    certificates = Certificate.objects.order_by("pk").values_list(
+        "pk", "status", "revocation_reason"
+    )
+    for pk, status, reason in certificates.iterator():
+        if status == CertificateStatus.REVOKED and reason in CLAWBACK_REASONS:
+            clawed += len(entitlements_clawback(certificate_id=pk, reason=reason))
+            continue
+        _entitlement, was_created = entitlement_from_certificate(certificate_id=pk)
+        created += was_created
+    return {"created": created, "clawed_back": clawed}

@@ -1,0 +1,106 @@
+"""Excel files of subsidy money: the bank transfer file of a batch and the ledger, logged.
+
+Written by XlsxWriter into a temporary file; text goes through the project's formula escape
+(a payee named "=HYPERLINK(...)" stays text), amounts are numbers in yuan shown with two
+decimals, totals are summed in Decimal. Every download is recorded in registry's export log.
+"""
+
+import tempfile
+
+import xlsxwriter
+from django.utils import timezone
+
+from gansu_sme.excel import escape_cell
+from gansu_sme.exceptions import DomainError
+from registry.models import ExportRecord
+from subsidies import selectors
+from subsidies.choices import BatchStatus
+
+from .common import check_finance
+
+BANK_HEADERS = ("序号", "收款人", "统一社会信用代码", "金额（元）", "用途")
+LEDGER_HEADERS = ("奖补项目", "年度", "市州", "应奖补（元）", "已审核待付（元）", "批次中（元）",
+                  "已拨付（元）", "已追回（元）", "未拨付（元）")
+
+
+def _workbook(title):
+    target = tempfile.TemporaryFile()
+    workbook = xlsxwriter.Workbook(target, {"in_memory": False})
+    sheet = workbook.add_worksheet(title)
+    formats = {
+        "header": workbook.add_format({"bold": True, "font_color": "#FFFFFF",
+                                       "bg_color": "#1F4E79"}),
+        "money": workbook.add_format({"num_format": "#,##0.00"}),
+        "total": workbook.add_format({"bold": True, "num_format": "#,##0.00"}),
+        "bold": workbook.add_format({"bold": True}),
+    }
+    return target, workbook, sheet, formats
+
+
+def _text(sheet, row, column, value, cell_format=None):
+    sheet.write_string(row, column, escape_cell(str(value or "")), cell_format)
+
+
+def _amount(sheet, row, column, value, cell_format):
+    # A spreadsheet cell holds a double; yuan with two decimals below 10^12 are exact in it.
+    sheet.write_number(row, column, float(value), cell_format)
+
+
+def batch_bank_file(*, actor, batch):
+    """The bank's transfer file of an approved or paid batch: one row per payee with credit
+    code, amount (yuan, two decimals) and purpose, then the count and total. Finance officers
+    only. Returns (file, download name, total)."""
+    check_finance(actor)
+    batch = selectors.batch_get(user=actor, pk=batch.pk)
+    if batch.status not in (BatchStatus.APPROVED, BatchStatus.PAID):
+        raise DomainError(
+            "只有已审批的批次可以导出银行文件。 Only an approved batch has a bank file."
+        )
+    items = list(selectors.batch_items(batch=batch))
+    target, workbook, sheet, formats = _workbook("银行代发")
+    for column, (header, width) in enumerate(zip(BANK_HEADERS, (6, 40, 22, 16, 50),
+                                                 strict=True)):
+        sheet.set_column(column, column, width)
+        sheet.write_string(0, column, header, formats["header"])
+    total = 0
+    for number, item in enumerate(items, start=1):
+        entitlement = item.entitlement
+        sheet.write_number(number, 0, number)
+        _text(sheet, number, 1, entitlement.payee_name)
+        _text(sheet, number, 2, entitlement.payee_code)
+        _amount(sheet, number, 3, item.amount, formats["money"])
+        _text(sheet, number, 4, entitlement.purpose)
+        total += item.amount
+    last = len(items) + 1
+    _text(sheet, last, 0, "合计", formats["bold"])
+    _text(sheet, last, 1, f"{len(items)} 笔", formats["bold"])
+    _amount(sheet, last, 3, total, formats["total"])
+    _text(sheet, last, 4, f"批次：{batch.title}", formats["bold"])
+    workbook.close()
+    target.seek(0)
+    ExportRecord.objects.create(
+        user=actor, listing="subsidy_bank_file",
+        filters={"batch": batch.pk, "total": str(total)}, row_count=len(items),
+    )
+    return target, f"银行代发_{batch.pk}_{timezone.localtime():%Y%m%d_%H%M}.xlsx", total
+
+
+def ledger_export(*, actor, entitlements, filters):
+    """The ledger as the page shows it under ``filters``, logged. Returns (file, name, rows)."""
+    rows = list(selectors.ledger(user=actor, entitlements=entitlements))
+    target, workbook, sheet, formats = _workbook("奖补台账")
+    for column, header in enumerate(LEDGER_HEADERS):
+        sheet.set_column(column, column, 16 if column else 32)
+        sheet.write_string(0, column, header, formats["header"])
+    for number, row in enumerate(rows, start=1):
+        _text(sheet, number, 0, row["program__name"])
+        sheet.write_number(number, 1, row["year"])
+        _text(sheet, number, 2, row["city__name"])
+        for column, key in enumerate(selectors.LEDGER_COLUMNS, start=3):
+            _amount(sheet, number, column, row[key], formats["money"])
+    workbook.close()
+    target.seek(0)
+    ExportRecord.objects.create(
+        user=actor, listing="subsidy_ledger", filters=filters, row_count=len(rows)
+    )
+    return target, f"奖补台账_{timezone.localtime():%Y%m%d_%H%M}.xlsx", len(rows)

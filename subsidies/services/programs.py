@@ -1,0 +1,47 @@
+"""Programs are data: finance officers edit their amount, legal basis and years."""
+
+import pghistory
+from django.db import transaction
+
+from gansu_sme.exceptions import DomainError
+from subsidies.models import Program, ProgramPair
+
+from .common import check_finance, money
+
+PROGRAM_EDITABLE_FIELDS = ("name", "amount", "legal_basis", "first_year", "last_year",
+                           "is_active")
+
+
+@transaction.atomic
+def program_update(*, actor, program, **changes):
+    """Change a program's editable fields. Finance officers only. Entitlements already made
+    keep the amount they were created with. Returns the program."""
+    check_finance(actor)
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    for name, value in changes.items():
+        if name not in PROGRAM_EDITABLE_FIELDS:
+            raise DomainError(fields={name: ["不可修改。 Not editable."]})
+        if name == "amount" and value is not None:
+            value = money(value)
+        setattr(program, name, value)
+    program.full_clean()
+    with pghistory.context(user=actor.pk):
+        program.save()
+    return program
+
+
+@transaction.atomic
+def program_pair_set(*, actor, programs, highest_only):
+    """Say whether two programs pay both awards to one firm or only the highest (就高不重复).
+
+    Applies to entitlements created from then on. Returns the pair.
+    """
+    check_finance(actor)
+    first, second = sorted(programs, key=lambda p: p.pk)
+    if first.pk == second.pk:
+        raise DomainError(fields={"programs": ["请选择两个不同的项目。 Choose two programs."]})
+    with pghistory.context(user=actor.pk):
+        pair, _ = ProgramPair.objects.update_or_create(
+            first=first, second=second, defaults={"highest_only": highest_only}
+        )
+    return pair

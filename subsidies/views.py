@@ -1,0 +1,425 @@
+"""Browser pages of the subsidy app: thin adapters over the selectors and services."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gansu_sme import exceptions
+from gansu_sme.excel import XLSX_CONTENT_TYPE
+from gansu_sme.views import allowed_if, call_service
+from registry import selectors as registry_selectors
+from subsidies import forms, selectors, services
+from subsidies.choices import BatchVerb, EntitlementStatus
+from subsidies.filtersets import (
+    EntitlementFilterSet,
+    PaymentBatchFilterSet,
+    SupportProjectFilterSet,
+)
+from subsidies.models import Program
+from subsidies.querysets import sees_province
+from subsidies.services.common import city_of
+
+PAGE_SIZE = 50
+
+
+def can_read(user):
+    return user.is_superuser or user.scope_path is not None
+
+
+def _found(selector, **kwargs):
+    try:
+        return selector(**kwargs)
+    except exceptions.OutOfScope as exc:
+        raise Http404 from exc
+
+
+def _paged(request, rows):
+    rows = rows.order_by(*(rows.query.order_by or rows.model._meta.ordering), "pk")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {"page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2)}
+
+
+def _xlsx(file, name):
+    return FileResponse(file, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+
+
+# --- programs ------------------------------------------------------------------------------
+
+
+@allowed_if(can_read)
+def program_list(request):
+    return render(request, "subsidies/program_list.html", {
+        "programs": selectors.program_list(), "can_edit": services.is_finance(request.user),
+    })
+
+
+@allowed_if(services.is_finance)
+def program_edit(request, pk):
+    program = Program.objects.filter(pk=pk).first()
+    if program is None:
+        raise Http404
+    form = forms.ProgramForm(request.POST or None, instance=Program.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        if call_service(form, services.program_update, actor=request.user, program=program,
+                        **changes) is not None:
+            messages.success(request, _("The program has been saved."))
+            return redirect("subsidies:program-list")
+    return _form(request, form, _("Edit program"), reverse("subsidies:program-list"),
+                 subtitle=program.name)
+
+
+def _form(request, form, title, back, subtitle=""):
+    return render(request, "subsidies/form.html", {
+        "form": form, "title": title, "back": back, "subtitle": subtitle,
+    }, status=400 if form.is_bound else 200)
+
+
+# --- budgets -------------------------------------------------------------------------------
+
+
+@allowed_if(sees_province)
+def budget_list(request):
+    form = forms.BudgetForm(request.POST or None)
+    if request.method == "POST" and services.is_finance(request.user) and form.is_valid():
+        budget = call_service(form, services.budget_create, actor=request.user,
+                              **form.cleaned_data)
+        if budget is not None:
+            messages.success(request, _("The budget has been opened."))
+            return redirect("subsidies:budget-detail", budget.pk)
+    return render(request, "subsidies/budget_list.html", {
+        "budgets": selectors.budget_list(user=request.user),
+        "form": form, "can_edit": services.is_finance(request.user),
+    }, status=400 if form.is_bound else 200)
+
+
+@allowed_if(sees_province)
+def budget_detail(request, pk):
+    budget = _found(selectors.budget_get, user=request.user, pk=pk)
+    form = forms.AllocationForm(request.POST or None)
+    if request.method == "POST" and services.is_finance(request.user) and form.is_valid():
+        if call_service(form, services.allocation_set, actor=request.user, budget=budget,
+                        **form.cleaned_data) is not None:
+            messages.success(request, _("The city's block has been saved."))
+            return redirect("subsidies:budget-detail", budget.pk)
+    return render(request, "subsidies/budget_detail.html", {
+        "budget": budget,
+        "allocations": selectors.allocation_list(user=request.user).filter(budget=budget),
+        "form": form, "can_edit": services.is_finance(request.user),
+    }, status=400 if form.is_bound else 200)
+
+
+# --- entitlements and ledger ---------------------------------------------------------------
+
+
+@allowed_if(can_read)
+def entitlement_list(request):
+    filterset = EntitlementFilterSet(
+        request.GET, queryset=selectors.entitlement_list(user=request.user), request=request
+    )
+    return render(request, "subsidies/entitlement_list.html", {
+        "filter": filterset, **_paged(request, filterset.qs),
+    })
+
+
+def _entitlement_page(request, entitlement, bound=None, status=200):
+    bound = bound or {}
+    finance = services.is_finance(request.user)
+    context = {"entitlement": entitlement, "transitions": entitlement.transitions.select_related(
+        "actor")}
+    if finance and entitlement.status == EntitlementStatus.PENDING:
+        context["approve_form"] = bound.get("approve") or forms.ApproveForm(prefix="approve")
+        context["allocations"] = selectors.allocation_list(user=request.user).filter(
+            city=entitlement.city
+        )
+    if finance and entitlement.status in (EntitlementStatus.PENDING,
+                                          EntitlementStatus.APPROVED):
+        if not entitlement.in_open_batch:
+            context["cancel_form"] = bound.get("cancel") or forms.ReasonForm(prefix="cancel")
+    if finance and entitlement.status == EntitlementStatus.RECOVERY_DUE:
+        context["recovery_form"] = bound.get("recovery") or forms.RecoveryForm(
+            prefix="recovery"
+        )
+    return render(request, "subsidies/entitlement_detail.html", context, status=status)
+
+
+@allowed_if(can_read)
+def entitlement_detail(request, pk):
+    entitlement = _found(selectors.entitlement_get, user=request.user, pk=pk)
+    return _entitlement_page(request, entitlement)
+
+
+def _entitlement_action(request, pk, name, form_class, service, message):
+    entitlement = _found(selectors.entitlement_get, user=request.user, pk=pk)
+    form = form_class(request.POST, prefix=name)
+    if form.is_valid() and call_service(
+        form, service, actor=request.user, entitlement=entitlement, **form.cleaned_data
+    ) is not None:
+        messages.success(request, message)
+        return redirect("subsidies:entitlement-detail", pk)
+    return _entitlement_page(request, entitlement, {name: form}, status=400)
+
+
+@require_POST
+@allowed_if(services.is_finance)
+def entitlement_approve(request, pk):
+    return _entitlement_action(request, pk, "approve", forms.ApproveForm,
+                               services.entitlement_approve,
+                               _("Approved; the amount is reserved in the city's block."))
+
+
+@require_POST
+@allowed_if(services.is_finance)
+def entitlement_cancel(request, pk):
+    return _entitlement_action(request, pk, "cancel", forms.ReasonForm,
+                               services.entitlement_cancel, _("The entitlement is cancelled."))
+
+
+@require_POST
+@allowed_if(services.is_finance)
+def entitlement_recovery(request, pk):
+    return _entitlement_action(request, pk, "recovery", forms.RecoveryForm,
+                               services.entitlement_record_recovery,
+                               _("The recovery has been recorded."))
+
+
+def _ledger_filter(request):
+    return EntitlementFilterSet(
+        request.GET, queryset=selectors.entitlement_list(user=request.user), request=request
+    )
+
+
+@allowed_if(can_read)
+def ledger(request):
+    filterset = _ledger_filter(request)
+    return render(request, "subsidies/ledger.html", {
+        "filter": filterset,
+        "rows": list(selectors.ledger(user=request.user, entitlements=filterset.qs)),
+    })
+
+
+@allowed_if(can_read)
+def ledger_export(request):
+    filterset = _ledger_filter(request)
+    filters = {k: v for k, v in request.GET.items() if v}
+    file, name, _count = services.ledger_export(
+        actor=request.user, entitlements=filterset.qs, filters=filters
+    )
+    return _xlsx(file, name)
+
+
+# --- batches -------------------------------------------------------------------------------
+
+
+@allowed_if(sees_province)
+def batch_list(request):
+    filterset = PaymentBatchFilterSet(
+        request.GET, queryset=selectors.batch_list(user=request.user), request=request
+    )
+    form = forms.BatchForm(request.POST or None)
+    if request.method == "POST" and services.is_finance(request.user) and form.is_valid():
+        batch = call_service(form, services.batch_create, actor=request.user,
+                             **form.cleaned_data)
+        if batch is not None:
+            messages.success(request, _("The draft batch has been opened."))
+            return redirect("subsidies:batch-detail", batch.pk)
+    return render(request, "subsidies/batch_list.html", {
+        "filter": filterset, **_paged(request, filterset.qs), "form": form,
+        "can_edit": services.is_finance(request.user),
+    }, status=400 if form.is_bound else 200)
+
+
+VERB_FORMS = {
+    BatchVerb.SUBMIT: forms.NoteForm,
+    BatchVerb.APPROVE: forms.NoteForm,
+    BatchVerb.PAY: forms.PayForm,
+    BatchVerb.CANCEL: forms.ReasonForm,
+}
+
+
+def _batch_page(request, batch, bound=None, status=200):
+    bound = bound or {}
+    verbs = services.batch_verbs(request.user, batch)
+    context = {
+        "batch": batch,
+        "items": selectors.batch_items(batch=batch),
+        "transitions": batch.transitions.select_related("actor"),
+        "verb_forms": [(verb, BatchVerb(verb).label, bound.get(verb) or VERB_FORMS[verb](
+            prefix=verb)) for verb in verbs],
+        "can_export": services.is_finance(request.user) and batch.status in ("approved", "paid"),
+        "add_error": bound.get("add"),
+    }
+    if services.is_finance(request.user) and batch.status == "draft":
+        context["candidates"] = selectors.batch_candidates(user=request.user)
+    return render(request, "subsidies/batch_detail.html", context, status=status)
+
+
+@allowed_if(sees_province)
+def batch_detail(request, pk):
+    return _batch_page(request, _found(selectors.batch_get, user=request.user, pk=pk))
+
+
+@require_POST
+@allowed_if(services.is_finance)
+def batch_add(request, pk):
+    batch = _found(selectors.batch_get, user=request.user, pk=pk)
+    ids = [int(value) for value in request.POST.getlist("entitlement") if value.isdigit()]
+    rows = selectors.entitlement_list(user=request.user).filter(pk__in=ids)
+    form = forms.NoteForm({})
+    form.is_valid()
+    if ids and call_service(form, services.batch_add_entitlements, actor=request.user,
+                            batch=batch, entitlements=list(rows)) is not None:
+        messages.success(request, _("The entitlements have been added."))
+        return redirect("subsidies:batch-detail", pk)
+    return _batch_page(request, batch, {"add": form.errors or _("Choose entitlements.")},
+                       status=400)
+
+
+@require_POST
+@allowed_if(services.is_finance)
+def batch_remove(request, pk, entitlement_pk):
+    batch = _found(selectors.batch_get, user=request.user, pk=pk)
+    entitlement = _found(selectors.entitlement_get, user=request.user, pk=entitlement_pk)
+    form = forms.NoteForm({})
+    form.is_valid()
+    if call_service(form, services.batch_remove_entitlement, actor=request.user, batch=batch,
+                    entitlement=entitlement) is not None:
+        messages.success(request, _("The entitlement has been taken out of the batch."))
+        return redirect("subsidies:batch-detail", pk)
+    return _batch_page(request, batch, {"add": form.errors}, status=400)
+
+
+@require_POST
+@allowed_if(services.is_finance)
+def batch_transition(request, pk, verb):
+    if verb not in VERB_FORMS:
+        raise Http404
+    batch = _found(selectors.batch_get, user=request.user, pk=pk)
+    form = VERB_FORMS[verb](request.POST, prefix=verb)
+    if form.is_valid():
+        details = dict(form.cleaned_data)
+        details.pop("note", None)
+        if call_service(form, services.batch_transition, actor=request.user, batch=batch,
+                        verb=verb, **details) is not None:
+            messages.success(request, _("The batch has been updated."))
+            return redirect("subsidies:batch-detail", pk)
+    return _batch_page(request, batch, {verb: form}, status=400)
+
+
+@allowed_if(services.is_finance)
+def batch_bank_file(request, pk):
+    batch = _found(selectors.batch_get, user=request.user, pk=pk)
+    try:
+        file, name, _total = services.batch_bank_file(actor=request.user, batch=batch)
+    except exceptions.DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("subsidies:batch-detail", pk)
+    return _xlsx(file, name)
+
+
+# --- city rewards and projects -------------------------------------------------------------
+
+
+@allowed_if(can_read)
+def city_reward_list(request):
+    form = forms.CityRewardForm(request.POST or None)
+    if request.method == "POST" and services.is_finance(request.user) and form.is_valid():
+        reward = call_service(form, services.city_reward_compute, actor=request.user,
+                              **form.cleaned_data)
+        if reward is not None:
+            messages.success(request, _("The city's year has been computed."))
+            return redirect("subsidies:city-reward-detail", reward.pk)
+    return render(request, "subsidies/city_reward_list.html", {
+        "rewards": selectors.city_reward_list(user=request.user), "form": form,
+        "can_edit": services.is_finance(request.user),
+    }, status=400 if form.is_bound else 200)
+
+
+@allowed_if(can_read)
+def city_reward_detail(request, pk):
+    reward = _found(selectors.city_reward_get, user=request.user, pk=pk)
+    return render(request, "subsidies/city_reward_detail.html", {
+        "reward": reward, "entitlement": getattr(reward, "entitlement", None),
+        "can_edit": services.is_finance(request.user),
+    })
+
+
+@allowed_if(can_read)
+def project_list(request):
+    filterset = SupportProjectFilterSet(
+        request.GET, queryset=selectors.project_list(user=request.user), request=request
+    )
+    return render(request, "subsidies/project_list.html", {
+        "filter": filterset, **_paged(request, filterset.qs),
+        "can_submit": request.user.is_superuser
+        or request.user.role in services.PROJECT_SUBMITTER_ROLES,
+    })
+
+
+@allowed_if(lambda user: user.is_superuser or user.role in services.PROJECT_SUBMITTER_ROLES)
+def project_submit(request):
+    form = forms.ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            enterprise = registry_selectors.enterprise_get(
+                user=request.user, uscc=data.pop("uscc").strip().upper()
+            )
+        except exceptions.OutOfScope:
+            form.add_error("uscc", _("No enterprise with this credit code in your region."))
+        else:
+            project = call_service(form, services.project_submit, actor=request.user,
+                                   enterprise=enterprise, **data)
+            if project is not None:
+                messages.success(request, _("The project has been submitted."))
+                return redirect("subsidies:project-detail", project.pk)
+    return _form(request, form, _("Submit a support project"),
+                 reverse("subsidies:project-list"))
+
+
+PROJECT_FORMS = {"vouch": forms.NoteForm, "approve": forms.ProjectApproveForm,
+                 "reject": forms.ReasonForm}
+PROJECT_SERVICES = {"vouch": services.project_vouch, "approve": services.project_approve,
+                    "reject": services.project_reject}
+
+
+def _project_page(request, project, bound=None, status=200):
+    bound = bound or {}
+    verbs = services.project_verbs(request.user, project)
+    return render(request, "subsidies/project_detail.html", {
+        "project": project,
+        "entitlement": getattr(project, "entitlement", None),
+        "verb_forms": [(verb, bound.get(verb) or PROJECT_FORMS[verb](prefix=verb))
+                       for verb in verbs],
+        "allocations": selectors.allocation_list(user=request.user).filter(
+            city=city_of(project.enterprise.region)
+        ),
+    }, status=status)
+
+
+@allowed_if(can_read)
+def project_detail(request, pk):
+    return _project_page(request, _found(selectors.project_get, user=request.user, pk=pk))
+
+
+@require_POST
+@allowed_if(can_read)
+def project_transition(request, pk, verb):
+    if verb not in PROJECT_FORMS:
+        raise Http404
+    project = _found(selectors.project_get, user=request.user, pk=pk)
+    form = PROJECT_FORMS[verb](request.POST, prefix=verb)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        if verb == "reject":
+            data = {"note": data["reason"]}
+        if call_service(form, PROJECT_SERVICES[verb], actor=request.user, project=project,
+                        **data) is not None:
+            messages.success(request, _("The project has been updated."))
+            return redirect("subsidies:project-detail", pk)
+    return _project_page(request, project, {verb: form}, status=400)
