@@ -1,16 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from reports.dashboard import dashboard_context
+
 
 @login_required
 def home(request):
-    """The signed-in official's name, role and region, with links to the pages the role uses.
+    """The landing page: the official's account, the links their role uses, and the dashboard
+    of their region (funnel, targets, monthly trend, what waits for them).
 
-    Registry pages serve accounts that see a region; experts see none and get no link there.
+    Registry pages and the dashboard's figures serve accounts that see a region; experts see
+    none and get only what waits for them.
     """
-    user = request.user
-    return render(
-        request,
-        "accounts/home.html",
-        {"can_read_registry": user.is_superuser or user.scope_path is not None},
-    )
+    return render(request, "accounts/home.html", dashboard_context(request.user))

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "registry",
     "certification",
     "subsidies",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +216,7 @@ SPECTACULAR_SETTINGS = {
         "ObjectionStatusEnum": "certification.choices.ObjectionStatus",
         "NoticeStatusEnum": "certification.choices.NoticeStatus",
         "RevocationReasonEnum": "certification.choices.RevocationReason",
+        "ReportKindEnum": "reports.choices.ReportKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -225,15 +227,35 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
+# A message is acknowledged only when its task has finished, and given back to the queue when
+# the pool process running it dies (killed, out of memory): every task must be idempotent.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The longest any task may run; tasks set tighter limits of their own.
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
-# Longer than the longest task's hard limit, so a late-acked task is not redelivered while it runs.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# Longer than the longest task's hard limit, so a late-acked task is not redelivered while it
+# runs (tests/reports/test_celery.py asserts the relation). After a whole worker is lost, its
+# unacknowledged messages go back to the queue once this has passed.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_SEND_TASK_EVENTS = False
+# Schedules live in the database (django-celery-beat), editable in the admin; exactly one beat
+# process may run (docker-compose.yml's single `beat` service, one beat under `make run`).
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+
+if PRODUCTION:
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+    EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+else:
+    # Development prints the daily digest e-mails on the worker's console.
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@zjtx.gansu.gov.cn")
 
 # Event rows are history: the database refuses to change or delete them.
 PGHISTORY_APPEND_ONLY = True

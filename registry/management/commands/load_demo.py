@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from registry.demo import demo_data_load
 from registry.demo_monitoring import demo_monitoring_load
 from registry.demo_pool import demo_pool_load
+from reports.demo import demo_reports_load
 from subsidies.demo import demo_subsidies_load
 
 
@@ -41,6 +42,12 @@ class Command(BaseCommand):
                 f"Demo subsidies loaded: {subsidies.entitlements} awards, one paid batch. "
                 "已加载奖补演示数据。"
             ))
+        # After every other demo load: reports and reminders are computed from all of it.
+        demo_reports = demo_reports_load()
+        self.stdout.write(
+            f"Demo reports generated: {demo_reports.reports} reports, "
+            f"{demo_reports.notifications} new notifications. 已生成演示报告和提醒。"
+        )
         if result.unchanged:
             self.stdout.write(
                 f"Demo data unchanged: {result.accounts_existing} accounts and "

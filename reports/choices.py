@@ -1,0 +1,26 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportKind(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly monitoring report")  # 月度运行监测报告
+    QUARTERLY_KPI = "quarterly_kpi", _("Quarterly KPI report")  # 季度目标任务考核报告
+
+
+class NotificationKind(models.TextChoices):
+    CERTIFICATE_EXPIRING = "certificate_expiring", _("Certificate expiring")  # 证书即将到期
+    MONITORING_OVERDUE = "monitoring_overdue", _("Monitoring reports overdue")  # 监测报表逾期
+    STAGE_OVERDUE = "stage_overdue", _("Review stage past its deadline")  # 审核环节超期
+    NOTICE_CLOSING = "notice_closing", _("Public notice closing tomorrow")  # 公示明日结束
+
+
+# Plan targets of 甘工信发〔2018〕551号 (RULES.md §2.2), in percent: R&D spending against
+# main-business revenue, and the informatization rates of above-scale SMEs.
+RD_TARGET_ABOVE_SCALE = 1.5
+RD_TARGET_ZJTX = 3.0
+INFORMATIZATION_TARGET = 50.0
+
+# Days before a certificate's end of validity at which its holders' officials are reminded.
+EXPIRY_WARNING_DAYS = (90, 30, 7)
+# A month's monitoring report is due by this day of the following month.
+MONITORING_DUE_DAY = 15

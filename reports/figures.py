@@ -1,0 +1,348 @@
+"""The figures of the monthly monitoring report and the quarterly KPI report, per region.
+
+Every figure is an aggregate query over the rows of the region and the regions below it
+(``region_path_q``), so a county's report, its city's and the province's add up. Amounts stay
+Decimals and are stored as strings, percentages are rounded half up to two decimals; both are
+what the tests recompute with plain SQL.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
+
+from certification.choices import CertificateLevel, CertificateStatus
+from certification.models import Certificate
+from gansu_sme.querysets import region_path_q
+from registry.choices import (
+    PeriodKind,
+    PoolEntryStatus,
+    PoolKind,
+    PoolTier,
+    ReportStatus,
+    SizeClass,
+)
+from registry.models import Enterprise, MonitoringReport, PoolEntry
+
+from .choices import INFORMATIZATION_TARGET, RD_TARGET_ABOVE_SCALE, RD_TARGET_ZJTX, ReportKind
+
+ECONOMY_FIGURES = ("operating_revenue", "taxes", "employees")
+# Reports whose figures still wait for the verifying official: their flags are open.
+FLAGS_OPEN = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED)
+EXPIRING_WITHIN_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Period:
+    """A report period: ``start`` inclusive, ``end`` exclusive (dates, local time)."""
+
+    kind: str
+    year: int
+    number: int
+
+    @property
+    def start(self):
+        month = self.number if self.kind == ReportKind.MONTHLY else 3 * (self.number - 1) + 1
+        return datetime.date(self.year, month, 1)
+
+    @property
+    def end(self):
+        months = 1 if self.kind == ReportKind.MONTHLY else 3
+        month = self.start.month + months
+        return datetime.date(self.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+
+    @property
+    def last_day(self):
+        return self.end - datetime.timedelta(days=1)
+
+    @property
+    def start_at(self):
+        return _midnight(self.start)
+
+    @property
+    def end_at(self):
+        return _midnight(self.end)
+
+    @property
+    def months(self):
+        """The (year, month) pairs the period covers."""
+        first = self.start.month
+        count = 1 if self.kind == ReportKind.MONTHLY else 3
+        return [(self.year, first + i) for i in range(count)]
+
+    def previous_month(self):
+        year, month = self.months[-1]
+        return (year, month - 1) if month > 1 else (year - 1, 12)
+
+
+def last_complete_period(kind, today=None):
+    """The latest period that has ended by ``today``: last month, or last quarter."""
+    today = today or timezone.localdate()
+    if kind == ReportKind.MONTHLY:
+        year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+        return Period(kind, year, month)
+    quarter = (today.month - 1) // 3
+    return Period(kind, today.year, quarter) if quarter else Period(kind, today.year - 1, 4)
+
+
+def _midnight(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def percent(part, whole):
+    """``part`` as a percentage of ``whole``, two decimals, or None when ``whole`` is 0/None."""
+    if part is None or not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def growth(current, previous):
+    if current is None or not previous:
+        return None
+    return percent(Decimal(current) - Decimal(previous), previous)
+
+
+def _s(value):
+    """JSON keeps amounts and percentages exact as strings."""
+    return None if value is None else str(value)
+
+
+def _in(region, lookup="enterprise__region__path"):
+    return region_path_q(lookup, region.path)
+
+
+def filed_reports(region, kind, year, period):
+    """The figures that count for a firm and period: the verified report, or the submitted one
+    while none is verified. Drafts and returned reports are not filed; a superseded one was
+    replaced by its verified correction."""
+    same = MonitoringReport.objects.filter(
+        enterprise=OuterRef("enterprise"), period_kind=kind, year=year, period=period,
+        status=ReportStatus.VERIFIED,
+    )
+    return (
+        MonitoringReport.objects.alias(verified=Exists(same))
+        .filter(_in(region), period_kind=kind, year=year, period=period)
+        .filter(Q(status=ReportStatus.VERIFIED) | Q(status=ReportStatus.SUBMITTED, verified=False))
+    )
+
+
+def _economy(region, year, month):
+    totals = filed_reports(region, PeriodKind.MONTH, year, month).aggregate(
+        reports=Count("id"), **{name: Sum(name) for name in ECONOMY_FIGURES}
+    )
+    return totals
+
+
+def _certified_at(day):
+    """Certificates valid on ``day``: issued by then, not yet ended, not revoked before it."""
+    return Q(issued_on__lte=day, valid_until__gte=day) & ~Q(
+        status=CertificateStatus.REVOKED, revoked_at__lt=_midnight(day + datetime.timedelta(1))
+    )
+
+
+def pool_sizes(region, period):
+    """Entries in each pool and tier at the end of the period, counted as the targets are
+    (``registry.selectors.targets``): admitted in or before the period's year and not closed
+    before the period ended."""
+    rows = (
+        PoolEntry.objects.filter(
+            _in(region),
+            Q(closed_at__isnull=True) | Q(closed_at__gte=period.end_at),
+            admission_year__lte=period.year,
+        )
+        .order_by()
+        .values_list("pool", "tier")
+        .annotate(n=Count("id"))
+    )
+    counts = {(pool, tier): n for pool, tier, n in rows}
+    sizes = {}
+    for pool in PoolKind.values:
+        tiers = {tier: counts.get((pool, tier), 0) for tier in PoolTier.values}
+        sizes[pool] = {**tiers, "total": sum(tiers.values())}
+    sizes["total"] = sum(sizes[pool]["total"] for pool in PoolKind.values)
+    return sizes
+
+
+def pool_moves(region, period):
+    """Admissions (new entries, promotions not counted) and closings recorded in the period."""
+    entries = PoolEntry.objects.filter(_in(region))
+    admitted = entries.filter(
+        admitted_at__gte=period.start_at, admitted_at__lt=period.end_at, promoted_from__isnull=True
+    ).count()
+    closed = dict(
+        entries.filter(closed_at__gte=period.start_at, closed_at__lt=period.end_at)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    return {
+        "admitted": admitted,
+        "promoted": closed.get(PoolEntryStatus.PROMOTED, 0),
+        "graduated": closed.get(PoolEntryStatus.GRADUATED, 0),
+        "removed": closed.get(PoolEntryStatus.REMOVED, 0),
+    }
+
+
+def monitoring_rates(region, year, month):
+    """Of the region's active firms, how many filed the month's report and how many of those
+    were verified."""
+    expected = Enterprise.objects.filter(_in(region, "region__path"), is_active=True).count()
+    filed = filed_reports(region, PeriodKind.MONTH, year, month).filter(enterprise__is_active=True)
+    counts = filed.aggregate(
+        submitted=Count("enterprise", distinct=True),
+        verified=Count("enterprise", distinct=True, filter=Q(status=ReportStatus.VERIFIED)),
+    )
+    return {
+        "expected": expected,
+        "submitted": counts["submitted"],
+        "verified": counts["verified"],
+        "submission_rate": _s(percent(counts["submitted"], expected)),
+        "verification_rate": _s(percent(counts["verified"], counts["submitted"])),
+    }
+
+
+def economy(region, period):
+    """Totals of the filed monthly figures and their growth on the month before and on the
+    same month a year earlier (as filed then: the firms filing may differ)."""
+    year, month = period.months[-1]
+    now = _economy(region, year, month)
+    before = _economy(region, *period.previous_month())
+    last_year = _economy(region, year - 1, month)
+    return {
+        "reports": now["reports"],
+        **{name: _s(now[name]) for name in ECONOMY_FIGURES},
+        "previous_month": {name: _s(before[name]) for name in ECONOMY_FIGURES},
+        "same_month_last_year": {name: _s(last_year[name]) for name in ECONOMY_FIGURES},
+        "growth_on_previous_month": {
+            name: _s(growth(now[name], before[name])) for name in ECONOMY_FIGURES
+        },
+        "growth_year_on_year": {
+            name: _s(growth(now[name], last_year[name])) for name in ECONOMY_FIGURES
+        },
+    }
+
+
+def _annual(region, year):
+    return MonitoringReport.objects.filter(
+        _in(region), period_kind=PeriodKind.YEAR, year=year, status=ReportStatus.VERIFIED
+    )
+
+
+def _above_scale_smes():
+    # Above scale and not large, as classified from each firm's latest verified annual report.
+    return Q(enterprise__is_above_scale=True) & ~Q(enterprise__size_class=SizeClass.LARGE)
+
+
+def _rd(reports, target):
+    totals = reports.filter(
+        rd_expense__isnull=False, main_business_revenue__isnull=False
+    ).aggregate(
+        firms=Count("enterprise", distinct=True),
+        rd_expense=Sum("rd_expense"),
+        main_business_revenue=Sum("main_business_revenue"),
+    )
+    intensity = percent(totals["rd_expense"], totals["main_business_revenue"])
+    return {
+        "firms": totals["firms"],
+        "rd_expense": _s(totals["rd_expense"]),
+        "main_business_revenue": _s(totals["main_business_revenue"]),
+        "intensity": _s(intensity),
+        "target": str(target),
+        "met": None if intensity is None else intensity >= Decimal(str(target)),
+    }
+
+
+def rd_intensity(region, period):
+    """R&D expense against main-business revenue in the last complete year's verified annual
+    reports: of above-scale SMEs (target 1.5 %) and of 专精特新 SMEs, the firms holding a
+    valid certificate at the period's end (target 3 %)."""
+    year = period.year - 1
+    reports = _annual(region, year)
+    certified = Certificate.objects.filter(
+        _certified_at(period.last_day), enterprise=OuterRef("enterprise")
+    )
+    return {
+        "year": year,
+        "above_scale": _rd(reports.filter(_above_scale_smes()), RD_TARGET_ABOVE_SCALE),
+        "zjtx": _rd(reports.filter(Exists(certified)), RD_TARGET_ZJTX),
+    }
+
+
+def informatization(region, period):
+    """Digital R&D tools, CNC ratio, cloud and e-commerce among above-scale SMEs, from the
+    last complete year's verified annual reports; the plan's goal is 50 % for the first two."""
+    year = period.year - 1
+    totals = _annual(region, year).filter(_above_scale_smes()).aggregate(
+        firms=Count("id"),
+        digital_yes=Count("id", filter=Q(uses_digital_rd_tools=True)),
+        digital_answered=Count("id", filter=Q(uses_digital_rd_tools__isnull=False)),
+        cnc_average=Avg("cnc_ratio"),
+        cnc_answered=Count("id", filter=Q(cnc_ratio__isnull=False)),
+        cloud_yes=Count("id", filter=Q(uses_cloud=True)),
+        cloud_answered=Count("id", filter=Q(uses_cloud__isnull=False)),
+        ecommerce_yes=Count("id", filter=Q(uses_ecommerce=True)),
+        ecommerce_answered=Count("id", filter=Q(uses_ecommerce__isnull=False)),
+    )
+    target = Decimal(str(INFORMATIZATION_TARGET))
+    digital = percent(totals["digital_yes"], totals["digital_answered"])
+    cnc = totals["cnc_average"]
+    cnc = None if cnc is None else Decimal(cnc).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return {
+        "year": year,
+        "firms": totals["firms"],
+        "digital_rd_tools": {
+            "yes": totals["digital_yes"], "answered": totals["digital_answered"],
+            "rate": _s(digital), "target": str(target),
+            "met": None if digital is None else digital >= target,
+        },
+        "cnc_ratio": {
+            "answered": totals["cnc_answered"], "average": _s(cnc), "target": str(target),
+            "met": None if cnc is None else cnc >= target,
+        },
+        "cloud": {
+            "yes": totals["cloud_yes"], "answered": totals["cloud_answered"],
+            "rate": _s(percent(totals["cloud_yes"], totals["cloud_answered"])),
+        },
+        "ecommerce": {
+            "yes": totals["ecommerce_yes"], "answered": totals["ecommerce_answered"],
+            "rate": _s(percent(totals["ecommerce_yes"], totals["ecommerce_answered"])),
+        },
+    }
+
+
+def quality_flags(region):
+    """Data-quality flags on reports not yet verified (any period), by rule, when generated."""
+    by_rule = {}
+    flagged = 0
+    rows = MonitoringReport.objects.filter(
+        _in(region), status__in=FLAGS_OPEN
+    ).exclude(flags=[]).values_list("flags", flat=True)
+    for flags in rows.iterator():
+        flagged += 1
+        for flag in flags:
+            by_rule[flag["rule"]] = by_rule.get(flag["rule"], 0) + 1
+    return {
+        "reports": flagged, "flags": sum(by_rule.values()), "by_rule": dict(sorted(by_rule.items()))
+    }
+
+
+def certificates(region, period):
+    """Issued, revoked and ended in the period; valid at its end, and of those the ones ending
+    within 90 days."""
+    certs = Certificate.objects.filter(_in(region))
+    valid = certs.filter(_certified_at(period.last_day))
+    horizon = period.last_day + datetime.timedelta(days=EXPIRING_WITHIN_DAYS)
+    return {
+        "issued": certs.filter(issued_on__gte=period.start, issued_on__lt=period.end).count(),
+        "revoked": certs.filter(
+            revoked_at__gte=period.start_at, revoked_at__lt=period.end_at
+        ).count(),
+        "expired": certs.filter(
+            valid_until__gte=period.start, valid_until__lt=period.end
+        ).exclude(status=CertificateStatus.REVOKED).count(),
+        "valid_provincial": valid.filter(level=CertificateLevel.PROVINCIAL).count(),
+        "valid_national": valid.filter(level=CertificateLevel.NATIONAL).count(),
+        "expiring_90_days": valid.filter(valid_until__lt=horizon).count(),
+    }

@@ -1,0 +1,30 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from registry.filtersets.monitoring import RegionCodeFilter, _regions_in_scope
+
+from .choices import ReportKind
+from .models import Report
+
+
+class ReportFilterSet(django_filters.FilterSet):
+    """Filters shared by the API and the HTML list of reports."""
+
+    kind = django_filters.ChoiceFilter(
+        label=_("kind"), choices=ReportKind.choices, empty_label=_("All kinds")
+    )
+    year = django_filters.NumberFilter(label=_("year"))
+    period = django_filters.NumberFilter(
+        label=_("period"), help_text=_("Month (1–12) or quarter (1–4).")
+    )
+    region = RegionCodeFilter(
+        label=_("region"),
+        queryset=_regions_in_scope,
+        empty_label=_("All regions"),
+        to_field_name="code",
+        help_text=_("Division code of the report's region (exactly that region)."),
+    )
+
+    class Meta:
+        model = Report
+        fields = ["kind", "year", "period", "region"]

@@ -1,0 +1,146 @@
+"""How a report's stored figures are laid out as rows: one layout for the page and the XLSX.
+
+Each row is ``(section, label, value, unit, target, met)``; values are the stored strings and
+counts, so the workbook and the page show exactly what the data holds.
+"""
+
+from django.utils.translation import gettext as _
+
+from registry.choices import PoolKind, PoolTier, TargetMetric
+
+from .choices import ReportKind
+
+
+def _row(section, label, value, unit="", target=None, met=None):
+    return (section, label, value, unit, target, met)
+
+
+def _plan_rate_rows(data):
+    rows = []
+    rd = data["rd"]
+    section = _("R&D intensity (verified annual reports of %(year)s)") % {"year": rd["year"]}
+    for key, label in (("above_scale", _("Above-scale SMEs")), ("zjtx", _("专精特新 SMEs"))):
+        part = rd[key]
+        rows += [
+            _row(section, f"{label} · {_('firms')}", part["firms"], _("firms")),
+            _row(section, f"{label} · {_('R&D expense')}", part["rd_expense"], _("10k yuan")),
+            _row(section, f"{label} · {_('main-business revenue')}",
+                 part["main_business_revenue"], _("10k yuan")),
+            _row(section, f"{label} · {_('R&D intensity')}", part["intensity"], "%",
+                 part["target"], part["met"]),
+        ]
+
+    info = data["informatization"]
+    section = _("Informatization of above-scale SMEs (%(year)s)") % {"year": info["year"]}
+    rows += [
+        _row(section, _("Firms with a verified annual report"), info["firms"], _("firms")),
+        _row(section, _("Using digital R&D design tools"), info["digital_rd_tools"]["rate"], "%",
+             info["digital_rd_tools"]["target"], info["digital_rd_tools"]["met"]),
+        _row(section, _("Average CNC ratio of key processes"), info["cnc_ratio"]["average"], "%",
+             info["cnc_ratio"]["target"], info["cnc_ratio"]["met"]),
+        _row(section, _("Using cloud services"), info["cloud"]["rate"], "%"),
+        _row(section, _("Selling online"), info["ecommerce"]["rate"], "%"),
+    ]
+    return rows
+
+
+def _monthly_rows(data):
+    rows = []
+    pool = data["pool"]
+    section = _("Pool sizes at the end of the period")
+    for kind in PoolKind:
+        for tier in PoolTier:
+            rows.append(_row(section, f"{kind.label} · {tier.label}", pool[kind][tier], _("firms")))
+        rows.append(_row(section, f"{kind.label} · {_('total')}", pool[kind]["total"], _("firms")))
+    rows.append(_row(section, _("All pools"), pool["total"], _("firms")))
+
+    section = _("Pool admissions and removals in the period")
+    moves = data["pool_moves"]
+    for key, label in (
+        ("admitted", _("Admitted")), ("promoted", _("Promoted to the next tier")),
+        ("graduated", _("Graduated")), ("removed", _("Removed")),
+    ):
+        rows.append(_row(section, label, moves[key], _("entries")))
+
+    section = _("Monitoring data of the month")
+    mon = data["monitoring"]
+    rows += [
+        _row(section, _("Active firms expected to file"), mon["expected"], _("firms")),
+        _row(section, _("Firms that filed"), mon["submitted"], _("firms")),
+        _row(section, _("Filed reports verified"), mon["verified"], _("firms")),
+        _row(section, _("Submission rate"), mon["submission_rate"], "%"),
+        _row(section, _("Verification rate"), mon["verification_rate"], "%"),
+    ]
+
+    section = _("Economic figures of the month (filed reports)")
+    eco = data["economy"]
+    names = {
+        "operating_revenue": (_("Operating revenue"), _("10k yuan")),
+        "taxes": (_("Taxes paid"), _("10k yuan")),
+        "employees": (_("Employees"), _("persons")),
+    }
+    rows.append(_row(section, _("Reports counted"), eco["reports"], _("reports")))
+    for key, (label, unit) in names.items():
+        rows += [
+            _row(section, label, eco[key], unit),
+            _row(section, f"{label} · {_('growth on the previous month')}",
+                 eco["growth_on_previous_month"][key], "%"),
+            _row(section, f"{label} · {_('growth year on year')}",
+                 eco["growth_year_on_year"][key], "%"),
+        ]
+
+    rows += _plan_rate_rows(data)
+
+    section = _("Open data-quality flags")
+    flags = data["quality_flags"]
+    rows += [
+        _row(section, _("Reports with flags"), flags["reports"], _("reports")),
+        _row(section, _("Flags"), flags["flags"], _("flags")),
+    ]
+    rows += [_row(section, rule, n, _("flags")) for rule, n in flags["by_rule"].items()]
+
+    section = _("Certificates")
+    certs = data["certificates"]
+    for key, label in (
+        ("issued", _("Issued in the period")), ("revoked", _("Revoked in the period")),
+        ("expired", _("Ended in the period")),
+        ("valid_provincial", _("Valid provincial 专精特新 certificates")),
+        ("valid_national", _("Valid national little giant certificates")),
+        ("expiring_90_days", _("Valid, ending within 90 days")),
+    ):
+        rows.append(_row(section, label, certs[key], _("certificates")))
+
+    section = _("Awards")
+    awards = data["awards"]
+    if awards["paid"] is None:
+        rows.append(_row(section, _("Awards paid in the period"), _("not available"), ""))
+    else:
+        rows.append(_row(section, _("Awards paid in the period"), awards["paid"], _("yuan")))
+        rows.append(_row(section, _("Payments"), awards["payments"], _("payments")))
+    return rows
+
+
+def _kpi_rows(data):
+    rows = []
+    labels = dict(TargetMetric.choices)
+    section = _("Targets of %(year)s") % {"year": data["year"]}
+    for target in data["targets"]:
+        rows.append(
+            _row(
+                section,
+                f"{target['region_name']} · {labels.get(target['metric'], target['metric'])}",
+                target["actual"],
+                "",
+                target["target"],
+                target["percent"],
+            )
+        )
+    return rows + _plan_rate_rows(data)
+
+
+def report_rows(report_or_data, kind=None):
+    data = getattr(report_or_data, "data", report_or_data)
+    kind = kind or getattr(report_or_data, "kind", None) or data["kind"]
+    if kind == ReportKind.MONTHLY:
+        return _monthly_rows(data)
+    return _kpi_rows(data)

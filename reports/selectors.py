@@ -1,0 +1,136 @@
+"""Read paths of reports, notifications and the dashboard."""
+
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.utils import timezone
+
+from certification.choices import CertificateLevel
+from certification.models import Certificate
+from gansu_sme.exceptions import OutOfScope
+from registry.choices import PeriodKind, PoolEntryStatus, PoolKind, ReportStatus
+from registry.models import MonitoringReport, PoolEntry, Region
+from registry.selectors.targets import target_progress
+
+from .choices import ReportKind
+from .figures import _certified_at
+from .models import Notification, Report
+from .services.reports import CERTIFICATE_METRICS
+
+
+def report_list(*, user):
+    """Reports of the user's region and below, without the figures and the workbook."""
+    return Report.objects.visible_to(user).select_related("region__parent").defer("data", "xlsx")
+
+
+def report_get(*, user, pk, with_workbook=False):
+    reports = Report.objects.visible_to(user).select_related("region")
+    if not with_workbook:
+        reports = reports.defer("xlsx")
+    report = reports.filter(pk=pk).first()
+    if report is None:
+        raise OutOfScope()
+    return report
+
+
+def report_latest(*, user, kind=ReportKind.MONTHLY):
+    """The newest report of ``kind`` for the user's own region (the province for accounts
+    without a region that see everything), or None."""
+    reports = report_list(user=user).filter(kind=kind)
+    path = user.scope_path
+    reports = reports.filter(region__path=path) if path else reports.filter(region__parent=None)
+    return reports.order_by("-year", "-period").first()
+
+
+def notification_list(*, user):
+    return Notification.objects.visible_to(user)
+
+
+def unread_count(user):
+    """Unread notifications of the user; one query, for the navigation badge."""
+    return Notification.objects.visible_to(user).unread().count()
+
+
+def _user_region(user):
+    if user.scope_path:
+        return user.region
+    return Region.objects.filter(parent=None).first()
+
+
+def funnel(*, user):
+    """Active 专精特新 pool entries → firms with a valid provincial certificate → national
+    little giants, in the user's region and below, today."""
+    today = timezone.localdate()
+    valid = Certificate.objects.visible_to(user).filter(_certified_at(today))
+    return {
+        "pool": PoolEntry.objects.visible_to(user)
+        .filter(pool=PoolKind.ZJTX, status=PoolEntryStatus.ACTIVE)
+        .count(),
+        "certified": valid.filter(level=CertificateLevel.PROVINCIAL).count(),
+        "little_giant": valid.filter(level=CertificateLevel.NATIONAL).count(),
+    }
+
+
+def target_rows(*, user, year):
+    """This year's targets of the user's region and the regions one level below, with the
+    actual figure (certified firms and little giants from valid certificates)."""
+    region = _user_region(user)
+    if region is None:
+        return []
+    progress = target_progress(user=user, year=year)
+    today = timezone.localdate()
+    certified = {}
+    for path, level in (
+        Certificate.objects.visible_to(user)
+        .filter(_certified_at(today))
+        .values_list("enterprise__region__path", "level")
+    ):
+        parts = path.split("/")
+        for i in range(len(parts)):
+            key = ("/".join(parts[: i + 1]), level)
+            certified[key] = certified.get(key, 0) + 1
+    depth = region.path.count("/")
+    rows = []
+    for item in progress:
+        target = item.target
+        if target.region.path.count("/") > depth + 1:
+            continue
+        actual = item.actual
+        if target.metric in CERTIFICATE_METRICS:
+            actual = certified.get((target.region.path, CERTIFICATE_METRICS[target.metric]), 0)
+        share = None if not target.value else round(actual * 100 / target.value, 1)
+        rows.append(
+            {
+                "region": target.region.name,
+                "metric": target.get_metric_display(),
+                "target": target.value,
+                "actual": actual,
+                "percent": share,
+                "bar": 0 if share is None else int(min(max(share, 0), 100)),
+            }
+        )
+    return rows
+
+
+def monthly_trend(*, user, year):
+    """Filed monthly totals (the verified report, else the submitted one) of operating
+    revenue and taxes (万元) and employees, per month of ``year``, in the user's region and
+    below: one grouped query."""
+    verified = MonitoringReport.objects.filter(
+        enterprise=OuterRef("enterprise"), period_kind=PeriodKind.MONTH, year=year,
+        period=OuterRef("period"), status=ReportStatus.VERIFIED,
+    )
+    rows = (
+        MonitoringReport.objects.visible_to(user)
+        .alias(has_verified=Exists(verified))
+        .filter(period_kind=PeriodKind.MONTH, year=year)
+        .filter(
+            Q(status=ReportStatus.VERIFIED) | Q(status=ReportStatus.SUBMITTED, has_verified=False)
+        )
+        .order_by("period")
+        .values("period")
+        .annotate(
+            operating_revenue=Sum("operating_revenue"),
+            taxes=Sum("taxes"),
+            employees=Sum("employees"),
+        )
+    )
+    return list(rows)

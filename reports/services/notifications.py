@@ -1,0 +1,260 @@
+"""Daily reminders as in-app notifications, the daily e-mail digest, and marking as read.
+
+A reminder is identified by its key (what it reminds of, and the occasion), and the database
+holds at most one notification per user and key, so running the daily task twice, or two
+workers running it at once, never tells anyone the same thing twice.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.choices import Role
+from certification.choices import STATUS_STAGE, CertificateStatus, NoticeStatus
+from certification.models import Application, Certificate, Notice
+from certification.services.workflow import status_owner_role
+from gansu_sme.exceptions import OutOfScope
+from registry.choices import PeriodKind, ReportStatus
+from registry.models import Enterprise, MonitoringReport
+
+from ..choices import EXPIRY_WARNING_DAYS, MONITORING_DUE_DAY, NotificationKind
+from ..models import Notification
+
+# Roles that receive reminders about the firms of their region.
+STAFF_ROLES = (Role.COUNTY_STAFF, Role.CITY_STAFF, Role.PROVINCIAL_REVIEWER)
+# Monitoring reports are chased by the officials who collect them.
+MONITORING_ROLES = (Role.COUNTY_STAFF, Role.CITY_STAFF)
+FILED = (ReportStatus.SUBMITTED, ReportStatus.VERIFIED, ReportStatus.SUPERSEDED)
+
+
+class _Staff:
+    """Active, unexpired staff accounts, found by the region path they cover."""
+
+    def __init__(self, today):
+        users = (
+            get_user_model()
+            .objects.filter(is_active=True, role__in=STAFF_ROLES, region__isnull=False)
+            .exclude(expires_on__lte=today)
+            .select_related("region")
+        )
+        self.by_path = defaultdict(list)
+        for user in users:
+            self.by_path[user.region.path].append(user)
+
+    def covering(self, path, roles=STAFF_ROLES):
+        """Users whose region is ``path`` or lies above it, with one of ``roles``."""
+        parts = path.split("/")
+        return [
+            user
+            for i in range(len(parts))
+            for user in self.by_path.get("/".join(parts[: i + 1]), ())
+            if user.role in roles
+        ]
+
+    def within(self, roles):
+        return [user for users in self.by_path.values() for user in users if user.role in roles]
+
+
+def _certificates_expiring(today, staff):
+    horizon = today + datetime.timedelta(days=max(EXPIRY_WARNING_DAYS))
+    certs = Certificate.objects.filter(
+        status=CertificateStatus.ACTIVE, valid_until__gte=today, valid_until__lte=horizon
+    ).select_related("enterprise__region")
+    for cert in certs:
+        days = (cert.valid_until - today).days
+        # The nearest warning the certificate has reached; one notice per warning, so a day
+        # the task did not run is caught up the next day.
+        warning = min(d for d in EXPIRY_WARNING_DAYS if days <= d)
+        text = (
+            f"证书 {cert.number}（{cert.enterprise.name}）将于 {cert.valid_until} 到期，"
+            f"还有 {days} 天。 Certificate {cert.number} of {cert.enterprise.name} expires on "
+            f"{cert.valid_until}, in {days} days."
+        )
+        link = reverse("registry:enterprise-detail", args=[cert.enterprise.uscc])
+        key = f"certificate:{cert.pk}:{cert.valid_until}:{warning}"
+        for user in staff.covering(cert.enterprise.region.path):
+            yield Notification(
+                user=user, kind=NotificationKind.CERTIFICATE_EXPIRING, key=key, text=text,
+                link=link,
+            )
+
+
+def overdue_month(today):
+    """The latest month whose monitoring report was due (by day 15 of the next month)."""
+    first = today.replace(day=1)
+    back = 1 if today.day > MONITORING_DUE_DAY else 2
+    month = first.month - back
+    return (first.year, month) if month >= 1 else (first.year - 1, month + 12)
+
+
+def _monitoring_overdue(today, staff):
+    year, month = overdue_month(today)
+    filed = MonitoringReport.objects.filter(
+        period_kind=PeriodKind.MONTH, year=year, period=month, status__in=FILED
+    ).values("enterprise")
+    missing = defaultdict(int)
+    rows = (
+        Enterprise.objects.filter(is_active=True)
+        .exclude(pk__in=filed)
+        .order_by()
+        .values_list("region__path")
+        .annotate(n=Count("id"))
+    )
+    for path, n in rows:
+        for user in staff.covering(path, MONITORING_ROLES):
+            missing[user] += n
+    link = f"{reverse('registry:monitoring-list')}?year={year}&period_kind=month&period={month}"
+    for user, n in missing.items():
+        yield Notification(
+            user=user,
+            kind=NotificationKind.MONITORING_OVERDUE,
+            key=f"monitoring-overdue:{year}-{month:02d}",
+            text=(
+                f"{year}年{month}月运行监测报表已逾期：本地区 {n} 家企业尚未报送。 "
+                f"{n} firms of your region have not filed the monitoring report of "
+                f"{year}-{month:02d}, which is overdue."
+            ),
+            link=link,
+        )
+
+
+def _stages_overdue(today, staff):
+    applications = Application.objects.filter(
+        status__in=list(STATUS_STAGE), stage_due__lt=today
+    ).select_related("enterprise__region")
+    for application in applications:
+        role = status_owner_role(application)
+        if role is None:
+            continue
+        text = (
+            f"{application.enterprise.name} 的申报在“{application.get_status_display()}”环节已超过"
+            f"办理期限（{application.stage_due}）。 The application of "
+            f"{application.enterprise.name} is past its stage deadline ({application.stage_due})."
+        )
+        key = f"stage-overdue:{application.pk}:{application.status}:{application.stage_due}"
+        link = reverse("certification:application-detail", args=[application.pk])
+        for user in staff.covering(application.enterprise.region.path, (role,)):
+            yield Notification(
+                user=user, kind=NotificationKind.STAGE_OVERDUE, key=key, text=text, link=link
+            )
+
+
+def _notices_closing(today, staff):
+    notices = Notice.objects.filter(
+        status=NoticeStatus.OPEN, ends_on=today + datetime.timedelta(days=1)
+    )
+    reviewers = staff.within((Role.PROVINCIAL_REVIEWER,))
+    for notice in notices:
+        text = (
+            f"公示“{notice.title}”将于明天（{notice.ends_on}）结束。 "
+            f"The public notice “{notice.title}” closes tomorrow ({notice.ends_on})."
+        )
+        link = reverse("certification:campaign-detail", args=[notice.campaign_id])
+        for user in reviewers:
+            yield Notification(
+                user=user, kind=NotificationKind.NOTICE_CLOSING,
+                key=f"notice-closing:{notice.pk}:{notice.ends_on}", text=text, link=link,
+            )
+
+
+def notifications_remind(*, today=None):
+    """Create today's reminders: certificates ending in 90, 30 and 7 days, monitoring reports
+    overdue, workflow stages past their deadline (to the role that owns the status, in the
+    application's region), public notices closing tomorrow.
+
+    Idempotent: a reminder already given (same user and key) is not given again; concurrent
+    runs are settled by the unique constraint. Returns the number of new notifications.
+    """
+    today = today or timezone.localdate()
+    staff = _Staff(today)
+    candidates = {}
+    for source in (_certificates_expiring, _monitoring_overdue, _stages_overdue, _notices_closing):
+        for notification in source(today, staff):
+            candidates.setdefault((notification.user.pk, notification.key), notification)
+    if not candidates:
+        return 0
+    existing = set(
+        Notification.objects.filter(
+            user_id__in={user_id for user_id, _ in candidates},
+            key__in={key for _, key in candidates},
+        ).values_list("user_id", "key")
+    )
+    new = [n for pair, n in candidates.items() if pair not in existing]
+    Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+    return len(new)
+
+
+def notifications_digest_send(*, today=None):
+    """E-mail each user with an address one digest of their unread notifications not yet
+    e-mailed, then mark them e-mailed.
+
+    Each user's rows are locked while their mail goes out (``skip_locked``: a concurrent run
+    leaves them alone), so no notification is e-mailed twice. Returns the number of e-mails.
+    """
+    today = today or timezone.localdate()
+    user_ids = (
+        Notification.objects.unread()
+        .filter(emailed_at__isnull=True, user__is_active=True)
+        .exclude(user__email="")
+        .order_by()
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    sent = 0
+    for user_id in list(user_ids):
+        with transaction.atomic():
+            pending = list(
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(user_id=user_id, read_at__isnull=True, emailed_at__isnull=True)
+                .select_related("user")
+                .order_by("created_at", "id")
+            )
+            if not pending:
+                continue
+            user = pending[0].user
+            lines = [f"- {n.text}" for n in pending]
+            send_mail(
+                subject=f"【甘肃省专精特新培育库】{today} 待办提醒（{len(pending)}条）",
+                message=(
+                    f"{user}，您好：\n\n以下提醒尚未阅读 / Unread reminders:\n\n"
+                    + "\n".join(lines)
+                    + "\n\n请登录系统查看。 Please sign in to the registry to act on them.\n"
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[user.email],
+            )
+            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
+                emailed_at=timezone.now()
+            )
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def notification_mark_read(*, actor, notification_id):
+    """Mark one of the actor's own notifications read; a repeated call changes nothing.
+
+    Another user's notification is OutOfScope (404).
+    """
+    notification = (
+        Notification.objects.visible_to(actor).select_for_update().filter(pk=notification_id)
+    ).first()
+    if notification is None:
+        raise OutOfScope()
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, actor):
+    """Mark every unread notification of the actor read. Returns how many were unread."""
+    return Notification.objects.visible_to(actor).unread().update(read_at=timezone.now())

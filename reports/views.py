@@ -1,0 +1,105 @@
+"""Browser pages: the report list, a report's figures and its workbook, the notifications."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gansu_sme import exceptions
+from gansu_sme.views import allowed_if
+
+from . import selectors
+from .filtersets import ReportFilterSet
+from .layout import report_rows
+from .services import notifications
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def can_read(user):
+    # Reports are per region; accounts that see no region (experts) have none to read.
+    return user.is_superuser or user.scope_path is not None
+
+
+@allowed_if(can_read)
+def report_list(request):
+    filterset = ReportFilterSet(
+        request.GET, queryset=selectors.report_list(user=request.user), request=request
+    )
+    rows = filterset.qs.order_by("-year", "-period", "kind", "region__path", "pk")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/report_list.html", {"filter": filterset, "page": page})
+
+
+def _report(request, pk, **options):
+    try:
+        return selectors.report_get(user=request.user, pk=pk, **options)
+    except exceptions.OutOfScope as exc:
+        raise Http404 from exc
+
+
+@allowed_if(can_read)
+def report_detail(request, pk):
+    report = _report(request, pk)
+    return render(
+        request, "reports/report_detail.html", {"report": report, "rows": report_rows(report)}
+    )
+
+
+def xlsx_response(report):
+    response = HttpResponse(bytes(report.xlsx), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"report-{report.pk}.xlsx\"; "
+        f"filename*=UTF-8''{quote(report.filename)}"
+    )
+    return response
+
+
+@allowed_if(can_read)
+def report_download(request, pk):
+    return xlsx_response(_report(request, pk, with_workbook=True))
+
+
+@login_required
+def notification_list(request):
+    rows = selectors.notification_list(user=request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/notification_list.html", {"page": page})
+
+
+@login_required
+def notification_badge(request):
+    """The unread count for the navigation, fetched by htmx after the page has loaded."""
+    unread = selectors.unread_count(request.user)
+    return render(request, "reports/partials/badge.html", {"unread": unread})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk):
+    """Mark read, then follow the notification's link (or go back to the list)."""
+    try:
+        notification = notifications.notification_mark_read(
+            actor=request.user, notification_id=pk
+        )
+    except exceptions.OutOfScope as exc:
+        raise Http404 from exc
+    target = notification.link if request.POST.get("follow") else ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("reports:notification-list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = notifications.notifications_mark_all_read(actor=request.user)
+    messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    return redirect("reports:notification-list")

@@ -1,0 +1,144 @@
+"""Daily reminders, the e-mail digest, reading notifications in the browser and the API."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from certification.choices import ApplicationStatus
+from registry.choices import PeriodKind, ReportStatus
+from reports.choices import NotificationKind
+from reports.models import Notification
+from reports.services.notifications import (
+    notifications_digest_send,
+    notifications_remind,
+    overdue_month,
+)
+from tests.factories.applications import ApplicationFactory
+from tests.factories.certificates import CertificateFactory, NoticeFactory
+from tests.factories.monitoring import MonitoringReportFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 26)
+
+
+def kinds(user):
+    return sorted(Notification.objects.filter(user=user).values_list("kind", flat=True))
+
+
+def test_certificates_are_reminded_at_90_30_and_7_days_once_each(
+    county_user, city_user, province_user, other_county_user, enterprise
+):
+    cert = CertificateFactory(enterprise=enterprise, valid_until=TODAY + datetime.timedelta(80))
+    assert notifications_remind(today=TODAY) >= 3
+    for user in (county_user, city_user, province_user):
+        assert NotificationKind.CERTIFICATE_EXPIRING in kinds(user)
+    assert not Notification.objects.filter(user=other_county_user).exists()
+    # The next days: nothing new until the 30-day mark, then one more, then the 7-day one.
+    assert notifications_remind(today=TODAY + datetime.timedelta(1)) == 0
+    notifications_remind(today=cert.valid_until - datetime.timedelta(30))
+    notifications_remind(today=cert.valid_until - datetime.timedelta(29))
+    notifications_remind(today=cert.valid_until - datetime.timedelta(7))
+    assert kinds(county_user).count(NotificationKind.CERTIFICATE_EXPIRING) == 3
+
+
+def test_a_stage_past_its_deadline_goes_to_the_role_that_owns_the_status(
+    county_user, city_user, province_user, enterprise
+):
+    application = ApplicationFactory(
+        enterprise=enterprise, status=ApplicationStatus.COUNTY_REVIEWED,
+        stage_due=TODAY - datetime.timedelta(1),
+    )
+    notifications_remind(today=TODAY)
+    [note] = Notification.objects.filter(kind=NotificationKind.STAGE_OVERDUE)
+    assert note.user == city_user  # a county-reviewed application waits for the city
+    assert note.link == reverse("certification:application-detail", args=[application.pk])
+
+
+def test_a_notice_closing_tomorrow_reminds_the_province(province_user, county_user):
+    NoticeFactory(starts_on=TODAY - datetime.timedelta(5), ends_on=TODAY + datetime.timedelta(1))
+    notifications_remind(today=TODAY)
+    assert NotificationKind.NOTICE_CLOSING in kinds(province_user)
+    assert NotificationKind.NOTICE_CLOSING not in kinds(county_user)
+
+
+def test_missing_monitoring_reports_are_reminded_after_the_due_day(
+    county_user, city_user, province_user, enterprise
+):
+    assert overdue_month(datetime.date(2026, 11, 15)) == (2026, 9)
+    assert overdue_month(TODAY) == (2026, 10)
+    notifications_remind(today=TODAY)
+    [note] = Notification.objects.filter(user=county_user)
+    assert note.kind == NotificationKind.MONITORING_OVERDUE and "1" in note.text
+    assert NotificationKind.MONITORING_OVERDUE in kinds(city_user)
+    assert NotificationKind.MONITORING_OVERDUE not in kinds(province_user)
+
+
+def test_filed_reports_are_not_overdue(county_user, enterprise):
+    MonitoringReportFactory(
+        enterprise=enterprise, period_kind=PeriodKind.MONTH, year=2026, period=10,
+        status=ReportStatus.SUBMITTED,
+    )
+    notifications_remind(today=TODAY)
+    assert not Notification.objects.filter(user=county_user).exists()
+
+
+def test_the_daily_digest_mails_each_user_once(county_user, city_user, enterprise):
+    county_user.email = "chengguan@example.gov.cn"
+    county_user.save()
+    city_user.email = ""
+    city_user.save()
+    notifications_remind(today=TODAY)
+    assert notifications_digest_send(today=TODAY) == 1
+    [message] = mail.outbox
+    assert message.to == ["chengguan@example.gov.cn"] and "逾期" in message.body
+    assert notifications_digest_send(today=TODAY) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_notifications_page_badge_and_marking_read(client, county_user, enterprise):
+    notifications_remind(today=TODAY)
+    [note] = Notification.objects.filter(user=county_user)
+    client.force_login(county_user)
+    assert reverse("reports:notification-badge") in client.get(reverse("home")).text
+    assert 'data-unread="1"' in client.get(reverse("reports:notification-badge")).text
+    listing = client.get(reverse("reports:notification-list")).text
+    assert note.text in listing
+    response = client.post(
+        reverse("reports:notification-read", args=[note.pk]), {"follow": "1"}
+    )
+    assert response.status_code == 302 and response.url == note.link
+    note.refresh_from_db()
+    assert note.read_at is not None
+    assert "data-unread" not in client.get(reverse("reports:notification-badge")).text
+
+
+def test_nobody_reads_another_users_notification(client, as_user, county_user, city_user,
+                                                 enterprise):
+    notifications_remind(today=TODAY)
+    note = Notification.objects.get(user=county_user)
+    client.force_login(city_user)
+    assert client.post(reverse("reports:notification-read", args=[note.pk])).status_code == 404
+    api = as_user(city_user)
+    assert api.post(f"/api/v1/notifications/{note.pk}/read/").status_code == 404
+    assert [n["id"] for n in api.get("/api/v1/notifications/").json()["results"]] == [
+        Notification.objects.get(user=city_user).pk
+    ]
+
+
+def test_api_marks_read_and_lists_in_constant_queries(as_user, county_user, enterprise,
+                                                      django_assert_num_queries):
+    for day in range(5):
+        Notification.objects.create(
+            user=county_user, kind=NotificationKind.MONITORING_OVERDUE, key=f"k{day}",
+            text=f"提醒 {day}",
+        )
+    api = as_user(county_user)
+    # Token with its owner, the page: whatever the number of notifications.
+    with django_assert_num_queries(3):
+        assert len(api.get("/api/v1/notifications/").json()["results"]) == 5
+    first = Notification.objects.filter(user=county_user).first()
+    assert api.post(f"/api/v1/notifications/{first.pk}/read/").json()["read_at"]
+    assert api.post("/api/v1/notifications/read-all/").json() == {"marked": 4}
