@@ -3,6 +3,7 @@
 Regions and industries come from the data migration, so every test database has them.
 """
 
+import importlib
 import uuid
 
 import pytest
@@ -12,6 +13,27 @@ from rest_framework.test import APIClient
 from accounts.choices import Role
 from tests.factories.accounts import UserFactory
 from tests.factories.registry import EnterpriseFactory, region
+
+# Data migrations whose rows the services and pages need, with the function that loads them
+# again (idempotent).
+REFERENCE_DATA = (
+    ("registry.migrations.0002_load_reference_data", "load"),
+    ("certification.migrations.0002_seed_rule_sets", "seed"),
+    ("subsidies.migrations.0002_seed_programs", "seed"),
+)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Load the migrated reference data again: a transactional test empties every table after it.
+
+    Re-running the migrations' own loaders is used instead of Django's serialized rollback,
+    which would rewrite the append-only history tables and be refused by their triggers.
+    """
+    from django.apps import apps
+
+    for module, function in REFERENCE_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture(autouse=True)

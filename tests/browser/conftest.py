@@ -4,7 +4,6 @@ Without /usr/bin/chromium the browser tests are skipped, unless REQUIRE_BROWSER=
 where a missing browser is a failure rather than a silent skip.
 """
 
-import importlib
 import os
 import re
 import shutil
@@ -53,26 +52,9 @@ def allow_orm_under_playwright(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-# Data migrations whose rows every page needs, with the function that loads them (idempotent).
-REFERENCE_DATA = (
-    ("registry.migrations.0002_load_reference_data", "load"),
-    ("certification.migrations.0002_seed_rule_sets", "seed"),
-)
-
-
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Load the migrated reference data again: a transactional test empties every table after it.
-
-    Autouse, so it runs before any fixture that looks up a region.
-
-    Re-running the migrations' own loaders is used instead of Django's serialized rollback,
-    which would rewrite the append-only history tables and be refused by their triggers.
-    """
-    from django.apps import apps
-
-    for module, function in REFERENCE_DATA:
-        getattr(importlib.import_module(module), function)(apps, None)
+def browser_reference_data(reference_data):
+    """Autouse, so the reference data is back before any fixture that looks up a region."""
 
 
 @pytest.fixture
