@@ -111,6 +111,8 @@ def _stop(process):
     process.wait(timeout=10)
 
 
+# The message goes to the real worker through the broker: eager mode does not apply, as meant.
+@pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")
 @pytest.mark.django_db(transaction=True)
 def test_a_task_whose_worker_process_is_killed_runs_again_and_acts_once(tmp_path):
     """A real ``celery worker`` (prefork, one pool process) on a queue of its own in Redis,

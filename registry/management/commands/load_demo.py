@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from certification.demo import demo_certification_load
 from registry.demo import demo_data_load
 from registry.demo_monitoring import demo_monitoring_load
 from registry.demo_pool import demo_pool_load
@@ -36,6 +37,14 @@ class Command(BaseCommand):
         # Last, after any other demo data: the pool's categories come from the demo figures.
         pool = demo_pool_load()
         self._write_pool(pool)
+        # Before subsidies: its awards react to the certificates issued here.
+        certification = demo_certification_load()
+        if not certification.unchanged:
+            self.stdout.write(self.style.SUCCESS(
+                f"Demo certification loaded: {certification.experts} experts, "
+                f"{certification.applications} applications, {certification.certificates} "
+                "certificates. 已加载认定演示数据。"
+            ))
         subsidies = demo_subsidies_load()
         if not subsidies.unchanged:
             self.stdout.write(self.style.SUCCESS(
