@@ -163,7 +163,13 @@ def objection_file(*, notice, application, name, contact, text, today=None):
         raise InvalidTransition(
             "公示期外不能提出异议。 Objections can only be filed while the notice is open."
         )
-    if application.notice_id != notice.pk or application.status != ApplicationStatus.PUBLIC_NOTICE:
+    # Read again: the caller's copy may predate the notice closing or an upheld objection.
+    application = Application.objects.filter(pk=application.pk).first()
+    if (
+        application is None
+        or application.notice_id != notice.pk
+        or application.status != ApplicationStatus.PUBLIC_NOTICE
+    ):
         raise _field_error(
             "application", "该企业不在本次公示名单中。 The firm is not listed in this notice."
         )

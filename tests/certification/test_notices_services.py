@@ -209,6 +209,25 @@ def test_an_objection_must_name_a_firm_of_the_notice(open_notice, campaign):
     assert "application" in refused.value.fields
 
 
+def test_an_objection_against_a_firm_already_rejected_is_refused_whatever_the_callers_copy(
+    open_notice, province_user
+):
+    application = open_notice.applications.first()
+    stale = open_notice.applications.get(pk=application.pk)
+    objection_decide(
+        actor=province_user, objection=ObjectionFactory(application=application), uphold=True,
+        reason="经核查研发费用虚报。",
+    )
+
+    with pytest.raises(DomainError) as refused:
+        objection_file(
+            notice=open_notice, application=stale, name="王敏", contact="138", text="异议",
+            today=datetime.date(2026, 10, 12),
+        )
+
+    assert "application" in refused.value.fields
+
+
 def test_an_objection_needs_name_contact_and_text(open_notice):
     from django.core.exceptions import ValidationError
 
