@@ -2,13 +2,42 @@
 
 from django.contrib import admin
 
-from subsidies.models import Allocation, Budget, Entitlement, PaymentBatch, Program
+from subsidies.models import (
+    Allocation,
+    Budget,
+    Entitlement,
+    PaymentBatch,
+    Program,
+    ProgramPair,
+)
+from subsidies.services.programs import program_pair_set
 
 
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "amount", "once_per_firm", "legal_basis", "is_active")
     readonly_fields = ("kind", "code", "once_per_firm", "payee")
+
+
+@admin.register(ProgramPair)
+class ProgramPairAdmin(admin.ModelAdmin):
+    """Where the province says whether two awards to one firm are both paid (the plan's
+    default) or only the highest (就高不重复); saved through the service, so it is attributed."""
+
+    list_display = ("first", "second", "highest_only")
+    list_editable = ("highest_only",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("first", "second") if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        pair = program_pair_set(
+            actor=request.user, programs=(obj.first, obj.second), highest_only=obj.highest_only
+        )
+        obj.pk = pair.pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from certification.choices import CertificateLevel, CertificateStatus, RevocationReason
 from certification.models import Certificate
@@ -20,6 +21,7 @@ from subsidies.models import (
     Entitlement,
     PaymentBatch,
     Program,
+    ProgramPair,
 )
 from subsidies.tasks import entitlements_reconcile_task
 from tests.factories.registry import EnterpriseFactory, region
@@ -149,6 +151,20 @@ def test_highest_only_pays_the_difference_and_the_default_pays_both(
     assert national.full_amount == Decimal("500000.00")
     assert national.amount == national_due
     assert bool(national.offset_note) is highest_only
+
+
+def test_the_province_switches_highest_only_in_the_admin_and_it_is_attributed(admin_client):
+    pair = ProgramPair.objects.get()
+    assert pair.highest_only is False
+
+    response = admin_client.post(
+        reverse("admin:subsidies_programpair_change", args=[pair.pk]), {"highest_only": "on"}
+    )
+
+    assert response.status_code == 302
+    pair.refresh_from_db()
+    assert pair.highest_only is True
+    assert pair.events.last().pgh_context.metadata["user"] == response.wsgi_request.user.pk
 
 
 def test_highest_only_after_the_higher_award_leaves_nothing_to_pay(finance, enterprise):
