@@ -30,7 +30,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from openpyxl.utils import get_column_letter
 
-from gansu_sme import excel
+from gansu_sme import bulk, excel
 from gansu_sme.bulk import AnyOf
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
 from registry import tasks
@@ -64,8 +64,9 @@ ASYNC_ROWS = 2_000
 # Errors kept on a job; past this the file is almost surely the wrong one.
 MAX_REPORTED_ERRORS = 5_000
 # Reports per monitoring service call: the service's query count is the same for any number,
-# and the progress bar moves between calls.
-MONITORING_BATCH = 1_000
+# and the progress bar moves between calls. Each call costs a few milliseconds whatever its size
+# (queries to compile, plan and send): at 1,000 a call, a twentieth of a 10,000-row import.
+MONITORING_BATCH = 2_500
 PROGRESS_EVERY = 100
 PROGRESS_TTL = 24 * 60 * 60
 # How long the rows read while validating are kept for the confirmation.
@@ -448,7 +449,10 @@ class _Importer:
         codes = {values["uscc"] for _, values in rows}
         enterprises = Enterprise.objects.visible_to(self.actor).filter(AnyOf(F("uscc"), codes))
         enterprises = enterprises.order_by()
-        return {e.uscc: e for e in (enterprises.only(*fields) if fields else enterprises)}
+        if fields:
+            names = ("id", *fields)
+            enterprises = bulk.loaded(Enterprise, names, enterprises.values_list(*names))
+        return {e.uscc: e for e in enterprises}
 
 
 def _stored(enterprise, name):

@@ -16,7 +16,6 @@ import pghistory
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.base import ModelState
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -271,24 +270,22 @@ def _existing(actor, keys, lock=True):
     """Open and verified reports of the given periods, locked, as {key: {status group: row}}."""
     if not keys:
         return {}
-    # The periods asked for, matched as (enterprise, kind, year, period) rows: a join the
-    # planner serves from the period index, where one list per column would test every
-    # report of those years against every enterprise id.
-    table = MonitoringReport._meta.db_table
-    enterprise_ids, kinds, years, periods = zip(*keys, strict=True)
-    matching = RawSQL(
-        f"SELECT r.id FROM {table} r"  # noqa: S608 - the table name is the model's own
-        " JOIN unnest(%s::bigint[], %s::text[], %s::int[], %s::int[]) AS k(e, kind, y, p)"
-        " ON r.enterprise_id = k.e AND r.period_kind = k.kind AND r.year = k.y"
-        " AND r.period = k.p",
-        [bulk.array_literal(column) for column in (enterprise_ids, kinds, years, periods)],
-    )
-    rows = MonitoringReport.objects.all()
+    # The reports of these enterprises in any of these kinds, years and periods, read from the
+    # one table through its indexes; the periods asked for are picked out below. Joined to the
+    # periods as rows, they were planned from statistics that knew nothing of the reports an
+    # import's earlier batches had just written, which were then scanned once per period asked
+    # for: 14 s instead of 2 for 10,000 rows. A report of another period that these lists match
+    # is locked with the rest; its enterprise is locked already.
+    enterprise_ids, kinds, years, periods = (set(column) for column in zip(*keys, strict=True))
+    rows = MonitoringReport.objects.filter(
+        AnyOf(F("enterprise_id"), enterprise_ids),
+        period_kind__in=kinds,
+        year__in=years,
+        period__in=periods,
+        status__in=(*REPORT_OPEN, ReportStatus.VERIFIED),
+    ).order_by()
     if lock:
         rows = rows.select_for_update()
-    rows = rows.filter(
-        pk__in=matching, status__in=(*REPORT_OPEN, ReportStatus.VERIFIED)
-    ).order_by()
     found = {}
     for report in rows:
         key = _key(report)
@@ -313,6 +310,8 @@ def _references(reports):
         AnyOf(F("enterprise_id"), {r.enterprise_id for r in reports}),
         status__in=REFERENCE_STATUSES,
     ).only("enterprise_id", "period_kind", "year", "period", "status", *quality.REFERENCE_FIGURES)
+    # In no particular order: where a period has two, the verified one is kept below.
+    rows = rows.order_by()
     references = {}
     for report in rows:
         key = _key(report)
@@ -321,17 +320,22 @@ def _references(reports):
     return references
 
 
-def _flags(report, references):
-    enterprise, kind, year, period = _key(report)
-    months = ()
-    if kind == PeriodKind.YEAR:
-        months = [
-            references[key]
-            for month in range(1, 13)
-            if (key := (enterprise, PeriodKind.MONTH, year, month)) in references
-        ]
-    previous = references.get((enterprise, kind, year - 1, period))
-    return quality.report_flags(report, previous=previous, months=months)
+def _set_flags(reports, references):
+    """Run the data-quality rules on each of ``reports`` against the ``references``.
+
+    The months of each year are gathered once, not looked up twelve times per annual report.
+    """
+    months = {}
+    for (enterprise, kind, year, _), reference in references.items():
+        if kind == PeriodKind.MONTH:
+            months.setdefault((enterprise, year), []).append(reference)
+    for report in reports:
+        enterprise, kind, year, period = _key(report)
+        report.flags = quality.report_flags(
+            report,
+            previous=references.get((enterprise, kind, year - 1, period)),
+            months=months.get((enterprise, year), ()) if kind == PeriodKind.YEAR else (),
+        )
 
 
 # Filing
@@ -457,8 +461,7 @@ def monitoring_reports_save(*, actor, items, submit=False, validate_only=False):
             held = references.get(_key(report))
             if held is None or held.status != ReportStatus.VERIFIED:
                 references[_key(report)] = report
-    for report in changed:
-        report.flags = _flags(report, references)
+    _set_flags(changed, references)
     if validate_only:
         return results
 
@@ -540,7 +543,7 @@ def monitoring_report_submit(*, actor, report):
     locked.status = ReportStatus.SUBMITTED
     locked.submitted_at = timezone.now()
     # Last year's figures or this year's months may have arrived since it was saved.
-    locked.flags = _flags(locked, _references([locked]))
+    _set_flags([locked], _references([locked]))
     with pghistory.context(user=actor.pk):
         locked.save(update_fields=["status", "submitted_at", "flags", "updated_at"])
         _transition(locked, from_status, ReportStatus.SUBMITTED, actor).save()

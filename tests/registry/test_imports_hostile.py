@@ -185,6 +185,28 @@ def test_cells_without_positions_are_counted_one_by_one_against_the_limits():
     assert "范围过大" in rejected(content)
 
 
+def test_a_cell_whose_position_is_not_its_first_attribute_is_bounded_all_the_same():
+    content = with_sheet('<row r="2"><c t="n" r="XFD2"><v>1</v></c></row>')
+
+    assert "范围过大" in rejected(content)
+
+
+def test_a_shared_formula_and_an_error_value_written_by_hand_are_errors_in_their_cells():
+    content = with_sheet(
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>91620105MA71T4YW8Q</t></is></c>'
+        '<c r="B2"><f t="shared" ref="B2:B3" si="0"/><v>2</v></c>'
+        "<c r=\"C2\" t='e'><v>#N/A</v></c></row>"
+    )
+
+    sheet = read_sheet(upload(content), ENTERPRISE_COLUMNS)
+
+    refused = {excel.MSG_FORMULA, excel.MSG_ERROR_VALUE}
+    assert [(e.row, e.column, e.message) for e in sheet.errors if e.message in refused] == [
+        (2, "B", excel.MSG_FORMULA),
+        (2, "C", excel.MSG_ERROR_VALUE),
+    ]
+
+
 def test_a_sheet_past_the_row_limit_is_refused():
     last = excel.MAX_ROWS + 2
     content = with_sheet(f'<row r="{last}"><c r="A{last}"><v>1</v></c></row>')

@@ -264,6 +264,19 @@ def test_a_report_for_another_period_is_a_separate_report(county_user, enterpris
     assert MonitoringReport.objects.count() == 3
 
 
+def test_each_item_meets_the_report_of_its_own_period_only(county_user):
+    first, second = EnterpriseFactory.create_batch(2)
+    monitoring_reports_save(actor=county_user, items=[annual(first, 2023), annual(second, 2024)])
+
+    # Each enterprise has a report of the other's period: neither is this item's report.
+    results = monitoring_reports_save(
+        actor=county_user, items=[annual(first, 2024), annual(second, 2023)]
+    )
+
+    assert [r.outcome for r in results] == [CREATED, CREATED]
+    assert MonitoringReport.objects.filter(revision=0).count() == 4
+
+
 def test_update_of_a_specific_report_refuses_a_verified_one(county_user, enterprise):
     verified = verified_report(enterprise, county_user)
 
