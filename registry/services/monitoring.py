@@ -338,6 +338,39 @@ def _set_flags(reports, references):
         )
 
 
+def _refresh_dependent_flags(reports):
+    """Run the quality rules again on the reports that compare themselves with ``reports``.
+
+    A month that arrives after its year's annual report changes whether the months add up; a
+    year (or quarter, or month) that arrives after the next one changes the next one's
+    year-on-year check. Called once ``reports`` are stored as submitted or verified figures;
+    only flags that change are written. Two queries for any number of reports.
+    """
+    wanted = set()
+    for report in reports:
+        enterprise, kind, year, period = _key(report)
+        wanted.add((enterprise, kind, year + 1, period))
+        if kind == PeriodKind.MONTH:
+            wanted.add((enterprise, PeriodKind.YEAR, year, 0))
+    wanted -= {_key(report) for report in reports}
+    if not wanted:
+        return
+    enterprise_ids, kinds, years, periods = (set(column) for column in zip(*wanted, strict=True))
+    candidates = MonitoringReport.objects.filter(
+        AnyOf(F("enterprise_id"), enterprise_ids),
+        period_kind__in=kinds,
+        year__in=years,
+        period__in=periods,
+        status__in=(*REPORT_OPEN, ReportStatus.VERIFIED),
+    ).order_by()
+    dependents = [report for report in candidates if _key(report) in wanted]
+    before = {report.pk: report.flags for report in dependents}
+    _set_flags(dependents, _references(dependents))
+    bulk.update_rows(
+        MonitoringReport, [r for r in dependents if r.flags != before[r.pk]], ["flags"]
+    )
+
+
 # Filing
 
 
@@ -477,6 +510,8 @@ def monitoring_reports_save(*, actor, items, submit=False, validate_only=False):
             ("report", "from_status", "to_status", "actor", "reason", "at"),
             [(*move, actor.pk, "", now) for move in transitions],
         )
+        if submit:
+            _refresh_dependent_flags(changed)
     return results
 
 
@@ -547,6 +582,7 @@ def monitoring_report_submit(*, actor, report):
     with pghistory.context(user=actor.pk):
         locked.save(update_fields=["status", "submitted_at", "flags", "updated_at"])
         _transition(locked, from_status, ReportStatus.SUBMITTED, actor).save()
+        _refresh_dependent_flags([locked])
     return locked
 
 
@@ -585,6 +621,8 @@ def monitoring_report_verify(*, actor, report):
         locked.verified_by = actor
         locked.save(update_fields=["status", "verified_at", "verified_by", "updated_at"])
         _transition(locked, from_status, ReportStatus.VERIFIED, actor).save()
+        # A verified correction replaces the figures the later reports compare with.
+        _refresh_dependent_flags([locked])
         if locked.period_kind == PeriodKind.YEAR:
             enterprises_refresh_figures(enterprise_ids=[locked.enterprise_id])
     return locked

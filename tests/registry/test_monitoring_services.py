@@ -430,8 +430,8 @@ def test_bulk_save_runs_the_same_queries_for_1_or_50_new_reports(
 ):
     enterprises = EnterpriseFactory.create_batch(count)
     # savepoint, enterprises, existing reports, references, insert reports, insert transitions,
-    # release savepoint
-    with django_assert_num_queries(7):
+    # reports that compare with these (none here), release savepoint
+    with django_assert_num_queries(8):
         results = monitoring_reports_save(
             actor=county_user, items=_items(enterprises, 2024), submit=True
         )
@@ -449,8 +449,8 @@ def test_bulk_save_runs_the_same_queries_for_1_or_50_updates_and_corrections(
     items = [annual(e, taxes=Decimal("1.5")) for e in drafts + verified]
 
     # savepoint, enterprises, existing reports, references, insert corrections, update drafts,
-    # insert transitions, release savepoint
-    with django_assert_num_queries(8):
+    # insert transitions, reports that compare with these (none here), release savepoint
+    with django_assert_num_queries(9):
         results = monitoring_reports_save(actor=county_user, items=items, submit=True)
     assert [r.outcome for r in results] == [UPDATED] * count + [CREATED] * count
 
@@ -549,6 +549,34 @@ def test_submitting_checks_the_flags_again(county_user, enterprise):
     submitted = monitoring_report_submit(actor=county_user, report=report)
 
     assert [f["rule"] for f in submitted.flags] == ["months_add_up"]
+
+
+def test_a_verified_annual_report_is_flagged_when_its_months_arrive_later(
+    county_user, enterprise
+):
+    report = verified_report(enterprise, county_user, year=2025)
+    assert report.flags == []
+
+    months = [monthly(enterprise, m, operating_revenue=Decimal("150")) for m in range(1, 13)]
+    monitoring_reports_save(actor=county_user, items=months, submit=True)
+
+    report.refresh_from_db()
+    assert [f["rule"] for f in report.flags] == ["months_add_up"]
+    assert report.status == ReportStatus.VERIFIED
+
+
+def test_next_years_report_is_checked_again_when_last_year_is_submitted_later(
+    county_user, enterprise
+):
+    later = save_one(county_user, enterprise, year=2025, submit=True,
+                     operating_revenue=Decimal("900"), main_business_revenue=Decimal("800"))
+    assert later.report.flags == []
+
+    earlier = save_one(county_user, enterprise, year=2024)
+    monitoring_report_submit(actor=county_user, report=earlier.report)
+
+    later.report.refresh_from_db()
+    assert [f["rule"] for f in later.report.flags] == ["yoy_revenue"]
 
 
 # Status changes: who may make them.
