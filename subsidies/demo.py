@@ -1,10 +1,21 @@
-"""Demo subsidy data: a budget with city blocks, awards in every state and one paid batch.
+"""Demo subsidy data: budgets with city blocks, awards in every state and one paid batch.
 
-Certification's demo data has no certificates, so the certificates behind the awards are
-written here, numbered through certification's own sequence table; the awards then come from
-the same service the certificate events call. Two certificates are revoked for a falsified
-application after payment, as certification's revocation would, and the clawback service is
-called as its event would call it. Runs once: with the demo batch present nothing is written.
+The awards are the ones certification's demo certificates earned: certification's demo runs
+first, and each certificate's ``certificate_issued`` event creates the award of its level.
+Two more certificates, recognised before the platform, are entered here through
+certification's own service, to be revoked:
+
+- the awards of the 2024 round and of the certificates recognised before the platform are
+  paid in the 2025 batch, from the 2025 budget; the 2024 firm that has since moved out of the
+  province has its award cancelled instead;
+- the two extra certificates are then revoked by the province for a falsified application:
+  the revocation event turns their paid awards into recoveries due, and one is recovered;
+- this year's awards, from this year's budget: one approved and in a draft batch, the
+  national little-giant award approved, the other provincial award still pending.
+
+Each step commits on its own, so the events of certificates issued and revoked fire as they
+do in production before the next step reads the awards. Runs once: with the paid batch
+present nothing is written.
 """
 
 import datetime
@@ -18,23 +29,127 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.choices import Role
-from certification.choices import CertificateLevel, CertificateStatus, RevocationReason
-from certification.models import Certificate, CertificateSequence
+from certification.choices import CertificateLevel, RevocationReason, RuleSetKind
+from certification.demo import CURRENT_TITLE, PAST_TITLE
+from certification.models import Certificate
+from certification.selectors import ruleset_current
+from certification.services.certificates import add_years, certificate_issue, certificate_revoke
 from registry.choices import RegionLevel
 from registry.models import Enterprise, Region
 from subsidies import services
-from subsidies.choices import BatchVerb, FundingSource
-from subsidies.models import Budget, PaymentBatch
+from subsidies.choices import BatchVerb, EntitlementStatus, FundingSource
+from subsidies.models import Budget, Entitlement, PaymentBatch
 
-YEAR = 2025
 BATCH_TITLE = "2025年第一批专精特新认定奖励（演示）"
+PAID_YEAR = 2025
+PAID_ON = datetime.date(2025, 6, 30)
+BUDGET = Decimal("50000000.00")
 BLOCK = Decimal("3000000.00")
+# 白银: certification's demo takes its firms from 兰州 and 天水.
+EXTRA_REGION = "620000/620400/"
+FALSIFIED_NOTE = "专项核查发现企业申报材料中研发费用和主导产品收入弄虚作假（演示）。"
 
 
 @dataclass
 class DemoSubsidyResult:
     entitlements: int
     unchanged: bool
+
+
+def demo_subsidies_load():
+    """Load the demo subsidies once; needs the demo finance officer, the provincial reviewer
+    and certification's demo certificates. Returns what was loaded.
+
+    Not one transaction: the awards come from the events that certificates announce on
+    commit, so each step commits before the next reads them (see ``_catch_up_events``).
+    """
+    users = {
+        user.username: user
+        for user in get_user_model().objects.filter(username__in=("finance", "province"))
+    }
+    unchanged = DemoSubsidyResult(0, unchanged=True)
+    if len(users) < 2 or PaymentBatch.objects.filter(title=BATCH_TITLE).exists():
+        return unchanged
+    extra_firms = list(
+        Enterprise.objects.filter(
+            created_by__isnull=True, is_active=True, region__path__startswith=EXTRA_REGION
+        ).order_by("uscc")[:2]
+    )
+    certificates = _certification_demo(exclude=extra_firms)
+    if certificates is None or len(extra_firms) < 2:
+        return unchanged
+    maker, province = users["finance"], users["province"]
+    certificates["clawed_back"] = _issue_before_the_platform(province, extra_firms)
+    _catch_up_events()
+    awards = _awards(certificates)
+    _budgets_and_batches(maker, awards)
+    _revoke_for_falsification(province, certificates["clawed_back"])
+    _catch_up_events()
+    _recover(maker, awards["clawed_back"][1])
+    return DemoSubsidyResult(sum(len(group) for group in awards.values()), unchanged=False)
+
+
+def _catch_up_events():
+    """Stand in for the certificate events when they cannot have fired yet.
+
+    Run by ``load_demo``, each step here (and certification's demo before) commits, and the
+    events announced on commit have created and clawed back the awards by the time the next
+    step reads them. Inside an outer transaction (a test's, or a caller's atomic block),
+    on_commit holds every event until that one commits: the nightly reconcile's service,
+    which re-derives what the events produce, runs in their place. It is idempotent, as the
+    receivers are, so the held events change nothing when they finally fire.
+    """
+    if transaction.get_connection().in_atomic_block:
+        services.entitlements_reconcile()
+
+
+def _certification_demo(*, exclude):
+    """Certification's demo certificates by their part here, or None when it has not run."""
+    provincial = Certificate.objects.filter(level=CertificateLevel.PROVINCIAL).order_by("number")
+    past = list(provincial.filter(application__campaign__title=PAST_TITLE))
+    relocated = [c for c in past if c.revocation_reason == RevocationReason.RELOCATED]
+    current = list(provincial.filter(application__campaign__title=CURRENT_TITLE))
+    # The two of the 2023 round, entered as issued (one expired, one renewed).
+    legacy = list(provincial.filter(application__isnull=True).exclude(enterprise__in=exclude))
+    national = list(Certificate.objects.filter(level=CertificateLevel.NATIONAL)[:1])
+    if len(past) < 2 or len(relocated) != 1 or len(current) < 2 or not national:
+        return None
+    return {
+        "paid": [c for c in past if c not in relocated] + legacy,
+        "cancelled": relocated,
+        "approved": current[:1] + national,
+        "pending": current[1:2],
+    }
+
+
+@transaction.atomic
+def _issue_before_the_platform(province, firms):
+    """Two more certificates recognised before the platform, entered as issued like
+    certification's 2023 ones and still valid; a firm that holds one already keeps it."""
+    ruleset = ruleset_current(RuleSetKind.ZJTX)
+    issued_on = add_years(timezone.localdate(), -3) + datetime.timedelta(days=30)
+    certificates = []
+    for firm in firms:
+        certificate = Certificate.objects.filter(
+            enterprise=firm, level=CertificateLevel.PROVINCIAL
+        ).first() or certificate_issue(
+            actor=province, enterprise=firm, level=CertificateLevel.PROVINCIAL,
+            issued_on=issued_on, ruleset_code=ruleset.code,
+        )
+        certificates.append(certificate)
+    return certificates
+
+
+def _awards(certificates):
+    """The award each certificate earned, grouped as the certificates are."""
+    ids = [c.pk for group in certificates.values() for c in group]
+    by_certificate = {
+        award.certificate_id: award
+        for award in Entitlement.objects.filter(certificate_id__in=ids)
+    }
+    return {
+        part: [by_certificate[c.pk] for c in group] for part, group in certificates.items()
+    }
 
 
 def _second_officer():
@@ -47,78 +162,72 @@ def _second_officer():
     return officer
 
 
-def _certificate(enterprise, level, issued_on):
-    sequence, _ = CertificateSequence.objects.select_for_update().get_or_create(
-        year=issued_on.year, level=level
+def _budget(maker, year, document):
+    """The provincial budget of ``year`` with a block for every city, opened if new."""
+    budget = Budget.objects.filter(year=year, funding_source=FundingSource.PROVINCIAL).first()
+    if budget is not None:
+        return budget
+    budget = services.budget_create(
+        actor=maker, year=year, funding_source=FundingSource.PROVINCIAL, amount=BUDGET,
+        document=document,
     )
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    prefix = "甘专精特新" if level == CertificateLevel.PROVINCIAL else "小巨人"
-    return Certificate.objects.create(
-        number=f"{prefix}{issued_on.year}{sequence.last:04d}", year=issued_on.year,
-        serial=sequence.last, level=level, enterprise=enterprise, ruleset_code="demo",
-        issued_on=issued_on, valid_until=issued_on.replace(year=issued_on.year + 3),
-    )
+    for city in Region.objects.filter(level=RegionLevel.PREFECTURE).order_by("code"):
+        services.allocation_set(actor=maker, budget=budget, city=city, amount=BLOCK)
+    return budget
 
 
 @transaction.atomic
-def demo_subsidies_load():
-    """Load the demo subsidies once; needs the demo finance officer and enterprises."""
-    users = get_user_model().objects
-    maker = users.filter(username="finance").first()
-    province = users.filter(username="province").first()
-    if maker is None or province is None or PaymentBatch.objects.filter(
-        title=BATCH_TITLE
-    ).exists():
-        return DemoSubsidyResult(0, unchanged=True)
-    firms = list(
-        Enterprise.objects.filter(region__path__startswith="620000/620100/", is_active=True)
-        .exclude(certificates__isnull=False).order_by("uscc")[:8]
-    )
-    if len(firms) < 8:
-        return DemoSubsidyResult(0, unchanged=True)
+def _budgets_and_batches(maker, awards):
+    """Approve, cancel and pay as the finance officers would: the earlier awards from the
+    2025 budget, this year's from this year's (an approval takes a budget of the year before
+    the award's or later)."""
     approver = _second_officer()
-    budget = Budget.objects.filter(year=YEAR, funding_source=FundingSource.PROVINCIAL).first()
-    if budget is None:
-        budget = services.budget_create(
-            actor=maker, year=YEAR, funding_source=FundingSource.PROVINCIAL,
-            amount=Decimal("50000000.00"), document="甘财企〔2025〕12号（演示）",
+    this_year = timezone.localdate().year
+    earlier = _budget(maker, PAID_YEAR, f"甘财企〔{PAID_YEAR}〕12号（演示）")
+    current = _budget(maker, this_year, f"甘财企〔{this_year}〕8号（演示）")
+    paid = awards["paid"] + awards["clawed_back"]
+    for award in paid:
+        services.entitlement_approve(actor=maker, entitlement=award, budget=earlier)
+    for award in awards["cancelled"]:
+        services.entitlement_cancel(
+            actor=maker, entitlement=award,
+            reason="企业已迁出甘肃省，认定已撤销，不再拨付省级奖励（演示）。",
         )
-        for city in Region.objects.filter(level=RegionLevel.PREFECTURE).order_by("code"):
-            services.allocation_set(actor=maker, budget=budget, city=city, amount=BLOCK)
-    issued = datetime.date(YEAR, 4, 21)
-    certificates = [_certificate(firm, CertificateLevel.PROVINCIAL, issued) for firm in firms[:7]]
-    certificates.append(_certificate(firms[7], CertificateLevel.NATIONAL, issued))
-    awards = [services.entitlement_from_certificate(certificate_id=c.pk)[0]
-              for c in certificates]
-    # awards[0] stays pending; [1] approved; [2] cancelled; [3:6] paid, of which [4] and [5]
-    # are then clawed back and [5] recovered; [6] approved and in a draft batch; [7] approved.
-    for award in awards[1:2] + awards[3:8]:
-        services.entitlement_approve(actor=maker, entitlement=award, budget=budget)
-    services.entitlement_cancel(actor=maker, entitlement=awards[2],
-                                reason="企业书面放弃奖励（演示）")
     batch = services.batch_create(actor=maker, title=BATCH_TITLE)
-    services.batch_add_entitlements(actor=maker, batch=batch, entitlements=awards[3:6])
+    services.batch_add_entitlements(actor=maker, batch=batch, entitlements=paid)
     services.batch_transition(actor=maker, batch=batch, verb=BatchVerb.SUBMIT)
     services.batch_transition(actor=approver, batch=batch, verb=BatchVerb.APPROVE)
     services.batch_transition(
         actor=maker, batch=batch, verb=BatchVerb.PAY, bank_reference="ICBC-DEMO-20250630-001",
-        paid_on=datetime.date(YEAR, 6, 30),
+        paid_on=PAID_ON,
     )
-    for certificate in certificates[4:6]:
-        Certificate.objects.filter(pk=certificate.pk).update(
-            status=CertificateStatus.REVOKED, revocation_reason=RevocationReason.FALSIFIED,
-            revocation_note="演示：申报材料弄虚作假", revoked_by=province,
-            revoked_at=timezone.now(),
+    for award in awards["approved"]:
+        services.entitlement_approve(actor=maker, entitlement=award, budget=current)
+    draft = services.batch_create(
+        actor=maker, title=f"{this_year}年第一批专精特新认定奖励（演示草稿）"
+    )
+    services.batch_add_entitlements(
+        actor=maker, batch=draft, entitlements=awards["approved"][:1]
+    )
+
+
+@transaction.atomic
+def _revoke_for_falsification(province, certificates):
+    """Revoke through certification's service; its event claws the paid awards back."""
+    for certificate in certificates:
+        certificate_revoke(
+            actor=province, certificate=certificate, reason=RevocationReason.FALSIFIED,
+            note=FALSIFIED_NOTE,
         )
-        services.entitlements_clawback(
-            certificate_id=certificate.pk, reason=RevocationReason.FALSIFIED
-        )
-    awards[5].refresh_from_db()
+
+
+@transaction.atomic
+def _recover(maker, award):
+    """The firm has paid one recovery back in full."""
+    award.refresh_from_db()
+    if award.status != EntitlementStatus.RECOVERY_DUE:
+        return
     services.entitlement_record_recovery(
-        actor=maker, entitlement=awards[5], amount=awards[5].recovery_amount,
+        actor=maker, entitlement=award, amount=award.recovery_amount,
         reference="缴款书 DEMO-0001",
     )
-    draft = services.batch_create(actor=maker, title="2025年第二批（演示草稿）")
-    services.batch_add_entitlements(actor=maker, batch=draft, entitlements=[awards[6]])
-    return DemoSubsidyResult(len(awards), unchanged=False)
