@@ -1,13 +1,16 @@
-"""Twenty simultaneous approvals of one application, on PostgreSQL with real threads."""
+"""Twenty simultaneous approvals of one application, on PostgreSQL with real threads, give one
+transition and, once its notice has run, one certificate."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 
 from accounts.choices import Role
 from certification.choices import ApplicationStatus, AssignmentStatus, Verb
-from certification.models import Application, ApplicationTransition
+from certification.models import Application, ApplicationTransition, Certificate, Notice
 from certification.services.decisions import application_approve
+from certification.services.notices import notice_close, notice_publish
 from gansu_sme.exceptions import InvalidTransition
 from tests.concurrency import run_together
 from tests.factories.accounts import UserFactory
@@ -19,7 +22,7 @@ CALLERS = 20
 
 
 @pytest.mark.django_db(transaction=True)
-def test_twenty_simultaneous_approvals_give_exactly_one_transition(reference_data):
+def test_twenty_simultaneous_approvals_give_one_transition_and_one_certificate(reference_data):
     province_user = UserFactory(role=Role.PROVINCIAL_REVIEWER, region=region("620000"))
     application = ApplicationFactory(
         status=ApplicationStatus.UNDER_EXPERT_REVIEW, panel_score=Decimal("78.0")
@@ -48,3 +51,16 @@ def test_twenty_simultaneous_approvals_give_exactly_one_transition(reference_dat
     application.refresh_from_db()
     assert application.status == ApplicationStatus.APPROVED
     assert application.decision_score == Decimal("78.0")
+
+    notice = notice_publish(
+        actor=province_user, campaign=application.campaign, applications=[application],
+        title="2026年省级专精特新中小企业拟认定名单公示",
+    )
+    after = notice.ends_on + datetime.timedelta(days=1)
+    closes = run_together(
+        CALLERS,
+        lambda _index: notice_close(notice=Notice.objects.get(pk=notice.pk), today=after).pk,
+    )
+
+    assert closes == [notice.pk] * CALLERS
+    assert Certificate.objects.filter(application=application).count() == 1
