@@ -98,10 +98,6 @@ class Verb(models.TextChoices):
 
 
 S = ApplicationStatus
-# Who acts while an application waits in a status: the filing side (county, or the city when the
-# city filed), the city, or the province. ``None``: nobody, the status is final.
-OWNER_FILER, OWNER_COUNTY, OWNER_CITY, OWNER_PROVINCE = "filer", "county", "city", "province"
-
 # verb → (statuses it leaves, status it reaches). RETURN's target depends on who filed and is
 # resolved by ``return_target``; every other verb has one target.
 TRANSITIONS = {
@@ -112,7 +108,9 @@ TRANSITIONS = {
     Verb.ACCEPT: ((S.CITY_RECOMMENDED,), S.PROVINCE_ACCEPTED),
     Verb.START_EXPERT_REVIEW: ((S.PROVINCE_ACCEPTED,), S.UNDER_EXPERT_REVIEW),
     Verb.APPROVE: ((S.UNDER_EXPERT_REVIEW,), S.APPROVED),
-    Verb.REJECT: ((S.PROVINCE_ACCEPTED, S.UNDER_EXPERT_REVIEW), S.REJECTED),
+    # From the notice too: a firm that can no longer be certified when the notice closes (its
+    # renewed certificate was revoked meanwhile) is rejected rather than held in notice.
+    Verb.REJECT: ((S.PROVINCE_ACCEPTED, S.UNDER_EXPERT_REVIEW, S.PUBLIC_NOTICE), S.REJECTED),
     Verb.PUBLISH: ((S.APPROVED,), S.PUBLIC_NOTICE),
     Verb.CERTIFY: ((S.PUBLIC_NOTICE,), S.CERTIFIED),
     Verb.CONCLUDE_RECOMMENDATION: ((S.PUBLIC_NOTICE,), S.RECOMMENDED),

@@ -31,14 +31,24 @@ class AttachmentQuerySet(ScopedQuerySet):
     region_path_lookup = "application__enterprise__region__path"
 
 
+# Who sees score sheets besides their own expert: the province, which draws and decides, and
+# its auditors. County and city staff never do: knowing who reviews their firms, while the
+# review runs, would undo the random draw (双随机).
+SHEET_READER_ROLES = frozenset({Role.PROVINCIAL_REVIEWER, Role.AUDITOR})
+
+
 class AssignmentQuerySet(ScopedQuerySet):
-    """Provincial staff see every score sheet; an expert sees only their own."""
+    """An expert sees only their own score sheets; provincial reviewers and auditors see the
+    sheets of the firms in their region; nobody else sees any."""
 
     region_path_lookup = "application__enterprise__region__path"
 
     def visible_to(self, user):
-        if getattr(user, "role", None) == Role.EXPERT and user.is_active and not user.is_expired:
+        role = getattr(user, "role", None)
+        if role == Role.EXPERT and user.is_active and not user.is_expired:
             return self.filter(expert__user=user)
+        if user is None or not (user.is_superuser or role in SHEET_READER_ROLES):
+            return self.none()
         return super().visible_to(user)
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.choices import Role
 from certification.choices import AssignmentStatus
 from certification.filtersets.experts import AssignmentFilterSet, ExpertFilterSet
 from certification.forms.experts import (
@@ -18,6 +19,7 @@ from certification.forms.experts import (
     ExpertEditForm,
     ScoreSheetForm,
 )
+from certification.querysets import SHEET_READER_ROLES
 from certification.selectors import experts as selectors
 from certification.services import experts as services
 from gansu_sme import exceptions
@@ -26,9 +28,9 @@ from gansu_sme.views import allowed_if, call_service
 PAGE_SIZE = 50
 
 
-def signed_in(user):
-    # Sheets are scoped by visible_to: an expert sees their own, the province all.
-    return True
+def reads_sheets(user):
+    # Which sheets is visible_to's business; this turns away the roles that see none.
+    return user.is_superuser or user.role in (Role.EXPERT, *SHEET_READER_ROLES)
 
 
 def _page(request, rows):
@@ -117,7 +119,7 @@ def _detail_url(sheet):
     return reverse("certification:assignment-detail", args=[sheet.pk])
 
 
-@allowed_if(signed_in)
+@allowed_if(reads_sheets)
 def assignment_list(request):
     filterset = AssignmentFilterSet(
         request.GET, queryset=selectors.assignment_list(user=request.user), request=request
@@ -157,13 +159,13 @@ def _render_sheet(request, sheet, *, declaration_form=None, score_form=None, sta
     return render(request, "certification/experts/assignment_detail.html", context, status=status)
 
 
-@allowed_if(signed_in)
+@allowed_if(reads_sheets)
 def assignment_detail(request, pk):
     return _render_sheet(request, _get_sheet(request, pk))
 
 
 @require_POST
-@allowed_if(signed_in)
+@allowed_if(reads_sheets)
 def assignment_declare(request, pk):
     sheet = _get_sheet(request, pk)
     form = DeclarationForm(request.POST)
@@ -189,7 +191,7 @@ def _file_or_403(request, sheet):
 
 
 @require_POST
-@allowed_if(signed_in)
+@allowed_if(reads_sheets)
 def assignment_score(request, pk):
     """Save the sheet; with ``submit`` in the POST, go on to the confirmation page."""
     sheet = _get_sheet(request, pk)
@@ -208,7 +210,7 @@ def assignment_score(request, pk):
     return _render_sheet(request, sheet, score_form=form, status=400)
 
 
-@allowed_if(signed_in)
+@allowed_if(reads_sheets)
 def assignment_submit(request, pk):
     """GET: the sheet to confirm, with its total; POST: submit it for good."""
     sheet = _get_sheet(request, pk)

@@ -121,6 +121,18 @@ def test_an_expert_lists_only_their_sheets(as_user, panel):
     assert ids(as_user(panel[0].expert.user).get(SHEETS)) == [panel[0].pk]
 
 
+@pytest.mark.parametrize(
+    ("actor", "sheets"),
+    [("county_user", 0), ("city_user", 0), ("api_user", 0), ("province_user", 3)],
+)
+def test_local_staff_never_learn_who_reviews_their_firms(as_user, request, panel, actor, sheets):
+    user = request.getfixturevalue(actor)
+    client = as_user(user)
+
+    assert len(ids(client.get(SHEETS))) == sheets
+    assert client.get(sheet_url(panel[0])).status_code == (200 if sheets else 404)
+
+
 def test_another_experts_sheet_answers_404(as_user, panel):
     client = as_user(panel[1].expert.user)
 

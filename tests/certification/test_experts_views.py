@@ -154,6 +154,14 @@ def test_an_expert_lists_only_their_sheets(client, panel):
     assert sheet_ids(response) == [mine.pk]
 
 
+@pytest.mark.parametrize("actor", ["county_user", "city_user"])
+def test_county_and_city_staff_cannot_open_score_sheets(client, request, panel, actor):
+    logged_in(client, request.getfixturevalue(actor))
+
+    assert client.get(url("assignment-list")).status_code == 403
+    assert client.get(url("assignment-detail", panel[0].pk)).status_code == 403
+
+
 def test_another_experts_sheet_is_not_found(client, panel):
     logged_in(client, panel[1].expert.user)
 
