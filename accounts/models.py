@@ -75,6 +75,12 @@ class User(AbstractUser):
         return self.role in READ_ONLY_ROLES
 
     @property
+    def sees_regions(self):
+        """Whether region-scoped pages and lists are for this user: superusers and every role
+        bound to a region, not experts (who would find every such list empty)."""
+        return self.is_superuser or self.scope_path is not None
+
+    @property
     def scope_path(self):
         """The region path this user sees at and below; None when the user sees no region."""
         # A region left on a regionless role (an expert) must not open that region's rows.

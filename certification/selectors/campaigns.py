@@ -10,7 +10,7 @@ from gansu_sme.exceptions import OutOfScope
 def can_read_campaigns(user):
     # Campaigns are province-wide announcements: every account bound to a region reads them;
     # a regionless account (an expert) has no use for them.
-    return user.is_authenticated and (user.is_superuser or user.scope_path is not None)
+    return user.is_authenticated and user.sees_regions
 
 
 def campaign_list(*, user):

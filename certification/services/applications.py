@@ -5,7 +5,7 @@ verb needs beyond the table: the evidence and pre-check of a submission, the cit
 """
 
 import pghistory
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -38,6 +38,9 @@ QUOTA_STATUSES = frozenset({
 # What a re-review (复核) may renew: a certificate still valid, or one that lapsed during the
 # campaign's own filing round.
 RENEWABLE_STATUSES = (CertificateStatus.ACTIVE, CertificateStatus.EXPIRED)
+ALREADY_FILED = (
+    "该企业在本批次已有申报。 The enterprise already has an application in this campaign."
+)
 
 
 def can_file(user):
@@ -133,10 +136,7 @@ def application_create(
     if not _window_open(campaign):
         raise _window_error(campaign)
     if campaign.applications.filter(enterprise=enterprise).exclude(status=S.WITHDRAWN).exists():
-        message = (
-            "该企业在本批次已有申报。 The enterprise already has an application in this campaign."
-        )
-        raise DomainError(message, fields={"enterprise": [message]})
+        raise DomainError(ALREADY_FILED, fields={"enterprise": [ALREADY_FILED]})
     manual_inputs, declared_figures = manual_inputs or {}, declared_figures or {}
     _check_inputs(campaign, manual_inputs, declared_figures)
     _check_renews(campaign, enterprise, renews)
@@ -151,8 +151,12 @@ def application_create(
         created_by=actor,
     )
     application.full_clean(exclude=["campaign", "enterprise", "renews", "created_by"])
-    with pghistory.context(user=actor.pk):
-        application.save()
+    try:
+        # A second filing racing this one passes the check above; the database refuses it.
+        with transaction.atomic(), pghistory.context(user=actor.pk):
+            application.save()
+    except IntegrityError as exc:
+        raise DomainError(ALREADY_FILED, fields={"enterprise": [ALREADY_FILED]}) from exc
     return application
 
 
@@ -236,7 +240,9 @@ def application_submit(*, actor, application, expected_status=None):
         year=locked.campaign.year - 1,
     )
     if evaluation.outcome == Outcome.FAILED:
-        raise DomainError(_failed_message(evaluation), fields={"evaluation": [evaluation.pk]})
+        # The refusal rolls the evaluation back with the rest: what failed is in the message.
+        message = _failed_message(evaluation)
+        raise DomainError(message, fields={"evaluation": [message]})
 
     def attach(row):
         row.evaluation = evaluation

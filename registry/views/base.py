@@ -13,7 +13,7 @@ __all__ = ["allowed_if", "call_service", "can_read", "get_enterprise"]
 def can_read(user):
     # Rows are scoped by visible_to; this only turns away accounts that see no region (experts),
     # for whom every registry page would be empty.
-    return user.is_superuser or user.scope_path is not None
+    return user.sees_regions
 
 
 def get_enterprise(request, uscc):

@@ -7,6 +7,7 @@ from decimal import Decimal as D
 import pytest
 from pghistory.models import Events
 
+from accounts.choices import Role
 from certification.choices import ApplicationStatus as S
 from certification.choices import (
     AttachmentKind,
@@ -16,7 +17,13 @@ from certification.choices import (
     FilingLevel,
     Verb,
 )
-from certification.models import ApplicationTransition, CampaignQuota, Certificate, Evaluation
+from certification.models import (
+    Application,
+    ApplicationTransition,
+    CampaignQuota,
+    Certificate,
+    Evaluation,
+)
 from certification.services.applications import (
     application_accept,
     application_create,
@@ -29,6 +36,8 @@ from certification.services.applications import (
 )
 from certification.services.attachments import attachment_add
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
+from tests.concurrency import run_together
+from tests.factories.accounts import UserFactory
 from tests.factories.applications import ApplicationFactory, open_campaign, upload
 from tests.factories.certification import VerifiedAnnualReportFactory
 from tests.factories.registry import EnterpriseFactory, region
@@ -238,9 +247,30 @@ def test_a_failed_pre_check_refuses_submission_naming_the_failing_items(
 
     assert refused.value.message.startswith("预审未通过")
     assert "C2" in refused.value.message and "not met" in refused.value.message
+    assert refused.value.fields == {"evaluation": [refused.value.message]}
     application.refresh_from_db()
     assert application.status == S.DRAFT
     assert not Evaluation.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_filings_of_one_firm_at_once_give_one_application_and_a_clear_refusal(
+    reference_data,
+):
+    county_user = UserFactory(role=Role.COUNTY_STAFF, region=region("620102"))
+    campaign = open_campaign()
+    enterprise = EnterpriseFactory()
+
+    outcomes = run_together(
+        2, lambda _index: application_create(
+            actor=county_user, campaign=campaign, enterprise=enterprise
+        ),
+    )
+
+    assert Application.objects.filter(campaign=campaign, enterprise=enterprise).count() == 1
+    [refused] = [o for o in outcomes if isinstance(o, Exception)]
+    assert isinstance(refused, DomainError)
+    assert "enterprise" in refused.fields
 
 
 def test_an_incomplete_pre_check_is_stored_with_the_submission(

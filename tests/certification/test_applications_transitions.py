@@ -41,6 +41,7 @@ for level, filer in ((FilingLevel.COUNTY, COUNTY), (FilingLevel.CITY, CITY)):
         (level, S.PUBLIC_NOTICE, Verb.CERTIFY): (PROVINCE, S.CERTIFIED),
         (level, S.PUBLIC_NOTICE, Verb.CONCLUDE_RECOMMENDATION): (PROVINCE, S.RECOMMENDED),
         (level, S.PUBLIC_NOTICE, Verb.UPHOLD_OBJECTION): (PROVINCE, S.REJECTED),
+        (level, S.PUBLIC_NOTICE, Verb.REJECT): (PROVINCE, S.REJECTED),
     })
 ALLOWED.update({
     # County-filed: the county reviews, the city recommends, a return goes one stage back.

@@ -58,6 +58,17 @@ def test_anonymous_callers_list_only_valid_certificates_with_limited_fields(db):
     }]
 
 
+def test_an_expert_sees_the_public_list_of_valid_certificates(as_user, expert_user):
+    valid = CertificateFactory()
+    CertificateFactory(status=CertificateStatus.EXPIRED)
+
+    response = as_user(expert_user).get(CERTIFICATES)
+
+    assert response.status_code == 200
+    assert [row["number"] for row in response.json()["results"]] == [valid.number]
+    assert "status" not in response.json()["results"][0]
+
+
 def test_staff_list_certificates_of_their_region_with_every_field(as_user, city_user):
     mine = CertificateFactory(status=CertificateStatus.EXPIRED)
     CertificateFactory(enterprise=EnterpriseFactory(region=region("620502")))

@@ -27,7 +27,9 @@ from certification.services.recommendations import national_recommendation_recor
 
 
 def _is_staff(user):
-    return bool(user and user.is_authenticated and not user.is_expired)
+    # Staff of a region see its certificates in full; anyone else (the public, an expert) sees
+    # what the public sees.
+    return user.is_authenticated and not user.is_expired and user.sees_regions
 
 
 @extend_schema_view(
