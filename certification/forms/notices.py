@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certification.choices import ApplicationStatus
 from certification.models import Application
+from certification.selectors.notices import notice_objectable_firms
 from gansu_sme.forms import ServiceErrorsMixin
 
 
@@ -58,12 +59,21 @@ class ObjectionForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, notice, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only firms still in notice: one whose objection was upheld is already rejected.
         self.fields["application"].choices = [("", "—")] + [
-            (firm.pk, firm.enterprise.name) for firm in notice.firms
+            (firm.pk, firm.enterprise.name) for firm in notice_objectable_firms(notice)
         ]
 
 
 class RulingForm(ServiceErrorsMixin, forms.Form):
+    UPHOLD, DISMISS = "uphold", "dismiss"
+
+    # Required: a ruling cannot be reversed, so a missing or mistyped one is refused, not taken
+    # for a dismissal.
+    decision = forms.ChoiceField(
+        label=_("Ruling"),
+        choices=[(UPHOLD, _("Uphold (reject the application)")), (DISMISS, _("Dismiss"))],
+    )
     reason = forms.CharField(
         label=_("Reasons"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )

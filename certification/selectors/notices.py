@@ -2,10 +2,12 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.db import models
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from certification.choices import NoticeStatus, ObjectionStatus
+from certification.choices import ApplicationStatus, NoticeStatus, ObjectionStatus
 from certification.models import Application, Notice, Objection
 from gansu_sme.exceptions import OutOfScope
 
@@ -13,15 +15,49 @@ from gansu_sme.exceptions import OutOfScope
 RECENT_DAYS = 90
 
 
+class FirmOutcome(models.TextChoices):
+    """Where a firm listed in a notice stands, as the public page and API tell it."""
+
+    IN_NOTICE = "in_notice", _("In notice")  # 公示中
+    CERTIFIED = "certified", _("Certified")  # 已认定
+    RECOMMENDED = "recommended", _("Recommended nationally")  # 已上报推荐
+    # 异议成立，不予认定
+    OBJECTION_UPHELD = "objection_upheld", _("Objection upheld; not certified")
+    NOT_CERTIFIED = "not_certified", _("Not certified")  # 不予认定
+
+
+def firm_outcome(application):
+    """The FirmOutcome of an application of a notice fetched through ``_firms``."""
+    if application.status == ApplicationStatus.REJECTED:
+        if application.objection_upheld:
+            return FirmOutcome.OBJECTION_UPHELD
+        return FirmOutcome.NOT_CERTIFIED
+    if application.status == ApplicationStatus.CERTIFIED:
+        return FirmOutcome.CERTIFIED
+    if application.status == ApplicationStatus.RECOMMENDED:
+        return FirmOutcome.RECOMMENDED
+    return FirmOutcome.IN_NOTICE
+
+
 def _firms():
-    # What the public may read of each listed firm, and no more (no contacts, no figures).
+    # What the public may read of each listed firm, and no more (no contacts, no figures); the
+    # outcome says why a firm rejected during the notice is not certified.
+    upheld = Objection.objects.filter(application=OuterRef("pk"), status=ObjectionStatus.UPHELD)
     return Prefetch(
         "applications",
         queryset=Application.objects.select_related(
             "enterprise__region__parent", "enterprise__industry"
-        ).order_by("enterprise__name", "pk"),
+        )
+        .annotate(objection_upheld=Exists(upheld))
+        .order_by("enterprise__name", "pk"),
         to_attr="firms",
     )
+
+
+def notice_objectable_firms(notice):
+    """The firms of a notice fetched with ``_firms`` that objections may still name: those
+    still in notice (an upheld objection has already rejected its firm)."""
+    return [firm for firm in notice.firms if firm.status == ApplicationStatus.PUBLIC_NOTICE]
 
 
 def notice_list_public(*, today=None):
@@ -53,6 +89,8 @@ def notice_get_public(*, pk, today=None):
     )
     if notice is None:
         raise OutOfScope()
+    for firm in notice.firms:
+        firm.outcome = firm_outcome(firm)
     return notice
 
 
@@ -66,15 +104,20 @@ def notice_api_list(*, today=None):
     )
 
 
-def notice_list_staff(*, user):
+def notice_list_staff(*, user, today=None):
     """Every notice, with how many firms it lists and how many objections wait for a ruling.
 
     Notices are public documents, so staff see them all; the objections' filers are shown only
-    through ``objection_list``, which is scoped.
+    through ``objection_list``, which is scoped. ``overdue``: still open after its end date, so
+    the daily close could not close it (a pending objection, or a refusal it logged).
     """
+    today = today or timezone.localdate()
     return (
         Notice.objects.select_related("campaign", "published_by")
         .annotate(
+            overdue=ExpressionWrapper(
+                Q(status=NoticeStatus.OPEN, ends_on__lt=today), output_field=BooleanField()
+            ),
             firm_count=Count("applications", distinct=True),
             pending_count=Count(
                 "objections",

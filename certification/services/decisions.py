@@ -13,8 +13,8 @@ from django.db import transaction
 
 from certification.choices import ApplicationStatus, Verb
 from certification.services.experts import TENTH, panel_complete, round_tenth
-from certification.services.workflow import application_transition
-from gansu_sme.exceptions import DomainError
+from certification.services.workflow import application_lock, application_transition
+from gansu_sme.exceptions import DomainError, InvalidTransition
 
 MAX_SCORE = Decimal("100")
 
@@ -97,6 +97,15 @@ def application_reject(*, actor, application, reason):
     rejecting at or above the pass mark stores the reason as the departure reason too.
     """
 
+    # In notice, only an upheld objection stops a firm (or the close, for a firm that can no
+    # longer be certified): a reviewer's second thoughts go through an objection.
+    locked = application_lock(actor, application)
+    if locked.status == ApplicationStatus.PUBLIC_NOTICE:
+        raise InvalidTransition(
+            "公示中的申报只能通过异议处理予以否决。 An application in public notice can only be"
+            " rejected by upholding an objection."
+        )
+
     def decide(locked):
         if locked.panel_score is not None and panel_complete(locked):
             locked.decision_score = locked.panel_score
@@ -104,5 +113,5 @@ def application_reject(*, actor, application, reason):
             locked.departure_reason = (reason or "").strip() if departs else ""
 
     return application_transition(
-        actor=actor, application=application, verb=Verb.REJECT, reason=reason, update=decide
+        actor=actor, application=locked, verb=Verb.REJECT, reason=reason, update=decide
     )

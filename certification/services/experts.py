@@ -285,7 +285,7 @@ def _panel_size(application):
 
 
 @transaction.atomic
-def experts_draw(*, actor, application, count=None, seed=None):
+def experts_draw(*, actor, application, count=None, seed=None, expected_status=None):
     """Draw experts at random for an application and return the ExpertDraw.
 
     PROVINCE_ACCEPTED: draws ``count`` experts (by default the campaign's experts per
@@ -298,9 +298,23 @@ def experts_draw(*, actor, application, count=None, seed=None):
     are in the module docstring), else DomainError. ``seed`` defaults to a fresh random token.
     Side effects: an ExpertDraw row with candidates, exclusions and the experts drawn, one
     ExpertAssignment per expert drawn, and for a first draw the transition row.
+
+    ``expected_status`` is the status the caller saw. A first draw repeated (a double click, a
+    retried request: PROVINCE_ACCEPTED seen, the application now UNDER_EXPERT_REVIEW by
+    START_EXPERT_REVIEW) returns the first draw unchanged instead of drawing replacements; any
+    other change since the caller looked is InvalidTransition.
     """
     _check_manager(actor)
     locked = application_lock(actor, application)
+    if expected_status is not None and locked.status != expected_status:
+        first = _first_draw_repeated(locked, expected_status)
+        if first is not None:
+            return first
+        raise InvalidTransition(
+            f"申报当前状态为“{locked.get_status_display()}”，已有他人处理，请刷新后再试。"
+            f" The application is now {ApplicationStatus(locked.status).label}; reload the"
+            " page and try again."
+        )
     if locked.status == ApplicationStatus.PROVINCE_ACCEPTED:
         count = locked.campaign.experts_per_application if count is None else count
         _check_count(count)
@@ -335,6 +349,19 @@ def experts_draw(*, actor, application, count=None, seed=None):
     draw = _draw(actor, locked, count=count, seed=seed)
     _panel_update(actor, locked)
     return draw
+
+
+def _first_draw_repeated(locked, expected_status):
+    """The first draw, when the request is a repeat of the one that made it; else None."""
+    if (
+        expected_status != ApplicationStatus.PROVINCE_ACCEPTED
+        or locked.status != ApplicationStatus.UNDER_EXPERT_REVIEW
+    ):
+        return None
+    last = locked.transitions.order_by("-at", "-id").first()
+    if last is None or last.verb != Verb.START_EXPERT_REVIEW:
+        return None
+    return locked.draws.order_by("drawn_at", "id").first()
 
 
 # --- score sheets -----------------------------------------------------------------------------

@@ -11,10 +11,13 @@ still in notice is concluded by its campaign's kind: a provincial campaign certi
 issues a certificate, a re-review (复核) campaign certifies it and renews the certificate it
 re-reviews, a little-giant campaign ends in the province's national recommendation. The notice
 row is locked while it closes, so two workers (or a worker and a reviewer) closing at once
-conclude each application once.
+conclude each application once. A firm that can no longer be certified (its re-reviewed
+certificate was revoked during the notice, or it got a provincial certificate elsewhere) is
+rejected with the reason instead, and the others of the notice are concluded normally.
 """
 
 import datetime
+import logging
 
 import pghistory
 from django.db import transaction
@@ -34,6 +37,8 @@ from certification.services.certificates import certificate_issue, certificate_r
 from certification.services.workflow import application_transition
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope
 from gansu_sme.workdays import add_working_days
+
+logger = logging.getLogger(__name__)
 
 TITLE_MAX = 200
 
@@ -230,8 +235,49 @@ def objection_decide(*, actor, objection, uphold, reason):
     return locked
 
 
+def _unconcludable_reason(application):
+    """Why a firm in notice can no longer be certified, or "" when it can.
+
+    Both happen after publishing, while the notice runs: the certificate a re-review renews is
+    revoked, or the firm of a provincial campaign gets a provincial certificate elsewhere.
+    """
+    kind = application.campaign.kind
+    if kind == CampaignKind.RE_REVIEW:
+        revoked = Certificate.objects.filter(
+            pk=application.renews_id, status=CertificateStatus.REVOKED
+        ).exists()
+        if revoked:
+            return (
+                "证书已撤销，不能复核续期。"
+                " The certificate was revoked during the notice; it cannot be renewed."
+            )
+    elif kind == CampaignKind.PROVINCIAL:
+        holds = Certificate.objects.filter(
+            enterprise_id=application.enterprise_id,
+            level=CertificateLevel.PROVINCIAL,
+            status=CertificateStatus.ACTIVE,
+        ).exists()
+        if holds:
+            return (
+                "企业已持有有效的省级证书，不能再次认定。"
+                " The firm already holds a valid provincial certificate; it cannot be certified"
+                " again."
+            )
+    return ""
+
+
 def _conclude(actor, application, issued_on, graduating):
     kind = application.campaign.kind
+    reason = _unconcludable_reason(application)
+    if reason:
+        application_transition(
+            actor=actor,
+            application=application,
+            verb=Verb.REJECT,
+            reason=reason,
+            expected_status=ApplicationStatus.PUBLIC_NOTICE,
+        )
+        return
     if kind == CampaignKind.LITTLE_GIANT:
         locked = application_transition(
             actor=actor, application=application, verb=Verb.CONCLUDE_RECOMMENDATION
@@ -271,8 +317,10 @@ def notice_close(*, actor=None, notice, today=None):
     returned unchanged, so the task may run any number of times, concurrently too.
 
     Side effects, per application still PUBLIC_NOTICE (upheld objections have already rejected
-    theirs): provincial campaign → CERTIFY and a new certificate dated ``today``; re-review →
-    CERTIFY and the renewal of the certificate it re-reviews; little giant →
+    theirs): a firm that can no longer be certified (``_unconcludable_reason``) → REJECT with
+    that reason; otherwise provincial campaign → CERTIFY and a new certificate dated
+    ``today``; re-review → CERTIFY and the renewal of the certificate it re-reviews; little
+    giant →
     CONCLUDE_RECOMMENDATION and a NationalRecommendation row. Certificates graduate the firm's
     pool entry on behalf of ``actor`` or, for the task, the reviewer who published the notice.
     """
@@ -314,8 +362,10 @@ def notice_close(*, actor=None, notice, today=None):
 def notices_close_due(*, today=None):
     """Close every open notice whose period has passed; return the ids closed.
 
-    Each notice closes in its own transaction: one held up by a pending objection does not
-    stop the others, and is tried again the next day.
+    Each notice closes in its own transaction (a savepoint when called inside one): a notice
+    that cannot close, held by a pending objection or refused by any other rule, is rolled back
+    alone, logged with its id and the reason, and tried again the next day; the notices after it
+    still close. The staff notice list marks an open notice past its end as overdue.
     """
     today = today or timezone.localdate()
     closed = []
@@ -323,7 +373,8 @@ def notices_close_due(*, today=None):
     for notice in due:
         try:
             notice_close(notice=notice, today=today)
-        except InvalidTransition:
+        except DomainError as error:
+            logger.warning("Notice %s could not be closed: %s", notice.pk, error.message)
             continue
         closed.append(notice.pk)
     return closed

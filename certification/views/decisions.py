@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certification import selectors
+from certification.choices import ApplicationStatus
 from certification.forms.decisions import ApproveForm, RejectForm
 from certification.forms.experts import ExpertDrawForm
 from certification.selectors import experts as panel_selectors
@@ -42,10 +43,16 @@ def application_draw(request, pk):
     if request.method != "POST":
         return _render_draw(request, application)
     form = ExpertDrawForm(request.POST)
+    # The status the page showed: a repeated first draw (double click) then returns the first
+    # draw instead of asking for replacements. Anything not a status is ignored.
+    expected_status = request.POST.get("expected_status")
+    if expected_status not in ApplicationStatus.values:
+        expected_status = None
     if form.is_valid():
         draw = call_service(
             form, experts_draw, actor=request.user, application=application,
             count=form.cleaned_data["count"], seed=form.cleaned_data["seed"] or None,
+            expected_status=expected_status,
         )
         if draw is not None:
             messages.success(

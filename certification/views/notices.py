@@ -21,7 +21,7 @@ PAGE_SIZE = 50
 
 
 def can_read(user):
-    return user.is_superuser or user.scope_path is not None
+    return user.sees_regions
 
 
 def _get(request, pk):
@@ -116,7 +116,7 @@ def objection_decide(request, pk):
         raise Http404 from exc
     form = RulingForm(request.POST, prefix=f"o{objection.pk}")
     if form.is_valid():
-        uphold = request.POST.get("decision") == "uphold"
+        uphold = form.cleaned_data["decision"] == RulingForm.UPHOLD
         result = call_service(
             form, services.objection_decide, actor=request.user, objection=objection,
             uphold=uphold, reason=form.cleaned_data["reason"],

@@ -127,6 +127,17 @@ def test_an_accepted_application_may_be_rejected_before_any_panel(province_user)
     assert rejected.decision_score is None
 
 
+def test_a_firm_in_public_notice_is_rejected_only_through_an_objection(province_user):
+    application = ApplicationFactory(status=ApplicationStatus.PUBLIC_NOTICE)
+
+    with pytest.raises(InvalidTransition, match="objection"):
+        application_reject(actor=province_user, application=application, reason="复查发现问题")
+
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.PUBLIC_NOTICE
+    assert not application.transitions.exists()
+
+
 @pytest.mark.parametrize(
     ("role_fixture", "refusal"),
     [

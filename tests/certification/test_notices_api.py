@@ -9,7 +9,8 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from certification.choices import ApplicationStatus, ObjectionStatus
-from certification.models import Objection
+from certification.models import Application, Objection
+from certification.services.notices import objection_decide
 from tests.factories.applications import ApplicationFactory
 from tests.factories.certificates import NoticeFactory, ObjectionFactory
 
@@ -67,6 +68,8 @@ def test_anyone_reads_notices_with_their_firms_and_nothing_private(db):
         "region": "兰州市城关区",
         "industry": firm.industry.name,
         "main_products": firm.main_products,
+        "outcome": "in_notice",
+        "outcome_display": "In notice",
     }]
 
 
@@ -207,3 +210,38 @@ def test_the_objection_list_makes_the_same_queries_for_few_or_many(
 
     assert len(response.json()["results"]) == count
 
+
+
+def test_each_firm_of_a_notice_carries_its_outcome(province_user):
+    notice = open_notice()
+    rejected, listed = notice.applications.order_by("pk")
+    objection_decide(
+        actor=province_user, objection=ObjectionFactory(application=rejected), uphold=True,
+        reason="经核查异议属实。",
+    )
+
+    response = APIClient().get(reverse("certification-api:notice-detail", args=[notice.pk]))
+
+    firms = {firm["application"]: firm for firm in response.data["firms"]}
+    assert firms[rejected.pk]["outcome"] == "objection_upheld"
+    assert firms[listed.pk]["outcome"] == "in_notice"
+    assert set(firms[listed.pk]) == {
+        "application", "name", "uscc", "region", "industry", "main_products", "outcome",
+        "outcome_display",
+    }
+
+
+def test_an_objection_to_a_firm_no_longer_in_notice_is_refused_on_its_field(db):
+    notice = open_notice()
+    rejected = notice.applications.order_by("pk").first()
+    Application.objects.filter(pk=rejected.pk).update(
+        status=ApplicationStatus.REJECTED
+    )
+
+    response = APIClient().post(
+        OBJECTIONS, objection_data(notice, application=rejected.pk), format="json"
+    )
+
+    assert response.status_code == 400
+    assert "no longer in notice" in response.data["fields"]["application"][0]
+    assert not Objection.objects.exists()

@@ -2,6 +2,7 @@
 closing."""
 
 import datetime
+import logging
 
 import pytest
 from django.utils import timezone
@@ -14,9 +15,12 @@ from certification.choices import (
     NoticeStatus,
     ObjectionStatus,
     RecommendationOutcome,
+    RevocationReason,
     Verb,
 )
 from certification.models import Certificate, NationalRecommendation
+from certification.services import notices as notices_module
+from certification.services.certificates import certificate_revoke
 from certification.services.notices import (
     notice_close,
     notice_end,
@@ -422,3 +426,94 @@ def test_a_reviewer_out_of_scope_cannot_rule(open_notice, other_city_user):
 
     with pytest.raises((PermissionDenied, OutOfScope)):
         objection_decide(actor=other_city_user, objection=objection, uphold=True, reason="x")
+
+
+# --- a firm or a notice that cannot be concluded ------------------------------------------------
+
+
+def test_a_notice_refused_at_close_is_logged_and_the_later_ones_still_close(
+    today, province_user, campaign, monkeypatch, caplog
+):
+    today(datetime.date(2026, 10, 12))
+    stuck = publish(province_user, campaign, approved(campaign, 1))
+    later = publish(province_user, campaign, approved(campaign, 1))
+    stuck_firm = stuck.applications.get().enterprise
+    issue = notices_module.certificate_issue
+
+    def refusing_issue(**kwargs):
+        if kwargs["enterprise"] == stuck_firm:
+            raise DomainError("证书序号已用完。 No serial left.")
+        return issue(**kwargs)
+
+    monkeypatch.setattr(notices_module, "certificate_issue", refusing_issue)
+
+    with caplog.at_level(logging.WARNING, logger="certification.services.notices"):
+        assert notices_close_due(today=AFTER) == [later.pk]
+
+    stuck.refresh_from_db()
+    later.refresh_from_db()
+    assert (stuck.status, later.status) == (NoticeStatus.OPEN, NoticeStatus.CLOSED)
+    # The refused notice is rolled back whole: its firm is still in notice, uncertified.
+    assert stuck.applications.get().status == S.PUBLIC_NOTICE
+    assert later.applications.get().status == S.CERTIFIED
+    assert f"Notice {stuck.pk} could not be closed" in caplog.text
+    assert "No serial left." in caplog.text
+
+
+def test_a_re_review_firm_whose_certificate_was_revoked_is_rejected_and_the_others_renewed(
+    today, province_user
+):
+    today(datetime.date(2026, 10, 12))
+    campaign = CampaignFactory(kind=CampaignKind.RE_REVIEW)
+    revoked, kept = (
+        CertificateFactory(
+            issued_on=datetime.date(2023, 10, 20), valid_until=datetime.date(2026, 10, 19)
+        )
+        for _ in range(2)
+    )
+    applications = [
+        ApplicationFactory(
+            campaign=campaign, enterprise=certificate.enterprise, status=S.APPROVED,
+            renews=certificate,
+        )
+        for certificate in (revoked, kept)
+    ]
+    notice = publish(province_user, campaign, applications)
+    certificate_revoke(
+        actor=province_user, certificate=revoked, reason=RevocationReason.FALSIFIED,
+        note="公示期间查实申报材料弄虚作假。",
+    )
+
+    closed = notice_close(notice=notice, today=AFTER)
+
+    assert closed.status == NoticeStatus.CLOSED
+    refused, renewed = applications
+    refused.refresh_from_db()
+    renewed.refresh_from_db()
+    assert refused.status == S.REJECTED
+    transition = refused.transitions.last()
+    assert transition.verb == Verb.REJECT and transition.actor is None
+    assert "证书已撤销，不能复核续期。" in transition.reason
+    assert "revoked during the notice" in transition.reason
+    assert renewed.status == S.CERTIFIED
+    kept.refresh_from_db()
+    assert (kept.renewed_on, kept.status) == (AFTER, CertificateStatus.ACTIVE)
+    revoked.refresh_from_db()
+    assert (revoked.renewed_on, revoked.status) == (None, CertificateStatus.REVOKED)
+
+
+def test_a_firm_certified_elsewhere_during_the_notice_is_rejected_not_the_whole_notice(
+    open_notice, province_user
+):
+    elsewhere, normal = open_notice.applications.order_by("pk")
+    CertificateFactory(enterprise=elsewhere.enterprise)
+
+    notice_close(actor=province_user, notice=open_notice, today=AFTER)
+
+    elsewhere.refresh_from_db()
+    normal.refresh_from_db()
+    assert elsewhere.status == S.REJECTED
+    assert "already holds a valid provincial certificate" in elsewhere.transitions.last().reason
+    assert not Certificate.objects.filter(application=elsewhere).exists()
+    assert normal.status == S.CERTIFIED
+    assert normal.certificate.issued_on == AFTER

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from certification.choices import ApplicationStatus, NoticeStatus, ObjectionStatus
 from certification.models import Certificate, Notice, Objection
+from certification.services.notices import objection_decide
 from tests.factories.applications import ApplicationFactory, CampaignFactory
 from tests.factories.certificates import NoticeFactory, ObjectionFactory
 
@@ -164,7 +165,7 @@ def test_the_province_upholds_an_objection_from_the_notice_page(client, province
     page = client.get(reverse("certification:notice-detail", args=[notice.pk]))
     response = client.post(
         reverse("certification:objection-decide", args=[objection.pk]),
-        {f"o{objection.pk}-reason": "经核查异议属实。", "decision": "uphold"},
+        {f"o{objection.pk}-reason": "经核查异议属实。", f"o{objection.pk}-decision": "uphold"},
     )
 
     assert objection.text in page.content.decode()
@@ -179,7 +180,8 @@ def test_a_ruling_without_reason_is_shown_again(client, province_user):
     client.force_login(province_user)
 
     response = client.post(
-        reverse("certification:objection-decide", args=[objection.pk]), {"decision": "dismiss"}
+        reverse("certification:objection-decide", args=[objection.pk]),
+        {f"o{objection.pk}-decision": "dismiss"},
     )
 
     assert response.status_code == 400
@@ -230,3 +232,76 @@ def test_the_application_partial_links_notice_and_certificate(db):
 
     assert reverse("public:notice-detail", args=[notice.pk]) in html
     assert empty.strip() == ""
+
+
+# --- rulings need an explicit decision; outcomes on the public page; overdue notices ----------
+
+
+@pytest.mark.parametrize("decision", [None, "", "upheld", "reject"])
+def test_a_ruling_without_a_valid_decision_is_refused_not_taken_for_a_dismissal(
+    client, province_user, decision
+):
+    notice = open_notice()
+    objection = ObjectionFactory(application=notice.applications.first())
+    client.force_login(province_user)
+    data = {f"o{objection.pk}-reason": "经核查。"}
+    if decision is not None:
+        data[f"o{objection.pk}-decision"] = decision
+
+    response = client.post(reverse("certification:objection-decide", args=[objection.pk]), data)
+
+    assert response.status_code == 400
+    assert response.context["objections"][0][1].errors["decision"]
+    objection.refresh_from_db()
+    assert objection.status == ObjectionStatus.PENDING
+    assert objection.application.status == ApplicationStatus.PUBLIC_NOTICE
+
+
+def test_the_ruling_buttons_post_the_forms_decision_field(client, province_user):
+    notice = open_notice()
+    objection = ObjectionFactory(application=notice.applications.first())
+    client.force_login(province_user)
+
+    page = client.get(reverse("certification:notice-detail", args=[notice.pk])).content.decode()
+
+    assert f'name="o{objection.pk}-decision" value="uphold"' in page
+    assert f'name="o{objection.pk}-decision" value="dismiss"' in page
+
+
+def test_the_public_notice_shows_each_outcome_and_offers_only_firms_still_in_notice(
+    client, province_user
+):
+    notice = open_notice()
+    rejected, listed = notice.applications.order_by("pk")
+    objection_decide(
+        actor=province_user, objection=ObjectionFactory(application=rejected), uphold=True,
+        reason="经核查异议属实。",
+    )
+
+    response = client.get(reverse("public:notice-detail", args=[notice.pk]))
+
+    page = response.content.decode()
+    assert rejected.enterprise.name in page
+    assert 'data-outcome="objection_upheld"' in page
+    assert 'data-outcome="in_notice"' in page
+    choices = dict(response.context["form"].fields["application"].choices)
+    assert listed.pk in choices and rejected.pk not in choices
+    posted = client.post(
+        reverse("public:notice-detail", args=[notice.pk]),
+        {"application": rejected.pk, "name": "王敏", "contact": "138", "text": "异议"},
+    )
+    assert posted.status_code == 400
+    assert posted.context["form"].errors["application"]
+    assert not Objection.objects.filter(text="异议").exists()
+
+
+def test_the_staff_list_marks_an_open_notice_past_its_end(client, province_user):
+    overdue = past_notice()
+    current = open_notice(firms=1)
+    client.force_login(province_user)
+
+    response = client.get(reverse("certification:notice-list"))
+
+    rows = {notice.pk: notice.overdue for notice in response.context["page"]}
+    assert rows == {overdue.pk: True, current.pk: False}
+    assert response.content.decode().count("data-overdue") == 1

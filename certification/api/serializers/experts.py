@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from certification.api.serializers.applications import TransitionSerializer
 from certification.models import Application, Expert, ExpertAssignment, ExpertDraw
 from certification.selectors.experts import scores_visible
 from registry.models import Industry, Region
@@ -105,7 +106,7 @@ class ScoreInput(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True)
 
 
-class ExpertDrawInput(serializers.Serializer):
+class ExpertDrawInput(TransitionSerializer):
     count = serializers.IntegerField(
         required=False, min_value=1, max_value=50,
         help_text=_("Default: the campaign's experts per application, or the recusals to "

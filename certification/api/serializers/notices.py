@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from certification.models import Application, Notice, Objection
+from certification.selectors.notices import FirmOutcome, firm_outcome
 from certification.services.notices import notice_is_open
 
 
@@ -23,15 +24,30 @@ class NoticeFirmSerializer(serializers.ModelSerializer):
     region = serializers.SerializerMethodField()
     industry = serializers.CharField(source="enterprise.industry.name")
     main_products = serializers.CharField(source="enterprise.main_products")
+    outcome = serializers.SerializerMethodField(
+        help_text=_("Where the firm stands: still in notice, or how its notice ended.")
+    )
+    outcome_display = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
-        fields = ["application", "name", "uscc", "region", "industry", "main_products"]
+        fields = [
+            "application", "name", "uscc", "region", "industry", "main_products", "outcome",
+            "outcome_display",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField())
     def get_region(self, application):
         return region_label(application.enterprise.region)
+
+    @extend_schema_field(serializers.ChoiceField(choices=FirmOutcome.choices))
+    def get_outcome(self, application):
+        return firm_outcome(application).value
+
+    @extend_schema_field(serializers.CharField())
+    def get_outcome_display(self, application):
+        return str(firm_outcome(application).label)
 
 
 class NoticeSerializer(serializers.ModelSerializer):
@@ -60,7 +76,11 @@ class ObjectionFileSerializer(serializers.Serializer):
 
     notice = serializers.IntegerField(label=_("notice"))
     application = serializers.IntegerField(
-        label=_("firm"), help_text=_("`application` of the firm as the notice lists it.")
+        label=_("firm"),
+        help_text=_(
+            "`application` of the firm as the notice lists it; only firms whose `outcome` is "
+            "`in_notice`."
+        ),
     )
     name = serializers.CharField(label=_("your name"), max_length=50)
     contact = serializers.CharField(label=_("contact"), max_length=100)

@@ -24,7 +24,7 @@ from certification.api.serializers.experts import (
     ExpertDrawInput,
     ExpertDrawSerializer,
 )
-from certification.choices import Verb
+from certification.choices import ApplicationStatus, Verb
 from certification.filtersets.applications import ApplicationFilterSet
 from certification.services import applications as services
 from certification.services import decisions, experts
@@ -167,11 +167,14 @@ class ApplicationViewSet(
 
     @extend_schema(
         request=ExpertDrawInput,
-        responses={201: ExpertDrawSerializer},
+        responses={201: ExpertDrawSerializer, 200: ExpertDrawSerializer},
         description=(
             "The province draws the expert panel (双随机) of an accepted application, seeded and "
             "recorded for audit, conflicts excluded; during expert review a further draw only "
-            "replaces recused experts. 400 naming `count` when too few experts are eligible."
+            "replaces recused experts. 400 naming `count` when too few experts are eligible. "
+            "Optional `expected_status`: the status you saw. A first draw sent again "
+            "(`province_accepted` seen, the panel since drawn) answers 200 with that same "
+            "draw and draws nothing; any other change since is 409."
         ),
     )
     @action(
@@ -182,13 +185,22 @@ class ApplicationViewSet(
         application = self.get_object()
         serializer = ExpertDrawInput(data=request.data)
         serializer.is_valid(raise_exception=True)
+        expected_status = serializer.validated_data.get("expected_status")
         draw = experts.experts_draw(
             actor=request.user,
             application=application,
             count=serializer.validated_data.get("count"),
             seed=serializer.validated_data.get("seed") or None,
+            expected_status=expected_status,
         )
-        return Response(ExpertDrawSerializer(draw).data, status=status.HTTP_201_CREATED)
+        # A repeat of the first draw (seen before the lock, as the service checks it again
+        # under it) answers like any repeated action: 200, nothing new.
+        repeated = (
+            expected_status == ApplicationStatus.PROVINCE_ACCEPTED
+            and application.status == ApplicationStatus.UNDER_EXPERT_REVIEW
+        )
+        code = status.HTTP_200_OK if repeated else status.HTTP_201_CREATED
+        return Response(ExpertDrawSerializer(draw).data, status=code)
 
     @extend_schema(
         request=DecisionInput,

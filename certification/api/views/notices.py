@@ -13,6 +13,7 @@ from certification.api.serializers.notices import (
     ObjectionSerializer,
     RulingSerializer,
 )
+from certification.choices import ApplicationStatus
 from certification.filtersets.certificates import ObjectionFilterSet
 from certification.models import Application, Notice
 from certification.selectors import notices as selectors
@@ -110,6 +111,16 @@ class ObjectionViewSet(
         if notice is None or application is None:
             message = "公示或企业不存在。 No such notice or firm."
             raise DomainError(message, fields={"notice": [message]})
+        if application.notice_id == notice.pk and application.status != (
+            ApplicationStatus.PUBLIC_NOTICE
+        ):
+            # Listed with its outcome, but no longer open to objections (the page offers only
+            # the firms still in notice); the service checks again under the notice's lock.
+            message = (
+                "该企业已不在公示中（异议成立或已结束），不能再提出异议。"
+                " The firm is no longer in notice; objections cannot name it."
+            )
+            raise DomainError(message, fields={"application": [message]})
         objection = services.objection_file(
             notice=notice, application=application, name=data["name"],
             contact=data["contact"], text=data["text"],
