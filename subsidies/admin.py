@@ -10,13 +10,37 @@ from subsidies.models import (
     Program,
     ProgramPair,
 )
-from subsidies.services.programs import program_pair_set
+from subsidies.services.common import is_finance
+from subsidies.services.programs import (
+    PROGRAM_EDITABLE_FIELDS,
+    program_pair_set,
+    program_update,
+)
 
 
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
+    """Programs are seeded data: edited through the service (finance officers, amounts in
+    yuan with two decimals, attributed), never added or deleted here."""
+
     list_display = ("name", "kind", "amount", "once_per_firm", "legal_basis", "is_active")
     readonly_fields = ("kind", "code", "once_per_firm", "payee")
+
+    def save_model(self, request, obj, form, change):
+        changes = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data if name in PROGRAM_EDITABLE_FIELDS
+        }
+        program_update(actor=request.user, program=obj, **changes)
+
+    def has_change_permission(self, request, obj=None):
+        return is_finance(request.user) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ProgramPair)

@@ -40,7 +40,8 @@ ENTITLEMENT_TRANSITIONS = {
     EntitlementStatus.PAID: frozenset({EntitlementStatus.RECOVERY_DUE}),
     EntitlementStatus.RECOVERY_DUE: frozenset({EntitlementStatus.RECOVERED}),
     EntitlementStatus.RECOVERED: frozenset(),
-    EntitlementStatus.CANCELLED: frozenset(),
+    # Only a city reward recomputed above zero reopens (city_rewards._settle_entitlement).
+    EntitlementStatus.CANCELLED: frozenset({EntitlementStatus.PENDING}),
 }
 # Statuses in which the money has left the treasury.
 PAID_STATUSES = frozenset(

@@ -2,9 +2,10 @@
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, OuterRef, Q, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
+from certification.choices import CLAWBACK_REASONS, CertificateStatus
 from gansu_sme.exceptions import OutOfScope
 from subsidies.choices import PAID_STATUSES, EntitlementStatus
 from subsidies.models import (
@@ -72,8 +73,15 @@ def batch_list(*, user):
     )
 
 
+def batch_detail_list(*, user):
+    """Batches with their items and the items' entitlements, for pages showing one batch."""
+    return batch_list(user=user).prefetch_related(
+        Prefetch("items", queryset=BatchItem.objects.select_related("entitlement"))
+    )
+
+
 def batch_get(*, user, pk):
-    return _get(batch_list(user=user), user, pk=pk)
+    return _get(batch_detail_list(user=user), user, pk=pk)
 
 
 def batch_items(*, batch):
@@ -83,9 +91,13 @@ def batch_items(*, batch):
 
 
 def batch_candidates(*, user):
-    """Approved entitlements in no open batch: what a batch may take."""
+    """Approved entitlements in no open batch, their certificate not revoked for a clawback
+    reason: what a batch may take."""
     return entitlement_list(user=user).filter(
         status=EntitlementStatus.APPROVED, in_open_batch=False
+    ).exclude(
+        certificate__status=CertificateStatus.REVOKED,
+        certificate__revocation_reason__in=CLAWBACK_REASONS,
     ).order_by("city__code", "pk")
 
 

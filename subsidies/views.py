@@ -13,7 +13,7 @@ from gansu_sme.excel import XLSX_CONTENT_TYPE
 from gansu_sme.views import allowed_if, call_service
 from registry import selectors as registry_selectors
 from subsidies import forms, selectors, services
-from subsidies.choices import BatchVerb, EntitlementStatus
+from subsidies.choices import BatchStatus, BatchVerb, EntitlementStatus
 from subsidies.filtersets import (
     EntitlementFilterSet,
     PaymentBatchFilterSet,
@@ -63,7 +63,7 @@ def program_edit(request, pk):
     program = Program.objects.filter(pk=pk).first()
     if program is None:
         raise Http404
-    form = forms.ProgramForm(request.POST or None, instance=Program.objects.get(pk=pk))
+    form = forms.ProgramForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         if call_service(form, services.program_update, actor=request.user, program=program,
@@ -251,10 +251,12 @@ def _batch_page(request, batch, bound=None, status=200):
         "transitions": batch.transitions.select_related("actor"),
         "verb_forms": [(verb, BatchVerb(verb).label, bound.get(verb) or VERB_FORMS[verb](
             prefix=verb)) for verb in verbs],
-        "can_export": services.is_finance(request.user) and batch.status in ("approved", "paid"),
+        "can_export": services.is_finance(request.user)
+        and batch.status in (BatchStatus.APPROVED, BatchStatus.PAID),
         "add_error": bound.get("add"),
     }
-    if services.is_finance(request.user) and batch.status == "draft":
+    # Only the maker changes a draft (four eyes: whoever changed it may not approve it).
+    if batch.status == BatchStatus.DRAFT and batch.created_by_id == request.user.pk:
         context["candidates"] = selectors.batch_candidates(user=request.user)
     return render(request, "subsidies/batch_detail.html", context, status=status)
 
@@ -303,7 +305,9 @@ def batch_transition(request, pk, verb):
     form = VERB_FORMS[verb](request.POST, prefix=verb)
     if form.is_valid():
         details = dict(form.cleaned_data)
-        details.pop("note", None)
+        # The officer's note goes to the transition row as its reason (the audit trail).
+        if "note" in details:
+            details["reason"] = details.pop("note")
         if call_service(form, services.batch_transition, actor=request.user, batch=batch,
                         verb=verb, **details) is not None:
             messages.success(request, _("The batch has been updated."))
@@ -394,6 +398,7 @@ def _project_page(request, project, bound=None, status=200):
     return render(request, "subsidies/project_detail.html", {
         "project": project,
         "entitlement": getattr(project, "entitlement", None),
+        "transitions": project.transitions.select_related("actor"),
         "verb_forms": [(verb, bound.get(verb) or PROJECT_FORMS[verb](prefix=verb))
                        for verb in verbs],
         "allocations": selectors.allocation_list(user=request.user).filter(

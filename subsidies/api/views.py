@@ -177,7 +177,9 @@ class PaymentBatchViewSet(
     write_roles = services.FINANCE_ROLES
 
     def get_queryset(self):
-        return selectors.batch_list(user=self.request.user)
+        if self.action == "list":
+            return selectors.batch_list(user=self.request.user)
+        return selectors.batch_detail_list(user=self.request.user)
 
     def get_serializer_class(self):
         if self.action == "retrieve":

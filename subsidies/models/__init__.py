@@ -1,4 +1,10 @@
-from .awards import CityReward, Entitlement, EntitlementTransition, SupportProject
+from .awards import (
+    CityReward,
+    Entitlement,
+    EntitlementTransition,
+    ProjectTransition,
+    SupportProject,
+)
 from .batches import BatchItem, BatchTransition, PaymentBatch
 from .budgets import Allocation, Budget
 from .programs import MONEY, Program, ProgramPair
@@ -15,5 +21,6 @@ __all__ = [
     "PaymentBatch",
     "Program",
     "ProgramPair",
+    "ProjectTransition",
     "SupportProject",
 ]

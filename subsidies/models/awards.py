@@ -28,6 +28,11 @@ class CityReward(models.Model):
     evidence = models.JSONField(_("evidence"), default=list)
     # What the last recompute changed: {"added": [...], "removed": [...], "net_new_before": n}
     last_changes = models.JSONField(_("changes at last recompute"), default=dict, blank=True)
+    # The program's amount when the reward's entitlement was made: recomputes price at it, as
+    # entitlements keep the amount they were created with when the program is edited.
+    amount_per_firm = models.DecimalField(
+        _("amount per net new firm (yuan)"), **MONEY, null=True, blank=True
+    )
     computed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("computed by"), on_delete=models.PROTECT,
         related_name="+",
@@ -108,6 +113,32 @@ class SupportProject(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ProjectTransition(models.Model):
+    """One step of a support project (submitted, vouched for, approved, rejected): who, from,
+    to, with what note, when."""
+
+    project = models.ForeignKey(
+        SupportProject, verbose_name=_("project"), on_delete=models.PROTECT,
+        related_name="transitions",
+    )
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project transition")
+        verbose_name_plural = _("project transitions")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.project_id}: {self.from_status} → {self.to_status}"
 
 
 @pghistory.track()

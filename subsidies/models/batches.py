@@ -24,6 +24,11 @@ class PaymentBatch(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Only the maker changes and submits a batch; recorded so four eyes hold on approval too.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="+",
@@ -49,6 +54,11 @@ class PaymentBatch(models.Model):
                 condition=models.Q(approved_by__isnull=True)
                 | ~models.Q(approved_by=models.F("created_by")),
                 name="%(app_label)s_%(class)s_approver_not_maker",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True)
+                | ~models.Q(approved_by=models.F("submitted_by")),
+                name="%(app_label)s_%(class)s_approver_not_submitter",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status=BatchStatus.PAID)

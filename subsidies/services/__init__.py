@@ -4,7 +4,6 @@ from .batches import (
     batch_add_entitlements,
     batch_create,
     batch_remove_entitlement,
-    batch_total,
     batch_transition,
     batch_verbs,
 )
@@ -38,7 +37,6 @@ __all__ = [
     "batch_bank_file",
     "batch_create",
     "batch_remove_entitlement",
-    "batch_total",
     "batch_transition",
     "batch_verbs",
     "budget_create",

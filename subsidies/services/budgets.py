@@ -6,7 +6,7 @@ can never spend the same yuan twice. Locks are always taken in id order to avoid
 """
 
 import pghistory
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from gansu_sme.exceptions import DomainError
@@ -15,6 +15,9 @@ from subsidies.models import Allocation, Budget
 
 from .common import check_finance, lock_visible, money
 
+MSG_BUDGET_EXISTS = (
+    "该年度该资金来源的预算已存在。 A budget for this year and source exists already."
+)
 MSG_OVER_BUDGET = "超出预算可分配余额。 The amount passes what is left unallocated in the budget."
 
 
@@ -25,18 +28,20 @@ def _check_positive(amount, field="amount"):
 
 @transaction.atomic
 def budget_create(*, actor, year, funding_source, amount, document=""):
-    """Open the budget of a year and funding source. Finance officers only; one per pair."""
+    """Open the budget of a year and funding source. Finance officers only; one per pair, also
+    when two officers open it at once (the unique key decides, the loser gets the message)."""
     check_finance(actor)
     amount = money(amount)
     _check_positive(amount)
-    if Budget.objects.filter(year=year, funding_source=funding_source).exists():
-        raise DomainError(fields={"funding_source": [
-            "该年度该资金来源的预算已存在。 A budget for this year and source exists already."
-        ]})
     budget = Budget(year=year, funding_source=funding_source, amount=amount, document=document)
-    budget.full_clean()
-    with pghistory.context(user=actor.pk):
-        budget.save()
+    budget.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic(), pghistory.context(user=actor.pk):
+            budget.save()
+    except IntegrityError as exc:
+        if not Budget.objects.filter(year=year, funding_source=funding_source).exists():
+            raise
+        raise DomainError(fields={"funding_source": [MSG_BUDGET_EXISTS]}) from exc
     return budget
 
 

@@ -6,10 +6,8 @@ way count down; the list is kept as evidence. Recomputing before payment is idem
 records what changed.
 """
 
-from decimal import Decimal
-
 import pghistory
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gansu_sme.exceptions import DomainError, InvalidTransition
@@ -17,12 +15,18 @@ from gansu_sme.querysets import region_path_q
 from registry.choices import PeriodKind, RegionLevel, ReportStatus
 from registry.models import MonitoringReport
 from registry.sizeclass import is_above_scale
-from subsidies.choices import EntitlementStatus, ProgramKind
+from subsidies.choices import PAID_STATUSES, EntitlementStatus, ProgramKind
 from subsidies.models import CityReward, Entitlement, Program
 
 from .budgets import move_money
 from .common import check_finance
-from .entitlements import entitlement_create, record
+from .entitlements import (
+    _cancel_if_free,
+    _set_status,
+    entitlement_create,
+    lock_with_batch,
+    record,
+)
 
 
 def city_scale_changes(*, city, year):
@@ -76,8 +80,11 @@ def city_reward_compute(*, actor, city, year):
 
     Finance officers only; ``city`` is a prefecture unit; the year must be over. A recompute
     changes the entitlement while it is pending or approved (its reservation follows the new
-    amount) and is refused once it is in a batch or paid; with nothing changed it writes
-    nothing. ``last_changes`` says which firms came and went. Returns the CityReward.
+    amount), cancels it when nothing is left to pay, reopens a cancelled one (pending again)
+    when there is, and is refused once it is in a batch or paid; the amount per firm is the
+    program's when the entitlement was made. With nothing changed it writes nothing.
+    ``last_changes`` says which firms came and went. Two first computes at once make one
+    reward. Returns the CityReward.
     """
     check_finance(actor)
     if city.level != RegionLevel.PREFECTURE:
@@ -91,31 +98,55 @@ def city_reward_compute(*, actor, city, year):
         ]})
     evidence = city_scale_changes(city=city, year=year)
     up, down = _counts(evidence)
-    reward = CityReward.objects.select_for_update().filter(city=city, year=year).first()
     with pghistory.context(user=actor.pk):
-        if reward is None:
+        reward, created = _lock_or_create(actor, city, year, evidence, up, down)
+        if created:
+            _create_entitlement(program, reward)
+            return reward
+        if reward.evidence == evidence:
+            return reward
+        entitlement = _lock_entitlement(reward)
+        _recompute(actor, reward, evidence, up, down)
+        if entitlement is None:
+            _create_entitlement(program, reward)
+        else:
+            _settle_entitlement(actor, reward, entitlement)
+    return reward
+
+
+def _lock_or_create(actor, city, year, evidence, up, down):
+    """The city's year locked, or made now; a simultaneous first compute that lost the insert
+    reads the winner's row (locked) instead of failing. Returns (reward, created)."""
+    reward = CityReward.objects.select_for_update().filter(city=city, year=year).first()
+    if reward is not None:
+        return reward, False
+    try:
+        with transaction.atomic():
             reward = CityReward.objects.create(
                 city=city, year=year, firms_up=up, firms_down=down, net_new=up - down,
                 evidence=evidence, computed_by=actor, computed_at=timezone.now(),
             )
-        elif reward.evidence == evidence:
-            return reward
-        else:
-            _recompute(actor, reward, evidence, up, down)
-        _settle_entitlement(actor, program, reward)
-    return reward
+    except IntegrityError:
+        return CityReward.objects.select_for_update().get(city=city, year=year), False
+    return reward, True
 
 
-def _recompute(actor, reward, evidence, up, down):
-    entitlement = Entitlement.objects.select_for_update().filter(city_reward=reward).first()
-    if entitlement is not None and (
-        entitlement.status not in (EntitlementStatus.PENDING, EntitlementStatus.APPROVED)
-        or entitlement.batch_items.filter(is_open=True).exists()
-    ):
+def _lock_entitlement(reward):
+    """The reward's entitlement locked (after its open batch, the app's lock order), or None;
+    refused when it is in a batch or paid."""
+    pk = Entitlement.objects.filter(city_reward=reward).values_list("pk", flat=True).first()
+    if pk is None:
+        return None
+    entitlement, batch = lock_with_batch(pk)
+    if batch is not None or entitlement.status in PAID_STATUSES:
         raise InvalidTransition(
             "奖励已入批或已拨付，不能重新计算。 The reward is in a batch or paid; it cannot be "
             "recomputed."
         )
+    return entitlement
+
+
+def _recompute(actor, reward, evidence, up, down):
     old = {e["uscc"]: e for e in reward.evidence}
     new = {e["uscc"]: e for e in evidence}
     reward.last_changes = {
@@ -130,18 +161,34 @@ def _recompute(actor, reward, evidence, up, down):
     reward.save()
 
 
-def _settle_entitlement(actor, program, reward):
-    amount = program.amount * max(reward.net_new, 0)
-    entitlement = Entitlement.objects.select_for_update().filter(city_reward=reward).first()
-    purpose = f"{reward.year}年{reward.city.name}净增规上工业企业{reward.net_new}户奖励"
-    if entitlement is None:
-        if amount > 0:
-            entitlement_create(
-                program=program, year=reward.year, city=reward.city, amount=amount,
-                city_reward=reward, purpose=purpose,
-            )
+def _purpose(reward):
+    return f"{reward.year}年{reward.city.name}净增规上工业企业{reward.net_new}户奖励"
+
+
+def _create_entitlement(program, reward):
+    """The reward's first entitlement, priced (now and at every recompute) at the program's
+    current amount per firm; nothing while no firm is net new."""
+    if reward.net_new <= 0:
         return
-    if entitlement.status == EntitlementStatus.CANCELLED or entitlement.full_amount == amount:
+    reward.amount_per_firm = program.amount
+    reward.save(update_fields=["amount_per_firm"])
+    entitlement_create(
+        program=program, year=reward.year, city=reward.city,
+        amount=reward.amount_per_firm * reward.net_new, city_reward=reward,
+        purpose=_purpose(reward),
+    )
+
+
+def _settle_entitlement(actor, reward, entitlement):
+    amount = reward.amount_per_firm * max(reward.net_new, 0)
+    note = f"重新计算：{entitlement.amount} → {amount} 元。 Recomputed: {amount} yuan."
+    reopen = entitlement.status == EntitlementStatus.CANCELLED
+    if amount == 0:
+        if not reopen:
+            _cancel_if_free(entitlement, None, reason=f"净增为零。 No net new firm. {note}",
+                            actor=actor)
+        return
+    if not reopen and entitlement.full_amount == amount:
         return
     if entitlement.status == EntitlementStatus.APPROVED:
         delta = amount - entitlement.amount
@@ -149,17 +196,17 @@ def _settle_entitlement(actor, program, reward):
             move_money(entitlement.allocation_id, delta, source=None, target="reserved")
         else:
             move_money(entitlement.allocation_id, -delta, source="reserved", target=None)
-    note = f"重新计算：{entitlement.amount} → {amount} 元。 Recomputed."
-    if amount == Decimal("0"):
-        entitlement.full_amount = entitlement.amount = Decimal("0")
-        entitlement.cancel_reason = "净增为零。 No net new firm."
-        entitlement.save(update_fields=["full_amount", "amount", "cancel_reason", "updated_at"])
-        from_status = entitlement.status
-        entitlement.status = EntitlementStatus.CANCELLED
-        entitlement.save(update_fields=["status"])
-        record(entitlement, from_status=from_status, actor=actor, reason=note)
-        return
     entitlement.full_amount = entitlement.amount = amount
-    entitlement.purpose = purpose
-    entitlement.save(update_fields=["full_amount", "amount", "purpose", "updated_at"])
+    entitlement.purpose = _purpose(reward)
+    fields = ("full_amount", "amount", "purpose")
+    if reopen:
+        # Its reservation went back when it was cancelled: it starts again from approval.
+        entitlement.allocation = entitlement.approved_by = entitlement.approved_at = None
+        entitlement.cancel_reason = ""
+        _set_status(
+            entitlement, EntitlementStatus.PENDING, actor=actor, reason=note,
+            fields=(*fields, "allocation", "approved_by", "approved_at", "cancel_reason"),
+        )
+        return
+    entitlement.save(update_fields=[*fields, "updated_at"])
     record(entitlement, from_status=entitlement.status, actor=actor, reason=note)

@@ -16,14 +16,21 @@ from django.utils import timezone
 
 from certification.choices import CLAWBACK_REASONS, CertificateLevel, CertificateStatus
 from certification.models import Certificate
-from gansu_sme.exceptions import DomainError, InvalidTransition
+from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope
 from subsidies.choices import (
     ENTITLEMENT_TRANSITIONS,
     BatchStatus,
     EntitlementStatus,
     ProgramKind,
 )
-from subsidies.models import BatchItem, Entitlement, EntitlementTransition, Program, ProgramPair
+from subsidies.models import (
+    BatchItem,
+    Entitlement,
+    EntitlementTransition,
+    PaymentBatch,
+    Program,
+    ProgramPair,
+)
 
 from .budgets import allocation_for, move_money
 from .common import check_finance, city_of, lock_visible, money
@@ -34,6 +41,9 @@ CERTIFICATE_PROGRAM = {
 }
 MSG_IN_BATCH = (
     "该奖补已在未结束的支付批次中。 The entitlement is in an open payment batch."
+)
+MSG_CHANGED = (
+    "该奖补刚被放入支付批次，请重试。 The entitlement was just put in a batch; try again."
 )
 
 
@@ -171,14 +181,15 @@ def entitlements_clawback(*, certificate_id, reason):
         return []
     changed = []
     note = f"证书撤销（{reason}）。 Certificate revoked."
-    rows = Entitlement.objects.select_for_update().filter(certificate_id=certificate_id)
+    ids = Entitlement.objects.filter(certificate_id=certificate_id).order_by("pk")
     with pghistory.context(event="certificate_revoked", reason=reason):
-        for entitlement in rows.order_by("pk"):
+        for pk in ids.values_list("pk", flat=True):
+            entitlement, batch = lock_with_batch(pk)
             if entitlement.status == EntitlementStatus.PAID:
                 recovery_due(entitlement, note=note)
                 changed.append(entitlement)
             elif entitlement.status in (EntitlementStatus.PENDING, EntitlementStatus.APPROVED):
-                if _cancel_if_free(entitlement, reason=note):
+                if _cancel_if_free(entitlement, batch, reason=note):
                     changed.append(entitlement)
     return changed
 
@@ -192,17 +203,41 @@ def recovery_due(entitlement, *, note, actor=None):
     )
 
 
-def _cancel_if_free(entitlement, *, reason, actor=None):
-    """Cancel a pending or approved entitlement; one in a draft or submitted batch leaves it,
-    one in an approved batch stays (its payment turns into a recovery when marked paid)."""
+def _open_batch_id(entitlement_pk):
+    return (
+        BatchItem.objects.filter(entitlement_id=entitlement_pk, is_open=True)
+        .values_list("batch_id", flat=True)
+        .first()
+    )
 
-    item = BatchItem.objects.select_related("batch").filter(
-        entitlement=entitlement, is_open=True
-    ).first()
-    if item is not None:
-        if item.batch.status == BatchStatus.APPROVED:
+
+def lock_with_batch(entitlement_pk):
+    """Lock the open batch holding the entitlement (if any), then the entitlement: the one lock
+    order of the app is batch, entitlements, allocations (``batch_transition`` takes it too),
+    so a clawback and a batch decision see each other's result instead of both moving the same
+    reserved money. Returns (entitlement, batch or None), both locked.
+
+    Holding the batch, its item can neither leave nor close; without one, a batch may have
+    taken the entitlement between the two reads, and its lock would now come out of order:
+    refused, to be retried (the nightly reconcile retries a clawback).
+    """
+    batch_id = _open_batch_id(entitlement_pk)
+    batch = PaymentBatch.objects.select_for_update().get(pk=batch_id) if batch_id else None
+    entitlement = Entitlement.objects.select_for_update().get(pk=entitlement_pk)
+    if _open_batch_id(entitlement_pk) != batch_id:
+        raise InvalidTransition(MSG_CHANGED)
+    return entitlement, batch
+
+
+def _cancel_if_free(entitlement, batch, *, reason, actor=None):
+    """Cancel a pending or approved entitlement locked with its open ``batch`` by
+    ``lock_with_batch``: one in a draft or submitted batch leaves it, one in an approved batch
+    stays (its payment turns into a recovery when marked paid, and cancelling the batch
+    cancels it). An approved one gives its reservation back. Returns whether it cancelled."""
+    if batch is not None:
+        if batch.status == BatchStatus.APPROVED:
             return False
-        item.delete()
+        BatchItem.objects.filter(batch=batch, entitlement=entitlement).delete()
     if entitlement.status == EntitlementStatus.APPROVED:
         move_money(entitlement.allocation_id, entitlement.amount, source="reserved", target=None)
     entitlement.cancel_reason = reason[:200]
@@ -224,9 +259,11 @@ def entitlement_approve(*, actor, entitlement, budget):
     entitlement = lock_visible(Entitlement, actor, entitlement.pk)
     if entitlement.status != EntitlementStatus.PENDING:
         raise InvalidTransition()
+    # A budget of the year before may pay it (结转, carry-over); an older one may not.
     if budget.year < entitlement.year - 1:
         raise DomainError(fields={"budget": [
-            "预算年度早于奖补年度。 The budget's year is before the award's."
+            f"预算年度应为奖补年度（{entitlement.year}年）或上一年度。"
+            f" The budget must be of the award's year ({entitlement.year}) or the year before."
         ]})
     allocation = allocation_for(budget=budget, city=entitlement.city)
     with pghistory.context(user=actor.pk):
@@ -250,13 +287,15 @@ def entitlement_cancel(*, actor, entitlement, reason):
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(fields={"reason": ["请填写原因。 Give a reason."]})
-    entitlement = lock_visible(Entitlement, actor, entitlement.pk)
+    if not Entitlement.objects.visible_to(actor).filter(pk=entitlement.pk).exists():
+        raise OutOfScope()
+    entitlement, batch = lock_with_batch(entitlement.pk)
     if entitlement.status not in (EntitlementStatus.PENDING, EntitlementStatus.APPROVED):
         raise InvalidTransition()
-    if BatchItem.objects.filter(entitlement=entitlement, is_open=True).exists():
+    if batch is not None:
         raise InvalidTransition(MSG_IN_BATCH)
     with pghistory.context(user=actor.pk):
-        _cancel_if_free(entitlement, reason=reason, actor=actor)
+        _cancel_if_free(entitlement, None, reason=reason, actor=actor)
     return entitlement
 
 

@@ -1,6 +1,7 @@
 """Project-based special support (专项支持项目): a county or city puts a project forward, the
 city vouches for its compliance and authenticity, the province re-checks it and approves an
-amount within the city's block, which creates the entitlement already approved."""
+amount within the city's block, which creates the entitlement already approved. Every step
+writes a ProjectTransition row (who, from, to, note), shown on the project's page."""
 
 import pghistory
 from django.db import transaction
@@ -9,7 +10,7 @@ from django.utils import timezone
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
 from registry.models import Enterprise
 from subsidies.choices import PROJECT_TRANSITIONS, ProgramKind, ProjectStatus, ProjectVerb
-from subsidies.models import Program, SupportProject
+from subsidies.models import Program, ProjectTransition, SupportProject
 
 from .common import (
     PROJECT_SUBMITTER_ROLES,
@@ -41,7 +42,15 @@ def project_submit(*, actor, enterprise, year, title, purpose, amount_requested,
     project.full_clean()
     with pghistory.context(user=actor.pk):
         project.save()
+        _record(actor, project, from_status="")
     return project
+
+
+def _record(actor, project, *, from_status, note=""):
+    ProjectTransition.objects.create(
+        project=project, from_status=from_status, to_status=project.status, actor=actor,
+        reason=note,
+    )
 
 
 def project_verbs(user, project):
@@ -67,11 +76,13 @@ def _lock(actor, project, verb):
 def project_vouch(*, actor, project, note=""):
     """The city vouches for the project's compliance and authenticity (合规性、真实性)."""
     project = _lock(actor, project, ProjectVerb.VOUCH)
+    from_status = project.status
     project.status = ProjectStatus.VOUCHED
     project.vouched_by = actor
     project.vouched_at = timezone.now()
     with pghistory.context(user=actor.pk, note=note):
         project.save(update_fields=["status", "vouched_by", "vouched_at"])
+        _record(actor, project, from_status=from_status, note=note)
     return project
 
 
@@ -81,12 +92,14 @@ def project_reject(*, actor, project, note):
     project = _lock(actor, project, ProjectVerb.REJECT)
     if not (note or "").strip():
         raise DomainError(fields={"note": ["请填写原因。 Give a reason."]})
+    from_status = project.status
     project.status = ProjectStatus.REJECTED
     project.decided_by = actor
     project.decided_at = timezone.now()
     project.decision_note = note.strip()
     with pghistory.context(user=actor.pk):
         project.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        _record(actor, project, from_status=from_status, note=project.decision_note)
     return project
 
 
@@ -104,6 +117,7 @@ def project_approve(*, actor, project, amount, budget, note=""):
             f" The amount must lie between 0.01 and {project.amount_requested} yuan."
         ]})
     program = Program.objects.get(kind=ProgramKind.PROJECT)
+    from_status = project.status
     project.status = ProjectStatus.APPROVED
     project.amount_approved = amount
     project.decided_by = actor
@@ -113,6 +127,8 @@ def project_approve(*, actor, project, amount, budget, note=""):
         project.save(update_fields=[
             "status", "amount_approved", "decided_by", "decided_at", "decision_note",
         ])
+        _record(actor, project, from_status=from_status,
+                note=f"{amount} 元。 {amount} yuan. {note}".strip())
         entitlement, _created = entitlement_create(
             program=program, year=project.year, enterprise=project.enterprise, amount=amount,
             project=project, purpose=f"{project.year}年专项支持：{project.title}"[:200],
