@@ -40,7 +40,7 @@ def targets_chart(rows):
                 "orientation": "h",
                 "name": "完成率（%）",
                 "y": labels,
-                "x": [row["percent"] for row in rows],
+                "x": [_number(row["percent"]) for row in rows],
                 "marker": {"color": "#2E75B6"},
             }
         ],

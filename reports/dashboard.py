@@ -1,5 +1,6 @@
 """What the landing page shows each role, in its scope."""
 
+from django.db.models import Count, Window
 from django.utils import timezone
 
 from certification import selectors as certification_selectors
@@ -13,10 +14,19 @@ WAITING_SHOWN = 10
 def dashboard_context(user):
     """Funnel, targets, trends and what waits, for an account that sees a region; for one that
     sees none (experts) only what waits for them."""
+    # The count comes with the first rows (a window over the same rows, which
+    # ``certification.selectors.waiting_count`` counts for the navigation), not from a query
+    # of its own. The navigation's count stays a query of its own: its tag takes no value
+    # from the page.
+    waiting = list(
+        certification_selectors.applications_waiting_for(user).annotate(
+            waiting_total=Window(Count("pk"))
+        )[:WAITING_SHOWN]
+    )
     context = {
         "can_read_registry": user.is_superuser or user.scope_path is not None,
-        "waiting": list(certification_selectors.applications_waiting_for(user)[:WAITING_SHOWN]),
-        "waiting_count": certification_selectors.waiting_count(user),
+        "waiting": waiting,
+        "waiting_count": waiting[0].waiting_total if waiting else 0,
         "notifications": list(selectors.notification_list(user=user).unread()[:5]),
     }
     if not context["can_read_registry"]:

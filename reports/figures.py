@@ -1,7 +1,8 @@
 """The figures of the monthly monitoring report and the quarterly KPI report, per region.
 
-Every figure is an aggregate query over the rows of the region and the regions below it
-(``region_path_q``), so a county's report, its city's and the province's add up. Amounts stay
+Every figure is an aggregate query over the rows the region's own staff would see
+(``visible_to(RegionScope(region))``: the region and the regions below it), so a county's
+report, its city's and the province's add up. Amounts stay
 Decimals and are stored as strings, percentages are rounded half up to two decimals; both are
 what the tests recompute with plain SQL.
 """
@@ -15,7 +16,6 @@ from django.utils import timezone
 
 from certification.choices import CertificateLevel, CertificateStatus
 from certification.models import Certificate
-from gansu_sme.querysets import region_path_q
 from registry.choices import (
     PeriodKind,
     PoolEntryStatus,
@@ -23,8 +23,10 @@ from registry.choices import (
     PoolTier,
     ReportStatus,
     SizeClass,
+    TargetMetric,
 )
-from registry.models import Enterprise, MonitoringReport, PoolEntry
+from registry.models import Enterprise, MonitoringReport, PoolEntry, Region, Target
+from registry.selectors.targets import target_progress
 
 from .choices import INFORMATIZATION_TARGET, RD_TARGET_ABOVE_SCALE, RD_TARGET_ZJTX, ReportKind
 
@@ -32,6 +34,27 @@ ECONOMY_FIGURES = ("operating_revenue", "taxes", "employees")
 # Reports whose figures still wait for the verifying official: their flags are open.
 FLAGS_OPEN = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED)
 EXPIRING_WITHIN_DAYS = 90
+# Targets the registry leaves pending, counted here as certificates of a level.
+CERTIFICATE_METRICS = {
+    TargetMetric.CERTIFIED: CertificateLevel.PROVINCIAL,
+    TargetMetric.LITTLE_GIANT: CertificateLevel.NATIONAL,
+}
+
+
+@dataclass(frozen=True)
+class RegionScope:
+    """Stands in for the region's own staff when the system generates a report, so the
+    figures are scoped by the one rule, ``visible_to``."""
+
+    region: Region
+    is_authenticated: bool = True
+    is_active: bool = True
+    is_expired: bool = False
+    is_superuser: bool = False
+
+    @property
+    def scope_path(self):
+        return self.region.path
 
 
 @dataclass(frozen=True)
@@ -104,13 +127,15 @@ def growth(current, previous):
     return percent(Decimal(current) - Decimal(previous), previous)
 
 
-def _s(value):
+def as_text(value):
     """JSON keeps amounts and percentages exact as strings."""
     return None if value is None else str(value)
 
 
-def _in(region, lookup="enterprise__region__path"):
-    return region_path_q(lookup, region.path)
+def _ancestors(path):
+    """``620000/620100/620102`` → the paths of the province, the city and the county."""
+    parts = path.split("/")
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
 def filed_reports(region, kind, year, period):
@@ -122,8 +147,9 @@ def filed_reports(region, kind, year, period):
         status=ReportStatus.VERIFIED,
     )
     return (
-        MonitoringReport.objects.alias(verified=Exists(same))
-        .filter(_in(region), period_kind=kind, year=year, period=period)
+        MonitoringReport.objects.visible_to(RegionScope(region))
+        .alias(verified=Exists(same))
+        .filter(period_kind=kind, year=year, period=period)
         .filter(Q(status=ReportStatus.VERIFIED) | Q(status=ReportStatus.SUBMITTED, verified=False))
     )
 
@@ -135,7 +161,7 @@ def _economy(region, year, month):
     return totals
 
 
-def _certified_at(day):
+def certified_at(day):
     """Certificates valid on ``day``: issued by then, not yet ended, not revoked before it."""
     return Q(issued_on__lte=day, valid_until__gte=day) & ~Q(
         status=CertificateStatus.REVOKED, revoked_at__lt=_midnight(day + datetime.timedelta(1))
@@ -143,31 +169,27 @@ def _certified_at(day):
 
 
 def pool_sizes(region, period):
-    """Entries in each pool and tier at the end of the period, counted as the targets are
-    (``registry.selectors.targets``): admitted in or before the period's year and not closed
-    before the period ended."""
-    rows = (
-        PoolEntry.objects.filter(
-            _in(region),
-            Q(closed_at__isnull=True) | Q(closed_at__gte=period.end_at),
-            admission_year__lte=period.year,
-        )
-        .order_by()
-        .values_list("pool", "tier")
-        .annotate(n=Count("id"))
+    """Entries in each pool and tier at the end of the period, counted as the KPI report
+    counts the targets (``target_progress(as_of=...)``): admitted before the period ended and
+    not closed before it. ``firms`` counts each enterprise once, though it may have an entry
+    in both pools."""
+    in_pool = PoolEntry.objects.visible_to(RegionScope(region)).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=period.end_at),
+        admitted_at__lt=period.end_at,
     )
+    rows = in_pool.order_by().values_list("pool", "tier").annotate(n=Count("id"))
     counts = {(pool, tier): n for pool, tier, n in rows}
     sizes = {}
     for pool in PoolKind.values:
         tiers = {tier: counts.get((pool, tier), 0) for tier in PoolTier.values}
         sizes[pool] = {**tiers, "total": sum(tiers.values())}
-    sizes["total"] = sum(sizes[pool]["total"] for pool in PoolKind.values)
+    sizes["firms"] = in_pool.aggregate(n=Count("enterprise", distinct=True))["n"]
     return sizes
 
 
 def pool_moves(region, period):
     """Admissions (new entries, promotions not counted) and closings recorded in the period."""
-    entries = PoolEntry.objects.filter(_in(region))
+    entries = PoolEntry.objects.visible_to(RegionScope(region))
     admitted = entries.filter(
         admitted_at__gte=period.start_at, admitted_at__lt=period.end_at, promoted_from__isnull=True
     ).count()
@@ -188,7 +210,7 @@ def pool_moves(region, period):
 def monitoring_rates(region, year, month):
     """Of the region's active firms, how many filed the month's report and how many of those
     were verified."""
-    expected = Enterprise.objects.filter(_in(region, "region__path"), is_active=True).count()
+    expected = Enterprise.objects.visible_to(RegionScope(region)).filter(is_active=True).count()
     filed = filed_reports(region, PeriodKind.MONTH, year, month).filter(enterprise__is_active=True)
     counts = filed.aggregate(
         submitted=Count("enterprise", distinct=True),
@@ -198,8 +220,8 @@ def monitoring_rates(region, year, month):
         "expected": expected,
         "submitted": counts["submitted"],
         "verified": counts["verified"],
-        "submission_rate": _s(percent(counts["submitted"], expected)),
-        "verification_rate": _s(percent(counts["verified"], counts["submitted"])),
+        "submission_rate": as_text(percent(counts["submitted"], expected)),
+        "verification_rate": as_text(percent(counts["verified"], counts["submitted"])),
     }
 
 
@@ -212,21 +234,21 @@ def economy(region, period):
     last_year = _economy(region, year - 1, month)
     return {
         "reports": now["reports"],
-        **{name: _s(now[name]) for name in ECONOMY_FIGURES},
-        "previous_month": {name: _s(before[name]) for name in ECONOMY_FIGURES},
-        "same_month_last_year": {name: _s(last_year[name]) for name in ECONOMY_FIGURES},
+        **{name: as_text(now[name]) for name in ECONOMY_FIGURES},
+        "previous_month": {name: as_text(before[name]) for name in ECONOMY_FIGURES},
+        "same_month_last_year": {name: as_text(last_year[name]) for name in ECONOMY_FIGURES},
         "growth_on_previous_month": {
-            name: _s(growth(now[name], before[name])) for name in ECONOMY_FIGURES
+            name: as_text(growth(now[name], before[name])) for name in ECONOMY_FIGURES
         },
         "growth_year_on_year": {
-            name: _s(growth(now[name], last_year[name])) for name in ECONOMY_FIGURES
+            name: as_text(growth(now[name], last_year[name])) for name in ECONOMY_FIGURES
         },
     }
 
 
 def _annual(region, year):
-    return MonitoringReport.objects.filter(
-        _in(region), period_kind=PeriodKind.YEAR, year=year, status=ReportStatus.VERIFIED
+    return MonitoringReport.objects.visible_to(RegionScope(region)).filter(
+        period_kind=PeriodKind.YEAR, year=year, status=ReportStatus.VERIFIED
     )
 
 
@@ -246,9 +268,9 @@ def _rd(reports, target):
     intensity = percent(totals["rd_expense"], totals["main_business_revenue"])
     return {
         "firms": totals["firms"],
-        "rd_expense": _s(totals["rd_expense"]),
-        "main_business_revenue": _s(totals["main_business_revenue"]),
-        "intensity": _s(intensity),
+        "rd_expense": as_text(totals["rd_expense"]),
+        "main_business_revenue": as_text(totals["main_business_revenue"]),
+        "intensity": as_text(intensity),
         "target": str(target),
         "met": None if intensity is None else intensity >= Decimal(str(target)),
     }
@@ -261,7 +283,7 @@ def rd_intensity(region, period):
     year = period.year - 1
     reports = _annual(region, year)
     certified = Certificate.objects.filter(
-        _certified_at(period.last_day), enterprise=OuterRef("enterprise")
+        certified_at(period.last_day), enterprise=OuterRef("enterprise")
     )
     return {
         "year": year,
@@ -294,20 +316,20 @@ def informatization(region, period):
         "firms": totals["firms"],
         "digital_rd_tools": {
             "yes": totals["digital_yes"], "answered": totals["digital_answered"],
-            "rate": _s(digital), "target": str(target),
+            "rate": as_text(digital), "target": str(target),
             "met": None if digital is None else digital >= target,
         },
         "cnc_ratio": {
-            "answered": totals["cnc_answered"], "average": _s(cnc), "target": str(target),
+            "answered": totals["cnc_answered"], "average": as_text(cnc), "target": str(target),
             "met": None if cnc is None else cnc >= target,
         },
         "cloud": {
             "yes": totals["cloud_yes"], "answered": totals["cloud_answered"],
-            "rate": _s(percent(totals["cloud_yes"], totals["cloud_answered"])),
+            "rate": as_text(percent(totals["cloud_yes"], totals["cloud_answered"])),
         },
         "ecommerce": {
             "yes": totals["ecommerce_yes"], "answered": totals["ecommerce_answered"],
-            "rate": _s(percent(totals["ecommerce_yes"], totals["ecommerce_answered"])),
+            "rate": as_text(percent(totals["ecommerce_yes"], totals["ecommerce_answered"])),
         },
     }
 
@@ -316,9 +338,12 @@ def quality_flags(region):
     """Data-quality flags on reports not yet verified (any period), by rule, when generated."""
     by_rule = {}
     flagged = 0
-    rows = MonitoringReport.objects.filter(
-        _in(region), status__in=FLAGS_OPEN
-    ).exclude(flags=[]).values_list("flags", flat=True)
+    rows = (
+        MonitoringReport.objects.visible_to(RegionScope(region))
+        .filter(status__in=FLAGS_OPEN)
+        .exclude(flags=[])
+        .values_list("flags", flat=True)
+    )
     for flags in rows.iterator():
         flagged += 1
         for flag in flags:
@@ -331,8 +356,8 @@ def quality_flags(region):
 def certificates(region, period):
     """Issued, revoked and ended in the period; valid at its end, and of those the ones ending
     within 90 days."""
-    certs = Certificate.objects.filter(_in(region))
-    valid = certs.filter(_certified_at(period.last_day))
+    certs = Certificate.objects.visible_to(RegionScope(region))
+    valid = certs.filter(certified_at(period.last_day))
     horizon = period.last_day + datetime.timedelta(days=EXPIRING_WITHIN_DAYS)
     return {
         "issued": certs.filter(issued_on__gte=period.start, issued_on__lt=period.end).count(),
@@ -346,3 +371,81 @@ def certificates(region, period):
         "valid_national": valid.filter(level=CertificateLevel.NATIONAL).count(),
         "expiring_90_days": valid.filter(valid_until__lt=horizon).count(),
     }
+
+
+def certified_counts(*, user, day):
+    """Certificates valid on ``day`` per region subtree and level, of the certificates
+    ``user`` sees: one grouped query. Keys are ``(region path, level)``."""
+    rows = (
+        Certificate.objects.visible_to(user)
+        .filter(certified_at(day))
+        .order_by()
+        .values_list("enterprise__region__path", "level")
+        .annotate(n=Count("id"))
+    )
+    counts = {}
+    for path, level, n in rows:
+        for ancestor in _ancestors(path):
+            counts[(ancestor, level)] = counts.get((ancestor, level), 0) + n
+    return counts
+
+
+def _annual_reports_in(user, year, as_of):
+    """Region paths (with every region above) that hold a verified annual report of ``year``;
+    none while the year has not ended at ``as_of``, as its annual reports cannot exist yet."""
+    if as_of < _midnight(datetime.date(year + 1, 1, 1)):
+        return set()
+    paths = (
+        MonitoringReport.objects.visible_to(user)
+        .filter(period_kind=PeriodKind.YEAR, year=year, status=ReportStatus.VERIFIED)
+        .order_by()
+        .values_list("enterprise__region__path", flat=True)
+        .distinct()
+    )
+    return {ancestor for path in paths for ancestor in _ancestors(path)}
+
+
+@dataclass(frozen=True)
+class TargetFigure:
+    target: Target
+    # None while the figure cannot be said yet (net new above-scale firms before the year's
+    # verified annual reports).
+    actual: int | None
+
+    @property
+    def percent(self):
+        return percent(self.actual, self.target.value)
+
+
+def target_figures(*, user, year, as_of):
+    """Every target of ``year`` the user sees, with its actual figure at the moment ``as_of``,
+    one rule for the KPI report and the dashboard:
+
+    - pool sizes: entries in the pool at ``as_of`` (``target_progress``);
+    - certified firms and little giants: certificates valid on the last day before ``as_of``;
+    - net new above-scale firms: from the verified annual reports of the year and the year
+      before, so None ("annual reports pending") until the year has ended and the region has
+      a verified annual report of it.
+
+    Costs at most five queries whatever the number of targets, regions and firms.
+    """
+    progress = target_progress(user=user, year=year, as_of=as_of)
+    metrics = {item.target.metric for item in progress}
+    day = timezone.localtime(as_of - datetime.timedelta(microseconds=1)).date()
+    certified = certified_counts(user=user, day=day) if metrics & set(CERTIFICATE_METRICS) else {}
+    reported = (
+        _annual_reports_in(user, year, as_of)
+        if TargetMetric.NET_NEW_ABOVE_SCALE in metrics
+        else set()
+    )
+    rows = []
+    for item in progress:
+        target, actual = item.target, item.actual
+        if target.metric in CERTIFICATE_METRICS:
+            actual = certified.get((target.region.path, CERTIFICATE_METRICS[target.metric]), 0)
+        elif target.metric == TargetMetric.NET_NEW_ABOVE_SCALE and (
+            target.region.path not in reported
+        ):
+            actual = None
+        rows.append(TargetFigure(target=target, actual=actual))
+    return rows

@@ -1,10 +1,17 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from registry.filtersets.monitoring import RegionCodeFilter, _regions_in_scope
+from registry.filtersets.monitoring import RegionCodeFilter
+from registry.models import Region
 
 from .choices import ReportKind
 from .models import Report
+
+
+def regions_in_scope(request):
+    """The regions the requesting user sees, for the region filter's choices."""
+    user = getattr(request, "user", None)
+    return Region.objects.visible_to(user) if user is not None else Region.objects.none()
 
 
 class ReportFilterSet(django_filters.FilterSet):
@@ -19,7 +26,7 @@ class ReportFilterSet(django_filters.FilterSet):
     )
     region = RegionCodeFilter(
         label=_("region"),
-        queryset=_regions_in_scope,
+        queryset=regions_in_scope,
         empty_label=_("All regions"),
         to_field_name="code",
         help_text=_("Division code of the report's region (exactly that region)."),

@@ -50,9 +50,14 @@ def _monthly_rows(data):
     section = _("Pool sizes at the end of the period")
     for kind in PoolKind:
         for tier in PoolTier:
-            rows.append(_row(section, f"{kind.label} · {tier.label}", pool[kind][tier], _("firms")))
-        rows.append(_row(section, f"{kind.label} · {_('total')}", pool[kind]["total"], _("firms")))
-    rows.append(_row(section, _("All pools"), pool["total"], _("firms")))
+            rows.append(
+                _row(section, f"{kind.label} · {tier.label}", pool[kind][tier], _("entries"))
+            )
+        rows.append(
+            _row(section, f"{kind.label} · {_('total')}", pool[kind]["total"], _("entries"))
+        )
+    # A firm may be in both pools: the overall figure counts firms, each once.
+    rows.append(_row(section, _("All pools · firms"), pool["firms"], _("firms")))
 
     section = _("Pool admissions and removals in the period")
     moves = data["pool_moves"]
@@ -125,11 +130,13 @@ def _kpi_rows(data):
     labels = dict(TargetMetric.choices)
     section = _("Targets of %(year)s") % {"year": data["year"]}
     for target in data["targets"]:
+        # No actual yet: net new above-scale firms wait for the year's verified annual reports.
+        actual = target["actual"]
         rows.append(
             _row(
                 section,
                 f"{target['region_name']} · {labels.get(target['metric'], target['metric'])}",
-                target["actual"],
+                _("annual reports pending") if actual is None else actual,
                 "",
                 target["target"],
                 target["percent"],

@@ -8,12 +8,10 @@ from certification.models import Certificate
 from gansu_sme.exceptions import OutOfScope
 from registry.choices import PeriodKind, PoolEntryStatus, PoolKind, ReportStatus
 from registry.models import MonitoringReport, PoolEntry, Region
-from registry.selectors.targets import target_progress
 
 from .choices import ReportKind
-from .figures import _certified_at
+from .figures import certified_at, target_figures
 from .models import Notification, Report
-from .services.reports import CERTIFICATE_METRICS
 
 
 def report_list(*, user):
@@ -59,7 +57,7 @@ def funnel(*, user):
     """Active 专精特新 pool entries → firms with a valid provincial certificate → national
     little giants, in the user's region and below, today."""
     today = timezone.localdate()
-    valid = Certificate.objects.visible_to(user).filter(_certified_at(today))
+    valid = Certificate.objects.visible_to(user).filter(certified_at(today))
     return {
         "pool": PoolEntry.objects.visible_to(user)
         .filter(pool=PoolKind.ZJTX, status=PoolEntryStatus.ACTIVE)
@@ -71,38 +69,23 @@ def funnel(*, user):
 
 def target_rows(*, user, year):
     """This year's targets of the user's region and the regions one level below, with the
-    actual figure (certified firms and little giants from valid certificates)."""
+    actual figure now, counted as the KPI report counts them (``figures.target_figures``)."""
     region = _user_region(user)
     if region is None:
         return []
-    progress = target_progress(user=user, year=year)
-    today = timezone.localdate()
-    certified = {}
-    for path, level in (
-        Certificate.objects.visible_to(user)
-        .filter(_certified_at(today))
-        .values_list("enterprise__region__path", "level")
-    ):
-        parts = path.split("/")
-        for i in range(len(parts)):
-            key = ("/".join(parts[: i + 1]), level)
-            certified[key] = certified.get(key, 0) + 1
     depth = region.path.count("/")
     rows = []
-    for item in progress:
+    for item in target_figures(user=user, year=year, as_of=timezone.now()):
         target = item.target
         if target.region.path.count("/") > depth + 1:
             continue
-        actual = item.actual
-        if target.metric in CERTIFICATE_METRICS:
-            actual = certified.get((target.region.path, CERTIFICATE_METRICS[target.metric]), 0)
-        share = None if not target.value else round(actual * 100 / target.value, 1)
+        share = item.percent
         rows.append(
             {
                 "region": target.region.name,
                 "metric": target.get_metric_display(),
                 "target": target.value,
-                "actual": actual,
+                "actual": item.actual,
                 "percent": share,
                 "bar": 0 if share is None else int(min(max(share, 0), 100)),
             }

@@ -51,7 +51,15 @@ def notifications_remind_task():
     return notifications.notifications_remind()
 
 
-@shared_task(**RELIABLE, soft_time_limit=20 * 60, time_limit=25 * 60)
+@shared_task(
+    **{**RELIABLE, "autoretry_for": TRANSIENT + notifications.SMTP_CONNECTION_ERRORS},
+    soft_time_limit=20 * 60,
+    time_limit=25 * 60,
+)
 def notifications_digest_task():
-    """Scheduled daily, after the reminders: one digest e-mail per user."""
+    """Scheduled daily, after the reminders: one digest e-mail per user.
+
+    Also retried when the mail server cannot be reached: each user's digest commits on its
+    own, so the retry mails only the users the failed run did not reach.
+    """
     return notifications.notifications_digest_send()

@@ -65,13 +65,19 @@ def _year_end(year):
     return timezone.make_aware(datetime.datetime(year + 1, 1, 1))
 
 
-def _pool_counts(user, year):
-    """Entries in the pool at the end of ``year`` (now, for the current year) per region
-    subtree: admitted in or before it and not closed before it ended."""
-    in_pool = PoolEntry.objects.visible_to(user).filter(
-        Q(closed_at__isnull=True) | Q(closed_at__gte=_year_end(year)),
-        admission_year__lte=year,
-    )
+def _pool_counts(user, year, as_of=None):
+    """Entries in the pool per region subtree at ``as_of``: admitted before that moment and
+    not closed before it. Without ``as_of``, at the end of ``year`` (now, for the current
+    year): admitted in or before the year and not closed before it ended."""
+    if as_of is None:
+        in_pool = PoolEntry.objects.visible_to(user).filter(
+            Q(closed_at__isnull=True) | Q(closed_at__gte=_year_end(year)),
+            admission_year__lte=year,
+        )
+    else:
+        in_pool = PoolEntry.objects.visible_to(user).filter(
+            Q(closed_at__isnull=True) | Q(closed_at__gte=as_of), admitted_at__lt=as_of
+        )
     counts = Counter()
     rows = (
         in_pool.order_by()
@@ -128,11 +134,12 @@ def _net_new_above_scale(user, year):
     return counts
 
 
-def target_progress(*, user, year):
+def target_progress(*, user, year, as_of=None):
     """Every target of ``year`` the user may see, with the actual figure, in aggregate queries.
 
     - pool sizes: 专精特新 entries per tier, and 规下转规上 entries of any tier, in the pool at
-      the end of the year in the target's region and below;
+      the end of the year (or at the moment ``as_of``, when given, e.g. a quarter's end) in
+      the target's region and below;
     - net new above-scale firms: see ``_net_new_above_scale``;
     - certified firms and 小巨人 have no actual here: the certification workflow (its own
       issue) will supply them, and the page says so instead of showing a number.
@@ -143,7 +150,7 @@ def target_progress(*, user, year):
     targets = list(target_list(user=user).filter(year=year))
     metrics = {t.metric for t in targets}
     pool_counts = (
-        _pool_counts(user, year)
+        _pool_counts(user, year, as_of)
         if metrics & {*TIER_METRICS, TargetMetric.POOL_SCALE_UP}
         else Counter()
     )

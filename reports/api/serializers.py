@@ -1,3 +1,4 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from reports.models import Notification, Report
@@ -18,7 +19,7 @@ class ReportSerializer(serializers.ModelSerializer):
 
     def get_download(self, report) -> str:
         request = self.context.get("request")
-        path = f"/api/v1/reports/{report.pk}/download/"
+        path = reverse("reports-api:report-download", args=[report.pk])
         return request.build_absolute_uri(path) if request else path
 
 

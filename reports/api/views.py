@@ -27,6 +27,8 @@ from .serializers import NotificationSerializer, ReportDetailSerializer, ReportS
 class ReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Report.objects.select_related("region")
     serializer_class = ReportSerializer
+    # A non-numeric id names no report: 404, not a ValueError from the lookup.
+    lookup_value_regex = r"\d+"
     filterset_class = ReportFilterSet
     ordering = ("-generated_at",)
 
@@ -54,6 +56,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                           viewsets.GenericViewSet):
     queryset = Notification.objects.all()
     serializer_class = NotificationSerializer
+    lookup_value_regex = r"\d+"
     permission_classes = [IsAuthenticated]
     ordering = ("-created_at",)
 

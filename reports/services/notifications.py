@@ -6,6 +6,8 @@ workers running it at once, never tells anyone the same thing twice.
 """
 
 import datetime
+import logging
+import smtplib
 from collections import defaultdict
 
 from django.conf import settings
@@ -32,6 +34,11 @@ STAFF_ROLES = (Role.COUNTY_STAFF, Role.CITY_STAFF, Role.PROVINCIAL_REVIEWER)
 # Monitoring reports are chased by the officials who collect them.
 MONITORING_ROLES = (Role.COUNTY_STAFF, Role.CITY_STAFF)
 FILED = (ReportStatus.SUBMITTED, ReportStatus.VERIFIED, ReportStatus.SUPERSEDED)
+# The mail server is gone, not one address refused: the rest of the run would fail the same
+# way, so the run stops and the task retries it later.
+SMTP_CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+
+logger = logging.getLogger(__name__)
 
 
 class _Staff:
@@ -147,15 +154,23 @@ def _stages_overdue(today, staff):
 
 
 def _notices_closing(today, staff):
+    # Today as well as tomorrow: a day the task did not run is caught up on the last day; the
+    # key (notice and end date) keeps it to one reminder.
     notices = Notice.objects.filter(
-        status=NoticeStatus.OPEN, ends_on=today + datetime.timedelta(days=1)
+        status=NoticeStatus.OPEN, ends_on__range=(today, today + datetime.timedelta(days=1))
     )
     reviewers = staff.within((Role.PROVINCIAL_REVIEWER,))
     for notice in notices:
-        text = (
-            f"公示“{notice.title}”将于明天（{notice.ends_on}）结束。 "
-            f"The public notice “{notice.title}” closes tomorrow ({notice.ends_on})."
-        )
+        if notice.ends_on == today:
+            text = (
+                f"公示“{notice.title}”将于今天（{notice.ends_on}）结束。 "
+                f"The public notice “{notice.title}” closes today ({notice.ends_on})."
+            )
+        else:
+            text = (
+                f"公示“{notice.title}”将于明天（{notice.ends_on}）结束。 "
+                f"The public notice “{notice.title}” closes tomorrow ({notice.ends_on})."
+            )
         link = reverse("certification:campaign-detail", args=[notice.campaign_id])
         for user in reviewers:
             yield Notification(
@@ -167,7 +182,8 @@ def _notices_closing(today, staff):
 def notifications_remind(*, today=None):
     """Create today's reminders: certificates ending in 90, 30 and 7 days, monitoring reports
     overdue, workflow stages past their deadline (to the role that owns the status, in the
-    application's region), public notices closing tomorrow.
+    application's region), public notices closing tomorrow (or today, if yesterday's run was
+    missed).
 
     Idempotent: a reminder already given (same user and key) is not given again; concurrent
     runs are settled by the unique constraint. Returns the number of new notifications.
@@ -191,49 +207,74 @@ def notifications_remind(*, today=None):
     return len(new)
 
 
-def notifications_digest_send(*, today=None):
-    """E-mail each user with an address one digest of their unread notifications not yet
-    e-mailed, then mark them e-mailed.
+def _digest_send_one(user_id, today):
+    """One user's digest, in its own transaction: their rows are locked (``skip_locked``: a
+    concurrent run leaves them alone), marked e-mailed, and the mark commits only if the mail
+    went out. Returns 1 if a mail was sent, else 0."""
+    with transaction.atomic():
+        pending = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(user_id=user_id, read_at__isnull=True, emailed_at__isnull=True)
+            .select_related("user")
+            .order_by("created_at", "id")
+        )
+        if not pending:
+            return 0
+        user = pending[0].user
+        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
+            emailed_at=timezone.now()
+        )
+        lines = [f"- {n.text}" for n in pending]
+        send_mail(
+            subject=f"【甘肃省专精特新培育库】{today} 待办提醒（{len(pending)}条）",
+            message=(
+                f"{user}，您好：\n\n以下提醒尚未阅读 / Unread reminders:\n\n"
+                + "\n".join(lines)
+                + "\n\n请登录系统查看。 Please sign in to the registry to act on them.\n"
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[user.email],
+        )
+    return 1
 
-    Each user's rows are locked while their mail goes out (``skip_locked``: a concurrent run
-    leaves them alone), so no notification is e-mailed twice. Returns the number of e-mails.
+
+def notifications_digest_send(*, today=None):
+    """E-mail each active, unexpired user with an address one digest of their unread
+    notifications not yet e-mailed, and mark those e-mailed.
+
+    Each user's digest is its own transaction (``_digest_send_one``), committed before the
+    next user's, so a run that stops half way leaves the users already served marked, and a
+    re-run (the task's retry, the next day's run) mails only the others. Concurrent runs skip
+    each other's locked rows, so two runs do not mail the same rows.
+
+    What is not guaranteed: if the process dies, or the commit fails, after the mail server
+    accepted a mail, that one user's digest is mailed again by the next run (at least once,
+    not exactly once, for the user in flight).
+
+    A mail refused for one user (a bad address, ``smtplib.SMTPException``) is logged and
+    skipped: their notifications stay unmarked and are tried again the next day. A lost
+    connection to the mail server (``SMTP_CONNECTION_ERRORS``) stops the run and propagates,
+    for the task to retry. Returns the number of e-mails sent.
     """
     today = today or timezone.localdate()
     user_ids = (
         Notification.objects.unread()
         .filter(emailed_at__isnull=True, user__is_active=True)
         .exclude(user__email="")
-        .order_by()
+        .exclude(user__expires_on__lte=today)
+        .order_by("user_id")
         .values_list("user_id", flat=True)
         .distinct()
     )
     sent = 0
     for user_id in list(user_ids):
-        with transaction.atomic():
-            pending = list(
-                Notification.objects.select_for_update(skip_locked=True)
-                .filter(user_id=user_id, read_at__isnull=True, emailed_at__isnull=True)
-                .select_related("user")
-                .order_by("created_at", "id")
-            )
-            if not pending:
-                continue
-            user = pending[0].user
-            lines = [f"- {n.text}" for n in pending]
-            send_mail(
-                subject=f"【甘肃省专精特新培育库】{today} 待办提醒（{len(pending)}条）",
-                message=(
-                    f"{user}，您好：\n\n以下提醒尚未阅读 / Unread reminders:\n\n"
-                    + "\n".join(lines)
-                    + "\n\n请登录系统查看。 Please sign in to the registry to act on them.\n"
-                ),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[user.email],
-            )
-            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
-                emailed_at=timezone.now()
-            )
-            sent += 1
+        try:
+            sent += _digest_send_one(user_id, today)
+        except SMTP_CONNECTION_ERRORS:
+            raise
+        except smtplib.SMTPException:
+            logger.exception("Daily digest to user %s refused; continuing with the others.",
+                             user_id)
     return sent
 
 

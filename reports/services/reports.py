@@ -1,7 +1,6 @@
 """Generating and storing reports: once per kind × period × region, replaced when re-run."""
 
 import io
-from dataclasses import dataclass
 
 import xlsxwriter
 from django.apps import apps
@@ -9,34 +8,14 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone, translation
 
-from certification.choices import CertificateLevel
-from certification.models import Certificate
 from gansu_sme.excel import escape_cell
-from registry.choices import TargetMetric
 from registry.models import Region
-from registry.selectors.targets import target_progress
 
 from .. import figures
 from ..choices import ReportKind
-from ..figures import Period, _certified_at, _s, percent
+from ..figures import Period, RegionScope, as_text
 from ..layout import report_rows
 from ..models import Report
-
-
-@dataclass(frozen=True)
-class RegionScope:
-    """Stands in for the region's own staff when the system generates a report, so the
-    registry's selectors scope the figures by the one rule, ``visible_to``."""
-
-    region: Region
-    is_authenticated: bool = True
-    is_active: bool = True
-    is_expired: bool = False
-    is_superuser: bool = False
-
-    @property
-    def scope_path(self):
-        return self.region.path
 
 
 def awards_paid(region, period):
@@ -47,13 +26,12 @@ def awards_paid(region, period):
     from subsidies.choices import PAID_STATUSES
 
     entitlement = apps.get_model("subsidies", "Entitlement")
-    totals = entitlement.objects.filter(
-        figures._in(region, "region__path"),
+    totals = entitlement.objects.visible_to(RegionScope(region)).filter(
         status__in=PAID_STATUSES,
         paid_on__gte=period.start,
         paid_on__lt=period.end,
     ).aggregate(paid=Sum("amount"), payments=Count("id"))
-    return {"paid": _s(totals["paid"] or 0), "payments": totals["payments"]}
+    return {"paid": as_text(totals["paid"] or 0), "payments": totals["payments"]}
 
 
 def monthly_data(region, period):
@@ -71,52 +49,24 @@ def monthly_data(region, period):
     }
 
 
-def _certified_counts(region, day):
-    """Valid certificates per level and region subtree on ``day``, for the targets the
-    registry leaves pending (certified firms, national little giants)."""
-    rows = (
-        Certificate.objects.filter(figures._in(region), _certified_at(day))
-        .order_by()
-        .values_list("enterprise__region__path", "level")
-        .annotate(n=Count("id"))
-    )
-    counts = {}
-    for path, level, n in rows:
-        parts = path.split("/")
-        for i in range(len(parts)):
-            key = ("/".join(parts[: i + 1]), level)
-            counts[key] = counts.get(key, 0) + n
-    return counts
-
-
-CERTIFICATE_METRICS = {
-    TargetMetric.CERTIFIED: CertificateLevel.PROVINCIAL,
-    TargetMetric.LITTLE_GIANT: CertificateLevel.NATIONAL,
-}
-
-
 def kpi_data(region, period):
-    """Every target of the period's year in the region and below, with the actual figure:
-    pool sizes and net new above-scale firms as ``registry.selectors.target_progress`` counts
-    them, certified firms and little giants as certificates valid at the quarter's end."""
-    progress = target_progress(user=RegionScope(region), year=period.year)
-    certified = _certified_counts(region, period.last_day)
-    targets = []
-    for item in progress:
-        target = item.target
-        actual = item.actual
-        if target.metric in CERTIFICATE_METRICS:
-            actual = certified.get((target.region.path, CERTIFICATE_METRICS[target.metric]), 0)
-        targets.append(
-            {
-                "region": target.region.code,
-                "region_name": target.region.name,
-                "metric": target.metric,
-                "target": target.value,
-                "actual": actual,
-                "percent": _s(percent(actual, target.value)),
-            }
+    """Every target of the period's year in the region and below, with the actual figure at
+    the quarter's end (``figures.target_figures``): pool sizes then, certificates valid on
+    its last day, net new above-scale firms None while the year's annual reports are
+    pending."""
+    targets = [
+        {
+            "region": item.target.region.code,
+            "region_name": item.target.region.name,
+            "metric": item.target.metric,
+            "target": item.target.value,
+            "actual": item.actual,
+            "percent": as_text(item.percent),
+        }
+        for item in figures.target_figures(
+            user=RegionScope(region), year=period.year, as_of=period.end_at
         )
+    ]
     return {
         "targets": targets,
         "rd": figures.rd_intensity(region, period),
@@ -176,13 +126,14 @@ def _workbook(kind, region, period, data, generated_at):
 
 _NOTES = {
     ReportKind.MONTHLY: (
-        "培育库规模按入库年度不晚于报告年度且期末未出库计；经济指标取当月已核实报表，未核实的取已报送报表；"
+        "培育库规模按期末在库计（期末前入库且期末未出库），“全部培育库”按企业去重计；经济指标取当月已核实报表，未核实的取已报送报表；"
         "研发投入强度=研发费用/主营业务收入，取上一年度已核实年报，规上中小企业目标1.5%，专精特新中小企业"
         "（期末持有效证书）目标3%；信息化指标目标50%；数据质量标记为尚未核实报表上的标记（生成时）。"
     ),
     ReportKind.QUARTERLY_KPI: (
-        "目标任务完成情况：培育库与净增规上企业按目标进度口径计算，省级专精特新与国家级小巨人按季度末"
-        "有效证书计算；完成率=实际/目标。"
+        "目标任务完成情况：培育库按季度末在库计（季度末前入库且季度末未出库），省级专精特新与国家级"
+        "小巨人按季度末有效证书计算，净增规上企业按当年与上年已核实年报计算，年度结束且有已核实年报前"
+        "显示“年报待核实”；完成率=实际/目标。"
     ),
 }
 
@@ -190,7 +141,7 @@ _BUILDERS = {ReportKind.MONTHLY: monthly_data, ReportKind.QUARTERLY_KPI: kpi_dat
 
 
 @transaction.atomic
-def report_generate(*, kind, year, period, region_id, actor=None):
+def report_generate(*, kind, year, period, region_id):
     """Compute one report and store it, replacing the stored one of the same kind, period and
     region (unique constraint, upsert), so any number of runs leave one row.
 
@@ -218,7 +169,6 @@ def report_generate(*, kind, year, period, region_id, actor=None):
             "data": data,
             "xlsx": workbook,
             "generated_at": generated_at,
-            "generated_by": actor,
         },
     )
     return report

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from registry.choices import PeriodKind, PoolKind, PoolTier, ReportStatus
+from registry.models import PoolEntry
 from registry.services import pool_entry_admit, target_set
 from reports.choices import ReportKind
 from reports.figures import last_complete_period
@@ -44,6 +45,8 @@ def test_provincial_reviewer_sees_charts_and_downloads_the_monthly_report(
                 status=ReportStatus.VERIFIED, operating_revenue=100 + 10 * month + index,
                 taxes=5, employees=10,
             )
+    # Admitted when the reported month began: the report counts the pool at the month's end.
+    PoolEntry.objects.filter(enterprise__in=firms).update(admitted_at=last.start_at)
     target_set(actor=province_user, year=today.year, region=region("620100"),
                metric="pool_province", value=2)
     report = report_generate(kind=ReportKind.MONTHLY, year=last.year, period=last.number,

@@ -1,13 +1,27 @@
 """The landing page per role: funnel, targets, trend, what waits, scoped."""
 
-import pytest
-from django.urls import reverse
-from django.utils import timezone
+import datetime
+from decimal import Decimal
 
-from registry.choices import PeriodKind, PoolKind, PoolTier, ReportStatus
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.choices import Role
+from certification.choices import ApplicationStatus
+from registry.choices import PeriodKind, PoolKind, PoolTier, ReportStatus, TargetMetric
+from registry.models import Target
 from registry.services import pool_entry_admit, target_set
+from reports.choices import ReportKind
+from reports.figures import last_complete_period
+from reports.services.reports import report_generate
+from tests.factories.accounts import UserFactory
+from tests.factories.applications import ApplicationFactory
 from tests.factories.certificates import CertificateFactory
 from tests.factories.monitoring import MonitoringReportFactory
+from tests.factories.pool import PoolEntryFactory, TargetFactory
 from tests.factories.registry import EnterpriseFactory, region
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +77,87 @@ def test_experts_see_what_waits_but_no_region_figures(client, expert_user):
     assert page.status_code == 200
     assert "funnel" not in page.context
     assert 'id="waiting"' in page.text
+
+
+def test_the_dashboard_and_the_kpi_report_agree_on_the_share_of_a_target(
+    client, province_user
+):
+    firm = EnterpriseFactory()
+    CertificateFactory(enterprise=firm, issued_on=datetime.date(YEAR, 1, 2))
+    TargetFactory(year=YEAR, region=region("620100"), metric=TargetMetric.CERTIFIED, value=3)
+    client.force_login(province_user)
+    [row] = client.get(reverse("home")).context["targets"]
+    quarter = last_complete_period(ReportKind.QUARTERLY_KPI)
+    if quarter.year == YEAR:
+        [target] = report_generate(
+            kind=ReportKind.QUARTERLY_KPI, year=YEAR, period=quarter.number,
+            region_id=region("620100").pk,
+        ).data["targets"]
+        assert target["percent"] == "33.33"
+    # Rounded as the report rounds: two decimals, half up, exact.
+    assert row["percent"] == Decimal("33.33") and isinstance(row["percent"], Decimal)
+
+
+def test_net_new_above_scale_firms_show_as_pending_on_the_dashboard(client, province_user):
+    TargetFactory(year=YEAR, region=region("620100"), metric=TargetMetric.NET_NEW_ABOVE_SCALE,
+                  value=5)
+    client.force_login(province_user)
+    with translation.override("en"):
+        page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
+    [row] = page.context["targets"]
+    assert (row["actual"], row["percent"], row["bar"]) == (None, None, 0)
+    assert ">None<" not in page.text
+
+
+CODES = ("620102", "620103", "620502")
+
+
+def _grow(count):
+    """``count`` firms, one per county (cycling), each in the pool, certified, filing, and
+    waiting with an application; targets of every metric for their county and city."""
+    for index in range(count):
+        county = region(CODES[index % len(CODES)])
+        firm = EnterpriseFactory(region=county)
+        PoolEntryFactory(enterprise=firm)
+        CertificateFactory(enterprise=firm, issued_on=datetime.date(YEAR, 1, 2))
+        MonitoringReportFactory(
+            enterprise=firm, period_kind=PeriodKind.MONTH, year=YEAR, period=1,
+            status=ReportStatus.VERIFIED, operating_revenue=100, taxes=5, employees=10,
+        )
+        ApplicationFactory(enterprise=firm, status=ApplicationStatus.SUBMITTED)
+        for target_region in (county, county.parent):
+            for metric in TargetMetric.values:
+                Target.objects.get_or_create(
+                    year=YEAR, region=target_region, metric=metric,
+                    defaults={"value": 10, "set_by": _setter()},
+                )
+
+
+def _setter():
+    return UserFactory(role=Role.PROVINCIAL_REVIEWER, region=region("620000"))
+
+
+@pytest.mark.parametrize(
+    "fixture", ["county_user", "city_user", "province_user", "expert_user"]
+)
+def test_the_dashboard_costs_the_same_queries_for_one_or_many_firms(client, request, fixture):
+    user = request.getfixturevalue(fixture)
+    client.force_login(user)
+    _grow(1)
+    client.get(reverse("home"))  # warm the caches (content types, translations)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("home")).status_code == 200
+        counts = [
+            q["sql"] for q in captured
+            if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "certification_application"')
+        ]
+        # The waiting count is counted once, by the navigation; the dashboard takes its
+        # count with the rows it lists.
+        assert len(counts) <= 1
+        return len(captured)
+
+    few = queries()
+    _grow(6)
+    assert queries() == few

@@ -1,20 +1,25 @@
 """Daily reminders, the e-mail digest, reading notifications in the browser and the API."""
 
 import datetime
+import smtplib
 
 import pytest
 from django.core import mail
+from django.core.mail import send_mail as django_send_mail
 from django.urls import reverse
 
 from certification.choices import ApplicationStatus
 from registry.choices import PeriodKind, ReportStatus
 from reports.choices import NotificationKind
 from reports.models import Notification
+from reports.services import notifications
 from reports.services.notifications import (
     notifications_digest_send,
     notifications_remind,
     overdue_month,
 )
+from reports.tasks import notifications_digest_task
+from tests.factories.accounts import UserFactory
 from tests.factories.applications import ApplicationFactory
 from tests.factories.certificates import CertificateFactory, NoticeFactory
 from tests.factories.monitoring import MonitoringReportFactory
@@ -142,3 +147,89 @@ def test_api_marks_read_and_lists_in_constant_queries(as_user, county_user, ente
     first = Notification.objects.filter(user=county_user).first()
     assert api.post(f"/api/v1/notifications/{first.pk}/read/").json()["read_at"]
     assert api.post("/api/v1/notifications/read-all/").json() == {"marked": 4}
+
+
+def _note(user, key="k"):
+    return Notification.objects.create(
+        user=user, kind=NotificationKind.MONITORING_OVERDUE, key=key, text=f"提醒 {key}"
+    )
+
+
+@pytest.fixture
+def three_addressees(db):
+    users = [UserFactory(email=f"official{i}@example.gov.cn") for i in range(3)]
+    for user in users:
+        _note(user)
+    return users
+
+
+def _failing_for(address, error):
+    """``send_mail`` that fails with ``error`` for ``address`` and sends everything else."""
+
+    def send(**kwargs):
+        if kwargs["recipient_list"] == [address]:
+            raise error
+        return django_send_mail(**kwargs)
+
+    return send
+
+
+def test_a_refused_address_does_not_stop_the_digest_for_the_others(
+    monkeypatch, three_addressees
+):
+    first, second, third = three_addressees
+    refused = smtplib.SMTPRecipientsRefused({first.email: (550, b"no such user")})
+    monkeypatch.setattr(notifications, "send_mail", _failing_for(first.email, refused))
+
+    assert notifications_digest_send(today=TODAY) == 2
+
+    assert sorted(m.to[0] for m in mail.outbox) == [second.email, third.email]
+    # The refused user's reminders stay unsent, for the next day's digest.
+    assert Notification.objects.get(user=first).emailed_at is None
+    assert Notification.objects.get(user=third).emailed_at is not None
+
+
+def test_a_lost_mail_server_stops_the_run_and_the_retry_mails_only_the_rest(
+    monkeypatch, three_addressees
+):
+    first, second, third = three_addressees
+    lost = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+    monkeypatch.setattr(notifications, "send_mail", _failing_for(second.email, lost))
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        notifications_digest_send(today=TODAY)
+    assert [m.to for m in mail.outbox] == [[first.email]]
+
+    monkeypatch.setattr(notifications, "send_mail", django_send_mail)
+    assert notifications_digest_send(today=TODAY) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in three_addressees)
+
+
+def test_the_digest_task_retries_only_when_the_mail_server_is_unreachable():
+    retried = notifications_digest_task.autoretry_for
+    assert issubclass(smtplib.SMTPServerDisconnected, retried)
+    assert issubclass(smtplib.SMTPConnectError, retried)
+    assert not issubclass(smtplib.SMTPRecipientsRefused, retried)
+    assert not issubclass(smtplib.SMTPSenderRefused, retried)
+
+
+def test_expired_accounts_get_no_digest(db):
+    expired = UserFactory(email="gone@example.gov.cn", expires_on=TODAY)
+    current = UserFactory(email="here@example.gov.cn", expires_on=TODAY + datetime.timedelta(1))
+    _note(expired)
+    _note(current)
+    assert notifications_digest_send(today=TODAY) == 1
+    assert [m.to for m in mail.outbox] == [[current.email]]
+
+
+def test_a_notice_missed_the_day_before_is_reminded_on_its_last_day(province_user):
+    notice = NoticeFactory(starts_on=TODAY - datetime.timedelta(5), ends_on=TODAY)
+    notifications_remind(today=TODAY)
+    [note] = Notification.objects.filter(user=province_user, kind=NotificationKind.NOTICE_CLOSING)
+    assert "closes today" in note.text and str(notice.ends_on) in note.text
+
+
+def test_a_notice_is_reminded_once_over_its_last_two_days(province_user):
+    NoticeFactory(starts_on=TODAY - datetime.timedelta(5), ends_on=TODAY + datetime.timedelta(1))
+    notifications_remind(today=TODAY)
+    notifications_remind(today=TODAY + datetime.timedelta(1))
+    assert kinds(province_user).count(NotificationKind.NOTICE_CLOSING) == 1

@@ -10,17 +10,22 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from certification.choices import CertificateLevel, CertificateStatus, RevocationReason
-from registry.choices import PoolEntryStatus
+from certification.models import Certificate
+from gansu_sme.querysets import ScopedQuerySet
+from registry.choices import PoolEntryStatus, PoolKind, PoolTier, TargetMetric
 from registry.demo import demo_data_load
 from registry.demo_monitoring import demo_monitoring_load
 from registry.demo_pool import demo_pool_load
-from registry.models import Enterprise, PoolEntry
+from registry.models import Enterprise, MonitoringReport, PoolEntry
 from reports.choices import ReportKind
+from reports.layout import report_rows
 from reports.services.reports import report_generate
-from tests.factories.registry import region
+from subsidies.models import Entitlement
+from tests.factories.pool import PoolEntryFactory, TargetFactory, verified_annual
+from tests.factories.registry import EnterpriseFactory, region
 from tests.factories.subsidies import budget, certificate, finance_officer
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +63,15 @@ def demo(db):
     demo_data_load()
     demo_monitoring_load()
     demo_pool_load()
+    # The demo admits every entry when it loads (today); give the entries of earlier years an
+    # admission time in their year. Those of 2026 stay admitted after October, so the October
+    # report must leave them out although their admission year is not later than 2026.
+    for year in PoolEntry.objects.filter(admission_year__lt=YEAR).values_list(
+        "admission_year", flat=True
+    ).distinct():
+        PoolEntry.objects.filter(admission_year=year).update(
+            admitted_at=at(datetime.date(year, 3, 1))
+        )
     firms = list(Enterprise.objects.filter(region__code="620102").order_by("uscc")[:6])
     other = Enterprise.objects.filter(region__parent__code="620500").order_by("uscc").first()
     issued = certificate(firms[0], year=2026)  # 1 June 2026
@@ -116,16 +130,16 @@ def _expected_monthly(code):
     end_at = at(END)
     start_at = at(START)
     pool = {}
-    for pool_kind, tier, n in sql(
-        f"""SELECT pe.pool, pe.tier, count(*) FROM registry_poolentry pe
+    in_pool = f"""FROM registry_poolentry pe
             JOIN registry_enterprise e ON e.id = pe.enterprise_id
             JOIN registry_region r ON r.id = e.region_id
-            WHERE {UNDER} AND pe.admission_year <= %(year)s
-              AND (pe.closed_at IS NULL OR pe.closed_at >= %(end)s)
-            GROUP BY 1, 2""",
-        year=YEAR, end=end_at, **p,
+            WHERE {UNDER} AND pe.admitted_at < %(end)s
+              AND (pe.closed_at IS NULL OR pe.closed_at >= %(end)s)"""
+    for pool_kind, tier, n in sql(
+        f"SELECT pe.pool, pe.tier, count(*) {in_pool} GROUP BY 1, 2", end=end_at, **p
     ):
         pool[(pool_kind, tier)] = n
+    [pool_firms] = one(f"SELECT count(DISTINCT pe.enterprise_id) {in_pool}", end=end_at, **p)
     admitted, promoted, graduated, removed = one(
         f"""SELECT
               count(*) FILTER (WHERE pe.admitted_at >= %(s)s AND pe.admitted_at < %(e)s
@@ -239,6 +253,7 @@ def _expected_monthly(code):
     )
     return {
         "pool": pool,
+        "pool_firms": pool_firms,
         "pool_moves": {
             "admitted": admitted, "promoted": promoted, "graduated": graduated,
             "removed": removed,
@@ -268,7 +283,11 @@ def test_monthly_report_equals_plain_sql(demo, code):
     for pool_kind in ("zjtx", "scale_up"):
         for tier in ("county", "city", "province"):
             assert data["pool"][pool_kind][tier] == want["pool"].get((pool_kind, tier), 0)
-    assert data["pool"]["total"] == sum(want["pool"].values())
+    for pool_kind in ("zjtx", "scale_up"):
+        assert data["pool"][pool_kind]["total"] == sum(
+            n for (kind, _tier), n in want["pool"].items() if kind == pool_kind
+        )
+    assert data["pool"]["firms"] == want["pool_firms"]
     assert data["pool_moves"] == want["pool_moves"]
 
     expected, submitted, verified = want["monitoring"]
@@ -320,7 +339,9 @@ def test_the_demo_exercises_every_figure(demo):
     data = report_generate(
         kind=ReportKind.MONTHLY, year=YEAR, period=MONTH, region_id=region("620000").pk
     ).data
-    assert data["pool"]["total"] > 0
+    assert data["pool"]["firms"] > 0
+    # Entries of 2026 admitted after October exist, so the admission-time rule is exercised.
+    assert PoolEntry.objects.filter(admission_year=YEAR, admitted_at__gte=at(END)).exists()
     assert data["pool_moves"]["admitted"] == 2 and data["pool_moves"]["removed"] == 1
     assert 0 < data["monitoring"]["submitted"] < data["monitoring"]["expected"]
     assert data["economy"]["growth_on_previous_month"]["operating_revenue"] is not None
@@ -356,9 +377,113 @@ def test_kpi_report_counts_targets_and_certificates(demo):
         f"""SELECT count(*) FROM registry_poolentry pe JOIN registry_enterprise e
             ON e.id = pe.enterprise_id JOIN registry_region r ON r.id = e.region_id
             WHERE {UNDER} AND pe.pool = 'zjtx' AND pe.tier = 'county'
-              AND pe.admission_year <= %(y)s AND pe.closed_at IS NULL""",
-        y=YEAR, **_params("620100"),
+              AND pe.admitted_at < '2026-10-01 00:00+08'
+              AND (pe.closed_at IS NULL OR pe.closed_at >= '2026-10-01 00:00+08')""",
+        **_params("620100"),
     )
     assert rows[("620100", "pool_county")]["actual"] == pool_county
     # Only the city and its counties: no other city's targets.
     assert {code[:4] for code, _ in rows} == {"6201"}
+
+
+def _entry(firm, *, admitted, closed=None, pool=PoolKind.ZJTX, tier=PoolTier.COUNTY, year=None):
+    """A pool entry admitted (and closed, when given) on the given days."""
+    entry = PoolEntryFactory(
+        enterprise=firm, pool=pool, tier=tier, admission_year=year or admitted.year,
+        status=PoolEntryStatus.ACTIVE if closed is None else PoolEntryStatus.REMOVED,
+        closed_at=None if closed is None else at(closed),
+    )
+    PoolEntry.objects.filter(pk=entry.pk).update(admitted_at=at(admitted))
+    return entry
+
+
+def test_the_kpi_report_counts_the_pool_at_the_quarters_end(db):
+    TargetFactory(year=2026, region=region("620100"), metric=TargetMetric.POOL_COUNTY, value=6)
+    d = datetime.date
+    _entry(EnterpriseFactory(), admitted=d(2026, 7, 10))  # in the pool throughout
+    _entry(EnterpriseFactory(), admitted=d(2026, 7, 10), closed=d(2026, 10, 20))  # left after
+    _entry(EnterpriseFactory(), admitted=d(2026, 8, 1), closed=d(2026, 11, 5))  # left after
+    _entry(EnterpriseFactory(), admitted=d(2026, 10, 3))  # admitted after the quarter
+    _entry(EnterpriseFactory(), admitted=d(2026, 2, 1), closed=d(2026, 9, 15))  # left within
+
+    report = report_generate(
+        kind=ReportKind.QUARTERLY_KPI, year=2026, period=3, region_id=region("620100").pk
+    )
+
+    [row] = report.data["targets"]
+    assert (row["actual"], row["percent"]) == (3, "50.00")
+
+
+def test_net_new_above_scale_firms_wait_for_the_years_annual_reports(db):
+    firm = EnterpriseFactory()
+    for year in (2025, 2026):
+        TargetFactory(year=year, region=region("620100"),
+                      metric=TargetMetric.NET_NEW_ABOVE_SCALE, value=4)
+    verified_annual(firm, 2024, 1500)
+    verified_annual(firm, 2025, 2500)
+
+    q3 = report_generate(
+        kind=ReportKind.QUARTERLY_KPI, year=2026, period=3, region_id=region("620100").pk
+    )
+    [row] = q3.data["targets"]
+    assert (row["actual"], row["percent"]) == (None, None)
+    with translation.override("en"):
+        [shown] = [r for r in report_rows(q3) if r[1].endswith("Net new above-scale firms")]
+    assert shown[2] == "annual reports pending" and shown[5] is None
+
+    # Once the year is over and its annual reports are verified, the figure is counted.
+    q4 = report_generate(
+        kind=ReportKind.QUARTERLY_KPI, year=2025, period=4, region_id=region("620100").pk
+    )
+    [row] = q4.data["targets"]
+    assert (row["actual"], row["percent"]) == (1, "25.00")
+
+
+def test_monthly_pool_sizes_go_by_the_admission_time(db):
+    d = datetime.date
+    _entry(EnterpriseFactory(), admitted=d(2026, 11, 5))  # admission year 2026, in November
+    _entry(EnterpriseFactory(), admitted=d(2026, 1, 5), closed=d(2026, 11, 10))
+
+    def county_tier(month):
+        data = report_generate(
+            kind=ReportKind.MONTHLY, year=2026, period=month, region_id=region("620102").pk
+        ).data
+        return data["pool"][PoolKind.ZJTX][PoolTier.COUNTY]
+
+    assert county_tier(10) == 1  # the firm closed in November was still in at October's end
+    assert county_tier(1) == 1  # the firm admitted in November is not in January's report
+    assert county_tier(11) == 1  # ... but is at November's end, when the other has left
+
+
+def test_all_pools_counts_each_firm_once(db):
+    firm = EnterpriseFactory()
+    _entry(firm, admitted=datetime.date(2026, 1, 5))
+    _entry(firm, admitted=datetime.date(2026, 1, 5), pool=PoolKind.SCALE_UP)
+    report = report_generate(
+        kind=ReportKind.MONTHLY, year=2026, period=10, region_id=region("620102").pk
+    )
+    pool = report.data["pool"]
+    assert (pool[PoolKind.ZJTX]["total"], pool[PoolKind.SCALE_UP]["total"]) == (1, 1)
+    assert pool["firms"] == 1
+    with translation.override("en"):
+        rows = {label: (value, unit) for _s, label, value, unit, *_ in report_rows(report)}
+        zjtx_total = f"{PoolKind.ZJTX.label} · total"
+    assert rows["All pools · firms"] == (1, "firms")
+    assert rows[zjtx_total] == (1, "entries")
+
+
+def test_every_figure_is_scoped_through_visible_to(db, monkeypatch):
+    """One scoping rule: the report reads each model through ``visible_to`` of a stand-in for
+    the region's staff, never through a path filter of its own."""
+    seen = set()
+    original = ScopedQuerySet.visible_to
+
+    def recording(self, user):
+        seen.add((self.model, getattr(user, "scope_path", None)))
+        return original(self, user)
+
+    monkeypatch.setattr(ScopedQuerySet, "visible_to", recording)
+    report_generate(kind=ReportKind.MONTHLY, year=2026, period=10, region_id=region("620102").pk)
+    path = region("620102").path
+    models = {model for model, scope in seen if scope == path}
+    assert {PoolEntry, MonitoringReport, Enterprise, Certificate, Entitlement} <= models

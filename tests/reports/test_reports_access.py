@@ -1,11 +1,14 @@
 """Reports in the browser and the API: stored once per period and region, scoped, downloadable."""
 
+import ast
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
+import reports as reports_package
 from accounts.choices import Role
 from registry.choices import PeriodKind, ReportStatus
 from reports.choices import ReportKind
@@ -138,3 +141,47 @@ def test_api_and_page_list_cost_constant_queries(as_user, client, province_user,
 def test_read_only_roles_read_reports(as_user, reports):
     auditor = UserFactory(role=Role.AUDITOR, region=region("620000"))
     assert len(as_user(auditor).get("/api/v1/reports/").json()["results"]) == len(CODES)
+
+
+def test_a_non_numeric_id_is_404_not_a_server_error(as_user, county_user):
+    api = as_user(county_user)
+    assert api.post("/api/v1/notifications/abc/read/").status_code == 404
+    assert api.get("/api/v1/notifications/abc/").status_code == 404
+    assert api.get("/api/v1/reports/abc/").status_code == 404
+    assert api.get("/api/v1/reports/abc/download/").status_code == 404
+
+
+def test_the_download_link_follows_the_sites_url_prefix(as_user, county_user, reports):
+    """Served below a prefix (the WSGI script name), the link must carry it: it is reversed,
+    not written out."""
+    api = as_user(county_user)
+    set_script_prefix("/sme/")  # what the WSGI handler does for SCRIPT_NAME=/sme
+    try:
+        [row] = api.get("/api/v1/reports/").json()["results"]
+    finally:
+        set_script_prefix("/")
+    assert row["download"].endswith(f"/sme/api/v1/reports/{reports['620102'].pk}/download/")
+
+
+def test_reports_record_no_author(reports):
+    """Reports are made by the schedule: nobody is recorded as their author."""
+    assert "generated_by" not in {field.name for field in Report._meta.get_fields()}
+    with pytest.raises(TypeError):
+        report_generate(kind=ReportKind.MONTHLY, year=2026, period=10,
+                        region_id=region("620100").pk, actor=None)
+
+
+def test_reports_import_no_private_names_of_other_modules():
+    """Helpers shared between modules are public: no ``from x import _name`` in reports."""
+    private = []
+    for path in Path(reports_package.__file__).parent.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                private += [(path.name, a.name) for a in node.names if a.name.startswith("_")]
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_") and isinstance(
+                node.value, ast.Name
+            ) and node.value.id in {"figures", "selectors", "layout", "charts"}:
+                private.append((path.name, f"{node.value.id}.{node.attr}"))
+    assert private == []
