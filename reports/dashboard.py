@@ -24,7 +24,7 @@ def dashboard_context(user):
         )[:WAITING_SHOWN]
     )
     context = {
-        "can_read_registry": user.is_superuser or user.scope_path is not None,
+        "can_read_registry": user.sees_regions,
         "waiting": waiting,
         "waiting_count": waiting[0].waiting_total if waiting else 0,
         "notifications": list(selectors.notification_list(user=user).unread()[:5]),

@@ -25,7 +25,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def can_read(user):
     # Reports are per region; accounts that see no region (experts) have none to read.
-    return user.is_superuser or user.scope_path is not None
+    return user.sees_regions
 
 
 @allowed_if(can_read)

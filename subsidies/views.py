@@ -27,7 +27,7 @@ PAGE_SIZE = 50
 
 
 def can_read(user):
-    return user.is_superuser or user.scope_path is not None
+    return user.sees_regions
 
 
 def _found(selector, **kwargs):
