@@ -69,7 +69,7 @@ def test_anyone_reads_notices_with_their_firms_and_nothing_private(db):
         "industry": firm.industry.name,
         "main_products": firm.main_products,
         "outcome": "in_notice",
-        "outcome_display": "In notice",
+        "outcome_display": "公示中",  # the site's default language
     }]
 
 
