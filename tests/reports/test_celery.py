@@ -15,6 +15,7 @@ from django_celery_beat.models import PeriodicTask
 
 from accounts.choices import Role
 from gansu_sme.celery import app
+from gansu_sme.devservices import postgres_url
 from reports import tasks
 from reports.models import Notification
 from tests.factories.accounts import UserFactory
@@ -69,6 +70,9 @@ def test_the_schedules_live_in_the_database():
 
 def _database_url():
     db = connection.settings_dict
+    if (db["HOST"] or "").startswith("/"):
+        # The embedded server of `make test` listens on a unix socket in that directory.
+        return postgres_url(db["HOST"], db["PORT"] or 5432, db["NAME"])
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     host = db["HOST"] or "localhost"
     port = f":{db['PORT']}" if db["PORT"] else ""
