@@ -27,6 +27,7 @@ import xlsxwriter
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -192,7 +193,7 @@ def parse_int(value):
 
 def parse_date(value):
     if isinstance(value, datetime.datetime):
-        return value.date()
+        return value.date()  # naive: openpyxl and calamine read cells without a time zone
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -643,6 +644,9 @@ def _export_value(value):
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, datetime.datetime):
+        # A cell has no time zone: an aware timestamp is written as Beijing wall-clock time.
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
         return value.replace(tzinfo=None)
     if isinstance(value, Decimal):
         # A cell holds a double either way; 万元 with two decimals fit it exactly as shown.

@@ -3,10 +3,13 @@
 Regions and industries come from the data migration, so every test database has them.
 """
 
+import datetime
 import importlib
 import uuid
 
 import pytest
+import time_machine
+from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -46,6 +49,31 @@ def isolated_cache(settings):
     settings.CACHES = {
         "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     }
+
+
+# Wall-clock times at which the date-sensitive tests run besides the real clock: just after
+# midnight Beijing time, when the UTC date is still the day before, and at noon, when both agree.
+BEIJING_CLOCKS = {"after_midnight": datetime.time(0, 5), "noon": datetime.time(12, 0)}
+
+
+def pytest_generate_tests(metafunc):
+    if "beijing_clock" in metafunc.fixturenames:
+        metafunc.parametrize("beijing_clock", list(BEIJING_CLOCKS), indirect=True)
+
+
+@pytest.fixture
+def beijing_clock(request):
+    """Run the test with the clock set to today's Beijing date at one of BEIJING_CLOCKS.
+
+    A module of date-sensitive tests uses it with
+    ``pytestmark = pytest.mark.usefixtures("beijing_clock")``; each of its tests then runs once
+    per clock. The clock keeps ticking, so ordering by time still works.
+    """
+    start = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), BEIJING_CLOCKS[request.param])
+    )
+    with time_machine.travel(start, tick=True):
+        yield start
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,9 @@ from accounts.models import User
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.registry import region
 
+# Dates here come from timestamps: run at Beijing midnight as well as at noon.
+pytestmark = pytest.mark.usefixtures("beijing_clock")
+
 TODAY = timezone.localdate
 
 

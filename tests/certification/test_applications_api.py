@@ -6,6 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -17,11 +18,12 @@ from tests.factories.applications import ApplicationFactory, open_campaign, uplo
 from tests.factories.certification import VerifiedAnnualReportFactory
 from tests.factories.registry import EnterpriseFactory, region
 
-pytestmark = pytest.mark.django_db
+# Dates here come from timestamps: run at Beijing midnight as well as at noon.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("beijing_clock")]
 APPLICATIONS = reverse("certification-api:application-list")
 EVALUATIONS = reverse("certification-api:evaluation-list")
 PRECHECK = reverse("certification-api:evaluation-precheck")
-YESTERDAY = datetime.date.today() - datetime.timedelta(days=1)
+YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)

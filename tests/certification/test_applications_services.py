@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 from pghistory.models import Events
 
 from accounts.choices import Role
@@ -42,7 +43,8 @@ from tests.factories.applications import ApplicationFactory, open_campaign, uplo
 from tests.factories.certification import VerifiedAnnualReportFactory
 from tests.factories.registry import EnterpriseFactory, region
 
-pytestmark = pytest.mark.django_db
+# Dates here come from timestamps: run at Beijing midnight as well as at noon.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("beijing_clock")]
 
 
 @pytest.fixture(autouse=True)
@@ -117,7 +119,7 @@ def test_the_province_and_read_only_accounts_do_not_file(
 
 @pytest.mark.parametrize("days", [-1, 1])
 def test_filing_is_refused_outside_the_window(county_user, enterprise, days):
-    today = datetime.date.today()
+    today = timezone.localdate()
     if days < 0:
         campaign = open_campaign(
             opens_on=today - datetime.timedelta(days=60),
@@ -166,7 +168,7 @@ def _certificate(enterprise, **fields):
         "enterprise": enterprise,
         "ruleset_code": "miit-2022-zjtx",
         "issued_on": datetime.date(2023, 4, 21),
-        "valid_until": datetime.date.today() + datetime.timedelta(days=60),
+        "valid_until": timezone.localdate() + datetime.timedelta(days=60),
     }
     return Certificate.objects.create(**{**values, **fields})
 
@@ -311,7 +313,7 @@ def test_a_returned_draft_is_resubmitted_after_the_window_closed(
     application = filed(county_user, campaign, enterprise)
     application_submit(actor=county_user, application=application)
     application_return(actor=county_user, application=application, reason="补充材料")
-    today = datetime.date.today()
+    today = timezone.localdate()
     type(campaign).objects.filter(pk=campaign.pk).update(
         opens_on=today - datetime.timedelta(days=40), closes_on=today - datetime.timedelta(days=1)
     )

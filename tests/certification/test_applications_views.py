@@ -7,6 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from certification.choices import ApplicationStatus as S
 from certification.choices import AttachmentKind, FilingLevel
@@ -16,10 +17,11 @@ from tests.factories.applications import ApplicationFactory, open_campaign, uplo
 from tests.factories.certification import VerifiedAnnualReportFactory
 from tests.factories.registry import EnterpriseFactory, region
 
-pytestmark = pytest.mark.django_db
+# Dates here come from timestamps: run at Beijing midnight as well as at noon.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("beijing_clock")]
 LIST = reverse("certification:application-list")
 TASKS = reverse("certification:tasks")
-YESTERDAY = datetime.date.today() - datetime.timedelta(days=1)
+YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +54,7 @@ def test_the_queue_filters_by_status_region_campaign_and_overdue(client, provinc
     campaign = open_campaign()
     late = ApplicationFactory(campaign=campaign, status=S.SUBMITTED, stage_due=YESTERDAY)
     on_time = ApplicationFactory(
-        status=S.COUNTY_REVIEWED, stage_due=datetime.date.today(),
+        status=S.COUNTY_REVIEWED, stage_due=timezone.localdate(),
         enterprise=EnterpriseFactory(region=region("620502")),
     )
     client.force_login(province_user)

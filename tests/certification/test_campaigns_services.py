@@ -12,7 +12,8 @@ from gansu_sme.exceptions import DomainError, PermissionDenied
 from tests.factories.applications import ApplicationFactory
 from tests.factories.registry import region
 
-pytestmark = pytest.mark.django_db
+# Dates here come from timestamps: run at Beijing midnight as well as at noon.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("beijing_clock")]
 
 
 def fields(**overrides):

@@ -21,6 +21,9 @@ from tests.factories.applications import ApplicationFactory, CampaignFactory
 from tests.factories.certificates import CertificateFactory
 from tests.factories.registry import EnterpriseFactory, region
 
+# Dates here come from timestamps: run at Beijing midnight as well as at noon.
+pytestmark = pytest.mark.usefixtures("beijing_clock")
+
 CERTIFICATES = reverse("certification-api:certificate-list")
 RECOMMENDATIONS = reverse("certification-api:national-recommendation-list")
 

@@ -19,6 +19,9 @@ from gansu_sme.exceptions import DomainError, InvalidTransition, PermissionDenie
 from tests.factories.certificates import CertificateFactory
 from tests.factories.registry import EnterpriseFactory
 
+# Dates here come from timestamps: run at Beijing midnight as well as at noon.
+pytestmark = pytest.mark.usefixtures("beijing_clock")
+
 
 @pytest.fixture
 def received():

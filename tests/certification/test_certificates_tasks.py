@@ -3,6 +3,7 @@
 import datetime
 import importlib
 
+import pytest
 from django.apps import apps
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
@@ -12,6 +13,9 @@ from certification.models import Certificate
 from certification.tasks import certificates_expire_task, notices_close_due_task
 from tests.factories.applications import ApplicationFactory
 from tests.factories.certificates import CertificateFactory, NoticeFactory
+
+# Dates here come from timestamps: run at Beijing midnight as well as at noon.
+pytestmark = pytest.mark.usefixtures("beijing_clock")
 
 schedules = importlib.import_module("certification.migrations.0004_certificates_periodic_tasks")
 

@@ -14,6 +14,9 @@ from certification.services.notices import objection_decide
 from tests.factories.applications import ApplicationFactory
 from tests.factories.certificates import NoticeFactory, ObjectionFactory
 
+# Dates here come from timestamps: run at Beijing midnight as well as at noon.
+pytestmark = pytest.mark.usefixtures("beijing_clock")
+
 NOTICES = reverse("certification-api:notice-list")
 OBJECTIONS = reverse("certification-api:objection-list")
 

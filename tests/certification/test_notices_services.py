@@ -36,6 +36,9 @@ from tests.factories.applications import ApplicationFactory, CampaignFactory
 from tests.factories.certificates import CertificateFactory, ObjectionFactory
 from tests.factories.pool import PoolEntryFactory
 
+# Dates here come from timestamps: run at Beijing midnight as well as at noon.
+pytestmark = pytest.mark.usefixtures("beijing_clock")
+
 S = ApplicationStatus
 
 

@@ -12,6 +12,9 @@ from certification.services.notices import objection_decide
 from tests.factories.applications import ApplicationFactory, CampaignFactory
 from tests.factories.certificates import NoticeFactory, ObjectionFactory
 
+# Dates here come from timestamps: run at Beijing midnight as well as at noon.
+pytestmark = pytest.mark.usefixtures("beijing_clock")
+
 
 def open_notice(firms=2):
     today = timezone.localdate()

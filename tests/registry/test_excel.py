@@ -212,10 +212,11 @@ def test_plain_values_are_not_escaped():
     assert escape_cell("a\x00b") == "ab"  # control characters XML cannot carry
 
 
-def test_an_export_writes_formula_text_as_text_never_as_a_formula():
+def test_an_export_writes_formula_text_as_text_and_timestamps_in_beijing_time():
     columns = (Column("name", "企业名称"), Column("amount", "金额（万元）"),
                Column("flag", "上云（是/否）"), Column("at", "更新时间"))
-    at = datetime.datetime(2026, 1, 2, 3, 4, tzinfo=datetime.UTC)
+    # 16:30 UTC on New Year's Day is 00:30 on 2 January in Beijing.
+    at = datetime.datetime(2026, 1, 1, 16, 30, tzinfo=datetime.UTC)
     rows = [{"name": '=HYPERLINK("http://evil.example","x")', "amount": Decimal("1.50"),
              "flag": True, "at": at}]
 
@@ -229,7 +230,7 @@ def test_an_export_writes_formula_text_as_text_never_as_a_formula():
     assert name.value == '\'=HYPERLINK("http://evil.example","x")'
     assert sheet["B2"].value == 1.5
     assert sheet["C2"].value == "是"
-    assert sheet["D2"].value == datetime.datetime(2026, 1, 2, 3, 4)
+    assert sheet["D2"].value == datetime.datetime(2026, 1, 2, 0, 30)
 
 
 def test_a_template_has_drop_downs_a_notes_sheet_and_hidden_lists():

@@ -18,6 +18,9 @@ from tests.factories.monitoring import MonitoringReportFactory
 from tests.factories.pool import PoolEntryFactory, TargetFactory, verified_annual
 from tests.factories.registry import EnterpriseFactory, region
 
+# Dates here come from timestamps: run at Beijing midnight as well as at noon.
+pytestmark = pytest.mark.usefixtures("beijing_clock")
+
 THIS_YEAR = timezone.localdate().year
 TARGETS = reverse("registry-api:target-list")
 PROGRESS = reverse("registry-api:target-progress")

@@ -24,7 +24,8 @@ from tests.factories.monitoring import MonitoringReportFactory
 from tests.factories.pool import PoolEntryFactory, TargetFactory
 from tests.factories.registry import EnterpriseFactory, region
 
-pytestmark = pytest.mark.django_db
+# Dates here come from timestamps: run at Beijing midnight as well as at noon.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("beijing_clock")]
 
 YEAR = timezone.localdate().year
 

@@ -1,3 +1,4 @@
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -65,7 +66,7 @@ class VerificationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_revoked_on(self, certificate):
-        return certificate.revoked_at.date() if certificate.revoked_at else None
+        return timezone.localdate(certificate.revoked_at) if certificate.revoked_at else None
 
 
 class RevokeSerializer(serializers.Serializer):
