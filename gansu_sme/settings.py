@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "certification",
     "subsidies",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

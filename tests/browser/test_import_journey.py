@@ -10,9 +10,9 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from demo.codes import make_uscc
 from gansu_sme.excel import ERRORS_HEADER, MSG_FORMULA
 from registry.choices import ReportStatus
-from registry.demo_codes import make_uscc
 from registry.imports import MONITORING_COLUMNS
 from registry.models import MonitoringReport
 from registry.services.imports import NOT_FOUND

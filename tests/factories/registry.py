@@ -3,7 +3,7 @@ import random
 
 import factory
 
-from registry.demo_codes import make_uscc
+from demo.codes import make_uscc
 from registry.models import Enterprise, Industry, Region
 
 _rng = random.Random(20261126)

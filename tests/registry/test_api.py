@@ -10,9 +10,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.choices import Role
+from demo.codes import make_uscc
 from gansu_sme.models import AuditEvent
 from registry import services
-from registry.demo_codes import make_uscc
 from registry.models import Enterprise, Industry, Region
 from tests.factories.accounts import UserFactory
 from tests.factories.registry import EnterpriseFactory, region

@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse
 from django.urls import path
 
-from registry.demo_codes import make_uscc
+from demo.codes import make_uscc
 from registry.models import Enterprise, Industry
 from registry.selectors import enterprise_history
 from registry.services import enterprise_deactivate, enterprise_register, enterprise_update

@@ -10,12 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.choices import Role
+from demo.codes import make_uscc
 from gansu_sme.celery import app as celery_app
 from gansu_sme.excel import ERROR_FILL, ERRORS_HEADER, NOTES_SHEET
 from gansu_sme.exceptions import InvalidTransition, OutOfScope
 from gansu_sme.models import AuditEvent
 from registry.choices import ImportKind, ImportStatus, PoolKind, PoolTier, ReportStatus
-from registry.demo_codes import make_uscc
 from registry.imports import ENTERPRISE_COLUMNS, MONITORING_COLUMNS, POOL_COLUMNS, SPECS
 from registry.models import (
     Enterprise,

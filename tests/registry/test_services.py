@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.choices import Role
+from demo.codes import make_uscc
 from gansu_sme.exceptions import DomainError, OutOfScope, PermissionDenied
-from registry.demo_codes import make_uscc
 from registry.models import Enterprise, Industry
 from registry.services import enterprise_deactivate, enterprise_register, enterprise_update
 from tests.factories.accounts import UserFactory

@@ -2,8 +2,8 @@ import random
 
 import pytest
 
+from demo.codes import make_uscc
 from registry import uscc
-from registry.demo_codes import make_uscc
 
 # Valid Gansu codes listed in RULES.md §4 (python-stdnum's test data).
 VALID = [

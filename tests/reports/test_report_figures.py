@@ -14,11 +14,11 @@ from django.utils import timezone, translation
 
 from certification.choices import CertificateLevel, CertificateStatus, RevocationReason
 from certification.models import Certificate
+from demo.monitoring import demo_monitoring_load
+from demo.pool import demo_pool_load
+from demo.registry import demo_data_load
 from gansu_sme.querysets import ScopedQuerySet
 from registry.choices import PoolEntryStatus, PoolKind, PoolTier, TargetMetric
-from registry.demo import demo_data_load
-from registry.demo_monitoring import demo_monitoring_load
-from registry.demo_pool import demo_pool_load
 from registry.models import Enterprise, MonitoringReport, PoolEntry
 from reports.choices import ReportKind
 from reports.layout import report_rows

@@ -12,7 +12,6 @@ from certification.choices import (
     RecommendationOutcome,
     Verb,
 )
-from certification.demo import CURRENT_TITLE, demo_certification_load
 from certification.models import (
     Application,
     ApplicationTransition,
@@ -21,8 +20,9 @@ from certification.models import (
     NationalRecommendation,
     Objection,
 )
-from registry.demo import demo_data_load
-from registry.demo_monitoring import demo_monitoring_load
+from demo.certification import CURRENT_TITLE, demo_certification_load
+from demo.monitoring import demo_monitoring_load
+from demo.registry import demo_data_load
 
 pytestmark = pytest.mark.django_db
 

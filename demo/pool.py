@@ -4,7 +4,7 @@ Entries are admitted, promoted, graduated and removed through the pool services,
 transition rows and categories are the real ones; plans, visits and targets are inserted in
 bulk with the demo staff as authors.
 
-Runs after the demo accounts and enterprises exist (``registry.demo``) and, when present, after
+Runs after the demo accounts and enterprises exist (``demo.registry``) and, when present, after
 the demo monitoring figures, so the 规下转规上 categories are suggested from real figures. Firms
 are drawn with a fixed seed from the demo enterprises; a firm that already has an entry in a
 pool is left alone, and a target that already exists keeps its value, so a second run writes
@@ -21,7 +21,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .choices import (
+from demo.registry import HISTORY_REASON, PREFECTURES
+from registry.choices import (
     PoolEntryStatus,
     PoolKind,
     PoolTier,
@@ -30,9 +31,8 @@ from .choices import (
     TargetMetric,
     VisitStatus,
 )
-from .demo import HISTORY_REASON, PREFECTURES
-from .models import CultivationPlan, Enterprise, PoolEntry, Region, ServiceVisit, Target
-from .services import (
+from registry.models import CultivationPlan, Enterprise, PoolEntry, Region, ServiceVisit, Target
+from registry.services import (
     pool_entry_admit,
     pool_entry_graduate,
     pool_entry_promote,

@@ -3,10 +3,10 @@
 import pytest
 from django.db.models import Count, F
 
+from demo.pool import demo_pool_load
+from demo.registry import DEMO_ACCOUNTS, HISTORY_REASON, demo_data_load
 from gansu_sme.models import AuditEvent
 from registry.choices import PoolEntryStatus, PoolKind, PoolTier, RegionLevel
-from registry.demo import DEMO_ACCOUNTS, HISTORY_REASON, demo_data_load
-from registry.demo_pool import demo_pool_load
 from registry.models import (
     CultivationPlan,
     PoolEntry,

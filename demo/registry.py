@@ -17,10 +17,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounts.choices import Role
-
-from .choices import RegionLevel
-from .demo_codes import make_uscc
-from .models import Enterprise, Industry, Region
+from demo.codes import make_uscc
+from registry.choices import RegionLevel
+from registry.models import Enterprise, Industry, Region
 
 SEED = 20260101
 HISTORY_REASON = "demo data load"

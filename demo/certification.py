@@ -89,8 +89,8 @@ from certification.services.notices import (
     objection_file,
 )
 from certification.services.recommendations import national_recommendation_record_outcome
+from demo.registry import HISTORY_REASON
 from gansu_sme.workdays import add_working_days
-from registry.demo import HISTORY_REASON
 from registry.models import Enterprise, Industry, Region
 
 S = ApplicationStatus

@@ -4,12 +4,12 @@ import pytest
 
 from accounts.choices import Role
 from certification.choices import RevocationReason
-from certification.demo import demo_certification_load
 from certification.models import Certificate
-from registry.demo import demo_data_load
-from registry.demo_monitoring import demo_monitoring_load
+from demo.certification import demo_certification_load
+from demo.monitoring import demo_monitoring_load
+from demo.registry import demo_data_load
+from demo.subsidies import demo_subsidies_load
 from subsidies.choices import BatchStatus, EntitlementStatus
-from subsidies.demo import demo_subsidies_load
 from subsidies.models import Entitlement, PaymentBatch
 
 # The loads take seconds: each test runs them once and checks what they wrote.

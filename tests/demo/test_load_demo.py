@@ -6,10 +6,10 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
+from demo.registry import DEMO_ACCOUNTS, HISTORY_REASON, demo_data_load
 from gansu_sme.models import AuditEvent
 from gansu_sme.querysets import region_path_q
 from registry import uscc
-from registry.demo import DEMO_ACCOUNTS, HISTORY_REASON, demo_data_load
 from registry.models import Enterprise, Region
 
 pytestmark = pytest.mark.django_db

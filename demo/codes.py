@@ -2,7 +2,7 @@
 
 import random
 
-from .uscc import CHARSET, check_character
+from registry.uscc import CHARSET, check_character
 
 # 9 = registered by market regulation, 1 = enterprise.
 ENTERPRISE_PREFIX = "91"

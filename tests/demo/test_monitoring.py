@@ -4,9 +4,9 @@ from collections import Counter
 
 import pytest
 
+from demo.monitoring import MONTHS, YEARS, demo_monitoring_load
+from demo.registry import demo_data_load
 from registry.choices import PeriodKind, ReportStatus
-from registry.demo import demo_data_load
-from registry.demo_monitoring import MONTHS, YEARS, demo_monitoring_load
 from registry.models import Enterprise, MonitoringReport, MonitoringReportTransition
 from registry.sizeclass import ABOVE_SCALE_THRESHOLD, is_industrial
 

@@ -30,10 +30,10 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from certification.choices import CertificateLevel, RevocationReason, RuleSetKind
-from certification.demo import CURRENT_TITLE, PAST_TITLE
 from certification.models import Certificate
 from certification.selectors import ruleset_current
 from certification.services.certificates import add_years, certificate_issue, certificate_revoke
+from demo.certification import CURRENT_TITLE, PAST_TITLE
 from registry.choices import RegionLevel
 from registry.models import Enterprise, Region
 from subsidies import services

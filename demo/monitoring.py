@@ -21,14 +21,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from demo.registry import HISTORY_REASON
 from gansu_sme import bulk
-
-from .choices import PeriodKind, ReportStatus
-from .demo import HISTORY_REASON
-from .models import Enterprise, MonitoringReport, MonitoringReportTransition
-from .quality import report_flags
-from .services.monitoring import enterprises_refresh_figures
-from .sizeclass import ABOVE_SCALE_THRESHOLD, is_industrial
+from registry.choices import PeriodKind, ReportStatus
+from registry.models import Enterprise, MonitoringReport, MonitoringReportTransition
+from registry.quality import report_flags
+from registry.services.monitoring import enterprises_refresh_figures
+from registry.sizeclass import ABOVE_SCALE_THRESHOLD, is_industrial
 
 SEED = 20260301
 YEARS = (2023, 2024, 2025)

@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from certification.demo import demo_certification_load
-from registry.demo import demo_data_load
-from registry.demo_monitoring import demo_monitoring_load
-from registry.demo_pool import demo_pool_load
-from reports.demo import demo_reports_load
-from subsidies.demo import demo_subsidies_load
+from demo.certification import demo_certification_load
+from demo.monitoring import demo_monitoring_load
+from demo.pool import demo_pool_load
+from demo.registry import demo_data_load
+from demo.reports import demo_reports_load
+from demo.subsidies import demo_subsidies_load
 
 
 class Command(BaseCommand):

@@ -4,10 +4,10 @@ today's reminders, generated from the demo data as the scheduled tasks would (in
 
 from dataclasses import dataclass
 
-from .choices import ReportKind
-from .figures import last_complete_period
-from .services.notifications import notifications_remind
-from .services.reports import report_generate, report_regions
+from reports.choices import ReportKind
+from reports.figures import last_complete_period
+from reports.services.notifications import notifications_remind
+from reports.services.reports import report_generate, report_regions
 
 
 @dataclass(frozen=True)
