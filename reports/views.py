@@ -15,6 +15,7 @@ from gansu_sme import exceptions
 from gansu_sme.views import allowed_if
 
 from . import selectors
+from .dashboard import dashboard_context
 from .filtersets import ReportFilterSet
 from .layout import report_rows
 from .services import notifications
@@ -103,3 +104,14 @@ def notification_read_all(request):
     count = notifications.notifications_mark_all_read(actor=request.user)
     messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
     return redirect("reports:notification-list")
+
+
+@login_required
+def home(request):
+    """The landing page: the official's account, the links their role uses, and the dashboard
+    of their region (funnel, targets, monthly trend, what waits for them).
+
+    Registry pages and the dashboard's figures serve accounts that see a region; experts see
+    none and get only what waits for them.
+    """
+    return render(request, "reports/home.html", dashboard_context(request.user))
