@@ -161,6 +161,10 @@ class AssignmentStatus(models.TextChoices):
     RECUSED = "recused", _("Recused for conflict")  # 回避
 
 
+# Sheets still open: assigned, or declared and being scored.
+ASSIGNMENT_PENDING = (AssignmentStatus.ASSIGNED, AssignmentStatus.DECLARED)
+
+
 class ConflictRule(models.TextChoices):
     """Why an expert may not review an application; the first two always apply."""
 
@@ -171,6 +175,18 @@ class ConflictRule(models.TextChoices):
 
 
 ALWAYS_APPLIED_CONFLICT_RULES = (ConflictRule.SAME_EMPLOYER, ConflictRule.DECLARED_RELATIONSHIP)
+
+INACTIVE, ALREADY_ASSIGNED, OTHER_FIELD = "inactive", "already_assigned", "other_field"
+# Why an expert was left out of a draw, as the audit record and the draw page name it.
+EXCLUSION_LABELS = {
+    INACTIVE: _("Not in the pool"),
+    ConflictRule.SAME_EMPLOYER: ConflictRule.SAME_EMPLOYER.label,
+    ConflictRule.DECLARED_RELATIONSHIP: ConflictRule.DECLARED_RELATIONSHIP.label,
+    ConflictRule.SAME_COUNTY: ConflictRule.SAME_COUNTY.label,
+    ConflictRule.SAME_PREFECTURE: ConflictRule.SAME_PREFECTURE.label,
+    ALREADY_ASSIGNED: _("Already on this panel or recused from it"),
+    OTHER_FIELD: _("Field of expertise outside the enterprise's industry"),
+}
 
 
 class NoticeStatus(models.TextChoices):

@@ -32,12 +32,12 @@ from registry.choices import (
     VisitStatus,
 )
 from registry.models import CultivationPlan, Enterprise, PoolEntry, Region, ServiceVisit, Target
+from registry.selectors import scale_up_category_suggest
 from registry.services import (
     pool_entry_admit,
     pool_entry_graduate,
     pool_entry_promote,
     pool_entry_remove,
-    scale_up_category_suggest,
 )
 
 SEED = 20260315

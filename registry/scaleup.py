@@ -1,7 +1,7 @@
 """The 保/增/长/返/补 category the figures suggest for a 规下转规上 pool entry.
 
 Pure rules over an enterprise's verified annual main-business revenue; the caller loads the
-figures (``registry.services.pool.scale_up_category_suggest``). Above scale means what
+figures (``registry.selectors.pool.scale_up_category_suggest``). Above scale means what
 ``registry.sizeclass.is_above_scale`` says: an industrial firm (GB/T 4754 sections B, C, D) with
 main-business revenue of at least ``ABOVE_SCALE_THRESHOLD`` (2,000 万元).
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from certification.choices import ApplicationStatus, FilingLevel
 from certification.models import Application, ApplicationTransition, Attachment, Evaluation
-from certification.services.workflow import status_owner_role
+from certification.policies import status_owner_role
 from gansu_sme.exceptions import OutOfScope
 
 

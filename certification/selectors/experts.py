@@ -7,16 +7,10 @@ pages) only once every sheet not recused is submitted. Who has submitted is alwa
 
 from django.db.models import Exists, OuterRef, Prefetch
 
-from certification.choices import AssignmentStatus
+from certification.choices import ASSIGNMENT_PENDING, EXCLUSION_LABELS, AssignmentStatus
 from certification.models import Application, Attachment, Expert, ExpertAssignment, ExpertDraw
-from certification.services.experts import (
-    EXCLUSION_LABELS,
-    PENDING,
-    automatic_points,
-    can_manage_experts,
-    manual_items,
-    panel_complete,
-)
+from certification.policies import can_manage_experts
+from certification.scoring import automatic_points, manual_items, panel_complete
 from gansu_sme.exceptions import OutOfScope
 
 
@@ -38,7 +32,7 @@ def assignment_list(*, user):
     """Sheets the user sees (an expert: their own), with ``panel_open`` true while any sheet of
     the same application is still waiting; constant queries however many rows."""
     waiting = ExpertAssignment.objects.filter(
-        application=OuterRef("application"), status__in=PENDING
+        application=OuterRef("application"), status__in=ASSIGNMENT_PENDING
     )
     return (
         ExpertAssignment.objects.visible_to(user)

@@ -9,7 +9,8 @@ from django.db import transaction
 
 from certification.choices import APPLICATION_FINAL, AttachmentKind, Verb
 from certification.models import Attachment
-from certification.services.workflow import application_lock, status_owner_role, verb_role
+from certification.policies import status_owner_role
+from certification.services.workflow import application_lock, verb_role
 from gansu_sme.exceptions import DomainError, PermissionDenied
 
 MAX_XLSX_ENTRIES = 1000

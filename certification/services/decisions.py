@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from certification.choices import ApplicationStatus, Verb
-from certification.services.experts import TENTH, panel_complete, round_tenth
+from certification.scoring import TENTH, panel_complete, round_tenth
 from certification.services.workflow import application_lock, application_transition
 from gansu_sme.exceptions import DomainError, InvalidTransition
 

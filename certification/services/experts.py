@@ -32,23 +32,23 @@ draw opens a new sheet. Arithmetic is Decimal, rounded to 0.1 half up.
 
 import random
 import secrets
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 import pghistory
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from accounts.models import User
 from certification.choices import (
+    ALREADY_ASSIGNED,
+    INACTIVE,
+    OTHER_FIELD,
     ApplicationStatus,
     AssignmentStatus,
     ConflictRule,
-    ItemKind,
-    ItemMode,
     Verb,
 )
 from certification.models import (
@@ -58,37 +58,18 @@ from certification.models import (
     ExpertDraw,
     ExpertRelationship,
 )
+from certification.policies import can_manage_experts
+from certification.scoring import (
+    TENTH,
+    automatic_points,
+    manual_items,
+    panel_figures,
+    round_tenth,
+)
 from certification.services.workflow import application_lock, application_transition
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
 
-EXPERT_MANAGER_ROLES = frozenset({Role.PROVINCIAL_REVIEWER})
 EXPERT_FIELDS = ("name", "title", "employer_name", "employer_uscc", "region", "is_active")
-
-INACTIVE, ALREADY_ASSIGNED, OTHER_FIELD = "inactive", "already_assigned", "other_field"
-# Why an expert was left out of a draw, as the audit record and the draw page name it.
-EXCLUSION_LABELS = {
-    INACTIVE: _("Not in the pool"),
-    ConflictRule.SAME_EMPLOYER: ConflictRule.SAME_EMPLOYER.label,
-    ConflictRule.DECLARED_RELATIONSHIP: ConflictRule.DECLARED_RELATIONSHIP.label,
-    ConflictRule.SAME_COUNTY: ConflictRule.SAME_COUNTY.label,
-    ConflictRule.SAME_PREFECTURE: ConflictRule.SAME_PREFECTURE.label,
-    ALREADY_ASSIGNED: _("Already on this panel or recused from it"),
-    OTHER_FIELD: _("Field of expertise outside the enterprise's industry"),
-}
-
-TENTH = Decimal("0.1")
-TRIM_FROM = 5  # sheets from which the highest and lowest total are dropped
-PENDING = (AssignmentStatus.ASSIGNED, AssignmentStatus.DECLARED)
-
-
-def round_tenth(value):
-    """``value`` to one decimal, half up, as every score is kept."""
-    return Decimal(value).quantize(TENTH, rounding=ROUND_HALF_UP)
-
-
-def can_manage_experts(user):
-    return user.is_superuser or (not user.is_read_only and user.role in EXPERT_MANAGER_ROLES)
-
 
 def _check_manager(actor):
     if not can_manage_experts(actor):
@@ -365,47 +346,6 @@ def _first_draw_repeated(locked, expected_status):
 
 
 # --- score sheets -----------------------------------------------------------------------------
-
-
-def manual_items(ruleset):
-    """The items experts score: the rule set's scored items in manual mode, in order."""
-    return [
-        item
-        for item in ruleset.items.all()
-        if item.kind == ItemKind.SCORED and item.mode == ItemMode.MANUAL
-    ]
-
-
-def automatic_points(application):
-    """The automatic scored items' points in the evaluation stored with the application."""
-    evaluation = application.evaluation
-    if evaluation is None:
-        return round_tenth(0)
-    return round_tenth(sum(
-        (
-            Decimal(str(result["points"]))
-            for result in evaluation.results
-            if result.get("kind") == ItemKind.SCORED
-            and result.get("mode") == ItemMode.AUTOMATIC
-            and result.get("points") is not None
-        ),
-        Decimal("0"),
-    ))
-
-
-def panel_figures(totals):
-    """(panel score, spread) of sheet totals: the mean, trimmed of one highest and one lowest
-    from TRIM_FROM sheets on; the spread is the highest minus the lowest total."""
-    totals = sorted(Decimal(total) for total in totals)
-    kept = totals[1:-1] if len(totals) >= TRIM_FROM else totals
-    return round_tenth(sum(kept) / len(kept)), round_tenth(totals[-1] - totals[0])
-
-
-def panel_complete(application):
-    """True when every sheet not recused is submitted, and there is at least one."""
-    statuses = set(application.assignments.values_list("status", flat=True))
-    statuses.discard(AssignmentStatus.RECUSED)
-    return statuses == {AssignmentStatus.SUBMITTED}
 
 
 def _panel_update(actor, application):

@@ -19,22 +19,10 @@ from certification.choices import (
     Verb,
 )
 from certification.models import Application, ApplicationTransition
+from certification.policies import status_owner_role
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
 
 S = ApplicationStatus
-
-# The role that acts on an application while it waits in a status, for a county-filed and a
-# city-filed application. A status that is not listed waits for nobody (or for the system).
-_OWNER_ROLE = {
-    S.DRAFT: {FilingLevel.COUNTY: Role.COUNTY_STAFF, FilingLevel.CITY: Role.CITY_STAFF},
-    S.SUBMITTED: {FilingLevel.COUNTY: Role.COUNTY_STAFF, FilingLevel.CITY: Role.CITY_STAFF},
-    S.COUNTY_REVIEWED: {FilingLevel.COUNTY: Role.CITY_STAFF},
-    S.CITY_RECOMMENDED: {level: Role.PROVINCIAL_REVIEWER for level in FilingLevel},
-    S.PROVINCE_ACCEPTED: {level: Role.PROVINCIAL_REVIEWER for level in FilingLevel},
-    S.UNDER_EXPERT_REVIEW: {level: Role.PROVINCIAL_REVIEWER for level in FilingLevel},
-    S.APPROVED: {level: Role.PROVINCIAL_REVIEWER for level in FilingLevel},
-    S.PUBLIC_NOTICE: {level: Role.PROVINCIAL_REVIEWER for level in FilingLevel},
-}
 
 # Verbs done by whoever owns the status the application leaves; WITHDRAW is the filing side's
 # at any status it may leave from.
@@ -47,11 +35,6 @@ _STAGE_DUE_FIELD = {
     Stage.CITY_RECOMMENDATION: "city_recommendation_due",
     Stage.PROVINCE_DECISION: "province_decision_due",
 }
-
-
-def status_owner_role(application):
-    """The role an application waits for in its current status, or None."""
-    return _OWNER_ROLE.get(application.status, {}).get(application.filing_level)
 
 
 def return_target(application):

@@ -4,7 +4,7 @@ from django import template
 
 from accounts.choices import Role
 from certification.choices import ApplicationStatus
-from certification.services.experts import can_manage_experts
+from certification.policies import can_manage_experts
 
 register = template.Library()
 

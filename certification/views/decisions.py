@@ -11,9 +11,10 @@ from certification import selectors
 from certification.choices import ApplicationStatus
 from certification.forms.decisions import ApproveForm, RejectForm
 from certification.forms.experts import ExpertDrawForm
+from certification.policies import can_manage_experts
 from certification.selectors import experts as panel_selectors
 from certification.services import decisions as services
-from certification.services.experts import can_manage_experts, experts_draw
+from certification.services.experts import experts_draw
 from certification.templatetags.expert_panel import PANEL_STATUSES
 from gansu_sme import exceptions
 from gansu_sme.views import allowed_if, call_service

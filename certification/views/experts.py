@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
+from certification import policies
 from certification.choices import AssignmentStatus
 from certification.filtersets.experts import AssignmentFilterSet, ExpertFilterSet
 from certification.forms.experts import (
@@ -44,7 +45,7 @@ def _page(request, rows):
 # --- the pool ---------------------------------------------------------------------------------
 
 
-@allowed_if(services.can_manage_experts)
+@allowed_if(policies.can_manage_experts)
 def expert_list(request):
     filterset = ExpertFilterSet(
         request.GET, queryset=selectors.expert_list(user=request.user), request=request
@@ -64,7 +65,7 @@ def _expert_form_page(request, form, *, title, expert=None):
     )
 
 
-@allowed_if(services.can_manage_experts)
+@allowed_if(policies.can_manage_experts)
 def expert_create(request):
     form = ExpertCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -77,7 +78,7 @@ def expert_create(request):
     return _expert_form_page(request, form, title=_("Add an expert"))
 
 
-@allowed_if(services.can_manage_experts)
+@allowed_if(policies.can_manage_experts)
 def expert_edit(request, pk):
     try:
         expert = selectors.expert_get(user=request.user, pk=pk)

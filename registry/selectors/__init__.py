@@ -16,6 +16,7 @@ from .pool import (
     pool_entry_detail,
     pool_entry_get,
     pool_entry_list,
+    scale_up_category_suggest,
 )
 from .targets import target_list, target_progress
 
@@ -36,6 +37,7 @@ __all__ = [
     "pool_entry_detail",
     "pool_entry_get",
     "pool_entry_list",
+    "scale_up_category_suggest",
     "target_list",
     "target_progress",
 ]

@@ -6,7 +6,7 @@ from datetime import datetime
 from gansu_sme.exceptions import OutOfScope
 from registry.choices import PeriodKind, ReportStatus, SizeClass
 from registry.models import Enterprise, MonitoringReport
-from registry.services.monitoring import REPORT_VERIFIER_ROLES
+from registry.policies import REPORT_VERIFIER_ROLES
 
 # Monthly reports an enterprise's page shows: the latest year's worth.
 RECENT_MONTHS = 12

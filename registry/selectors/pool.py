@@ -8,15 +8,45 @@ from django.utils import timezone
 
 from gansu_sme.exceptions import OutOfScope
 from gansu_sme.models import AuditEvent
-from registry.choices import PoolKind
-from registry.models import CultivationPlan, PoolEntry, PoolEntryTransition, ServiceVisit
-from registry.services.pool import scale_up_category_suggest
+from registry.choices import PeriodKind, PoolKind, ReportStatus
+from registry.models import (
+    CultivationPlan,
+    MonitoringReport,
+    PoolEntry,
+    PoolEntryTransition,
+    ServiceVisit,
+)
+from registry.scaleup import YEARS_JUDGED, suggest_category
 
 # Changes of these fields are listed on the entry page; status changes have their own rows.
 HISTORY_FIELDS = (
     "category", "suggested_category", "category_override_reason", "track",
     "statistics_registered", "contact_officer", "contact_officer_phone",
 )
+
+
+def scale_up_category_suggest(enterprise, *, year, statistics_registered=False):
+    """The category the verified annual figures suggest; rules in ``registry.scaleup``.
+
+    Reads the enterprise's verified annual reports (status verified, period kind year) of the
+    latest year at or before ``year`` that has one and of the two years before it, in one
+    query, and returns a ``registry.scaleup.Suggestion`` with the category, its explanation
+    and the figures used.
+    """
+    reports = MonitoringReport.objects.filter(
+        enterprise=enterprise,
+        period_kind=PeriodKind.YEAR,
+        status=ReportStatus.VERIFIED,
+        year__lte=year,
+    ).order_by("-year")
+    revenues = dict(reports.values_list("year", "main_business_revenue")[:YEARS_JUDGED])
+    return suggest_category(
+        revenues,
+        year=year,
+        industry_code=enterprise.industry.code,
+        founded_on=enterprise.founded_on,
+        statistics_registered=statistics_registered,
+    )
 
 
 def pool_entry_list(*, user):

@@ -21,8 +21,6 @@ from .imports import (
     import_template,
 )
 from .monitoring import (
-    REPORT_FILER_ROLES,
-    REPORT_VERIFIER_ROLES,
     ReportInput,
     ReportsInvalid,
     SaveResult,
@@ -46,7 +44,6 @@ from .pool import (
     pool_entry_remove,
     pool_entry_set_category,
     pool_entry_update,
-    scale_up_category_suggest,
     service_visit_record,
     service_visit_update,
 )
@@ -69,8 +66,6 @@ __all__ = [
     "enterprise_deactivate",
     "enterprise_register",
     "enterprise_update",
-    "REPORT_FILER_ROLES",
-    "REPORT_VERIFIER_ROLES",
     "ReportInput",
     "ReportsInvalid",
     "SaveResult",
@@ -93,7 +88,6 @@ __all__ = [
     "pool_entry_remove",
     "pool_entry_set_category",
     "pool_entry_update",
-    "scale_up_category_suggest",
     "service_visit_record",
     "service_visit_update",
     "target_regions",

@@ -44,8 +44,7 @@ class Listing:
     key: str
     title: str
     filterset: type
-    # The page's selector: select(user) -> the queryset in the user's scope. Looked up when
-    # called, because the selectors import the services that import this module.
+    # The page's selector: select(user) -> the queryset in the user's scope.
     select: object
     columns: tuple
     values: object  # values(row) -> {column key: value}
@@ -154,18 +153,11 @@ def _report_values(report):
     }
 
 
-def _monitoring_reports(user):
-    # Imported when called: the monitoring selectors import the services, which import this.
-    from registry.selectors import monitoring
-
-    return monitoring.monitoring_report_list(user=user)
-
-
 MONITORING_REPORTS = Listing(
     key="monitoring_reports",
     title="运行监测",
     filterset=MonitoringReportFilterSet,
-    select=_monitoring_reports,
+    select=lambda user: selectors.monitoring_report_list(user=user),
     columns=imports.MONITORING_COLUMNS + (
         Column("status", "状态", width=10),
         Column("revision", "更正次数（次）", width=10),

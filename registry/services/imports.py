@@ -38,6 +38,7 @@ from registry.choices import ImportKind, ImportStatus, PeriodKind, PoolEntryStat
 from registry.figures import FIGURE_NAMES
 from registry.imports import SPECS
 from registry.models import Enterprise, ImportJob, Industry, PoolEntry, Region
+from registry.policies import REPORT_FILER_ROLES
 from registry.services.enterprises import (
     ENTERPRISE_EDITOR_ROLES,
     ENTERPRISE_FIELDS,
@@ -45,7 +46,6 @@ from registry.services.enterprises import (
     enterprise_update,
 )
 from registry.services.monitoring import (
-    REPORT_FILER_ROLES,
     ReportInput,
     ReportsInvalid,
     monitoring_reports_save,

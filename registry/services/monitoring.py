@@ -18,7 +18,6 @@ from django.db.models import F, Q
 from django.db.models.base import ModelState
 from django.utils import timezone
 
-from accounts.choices import Role
 from gansu_sme import bulk
 from gansu_sme.bulk import AnyOf
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
@@ -32,10 +31,7 @@ from registry.choices import (
 )
 from registry.figures import FIGURE_NAMES, FIGURES, FIGURES_BY_NAME, FigureError
 from registry.models import Enterprise, MonitoringReport, MonitoringReportTransition
-
-REPORT_FILER_ROLES = frozenset({Role.COUNTY_STAFF, Role.CITY_STAFF})
-# Narrowed in _check_verifier to staff bound to the enterprise's own region.
-REPORT_VERIFIER_ROLES = frozenset({Role.COUNTY_STAFF, Role.CITY_STAFF})
+from registry.policies import REPORT_FILER_ROLES, REPORT_VERIFIER_ROLES, report_verifiable_by
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -95,18 +91,6 @@ class ReportsInvalid(DomainError):
 def _check_role(actor, roles):
     if not actor.is_superuser and actor.role not in roles:
         raise PermissionDenied()
-
-
-def report_verifiable_by(actor, report=None):
-    """Whether ``actor`` verifies reports at all, or (given one) this report.
-
-    County staff are bound to a county and prefecture staff to their unit, so "the region the
-    enterprise sits in is the actor's own" is exactly "county staff of its county, or staff of
-    a prefecture unit without counties (嘉峪关, 兰州新区)".
-    """
-    if actor.role not in REPORT_VERIFIER_ROLES or actor.region_id is None:
-        return False
-    return report is None or report.enterprise.region_id == actor.region_id
 
 
 def _check_verifier(actor, report):

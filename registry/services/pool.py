@@ -16,22 +16,19 @@ from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, Per
 from registry.choices import (
     NEXT_TIER,
     POOL_ENTRY_TRANSITIONS,
-    PeriodKind,
     PoolEntryStatus,
     PoolKind,
     PoolTier,
-    ReportStatus,
     VisitStatus,
 )
 from registry.models import (
     CultivationPlan,
     Enterprise,
-    MonitoringReport,
     PoolEntry,
     PoolEntryTransition,
     ServiceVisit,
 )
-from registry.scaleup import YEARS_JUDGED, suggest_category
+from registry.selectors.pool import scale_up_category_suggest
 
 # The level of government each writing role acts for, ranked like the tiers.
 ROLE_TIER = {
@@ -138,30 +135,6 @@ def _check_year(year):
                 f" The admission year must lie between {EARLIEST_YEAR} and {this_year}."
             ]}
         )
-
-
-def scale_up_category_suggest(enterprise, *, year, statistics_registered=False):
-    """The category the verified annual figures suggest; rules in ``registry.scaleup``.
-
-    Reads the enterprise's verified annual reports (status verified, period kind year) of the
-    latest year at or before ``year`` that has one and of the two years before it, in one
-    query, and returns a ``registry.scaleup.Suggestion`` with the category, its explanation
-    and the figures used.
-    """
-    reports = MonitoringReport.objects.filter(
-        enterprise=enterprise,
-        period_kind=PeriodKind.YEAR,
-        status=ReportStatus.VERIFIED,
-        year__lte=year,
-    ).order_by("-year")
-    revenues = dict(reports.values_list("year", "main_business_revenue")[:YEARS_JUDGED])
-    return suggest_category(
-        revenues,
-        year=year,
-        industry_code=enterprise.industry.code,
-        founded_on=enterprise.founded_on,
-        statistics_registered=statistics_registered,
-    )
 
 
 def _category_fields(enterprise, *, pool, category, override_reason, year,

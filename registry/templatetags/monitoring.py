@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from django import template
 
+from registry.policies import REPORT_FILER_ROLES, report_verifiable_by
 from registry.selectors.monitoring import enterprise_monitoring
-from registry.services.monitoring import REPORT_FILER_ROLES, report_verifiable_by
 from registry.tables.monitoring import (
     ANNUAL_FIGURES,
     MONTHLY_FIGURES,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gansu_sme import exceptions
+from registry import policies
 from registry.choices import REPORT_EDITABLE, ReportStatus
 from registry.figures import FIGURES_BY_NAME
 from registry.filtersets.monitoring import MonitoringReportFilterSet
@@ -28,10 +29,10 @@ DEFAULT_ORDER = ("-year", "-period", "enterprise__name")
 
 
 def can_file(user):
-    return user.is_superuser or user.role in services.REPORT_FILER_ROLES
+    return user.is_superuser or user.role in policies.REPORT_FILER_ROLES
 
 
-can_verify = services.report_verifiable_by
+can_verify = policies.report_verifiable_by
 
 
 def _get_report(request, pk):

@@ -196,7 +196,7 @@ def pool_entry_admit(request, uscc):
             messages.success(request, _("The enterprise has been admitted to the pool."))
             return redirect(_detail_url(entry))
     # Shown for the 规下转规上 pool, judged on the figures up to this year.
-    suggestion = services.scale_up_category_suggest(
+    suggestion = selectors.scale_up_category_suggest(
         enterprise, year=timezone.localdate().year
     )
     return _form_page(

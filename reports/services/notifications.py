@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from certification.choices import STATUS_STAGE, CertificateStatus, NoticeStatus
 from certification.models import Application, Certificate, Notice
-from certification.services.workflow import status_owner_role
+from certification.policies import status_owner_role
 from gansu_sme.exceptions import OutOfScope
 from registry.choices import PeriodKind, ReportStatus
 from registry.models import Enterprise, MonitoringReport

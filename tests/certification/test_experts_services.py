@@ -7,6 +7,7 @@ import pytest
 from accounts.choices import Role
 from certification.choices import ApplicationStatus, AssignmentStatus, ConflictRule, Verb
 from certification.models import Application, ExpertAssignment, ExpertDraw
+from certification.scoring import panel_figures
 from certification.services.experts import (
     assignment_declare,
     assignment_score_save,
@@ -15,7 +16,6 @@ from certification.services.experts import (
     expert_create,
     expert_update,
     experts_draw,
-    panel_figures,
 )
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
 from registry.models import Industry

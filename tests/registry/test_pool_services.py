@@ -29,6 +29,7 @@ from registry.models import (
     PoolEntryTransition,
     ServiceVisit,
 )
+from registry.selectors import scale_up_category_suggest
 from registry.services import (
     cultivation_plan_save,
     pool_entry_admit,
@@ -37,7 +38,6 @@ from registry.services import (
     pool_entry_remove,
     pool_entry_set_category,
     pool_entry_update,
-    scale_up_category_suggest,
     service_visit_record,
     service_visit_update,
 )

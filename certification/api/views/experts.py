@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from accounts.choices import Role
 from accounts.permissions import IsStaffInRegion
+from certification import policies
 from certification.api.serializers.experts import (
     AssignmentSerializer,
     DeclarationInput,
@@ -31,7 +32,7 @@ class CanManageExperts(IsStaffInRegion):
     """The expert pool is the province's: every other role is refused, reading included."""
 
     def has_permission(self, request, view):
-        return super().has_permission(request, view) and services.can_manage_experts(
+        return super().has_permission(request, view) and policies.can_manage_experts(
             request.user
         )
 

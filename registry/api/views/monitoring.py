@@ -4,7 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from gansu_sme.api.viewsets import ScopedViewSetMixin
-from registry import selectors
+from registry import policies, selectors
 from registry.api.serializers.monitoring import (
     MonitoringFiguresSerializer,
     MonitoringReportCreateSerializer,
@@ -74,7 +74,7 @@ class MonitoringReportViewSet(
     serializer_class = MonitoringReportSerializer
     filterset_class = MonitoringReportFilterSet
     ordering = ("-id",)
-    write_roles = services.REPORT_FILER_ROLES | services.REPORT_VERIFIER_ROLES
+    write_roles = policies.REPORT_FILER_ROLES | policies.REPORT_VERIFIER_ROLES
 
     def create(self, request, *args, **kwargs):
         serializer = MonitoringReportCreateSerializer(
