@@ -8,7 +8,7 @@ from gansu_sme.querysets import region_path_q
 from registry.models import Enterprise, Industry, Region
 
 
-def _regions_in_scope(request):
+def regions_in_scope(request):
     user = getattr(request, "user", None)
     return Region.objects.visible_to(user) if user is not None else Region.objects.none()
 
@@ -44,7 +44,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 
     region = django_filters.ModelChoiceFilter(
         label=_("region"),
-        queryset=_regions_in_scope,
+        queryset=regions_in_scope,
         empty_label=_("All regions"),
         to_field_name="code",
         method="filter_region",

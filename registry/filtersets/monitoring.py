@@ -10,7 +10,7 @@ from registry.choices import PeriodKind, ReportStatus
 from registry.models import MonitoringReport
 from registry.quality import RULES
 
-from .enterprises import _regions_in_scope
+from .enterprises import regions_in_scope
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -42,7 +42,7 @@ class MonitoringReportFilterSet(django_filters.FilterSet):
     )
     region = RegionCodeFilter(
         label=_("region"),
-        queryset=_regions_in_scope,
+        queryset=regions_in_scope,
         empty_label=_("All regions"),
         to_field_name="code",
         method="filter_region",

@@ -9,7 +9,7 @@ from gansu_sme.querysets import region_path_q
 from registry.choices import PoolEntryStatus, PoolKind, PoolTier, PoolTrack, ScaleUpCategory
 from registry.models import PoolEntry
 
-from .enterprises import _regions_in_scope
+from .enterprises import regions_in_scope
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -21,7 +21,7 @@ def region_filter():
     """Division code filter offering the regions in the user's scope; includes those below."""
     return RegionCodeFilter(
         label=_("region"),
-        queryset=_regions_in_scope,
+        queryset=regions_in_scope,
         empty_label=_("All regions"),
         to_field_name="code",
         method="filter_region",

@@ -22,7 +22,7 @@ from subsidies.models import BatchItem, BatchTransition, Entitlement, PaymentBat
 
 from .budgets import move_money
 from .common import check_finance, is_finance, lock_visible
-from .entitlements import MSG_IN_BATCH, _cancel_if_free, _set_status, recovery_due
+from .entitlements import MSG_IN_BATCH, cancel_if_free, recovery_due, set_status
 
 MSG_SAME_PERSON = (
     "审批人不能是制单人或提交人。 The approver must be a different finance officer from the"
@@ -176,7 +176,7 @@ def _pay(actor, batch, items, bank_reference="", paid_on=None, **_):
     for item in items:
         entitlement = item.entitlement
         entitlement.paid_on = paid_on
-        _set_status(
+        set_status(
             entitlement, EntitlementStatus.PAID, actor=actor,
             reason=f"{batch.title} · {bank_reference}", fields=("paid_on",),
         )
@@ -199,7 +199,7 @@ def _cancel(actor, batch, items, reason="", **_):
     note = f"{MSG_CLAWED_BACK}（{batch.title}作废）"
     for item in items:
         if _clawed_back(item.entitlement.certificate):
-            _cancel_if_free(item.entitlement, None, reason=note, actor=actor)
+            cancel_if_free(item.entitlement, None, reason=note, actor=actor)
     batch.cancel_reason = reason.strip()
     return ("cancel_reason",)
 

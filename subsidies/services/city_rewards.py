@@ -21,11 +21,11 @@ from subsidies.models import CityReward, Entitlement, Program
 from .budgets import move_money
 from .common import check_finance
 from .entitlements import (
-    _cancel_if_free,
-    _set_status,
+    cancel_if_free,
     entitlement_create,
     lock_with_batch,
     record,
+    set_status,
 )
 
 
@@ -185,7 +185,7 @@ def _settle_entitlement(actor, reward, entitlement):
     reopen = entitlement.status == EntitlementStatus.CANCELLED
     if amount == 0:
         if not reopen:
-            _cancel_if_free(entitlement, None, reason=f"净增为零。 No net new firm. {note}",
+            cancel_if_free(entitlement, None, reason=f"净增为零。 No net new firm. {note}",
                             actor=actor)
         return
     if not reopen and entitlement.full_amount == amount:
@@ -203,7 +203,7 @@ def _settle_entitlement(actor, reward, entitlement):
         # Its reservation went back when it was cancelled: it starts again from approval.
         entitlement.allocation = entitlement.approved_by = entitlement.approved_at = None
         entitlement.cancel_reason = ""
-        _set_status(
+        set_status(
             entitlement, EntitlementStatus.PENDING, actor=actor, reason=note,
             fields=(*fields, "allocation", "approved_by", "approved_at", "cancel_reason"),
         )

@@ -57,7 +57,7 @@ def record(entitlement, *, from_status, actor=None, reason=""):
     )
 
 
-def _set_status(entitlement, to_status, *, actor=None, reason="", fields=()):
+def set_status(entitlement, to_status, *, actor=None, reason="", fields=()):
     if to_status not in ENTITLEMENT_TRANSITIONS[entitlement.status]:
         raise InvalidTransition()
     from_status = entitlement.status
@@ -189,7 +189,7 @@ def entitlements_clawback(*, certificate_id, reason):
                 recovery_due(entitlement, note=note)
                 changed.append(entitlement)
             elif entitlement.status in (EntitlementStatus.PENDING, EntitlementStatus.APPROVED):
-                if _cancel_if_free(entitlement, batch, reason=note):
+                if cancel_if_free(entitlement, batch, reason=note):
                     changed.append(entitlement)
     return changed
 
@@ -197,7 +197,7 @@ def entitlements_clawback(*, certificate_id, reason):
 def recovery_due(entitlement, *, note, actor=None):
     entitlement.recovery_amount = entitlement.amount
     entitlement.recovery_reason = note[:200]
-    _set_status(
+    set_status(
         entitlement, EntitlementStatus.RECOVERY_DUE, actor=actor, reason=note,
         fields=("recovery_amount", "recovery_reason"),
     )
@@ -229,7 +229,7 @@ def lock_with_batch(entitlement_pk):
     return entitlement, batch
 
 
-def _cancel_if_free(entitlement, batch, *, reason, actor=None):
+def cancel_if_free(entitlement, batch, *, reason, actor=None):
     """Cancel a pending or approved entitlement locked with its open ``batch`` by
     ``lock_with_batch``: one in a draft or submitted batch leaves it, one in an approved batch
     stays (its payment turns into a recovery when marked paid, and cancelling the batch
@@ -241,7 +241,7 @@ def _cancel_if_free(entitlement, batch, *, reason, actor=None):
     if entitlement.status == EntitlementStatus.APPROVED:
         move_money(entitlement.allocation_id, entitlement.amount, source="reserved", target=None)
     entitlement.cancel_reason = reason[:200]
-    _set_status(
+    set_status(
         entitlement, EntitlementStatus.CANCELLED, actor=actor, reason=reason,
         fields=("cancel_reason",),
     )
@@ -271,7 +271,7 @@ def entitlement_approve(*, actor, entitlement, budget):
         entitlement.allocation = allocation
         entitlement.approved_by = actor
         entitlement.approved_at = timezone.now()
-        _set_status(
+        set_status(
             entitlement, EntitlementStatus.APPROVED, actor=actor,
             reason=f"{budget} · {entitlement.city.name}",
             fields=("allocation", "approved_by", "approved_at"),
@@ -295,7 +295,7 @@ def entitlement_cancel(*, actor, entitlement, reason):
     if batch is not None:
         raise InvalidTransition(MSG_IN_BATCH)
     with pghistory.context(user=actor.pk):
-        _cancel_if_free(entitlement, None, reason=reason, actor=actor)
+        cancel_if_free(entitlement, None, reason=reason, actor=actor)
     return entitlement
 
 
@@ -324,7 +324,7 @@ def entitlement_record_recovery(*, actor, entitlement, amount, reference):
     note = f"追回 {amount} 元，凭证 {reference}。 Recovered {amount} yuan, ref. {reference}."
     with pghistory.context(user=actor.pk):
         if entitlement.recovered_amount == entitlement.recovery_amount:
-            _set_status(
+            set_status(
                 entitlement, EntitlementStatus.RECOVERED, actor=actor, reason=note,
                 fields=("recovered_amount",),
             )
