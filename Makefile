@@ -5,7 +5,7 @@
 # make bench - time a 10,000-row monitoring import and 10,000/100,000-row exports (memory)
 #
 # Without DATABASE_URL / REDIS_URL, private PostgreSQL and Redis servers are started under .data/
-# (see gansu_sme/devservices.py); with them set, those servers are used and nothing is started.
+# (see gansu_sme/devservices/); with them set, those servers are used and nothing is started.
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
 VENV := .venv

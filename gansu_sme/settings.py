@@ -92,7 +92,7 @@ if PRODUCTION:
     DATABASE_URL, REDIS_URL = env.str("DATABASE_URL"), env.str("REDIS_URL")
 else:
     # Development falls back on the embedded servers that `make run` starts under .data/.
-    from gansu_sme.devservices import embedded_urls
+    from gansu_sme.devservices.services import embedded_urls
 
     _embedded_database, _embedded_redis = embedded_urls()
     DATABASE_URL = env.str("DATABASE_URL", default=_embedded_database)

@@ -341,7 +341,7 @@ def test_production_refuses_to_start_without_secret_key():
 def test_devservices_database_url_parses_for_django(socket_dir, port):
     import environ
 
-    from gansu_sme.devservices import postgres_url
+    from gansu_sme.devservices.urls import postgres_url
 
     config = environ.Env.db_url_config(postgres_url(socket_dir, port, "gansu_sme"))
     assert config["ENGINE"] == "django.db.backends.postgresql"
@@ -353,7 +353,7 @@ def test_devservices_redis_url_serves_django_cache_and_celery():
     from kombu import Connection
     from redis import ConnectionPool
 
-    from gansu_sme.devservices import redis_url
+    from gansu_sme.devservices.urls import redis_url
 
     url = redis_url(50123, "s3cr/t+pw", db=0)
     pool = ConnectionPool.from_url(url)  # what Django's RedisCache does with LOCATION

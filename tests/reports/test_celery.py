@@ -15,7 +15,7 @@ from django_celery_beat.models import PeriodicTask
 
 from accounts.choices import Role
 from gansu_sme.celery import app
-from gansu_sme.devservices import postgres_url
+from gansu_sme.devservices.urls import postgres_url
 from reports import tasks
 from reports.models import Notification
 from tests.factories.accounts import UserFactory
