@@ -11,7 +11,7 @@ from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Q
 
-from gansu_sme.excel import (
+from gansu_sme.excel.columns import (
     BOOL_CHOICES,
     Column,
     parse_as_read,

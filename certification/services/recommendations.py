@@ -14,8 +14,8 @@ from certification.choices import CertificateLevel, CertificateStatus, Recommend
 from certification.models import Application, Certificate, NationalRecommendation
 from certification.selectors.certificates import recommendation_list
 from certification.services.certificates import certificate_issue, check_province
-from gansu_sme import excel
-from gansu_sme.excel import Column
+from gansu_sme.excel.columns import Column
+from gansu_sme.excel.writer import write_rows
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope
 from registry.choices import PeriodKind, ReportStatus
 from registry.models import ExportRecord, MonitoringReport
@@ -122,7 +122,7 @@ def national_recommendations_export(*, actor, campaign):
     """
     check_province(actor)
     rows = recommendation_ranked(user=actor, campaign=campaign)
-    workbook, count = excel.write_rows(
+    workbook, count = write_rows(
         EXPORT_COLUMNS,
         (_row(rank, row) for rank, row in enumerate(rows, start=1)),
         title="小巨人推荐名单",

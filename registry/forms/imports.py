@@ -4,7 +4,8 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from gansu_sme.excel import MAX_UPLOAD_BYTES, XLSX_CONTENT_TYPE
+from gansu_sme.excel import XLSX_CONTENT_TYPE
+from gansu_sme.excel.container import MAX_UPLOAD_BYTES
 from gansu_sme.forms import ServiceErrorsMixin
 
 

@@ -13,8 +13,8 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from gansu_sme import excel
-from gansu_sme.excel import Column
+from gansu_sme.excel.columns import Column
+from gansu_sme.excel.writer import write_rows
 from registry import imports, selectors
 from registry.choices import PoolEntryStatus, PoolKind, RegionLevel, ReportStatus, SizeClass
 from registry.figures import FIGURE_NAMES
@@ -188,7 +188,7 @@ def export_listing(*, actor, listing, params):
     )
     rows = filterset.qs
     rows = rows.order_by(*(rows.query.order_by or spec.order or rows.model._meta.ordering), "pk")
-    workbook, count = excel.write_rows(
+    workbook, count = write_rows(
         spec.columns,
         (spec.values(row) for row in rows.iterator(chunk_size=CHUNK_ROWS)),
         title=spec.title,

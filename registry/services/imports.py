@@ -30,8 +30,12 @@ from django.db.models import F
 from django.utils import timezone, translation
 from openpyxl.utils import get_column_letter
 
-from gansu_sme import bulk, excel
+from gansu_sme import bulk
 from gansu_sme.bulk import AnyOf
+from gansu_sme.excel.columns import CellError
+from gansu_sme.excel.container import UploadRejected
+from gansu_sme.excel.reader import read_sheet
+from gansu_sme.excel.writer import write_annotated, write_template
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
 from registry import tasks
 from registry.choices import ImportKind, ImportStatus, PeriodKind, PoolEntryStatus, PoolKind
@@ -120,7 +124,7 @@ def import_template(*, actor, kind):
     """
     _check_importer(actor, kind)
     spec = SPECS[kind]
-    workbook = excel.write_template(
+    workbook = write_template(
         spec.columns, title=spec.title, notes=spec.notes, lists=spec.lists(actor)
     )
     return workbook, spec.template_name
@@ -164,10 +168,10 @@ def _job_store(actor, kind, upload):
         # Read and parsed once: the checks and the count need the whole grid anyway, and the
         # validation takes the parsed rows from the cache instead of reading the file again.
         with _collector_paused():
-            sheet = excel.read_sheet(upload, SPECS[kind].columns)
-    except excel.UploadRejected as exc:
+            sheet = read_sheet(upload, SPECS[kind].columns)
+    except UploadRejected as exc:
         raise ImportRejected(exc.message) from exc
-    # Every row that is not blank, or that has a refused cell: as excel.count_rows counts.
+    # Every row that is not blank, or that has a refused cell: as excel.reader.count_rows counts.
     rows = len(sheet.raw)
     if rows == 0:
         raise ImportRejected("工作簿中没有数据行。 The workbook has no data rows.")
@@ -282,8 +286,8 @@ def import_job_annotated(*, actor, job):
     job = _locked_job(actor, job, lock=False)
     spec = SPECS[job.kind]
     with job.file.open("rb") as stored:
-        sheet = excel.read_sheet(stored, spec.columns)
-    workbook = excel.write_annotated(
+        sheet = read_sheet(stored, spec.columns)
+    workbook = write_annotated(
         spec.columns, sheet, job.errors, title=spec.title, notes=spec.notes,
         lists=spec.lists(actor),
     )
@@ -401,9 +405,9 @@ class _Importer:
     def error(self, row, key, message):
         index = self.index.get(FIELD_ALIASES.get(key, key))
         if index is None:
-            self.outcome.errors.append(excel.CellError(row, "", "", None, message))
+            self.outcome.errors.append(CellError(row, "", "", None, message))
         else:
-            self.outcome.errors.append(excel.CellError(
+            self.outcome.errors.append(CellError(
                 row, get_column_letter(index + 1), self.columns[index].header,
                 self.sheet.raw[row][index], message,
             ))
@@ -651,6 +655,6 @@ def _process(job, *, write):
     sheet = cache.get(_sheet_key(job))
     if sheet is None:
         with job.file.open("rb") as stored:
-            sheet = excel.read_sheet(stored, spec.columns)
+            sheet = read_sheet(stored, spec.columns)
         cache.set(_sheet_key(job), sheet, SHEET_TTL)
     return IMPORTERS[job.kind](job, sheet, spec.columns, write=write).run()

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone, translation
 
-from gansu_sme.excel import escape_cell
+from gansu_sme.excel.writer import escape_cell
 from registry.models import Region
 
 from .. import figures

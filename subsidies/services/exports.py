@@ -10,7 +10,7 @@ import tempfile
 import xlsxwriter
 from django.utils import timezone
 
-from gansu_sme.excel import escape_cell
+from gansu_sme.excel.writer import escape_cell
 from gansu_sme.exceptions import DomainError
 from registry.models import ExportRecord
 from subsidies import selectors

@@ -11,7 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from demo.codes import make_uscc
-from gansu_sme.excel import ERRORS_HEADER, MSG_FORMULA
+from gansu_sme.excel.container import MSG_FORMULA
+from gansu_sme.excel.writer import ERRORS_HEADER
 from registry.choices import ReportStatus
 from registry.imports import MONITORING_COLUMNS
 from registry.models import MonitoringReport

@@ -1,4 +1,4 @@
-"""The shared Excel plumbing (gansu_sme/excel.py): parsers, reading, templates, annotated copies
+"""The shared Excel plumbing (gansu_sme/excel/): parsers, reading, templates, annotated copies
 and streamed exports."""
 
 import datetime
@@ -9,24 +9,21 @@ import openpyxl
 import pytest
 from openpyxl import load_workbook
 
-from gansu_sme import excel
-from gansu_sme.excel import (
+from gansu_sme.excel import container, reader, writer
+from gansu_sme.excel.columns import (
     BOOL_CHOICES,
     CellInvalid,
     Column,
-    UploadRejected,
-    escape_cell,
     parse_bool,
     parse_code,
     parse_date,
     parse_decimal,
     parse_int,
     parse_text,
-    read_sheet,
-    write_annotated,
-    write_rows,
-    write_template,
 )
+from gansu_sme.excel.container import UploadRejected
+from gansu_sme.excel.reader import read_sheet
+from gansu_sme.excel.writer import escape_cell, write_annotated, write_rows, write_template
 from tests.factories.workbooks import upload, xlsx_bytes
 
 COLUMNS = (
@@ -151,8 +148,8 @@ def test_a_formula_is_an_error_in_its_cell_and_never_evaluated():
     )
 
     by_cell = {(e.row, e.column): e.message for e in sheet.errors}
-    assert by_cell[(2, "B")] == excel.MSG_FORMULA
-    assert by_cell[(3, "C")] == excel.MSG_FORMULA
+    assert by_cell[(2, "B")] == container.MSG_FORMULA
+    assert by_cell[(3, "C")] == container.MSG_FORMULA
     assert "amount" not in sheet.rows[2]
 
 
@@ -166,7 +163,7 @@ def test_an_error_value_is_an_error_in_its_cell():
     sheet = read_sheet(upload(buffer.getvalue()), COLUMNS)
 
     assert [(e.row, e.column, e.message) for e in sheet.errors] == [
-        (2, "B", excel.MSG_ERROR_VALUE)
+        (2, "B", container.MSG_ERROR_VALUE)
     ]
 
 
@@ -188,12 +185,12 @@ def test_a_header_that_is_not_the_template_refuses_the_whole_file(headers):
 
 
 def test_rows_are_counted_from_the_sheet_without_reading_them():
-    assert excel.count_rows(upload(xlsx_bytes(HEADERS, [["a"] * 6, ["b"] * 6])), COLUMNS) == 2
+    assert reader.count_rows(upload(xlsx_bytes(HEADERS, [["a"] * 6, ["b"] * 6])), COLUMNS) == 2
 
 
 def test_the_count_checks_the_header_too():
     with pytest.raises(UploadRejected, match="表头与模板不一致"):
-        excel.count_rows(upload(xlsx_bytes(HEADERS[1:], [["a"] * 6])), COLUMNS)
+        reader.count_rows(upload(xlsx_bytes(HEADERS[1:], [["a"] * 6])), COLUMNS)
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -247,7 +244,7 @@ def test_a_template_has_drop_downs_a_notes_sheet_and_hidden_lists():
     assert validations['"年报,月报"'].startswith("E2:E")
     assert validations['"是,否"'].startswith("F2:F")
     assert validations["'地区代码'!$A$1:$A$1"].startswith("G2:G")
-    assert notes.title == excel.NOTES_SHEET
+    assert notes.title == writer.NOTES_SHEET
     assert "第一条说明" in [row[1].value for row in notes.iter_rows()]
     assert regions.sheet_state == "hidden"
     assert regions["A1"].value == "620102 城关区"
@@ -266,7 +263,7 @@ def test_an_annotated_copy_keeps_row_numbers_marks_bad_cells_and_explains_them()
         write_annotated(COLUMNS, sheet, errors, title="测试", notes=[], lists={})
     ).worksheets[0]
 
-    assert annotated.cell(row=1, column=7).value == excel.ERRORS_HEADER
+    assert annotated.cell(row=1, column=7).value == writer.ERRORS_HEADER
     assert annotated["A2"].value == "91620105MA71T4YW8Q"
     assert annotated.cell(row=2, column=7).value == "整行有误"
     assert annotated["B4"].value == "many"

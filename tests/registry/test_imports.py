@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.choices import Role
 from demo.codes import make_uscc
 from gansu_sme.celery import app as celery_app
-from gansu_sme.excel import ERROR_FILL, ERRORS_HEADER, NOTES_SHEET
+from gansu_sme.excel.writer import ERROR_FILL, ERRORS_HEADER, NOTES_SHEET
 from gansu_sme.exceptions import InvalidTransition, OutOfScope
 from gansu_sme.models import AuditEvent
 from registry.choices import ImportKind, ImportStatus, PoolKind, PoolTier, ReportStatus

@@ -11,8 +11,9 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from gansu_sme import excel
-from gansu_sme.excel import UploadRejected, read_sheet
+from gansu_sme.excel import container
+from gansu_sme.excel.container import UploadRejected
+from gansu_sme.excel.reader import read_sheet
 from registry.choices import ImportKind, ImportStatus
 from registry.imports import ENTERPRISE_COLUMNS
 from registry.models import Enterprise, ImportJob
@@ -94,7 +95,7 @@ def lying_about_its_size(content, member, declared):
 
 
 def test_a_file_above_the_size_limit_is_refused_before_it_is_opened():
-    message = rejected(b"PK" + b"\0" * excel.MAX_UPLOAD_BYTES)
+    message = rejected(b"PK" + b"\0" * container.MAX_UPLOAD_BYTES)
 
     assert "MB" in message
 
@@ -106,7 +107,7 @@ def test_a_zip_with_too_many_entries_is_refused():
 
 
 def test_a_zip_bomb_expanding_past_the_limit_is_refused_by_its_directory():
-    content = zip_with_member("xl/media/bomb.bin", excel.MAX_UNCOMPRESSED_BYTES + 1)
+    content = zip_with_member("xl/media/bomb.bin", container.MAX_UNCOMPRESSED_BYTES + 1)
     assert len(content) < 1024 * 1024  # a few hundred kilobytes that claim 200 MB
 
     assert "解压后过大" in rejected(content)
@@ -117,36 +118,36 @@ def test_a_part_that_inflates_to_more_than_it_declares_is_refused():
 
     message = rejected(lying_about_its_size(content, "xl/media/liar.bin", 1000))
 
-    assert message == excel.MSG_INVALID
+    assert message == container.MSG_INVALID
 
 
 def test_a_macro_workbook_is_refused_by_its_name():
-    assert rejected(valid(), name="企业.xlsm") == excel.MSG_MACROS
+    assert rejected(valid(), name="企业.xlsm") == container.MSG_MACROS
 
 
 def test_a_macro_workbook_renamed_to_xlsx_is_refused_by_its_content_type():
     content = with_parts(valid(), replace={"[Content_Types].xml": zipfile.ZipFile(
         io.BytesIO(valid())).read("[Content_Types].xml").replace(
-        b"spreadsheetml.sheet.main+xml", b"ms-excel.sheet.macroEnabled.main+xml")})
+        b"spreadsheetml.sheet.main+xml", b"ms-sheet.macroEnabled.main+xml")})
 
-    assert rejected(content) == excel.MSG_MACROS
+    assert rejected(content) == container.MSG_MACROS
 
 
 def test_a_workbook_carrying_a_vba_project_is_refused():
     content = with_parts(valid(), add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"})
 
-    assert rejected(content) == excel.MSG_MACROS
+    assert rejected(content) == container.MSG_MACROS
 
 
 def test_a_file_that_is_not_a_zip_is_refused():
     assert rejected(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an old .xls or an encrypted file") == (
-        excel.MSG_INVALID
+        container.MSG_INVALID
     )
-    assert rejected("企业名称,法定代表人\n".encode()) == excel.MSG_INVALID
+    assert rejected("企业名称,法定代表人\n".encode()) == container.MSG_INVALID
 
 
 def test_another_extension_is_refused():
-    assert rejected(valid(), name="企业.csv") == excel.MSG_NOT_XLSX
+    assert rejected(valid(), name="企业.csv") == container.MSG_NOT_XLSX
 
 
 def test_a_wrong_header_is_refused():
@@ -179,7 +180,7 @@ def test_a_cell_far_to_the_right_is_refused_before_the_reader_sizes_its_grid():
 
 
 def test_cells_without_positions_are_counted_one_by_one_against_the_limits():
-    cells = "<c><v>1</v></c>" * (excel.MAX_COLUMNS + 1)
+    cells = "<c><v>1</v></c>" * (container.MAX_COLUMNS + 1)
     content = with_sheet(f"<row>{cells}</row>")
 
     assert "范围过大" in rejected(content)
@@ -200,15 +201,15 @@ def test_a_shared_formula_and_an_error_value_written_by_hand_are_errors_in_their
 
     sheet = read_sheet(upload(content), ENTERPRISE_COLUMNS)
 
-    refused = {excel.MSG_FORMULA, excel.MSG_ERROR_VALUE}
+    refused = {container.MSG_FORMULA, container.MSG_ERROR_VALUE}
     assert [(e.row, e.column, e.message) for e in sheet.errors if e.message in refused] == [
-        (2, "B", excel.MSG_FORMULA),
-        (2, "C", excel.MSG_ERROR_VALUE),
+        (2, "B", container.MSG_FORMULA),
+        (2, "C", container.MSG_ERROR_VALUE),
     ]
 
 
 def test_a_sheet_past_the_row_limit_is_refused():
-    last = excel.MAX_ROWS + 2
+    last = container.MAX_ROWS + 2
     content = with_sheet(f'<row r="{last}"><c r="A{last}"><v>1</v></c></row>')
 
     assert "行数超过" in rejected(content)
@@ -218,9 +219,9 @@ def test_a_sheet_past_the_row_limit_is_refused():
 
 
 @pytest.mark.parametrize(("content", "name", "expected"), [
-    (b"not a workbook at all", "企业.xlsx", excel.MSG_INVALID),
-    (None, "企业.xlsm", excel.MSG_MACROS),
-    ("vba", "企业.xlsx", excel.MSG_MACROS),
+    (b"not a workbook at all", "企业.xlsx", container.MSG_INVALID),
+    (None, "企业.xlsm", container.MSG_MACROS),
+    ("vba", "企业.xlsx", container.MSG_MACROS),
     ("header", "企业.xlsx", "表头与模板不一致"),
 ], ids=["not-a-zip", "xlsm", "vba-project", "wrong-header"])
 def test_the_upload_page_shows_why_a_file_was_refused_and_stores_nothing(
@@ -251,6 +252,6 @@ def test_a_formula_in_an_upload_is_an_error_in_its_cell_and_nothing_is_written(c
 
     assert job.status == ImportStatus.INVALID
     assert [(e["row"], e["column"], e["message"]) for e in job.errors] == [
-        (2, "B", excel.MSG_FORMULA)
+        (2, "B", container.MSG_FORMULA)
     ]
     assert not Enterprise.objects.exists()

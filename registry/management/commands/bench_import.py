@@ -14,7 +14,8 @@ from openpyxl import Workbook
 
 from accounts.choices import Role
 from accounts.models import User
-from gansu_sme import excel
+from gansu_sme.excel import XLSX_CONTENT_TYPE
+from gansu_sme.excel.reader import read_sheet
 from registry.choices import ImportKind, ImportStatus
 from registry.imports import MONITORING_COLUMNS
 from registry.models import Enterprise, Industry, Region
@@ -116,11 +117,11 @@ class Command(BaseCommand):
     def _run(self, actor, content, rows):
         def upload():
             return SimpleUploadedFile(
-                "运行监测.xlsx", content, content_type=excel.XLSX_CONTENT_TYPE
+                "运行监测.xlsx", content, content_type=XLSX_CONTENT_TYPE
             )
 
         start = time.perf_counter()
-        sheet = excel.read_sheet(upload(), MONITORING_COLUMNS)
+        sheet = read_sheet(upload(), MONITORING_COLUMNS)
         read = time.perf_counter() - start
 
         start = time.perf_counter()

@@ -1,0 +1,235 @@
+"""Writing workbooks: import templates and annotated copies (openpyxl, write-only) and exports
+of whole lists (XlsxWriter, constant memory), each into a temporary file."""
+
+import datetime
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import xlsxwriter
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from gansu_sme.excel.columns import Sheet
+from gansu_sme.excel.container import MAX_ROWS
+
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
+ERROR_FONT = Font(color="9C0006")
+# Characters that make a spreadsheet treat a typed cell as a formula or a command.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+NOTES_SHEET = "填写说明"
+ERRORS_HEADER = "错误说明"
+
+
+def escape_cell(value):
+    """Neutralise text that a spreadsheet would run as a formula, and drop the control
+    characters that XML cannot carry."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_TRIGGERS):
+            return "'" + value
+    return value
+
+
+def _export_value(value):
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime.datetime):
+        # A cell has no time zone: an aware timestamp is written as Beijing wall-clock time.
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(tzinfo=None)
+    if isinstance(value, Decimal):
+        # A cell holds a double either way; 万元 with two decimals fit it exactly as shown.
+        return float(value)
+    return escape_cell(value)
+
+
+def _text_cell(worksheet, value):
+    """A cell whose value is always stored as text, never as a formula."""
+    cell = WriteOnlyCell(worksheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def _save(workbook):
+    target = tempfile.TemporaryFile()
+    workbook.save(target)
+    target.seek(0)
+    return target
+
+
+def _data_sheet(workbook, columns, title, lists, *, extra_headers=()):
+    """The first sheet of a template or an annotated copy: headers, widths, drop-downs."""
+    worksheet = workbook.create_sheet(title)
+    headers = [*columns, *extra_headers]
+    for index, column in enumerate(headers, start=1):
+        dimension = worksheet.column_dimensions[get_column_letter(index)]
+        dimension.width = getattr(column, "width", 60)
+        if getattr(column, "text_format", False):
+            dimension.number_format = "@"
+    worksheet.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        if column.choices:
+            formula = '"' + ",".join(column.labels) + '"'
+        elif column.list_name and lists.get(column.list_name):
+            count = len(lists[column.list_name])
+            formula = f"'{column.list_name}'!$A$1:$A${count}"
+        else:
+            continue
+        validation = DataValidation(type="list", formula1=formula, allow_blank=True)
+        validation.error = "请从下拉列表中选择。 Choose a value from the list."
+        validation.showErrorMessage = True
+        validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+        worksheet.data_validations.append(validation)
+    header_cells = []
+    for column in columns:
+        cell = WriteOnlyCell(worksheet, value=column.header)
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        if column.note:
+            cell.comment = Comment(column.note, "系统")
+        header_cells.append(cell)
+    for header in extra_headers:
+        cell = WriteOnlyCell(worksheet, value=header.header)
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        header_cells.append(cell)
+    worksheet.append(header_cells)
+    return worksheet
+
+
+def _notes_and_lists(workbook, columns, notes, lists):
+    notes_sheet = workbook.create_sheet(NOTES_SHEET)
+    notes_sheet.column_dimensions["A"].width = 28
+    notes_sheet.column_dimensions["B"].width = 90
+    notes_sheet.append(["说明", ""])
+    for line in notes:
+        notes_sheet.append(["", line])
+    notes_sheet.append([])
+    notes_sheet.append(["列", "填写要求"])
+    for column in columns:
+        rule = "必填" if column.required else "选填"
+        if not column.imported:
+            rule = "仅供核对，不导入"
+        if column.choices:
+            rule += "；可选值：" + "、".join(column.labels)
+        elif column.list_name:
+            rule += f"；从下拉列表选择（列表见隐藏工作表“{column.list_name}”）"
+        notes_sheet.append([column.header, "；".join(filter(None, [rule, column.note]))])
+    for name, entries in lists.items():
+        list_sheet = workbook.create_sheet(name)
+        list_sheet.sheet_state = "hidden"
+        for entry in entries:
+            list_sheet.append([_text_cell(list_sheet, entry)])
+
+
+@dataclass(frozen=True)
+class _Extra:
+    header: str
+    width: int = 60
+
+
+def write_template(columns, *, title, notes, lists=None):
+    """A blank import template: Chinese headers with units, drop-downs for closed values (long
+    lists on hidden sheets) and a notes sheet explaining each column."""
+    lists = lists or {}
+    workbook = Workbook(write_only=True)
+    _data_sheet(workbook, columns, title, lists)
+    _notes_and_lists(workbook, columns, notes, lists)
+    return _save(workbook)
+
+
+def write_annotated(columns, sheet: Sheet, errors: Iterable, *, title, notes, lists=None):
+    """The uploaded rows again at their own row numbers, with an error column and every bad cell
+    highlighted, so an official can fix and upload the file they already have.
+
+    ``errors`` are CellError-like dicts or objects; the extra column is ignored on upload.
+    """
+    lists = lists or {}
+    by_row = {}
+    for error in errors:
+        get = error.get if isinstance(error, dict) else error.__getattribute__
+        by_row.setdefault(get("row"), []).append(
+            (get("column"), get("header"), get("message"))
+        )
+    workbook = Workbook(write_only=True)
+    worksheet = _data_sheet(workbook, columns, title, lists, extra_headers=(_Extra(ERRORS_HEADER),))
+    next_row = 2
+    for row_number in sorted(set(sheet.raw) | set(by_row)):
+        while next_row < row_number:
+            worksheet.append([])
+            next_row += 1
+        values = sheet.raw.get(row_number, [])
+        row_errors = by_row.get(row_number, [])
+        bad = {letter for letter, _, _ in row_errors if letter}
+        cells = []
+        for index, value in enumerate(values, start=1):
+            cell = _text_cell(worksheet, escape_cell(None if value == "" else value))
+            if get_column_letter(index) in bad:
+                cell.fill = ERROR_FILL
+            cells.append(cell)
+        cells += [None] * (len(columns) - len(cells))
+        if row_errors:
+            message = "；".join(
+                f"{letter}列 {header}：{text}" if letter else text
+                for letter, header, text in row_errors
+            )
+            note = _text_cell(worksheet, message)
+            note.font = ERROR_FONT
+            cells.append(note)
+        worksheet.append(cells)
+        next_row += 1
+    _notes_and_lists(workbook, columns, notes, lists)
+    return _save(workbook)
+
+
+def write_rows(columns, rows: Iterable, *, title="数据"):
+    """Write rows (dicts keyed by column key) into a temporary xlsx, one row at a time.
+
+    XlsxWriter in constant-memory mode flushes each row to disk as it is written, so memory
+    stays flat whatever the row count, at several times openpyxl's speed. Text is always
+    written as text, never as a formula or a link, and text a spreadsheet would run as a
+    formula is escaped besides. Returns the file and the number of rows.
+    """
+    target = tempfile.TemporaryFile()
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True})
+    worksheet = workbook.add_worksheet(title)
+    header = workbook.add_format(
+        {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79", "text_wrap": True}
+    )
+    formats = {
+        datetime.date: workbook.add_format({"num_format": "yyyy-mm-dd"}),
+        datetime.datetime: workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+    }
+    for index, column in enumerate(columns):
+        worksheet.set_column(index, index, column.width)
+        worksheet.write_string(0, index, column.header, header)
+    worksheet.freeze_panes(1, 0)
+    keys = list(enumerate(c.key for c in columns))
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        for index, key in keys:
+            value = _export_value(row.get(key))
+            if value is None:
+                continue
+            kind = type(value)
+            if kind is str:
+                worksheet.write_string(count, index, value)
+            elif kind in formats:
+                worksheet.write_datetime(count, index, value, formats[kind])
+            else:
+                worksheet.write_number(count, index, value)
+    workbook.close()
+    target.seek(0)
+    return target, count
