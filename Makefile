@@ -1,6 +1,6 @@
 # make run   - serve the site on http://127.0.0.1:$(PORT) with a Celery worker and beat
 # make test  - run the test suite (pytest; extra arguments in PYTEST_ARGS="...")
-# make lint  - ruff, and the import contracts in pyproject.toml (lint-imports)
+# make lint  - ruff, the import contracts (lint-imports) and mypy, configured in pyproject.toml
 # make stop  - stop the embedded PostgreSQL/Redis under .data/ if something left them running
 # make bench - time a 10,000-row monitoring import and 10,000/100,000-row exports (memory)
 #
@@ -26,6 +26,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 
 # On the same engines as `make run`; each benchmark rolls its own data back.
 bench: $(STAMP)

@@ -194,7 +194,7 @@ COMMON_NOTES = (
     "同一文件重复上传时，未变化的记录显示为“无变化”，不会重复写入。",
 )
 
-SPECS = {
+SPECS: dict[str, ImportSpec] = {
     ImportKind.ENTERPRISES: ImportSpec(
         kind=ImportKind.ENTERPRISES,
         title="企业名录",

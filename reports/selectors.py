@@ -1,8 +1,11 @@
 """Read paths of reports, notifications and the dashboard."""
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from accounts.models import User
 from certification.choices import CertificateLevel
 from certification.models import Certificate
 from gansu_sme.exceptions import OutOfScope
@@ -14,12 +17,12 @@ from .figures import certified_at, target_figures
 from .models import Notification, Report
 
 
-def report_list(*, user):
+def report_list(*, user: User) -> QuerySet[Report]:
     """Reports of the user's region and below, without the figures and the workbook."""
     return Report.objects.visible_to(user).select_related("region__parent").defer("data", "xlsx")
 
 
-def report_get(*, user, pk, with_workbook=False):
+def report_get(*, user: User, pk: int, with_workbook: bool = False) -> Report:
     reports = Report.objects.visible_to(user).select_related("region")
     if not with_workbook:
         reports = reports.defer("xlsx")
@@ -29,7 +32,7 @@ def report_get(*, user, pk, with_workbook=False):
     return report
 
 
-def report_latest(*, user, kind=ReportKind.MONTHLY):
+def report_latest(*, user: User, kind: str = ReportKind.MONTHLY) -> Report | None:
     """The newest report of ``kind`` for the user's own region (the province for accounts
     without a region that see everything), or None."""
     reports = report_list(user=user).filter(kind=kind)
@@ -38,11 +41,11 @@ def report_latest(*, user, kind=ReportKind.MONTHLY):
     return reports.order_by("-year", "-period").first()
 
 
-def notification_list(*, user):
+def notification_list(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.visible_to(user)
 
 
-def unread_count(user):
+def unread_count(user: User) -> int:
     """Unread notifications of the user; one query, for the navigation badge."""
     return Notification.objects.visible_to(user).unread().count()
 
@@ -53,7 +56,7 @@ def _user_region(user):
     return Region.objects.filter(parent=None).first()
 
 
-def funnel(*, user):
+def funnel(*, user: User) -> dict[str, int]:
     """Active 专精特新 pool entries → firms with a valid provincial certificate → national
     little giants, in the user's region and below, today."""
     today = timezone.localdate()
@@ -67,7 +70,7 @@ def funnel(*, user):
     }
 
 
-def target_rows(*, user, year):
+def target_rows(*, user: User, year: int) -> list[dict[str, Any]]:
     """This year's targets of the user's region and the regions one level below, with the
     actual figure now, counted as the KPI report counts them (``figures.target_figures``)."""
     region = _user_region(user)
@@ -93,7 +96,7 @@ def target_rows(*, user, year):
     return rows
 
 
-def monthly_trend(*, user, year):
+def monthly_trend(*, user: User, year: int) -> list[dict[str, Any]]:
     """Filed monthly totals (the verified report, else the submitted one) of operating
     revenue and taxes (万元) and employees, per month of ``year``, in the user's region and
     below: one grouped query."""

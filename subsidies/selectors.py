@@ -1,12 +1,16 @@
 """Read queries of the subsidy app beyond a plain filter: the ledger and page lookups."""
 
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from accounts.models import User
 from certification.choices import CLAWBACK_REASONS, CertificateStatus
 from gansu_sme.exceptions import OutOfScope
+from registry.models import Enterprise
 from subsidies.choices import PAID_STATUSES, EntitlementStatus
 from subsidies.models import (
     Allocation,
@@ -30,23 +34,23 @@ def _get(queryset, user, **lookup):
     return row
 
 
-def program_list():
+def program_list() -> QuerySet[Program]:
     return Program.objects.all()
 
 
-def budget_list(*, user):
+def budget_list(*, user: User) -> QuerySet[Budget]:
     return Budget.objects.visible_to(user)
 
 
-def budget_get(*, user, pk):
+def budget_get(*, user: User, pk: int) -> Budget:
     return _get(Budget.objects.all(), user, pk=pk)
 
 
-def allocation_list(*, user):
+def allocation_list(*, user: User) -> QuerySet[Allocation]:
     return Allocation.objects.visible_to(user).select_related("budget", "city")
 
 
-def entitlement_list(*, user):
+def entitlement_list(*, user: User) -> QuerySet[Entitlement]:
     return (
         Entitlement.objects.visible_to(user)
         .select_related("program", "city", "enterprise", "allocation__budget")
@@ -56,16 +60,16 @@ def entitlement_list(*, user):
     )
 
 
-def entitlement_get(*, user, pk):
+def entitlement_get(*, user: User, pk: int) -> Entitlement:
     return _get(entitlement_list(user=user), user, pk=pk)
 
 
-def enterprise_awards(*, user, enterprise):
+def enterprise_awards(*, user: User, enterprise: Enterprise) -> QuerySet[Entitlement]:
     """The awards of one firm that ``user`` may see, newest first."""
     return entitlement_list(user=user).filter(enterprise=enterprise)
 
 
-def batch_list(*, user):
+def batch_list(*, user: User) -> QuerySet[PaymentBatch]:
     return PaymentBatch.objects.visible_to(user).select_related(
         "created_by", "approved_by"
     ).annotate(
@@ -73,53 +77,55 @@ def batch_list(*, user):
     )
 
 
-def batch_detail_list(*, user):
+def batch_detail_list(*, user: User) -> QuerySet[PaymentBatch]:
     """Batches with their items and the items' entitlements, for pages showing one batch."""
     return batch_list(user=user).prefetch_related(
         Prefetch("items", queryset=BatchItem.objects.select_related("entitlement"))
     )
 
 
-def batch_get(*, user, pk):
+def batch_get(*, user: User, pk: int) -> PaymentBatch:
     return _get(batch_detail_list(user=user), user, pk=pk)
 
 
-def batch_items(*, batch):
+def batch_items(*, batch: PaymentBatch) -> QuerySet[BatchItem]:
     return batch.items.select_related(
         "entitlement__program", "entitlement__city", "entitlement__enterprise"
     ).order_by("entitlement__city__code", "entitlement_id")
 
 
-def batch_candidates(*, user):
+def batch_candidates(*, user: User) -> QuerySet[Entitlement]:
     """Approved entitlements in no open batch, their certificate not revoked for a clawback
     reason: what a batch may take."""
     return entitlement_list(user=user).filter(
-        status=EntitlementStatus.APPROVED, in_open_batch=False
+        status=EntitlementStatus.APPROVED, in_open_batch=False  # type: ignore[misc]  # annotated above
     ).exclude(
         certificate__status=CertificateStatus.REVOKED,
         certificate__revocation_reason__in=CLAWBACK_REASONS,
     ).order_by("city__code", "pk")
 
 
-def city_reward_list(*, user):
+def city_reward_list(*, user: User) -> QuerySet[CityReward]:
     return CityReward.objects.visible_to(user).select_related("city", "computed_by")
 
 
-def city_reward_get(*, user, pk):
+def city_reward_get(*, user: User, pk: int) -> CityReward:
     return _get(city_reward_list(user=user), user, pk=pk)
 
 
-def project_list(*, user):
+def project_list(*, user: User) -> QuerySet[SupportProject]:
     return SupportProject.objects.visible_to(user).select_related(
         "enterprise__region", "submitted_by"
     )
 
 
-def project_get(*, user, pk):
+def project_get(*, user: User, pk: int) -> SupportProject:
     return _get(project_list(user=user), user, pk=pk)
 
 
-def ledger(*, user, entitlements=None):
+def ledger(
+    *, user: User, entitlements: QuerySet[Entitlement] | None = None
+) -> Iterator[dict[str, Any]]:
     """Money per program, year and city, in yuan, from the entitlements ``user`` sees.
 
     entitled: every award not cancelled; approved: approved and not yet paid (its money
@@ -147,5 +153,4 @@ def ledger(*, user, entitlements=None):
         .order_by("-year", "program_id", "city__code")
     )
     for row in result:
-        row["remaining"] = row["entitled"] - row["paid"]
-        yield row
+        yield {**row, "remaining": row["entitled"] - row["paid"]}

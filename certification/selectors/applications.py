@@ -1,15 +1,18 @@
 """Read paths of applications: scoped lists, the official's task list, one application."""
 
-from django.db.models import Case, F, Q, Value, When
+import datetime
+
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from accounts.models import User
 from certification.choices import ApplicationStatus, FilingLevel
 from certification.models import Application, ApplicationTransition, Attachment, Evaluation
 from certification.policies import status_owner_role
 from gansu_sme.exceptions import OutOfScope
 
 
-def overdue_expression(today=None):
+def overdue_expression(today: datetime.date | None = None) -> Case:
     """True where the stage the application waits in has passed its deadline."""
     # A Case, not a bare comparison: no deadline must read False, not NULL, or NULLs would
     # sort ahead of the overdue rows.
@@ -17,7 +20,7 @@ def overdue_expression(today=None):
     return Case(When(stage_due__lt=today, then=Value(True)), default=Value(False))
 
 
-def application_list(*, user):
+def application_list(*, user: User) -> QuerySet[Application]:
     """Applications the user may see, with what lists and the API show eagerly loaded.
 
     ``overdue`` and ``enterprise_name`` are annotated so lists can filter and sort by them.
@@ -29,14 +32,16 @@ def application_list(*, user):
     )
 
 
-def application_get(*, user, pk):
+def application_get(*, user: User, pk: int) -> Application:
     application = application_list(user=user).select_related("created_by").filter(pk=pk).first()
     if application is None:
         raise OutOfScope()
     return application
 
 
-def application_transitions(*, application):
+def application_transitions(
+    *, application: Application
+) -> QuerySet[ApplicationTransition]:
     """The application's status history, oldest first, with who did each step."""
     return ApplicationTransition.objects.filter(application=application).select_related("actor")
 
@@ -53,7 +58,7 @@ def _waiting_q(role):
     return condition
 
 
-def applications_waiting_for(user):
+def applications_waiting_for(user: User) -> QuerySet[Application]:
     """What waits for ``user`` ("my tasks"): applications in their region whose current status
     is owned by their role, overdue ones first, then by deadline.
 
@@ -70,12 +75,12 @@ def applications_waiting_for(user):
     )
 
 
-def waiting_count(user):
+def waiting_count(user: User) -> int:
     """How many applications wait for ``user``; one query, for the navigation."""
     return Application.objects.visible_to(user).filter(_waiting_q(user.role)).count()
 
 
-def attachment_get(*, user, application_pk, pk):
+def attachment_get(*, user: User, application_pk: int, pk: int) -> Attachment:
     """An attachment of an application the user may see (experts included), else OutOfScope."""
     attachment = (
         Attachment.objects.filter(
@@ -89,13 +94,13 @@ def attachment_get(*, user, application_pk, pk):
     return attachment
 
 
-def evaluation_list(*, user):
+def evaluation_list(*, user: User) -> QuerySet[Evaluation]:
     return Evaluation.objects.visible_to(user).select_related(
         "enterprise__region", "ruleset", "evaluated_by"
     )
 
 
-def evaluation_get(*, user, pk):
+def evaluation_get(*, user: User, pk: int) -> Evaluation:
     evaluation = evaluation_list(user=user).filter(pk=pk).first()
     if evaluation is None:
         raise OutOfScope()

@@ -1,29 +1,32 @@
 """Reads of certificates and national recommendations."""
 
+from django.db.models import QuerySet
+
+from accounts.models import User
 from certification.models import Application, Certificate, NationalRecommendation
 from gansu_sme.exceptions import OutOfScope
 
 
-def certificate_list(*, user):
+def certificate_list(*, user: User) -> QuerySet[Certificate]:
     """Certificates of firms in the user's region, with what the list and API show."""
     return Certificate.objects.visible_to(user).select_related(
         "enterprise__region__parent", "enterprise__industry", "application__campaign", "revoked_by"
     )
 
 
-def certificate_get(*, user, pk):
+def certificate_get(*, user: User, pk: int) -> Certificate:
     certificate = certificate_list(user=user).filter(pk=pk).first()
     if certificate is None:
         raise OutOfScope()
     return certificate
 
 
-def certificate_public_list():
+def certificate_public_list() -> QuerySet[Certificate]:
     """What anyone may list: valid certificates only."""
     return Certificate.objects.public().select_related("enterprise")
 
 
-def certificate_verify(*, number):
+def certificate_verify(*, number: str | None) -> Certificate:
     """The certificate with this number, whatever its status; OutOfScope when none has it."""
     certificate = (
         Certificate.objects.select_related("enterprise")
@@ -35,7 +38,7 @@ def certificate_verify(*, number):
     return certificate
 
 
-def recommendation_list(*, user):
+def recommendation_list(*, user: User) -> QuerySet[NationalRecommendation]:
     """Recommendations of firms the user sees, with what the list pages and the API show."""
     return NationalRecommendation.objects.filter(
         application__in=Application.objects.visible_to(user)
@@ -45,7 +48,7 @@ def recommendation_list(*, user):
     )
 
 
-def recommendation_get(*, user, pk):
+def recommendation_get(*, user: User, pk: int) -> NationalRecommendation:
     recommendation = recommendation_list(user=user).filter(pk=pk).first()
     if recommendation is None:
         raise OutOfScope()

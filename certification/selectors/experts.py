@@ -5,8 +5,12 @@ expert, and to everyone else who sees the sheet (the province, other panel membe
 pages) only once every sheet not recused is submitted. Who has submitted is always shown.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch
+from collections.abc import Iterable
+from typing import Any
 
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from accounts.models import User
 from certification.choices import ASSIGNMENT_PENDING, EXCLUSION_LABELS, AssignmentStatus
 from certification.models import Application, Attachment, Expert, ExpertAssignment, ExpertDraw
 from certification.policies import can_manage_experts
@@ -14,21 +18,21 @@ from certification.scoring import automatic_points, manual_items, panel_complete
 from gansu_sme.exceptions import OutOfScope
 
 
-def expert_list(*, user):
+def expert_list(*, user: User) -> QuerySet[Expert]:
     """The expert pool, for provincial reviewers only (everyone else gets no rows)."""
     if not can_manage_experts(user):
         return Expert.objects.none()
     return Expert.objects.select_related("region", "user").prefetch_related("industries")
 
 
-def expert_get(*, user, pk):
+def expert_get(*, user: User, pk: int) -> Expert:
     expert = expert_list(user=user).filter(pk=pk).first()
     if expert is None:
         raise OutOfScope()
     return expert
 
 
-def assignment_list(*, user):
+def assignment_list(*, user: User) -> QuerySet[ExpertAssignment]:
     """Sheets the user sees (an expert: their own), with ``panel_open`` true while any sheet of
     the same application is still waiting; constant queries however many rows."""
     waiting = ExpertAssignment.objects.filter(
@@ -43,22 +47,23 @@ def assignment_list(*, user):
     )
 
 
-def assignment_get(*, user, pk):
+def assignment_get(*, user: User, pk: int) -> ExpertAssignment:
     assignment = assignment_list(user=user).filter(pk=pk).first()
     if assignment is None:
         raise OutOfScope()
     return assignment
 
 
-def scores_visible(assignment, user):
+def scores_visible(assignment: ExpertAssignment, user: User) -> bool:
     """Whether ``user`` may read this sheet's points and total (module docstring).
 
     ``assignment`` comes from ``assignment_list`` (it carries ``panel_open``).
     """
-    return assignment.expert.user_id == user.pk or not assignment.panel_open
+    panel_open = assignment.panel_open  # type: ignore[attr-defined]  # from assignment_list
+    return assignment.expert.user_id == user.pk or not panel_open
 
 
-def assignment_file(*, user, assignment):
+def assignment_file(*, user: User, assignment: ExpertAssignment) -> dict[str, Any] | None:
     """The application file an expert scores from, or None while it is closed to ``user``.
 
     Returns a dict: the application (enterprise, campaign, rule set, stored evaluation),
@@ -87,7 +92,7 @@ def assignment_file(*, user, assignment):
     }
 
 
-def panel_sheets(*, application):
+def panel_sheets(*, application: Application) -> tuple[list[ExpertAssignment], bool]:
     """The panel of an application for the province's decision page.
 
     Returns (sheets, complete): sheets ordered by draw and id with their experts; their points
@@ -99,7 +104,7 @@ def panel_sheets(*, application):
     return sheets, panel_complete(application)
 
 
-def draw_list(*, application):
+def draw_list(*, application: Application) -> list[ExpertDraw]:
     """The draws of an application, oldest first, with the experts each drew and excluded."""
     draws = list(
         ExpertDraw.objects.filter(application=application)
@@ -114,7 +119,7 @@ def draw_list(*, application):
     ids = {int(pk) for draw in draws for pk in draw.excluded}
     names = dict(Expert.objects.filter(pk__in=ids).values_list("pk", "name"))
     for draw in draws:
-        draw.excluded_rows = [
+        draw.excluded_rows = [  # type: ignore[attr-defined]  # for the draw page
             {
                 "expert": names.get(int(pk), pk),
                 "reasons": [EXCLUSION_LABELS.get(code, code) for code in reasons],
@@ -124,5 +129,5 @@ def draw_list(*, application):
     return draws
 
 
-def submitted_count(sheets):
+def submitted_count(sheets: Iterable[ExpertAssignment]) -> int:
     return sum(1 for sheet in sheets if sheet.status == AssignmentStatus.SUBMITTED)

@@ -3,10 +3,20 @@
 import datetime
 
 from django.db import models
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from certification.choices import ApplicationStatus, NoticeStatus, ObjectionStatus
 from certification.models import Application, Notice, Objection
 from gansu_sme.exceptions import OutOfScope
@@ -26,10 +36,10 @@ class FirmOutcome(models.TextChoices):
     NOT_CERTIFIED = "not_certified", _("Not certified")  # 不予认定
 
 
-def firm_outcome(application):
+def firm_outcome(application: Application) -> FirmOutcome:
     """The FirmOutcome of an application of a notice fetched through ``_firms``."""
     if application.status == ApplicationStatus.REJECTED:
-        if application.objection_upheld:
+        if application.objection_upheld:  # type: ignore[attr-defined]  # from _firms
             return FirmOutcome.OBJECTION_UPHELD
         return FirmOutcome.NOT_CERTIFIED
     if application.status == ApplicationStatus.CERTIFIED:
@@ -54,13 +64,14 @@ def _firms():
     )
 
 
-def notice_objectable_firms(notice):
+def notice_objectable_firms(notice: Notice) -> list[Application]:
     """The firms of a notice fetched with ``_firms`` that objections may still name: those
     still in notice (an upheld objection has already rejected its firm)."""
-    return [firm for firm in notice.firms if firm.status == ApplicationStatus.PUBLIC_NOTICE]
+    firms = notice.firms  # type: ignore[attr-defined]  # the to_attr of _firms
+    return [firm for firm in firms if firm.status == ApplicationStatus.PUBLIC_NOTICE]
 
 
-def notice_list_public(*, today=None):
+def notice_list_public(*, today: datetime.date | None = None) -> QuerySet[Notice]:
     """Notices the public sees: those published and open, and those closed in the last 90 days.
 
     A notice set to start later is not shown before its first day.
@@ -78,7 +89,7 @@ def notice_list_public(*, today=None):
     )
 
 
-def notice_get_public(*, pk, today=None):
+def notice_get_public(*, pk: int, today: datetime.date | None = None) -> Notice:
     """A published notice with its firms; OutOfScope for an unknown or not yet started one."""
     today = today or timezone.localdate()
     notice = (
@@ -89,12 +100,12 @@ def notice_get_public(*, pk, today=None):
     )
     if notice is None:
         raise OutOfScope()
-    for firm in notice.firms:
+    for firm in notice.firms:  # type: ignore[attr-defined]  # the to_attr of _firms
         firm.outcome = firm_outcome(firm)
     return notice
 
 
-def notice_api_list(*, today=None):
+def notice_api_list(*, today: datetime.date | None = None) -> QuerySet[Notice]:
     """Published notices, open and closed, with their firms; for the public API."""
     today = today or timezone.localdate()
     return (
@@ -104,7 +115,9 @@ def notice_api_list(*, today=None):
     )
 
 
-def notice_list_staff(*, user, today=None):
+def notice_list_staff(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet[Notice]:
     """Every notice, with how many firms it lists and how many objections wait for a ruling.
 
     Notices are public documents, so staff see them all; the objections' filers are shown only
@@ -129,7 +142,7 @@ def notice_list_staff(*, user, today=None):
     )
 
 
-def notice_get_staff(*, user, pk):
+def notice_get_staff(*, user: User, pk: int) -> Notice:
     notice = (
         Notice.objects.filter(pk=pk)
         .select_related("campaign", "published_by")
@@ -141,14 +154,14 @@ def notice_get_staff(*, user, pk):
     return notice
 
 
-def objection_list(*, user):
+def objection_list(*, user: User) -> QuerySet[Objection]:
     """Objections against firms the user sees (filer names and contacts are personal data)."""
     return Objection.objects.filter(
         application__in=Application.objects.visible_to(user)
     ).select_related("notice", "application__enterprise", "decided_by")
 
 
-def objection_get(*, user, pk):
+def objection_get(*, user: User, pk: int) -> Objection:
     objection = objection_list(user=user).filter(pk=pk).first()
     if objection is None:
         raise OutOfScope()

@@ -1,15 +1,18 @@
 """Read paths of rule sets and the facts an evaluation reads."""
 
+import datetime
+from typing import Any
+
 from django.utils import timezone
 
 from certification import rubric
 from certification.models import RuleSet
 from gansu_sme.exceptions import DomainError
 from registry.choices import PeriodKind, ReportStatus
-from registry.models import MonitoringReport
+from registry.models import Enterprise, MonitoringReport
 
 
-def ruleset_current(kind, on=None):
+def ruleset_current(kind: str, on: datetime.date | None = None) -> RuleSet:
     """The active rule set of a kind in force on a date (today by default), items prefetched.
 
     The one in force is the active rule set with the latest effective date on or before ``on``.
@@ -29,7 +32,13 @@ def ruleset_current(kind, on=None):
     return ruleset
 
 
-def evaluation_facts(*, enterprise, year, inputs=None, declared=None):
+def evaluation_facts(
+    *,
+    enterprise: Enterprise,
+    year: int,
+    inputs: dict[str, Any] | None = None,
+    declared: dict[str, Any] | None = None,
+) -> rubric.Facts:
     """What the engine needs about an enterprise, looking back from ``year``; one query.
 
     Reads the verified annual monitoring reports of ``year`` and the years before it that the

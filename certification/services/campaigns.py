@@ -1,14 +1,18 @@
 """Campaigns (申报批次): created and changed by the province, deadlines in working days."""
 
+from typing import Any
+
 import pghistory
 from django.db import transaction
 
 from accounts.choices import Role
+from accounts.models import User
 from certification.choices import CAMPAIGN_RULESET_KIND, STATUS_STAGE, CampaignKind, Stage
 from certification.models import Application, Campaign, CampaignQuota
 from gansu_sme.exceptions import DomainError, PermissionDenied
 from gansu_sme.workdays import add_working_days
 from registry.choices import RegionLevel
+from registry.models import Region
 
 CAMPAIGN_EDITOR_ROLES = frozenset({Role.PROVINCIAL_REVIEWER})
 
@@ -27,7 +31,7 @@ _DUE_FIELDS = (
 )
 
 
-def can_edit_campaigns(user):
+def can_edit_campaigns(user: User) -> bool:
     return user.is_superuser or (
         user.role in CAMPAIGN_EDITOR_ROLES and not user.is_read_only and not user.is_expired
     )
@@ -38,7 +42,7 @@ def _check_editor(actor):
         raise PermissionDenied()
 
 
-def campaign_deadlines(campaign):
+def campaign_deadlines(campaign: Campaign) -> None:
     """Set each stage's due date: its working days counted after the previous stage's end.
 
     The county review runs from the close of filing, the city recommendation from the county
@@ -89,7 +93,9 @@ def _set_quotas(campaign, quotas):
 
 
 @transaction.atomic
-def campaign_create(*, actor, quotas=None, **fields):
+def campaign_create(
+    *, actor: User, quotas: dict[Region, int | None] | None = None, **fields: Any
+) -> Campaign:
     """Open a campaign (申报批次) and return it.
 
     Preconditions: ``actor`` is a provincial reviewer; the rule set is active and of the kind
@@ -129,7 +135,13 @@ def _check_window(campaign):
 
 
 @transaction.atomic
-def campaign_update(*, actor, campaign, quotas=None, **fields):
+def campaign_update(
+    *,
+    actor: User,
+    campaign: Campaign,
+    quotas: dict[Region, int | None] | None = None,
+    **fields: Any,
+) -> Campaign:
     """Change a campaign and return it.
 
     Preconditions: as for ``campaign_create``; kind, rule set and year are fixed once the

@@ -23,26 +23,29 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.choices import Role
+from accounts.models import User
 from certification.choices import (
     CertificateLevel,
     CertificateStatus,
     RevocationReason,
 )
-from certification.models import Certificate, CertificateSequence
+from certification.models import Application, Certificate, CertificateSequence
 from certification.pdf import certificate_pdf
 from gansu_sme import events
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
 from registry.choices import PoolEntryStatus, PoolKind
-from registry.models import ExportRecord, PoolEntry
+from registry.models import Enterprise, ExportRecord, PoolEntry
 from registry.services import pool_entry_graduate
 
 VALIDITY_YEARS = 3
-NUMBER_PREFIX = {CertificateLevel.PROVINCIAL: "GS-ZJTX", CertificateLevel.NATIONAL: "GS-XJR"}
+NUMBER_PREFIX: dict[str, str] = {
+    CertificateLevel.PROVINCIAL: "GS-ZJTX", CertificateLevel.NATIONAL: "GS-XJR"
+}
 CERTIFICATE_ADMIN_ROLES = frozenset({Role.PROVINCIAL_REVIEWER})
 PDF_LISTING = "certificate_pdf"
 
 
-def check_province(actor):
+def check_province(actor: User) -> None:
     """Only provincial reviewers (and superusers) run the certification end of the workflow."""
     if actor.is_superuser:
         return
@@ -50,13 +53,13 @@ def check_province(actor):
         raise PermissionDenied()
 
 
-def is_province(user):
+def is_province(user: User) -> bool:
     return user.is_superuser or (
         not user.is_read_only and user.role in CERTIFICATE_ADMIN_ROLES
     )
 
 
-def add_years(day, years):
+def add_years(day: datetime.date, years: int) -> datetime.date:
     """The same calendar day ``years`` later; 29 February becomes 1 March in a common year."""
     try:
         return day.replace(year=day.year + years)
@@ -64,12 +67,12 @@ def add_years(day, years):
         return datetime.date(day.year + years, 3, 1)
 
 
-def term_end(start):
+def term_end(start: datetime.date) -> datetime.date:
     """The last valid day of a three-year term that begins on ``start``."""
     return add_years(start, VALIDITY_YEARS) - datetime.timedelta(days=1)
 
 
-def format_number(level, year, serial):
+def format_number(level: str, year: int, serial: int) -> str:
     return f"{NUMBER_PREFIX[level]}-{year}-{serial:04d}"
 
 
@@ -108,9 +111,16 @@ def _graduate_pool_entry(actor, certificate):
 
 @transaction.atomic
 def certificate_issue(
-    *, actor, enterprise, level, issued_on, ruleset_code, application=None,
-    national_document="", pool_actor=None,
-):
+    *,
+    actor: User | None,
+    enterprise: Enterprise,
+    level: str,
+    issued_on: datetime.date,
+    ruleset_code: str,
+    application: Application | None = None,
+    national_document: str = "",
+    pool_actor: User | None = None,
+) -> Certificate:
     """Issue a new certificate and return it.
 
     Preconditions: the enterprise holds no active certificate of ``level`` (a second one is a
@@ -158,7 +168,9 @@ def certificate_issue(
 
 
 @transaction.atomic
-def certificate_renew(*, actor, certificate, renewed_on):
+def certificate_renew(
+    *, actor: User, certificate: Certificate, renewed_on: datetime.date
+) -> Certificate:
     """Extend a certificate after a passed re-review (复核) and return it.
 
     Preconditions: the certificate is not revoked. A fresh three-year term starts on
@@ -186,7 +198,7 @@ def certificate_renew(*, actor, certificate, renewed_on):
 
 
 @transaction.atomic
-def certificates_expire(*, today=None):
+def certificates_expire(*, today: datetime.date | None = None) -> list[int]:
     """Mark every active certificate whose validity has passed as expired; return their ids.
 
     Run daily by ``certificates_expire_task``; a second run finds nothing more to do. Rows that
@@ -209,7 +221,9 @@ def certificates_expire(*, today=None):
 
 
 @transaction.atomic
-def certificate_revoke(*, actor, certificate, reason, note):
+def certificate_revoke(
+    *, actor: User, certificate: Certificate, reason: str, note: str
+) -> Certificate:
     """Revoke a certificate with a coded reason and a note; return it.
 
     Preconditions: the actor is a provincial reviewer who sees the certificate; ``reason`` is a
@@ -246,7 +260,7 @@ def certificate_revoke(*, actor, certificate, reason, note):
     return locked
 
 
-def certificate_download(*, actor, certificate, verify_url):
+def certificate_download(*, actor: User, certificate: Certificate, verify_url: str) -> bytes:
     """The certificate as PDF bytes, for staff who see it; the download is logged.
 
     ``verify_url`` is the absolute address of its public verification page (QR code).

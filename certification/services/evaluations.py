@@ -1,12 +1,15 @@
 """State-changing use cases of certification."""
 
+from typing import Any
+
 import pghistory
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.choices import Role
+from accounts.models import User
 from certification import rubric
-from certification.models import Evaluation
+from certification.models import Evaluation, RuleSet
 from certification.selectors import evaluation_facts
 from gansu_sme.exceptions import DomainError, OutOfScope, PermissionDenied
 from registry.models import Enterprise
@@ -32,14 +35,14 @@ def _parse(rules, manual_inputs, declared_figures):
 @transaction.atomic
 def evaluation_run(
     *,
-    actor,
-    enterprise,
-    ruleset,
-    manual_inputs=None,
-    declared_figures=None,
-    year=None,
-    save=True,
-):
+    actor: User,
+    enterprise: Enterprise,
+    ruleset: RuleSet,
+    manual_inputs: dict[str, Any] | None = None,
+    declared_figures: dict[str, Any] | None = None,
+    year: int | None = None,
+    save: bool = True,
+) -> Evaluation:
     """Evaluate an enterprise against a rule set and, unless ``save`` is false, record it.
 
     Preconditions: the actor is county, city or provincial staff whose region covers the

@@ -5,13 +5,16 @@ The recommendation rows themselves are written when a little-giant campaign's no
 (``certification.services.notices.notice_close``).
 """
 
+from typing import IO
+
 import pghistory
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts.models import User
 from certification.choices import CertificateLevel, CertificateStatus, RecommendationOutcome
-from certification.models import Application, Certificate, NationalRecommendation
+from certification.models import Application, Campaign, Certificate, NationalRecommendation
 from certification.selectors.certificates import recommendation_list
 from certification.services.certificates import certificate_issue, check_province
 from gansu_sme.excel.columns import Column
@@ -64,7 +67,9 @@ def _provincial(field):
     )
 
 
-def recommendation_ranked(*, user, campaign):
+def recommendation_ranked(
+    *, user: User, campaign: Campaign
+) -> QuerySet[NationalRecommendation]:
     """A campaign's recommendations in the province's ranking: decided score, then panel score."""
     return (
         recommendation_list(user=user)
@@ -114,7 +119,9 @@ def _row(rank, recommendation):
     }
 
 
-def national_recommendations_export(*, actor, campaign):
+def national_recommendations_export(
+    *, actor: User, campaign: Campaign
+) -> tuple[IO[bytes], str, int]:
     """The campaign's recommendations as the national list's xlsx; logged as an export.
 
     Returns (temporary file, download name, row count). Text a spreadsheet would run as a
@@ -135,7 +142,9 @@ def national_recommendations_export(*, actor, campaign):
 
 
 @transaction.atomic
-def national_recommendation_record_outcome(*, actor, recommendation, approved, document):
+def national_recommendation_record_outcome(
+    *, actor: User, recommendation: NationalRecommendation, approved: bool, document: str
+) -> NationalRecommendation:
     """Record MIIT's decision on a recommendation and return it.
 
     Preconditions: the actor is a provincial reviewer who sees the firm; ``document`` (the

@@ -4,18 +4,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
+from accounts.models import User
 from gansu_sme.exceptions import OutOfScope
 from gansu_sme.models import AuditEvent
 from registry.models import Enterprise, Industry, Region
 
 
-def enterprise_list(*, user):
+def enterprise_list(*, user: User) -> QuerySet[Enterprise]:
     """Enterprises the user may see, with what list pages and the API show eagerly loaded."""
     return Enterprise.objects.visible_to(user).select_related("region__parent", "industry")
 
 
-def enterprise_get(*, user, uscc):
+def enterprise_get(*, user: User, uscc: str) -> Enterprise:
     enterprise = enterprise_list(user=user).filter(uscc=uscc.upper()).first()
     if enterprise is None:
         raise OutOfScope()
@@ -52,7 +54,7 @@ def _display(field, raw, lookups):
     return str(raw)
 
 
-def enterprise_history(*, enterprise):
+def enterprise_history(*, enterprise: Enterprise) -> list[HistoryEntry]:
     """Who changed which field of the enterprise from what to what, newest first.
 
     Reads the rows written by the database triggers, so bulk updates and raw SQL show too.
@@ -62,7 +64,9 @@ def enterprise_history(*, enterprise):
         AuditEvent.objects.tracks(enterprise).order_by("-pgh_created_at", "-pgh_id")
     )
     meta = Enterprise._meta
-    ids = {"region": set(), "industry": set(), "created_by": set(), "user": set()}
+    ids: dict[str, set[int]] = {
+        name: set() for name in ("region", "industry", "created_by", "user")
+    }
     for event in events:
         if event.user_id:
             ids["user"].add(int(event.user_id))
@@ -85,7 +89,7 @@ def enterprise_history(*, enterprise):
             changes.append(
                 FieldChange(
                     field=field.name,
-                    label=str(field.verbose_name),
+                    label=str(field.verbose_name),  # type: ignore[union-attr]  # never a reverse relation
                     old=_display(field, old, lookups),
                     new=_display(field, new, lookups),
                 )

@@ -3,23 +3,26 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import QuerySet
+
+from accounts.models import User
 from gansu_sme.exceptions import OutOfScope
 from registry.choices import PeriodKind, ReportStatus, SizeClass
-from registry.models import Enterprise, MonitoringReport
+from registry.models import Enterprise, MonitoringReport, MonitoringReportTransition
 from registry.policies import REPORT_VERIFIER_ROLES
 
 # Monthly reports an enterprise's page shows: the latest year's worth.
 RECENT_MONTHS = 12
 
 
-def monitoring_report_list(*, user):
+def monitoring_report_list(*, user: User) -> QuerySet[MonitoringReport]:
     """Reports the user may see, with what list pages and the API show eagerly loaded."""
     return MonitoringReport.objects.visible_to(user).select_related(
         "enterprise__region__parent", "enterprise__industry"
     )
 
 
-def monitoring_report_get(*, user, pk):
+def monitoring_report_get(*, user: User, pk: int) -> MonitoringReport:
     report = (
         monitoring_report_list(user=user)
         .select_related("created_by", "verified_by", "corrects")
@@ -31,7 +34,7 @@ def monitoring_report_get(*, user, pk):
     return report
 
 
-def monitoring_report_queue(*, user):
+def monitoring_report_queue(*, user: User) -> QuerySet[MonitoringReport]:
     """Submitted reports waiting for this user's verification (待核实), oldest first.
 
     Only staff of the region an enterprise sits in verify its reports (county staff, or staff
@@ -46,11 +49,15 @@ def monitoring_report_queue(*, user):
     )
 
 
-def monitoring_report_transitions(*, report):
+def monitoring_report_transitions(
+    *, report: MonitoringReport
+) -> QuerySet[MonitoringReportTransition]:
     return report.transitions.select_related("actor")
 
 
-def monitoring_report_current(*, user, enterprise, period_kind, year, period):
+def monitoring_report_current(
+    *, user: User, enterprise: Enterprise, period_kind: str, year: int, period: int
+) -> MonitoringReport | None:
     """The report of a period that counts now (verified, else the open one), or None."""
     reports = monitoring_report_list(user=user).filter(
         enterprise=enterprise, period_kind=period_kind, year=year, period=period
@@ -89,7 +96,7 @@ class EnterpriseMonitoring:
     scale_changes: list
 
 
-def enterprise_monitoring(*, user, enterprise):
+def enterprise_monitoring(*, user: User, enterprise: Enterprise) -> EnterpriseMonitoring:
     """An enterprise's annual and recent monthly figures and the history of its size class.
 
     One query for the reports and one for the history, whatever their number.
@@ -106,10 +113,12 @@ def enterprise_monitoring(*, user, enterprise):
     return EnterpriseMonitoring(annual, monthly, enterprise_scale_changes(enterprise=enterprise))
 
 
-def enterprise_scale_changes(*, enterprise):
+def enterprise_scale_changes(*, enterprise: Enterprise) -> list[ScaleChange]:
     """Each change of the derived figures, from the history the database triggers record."""
     events = (
-        Enterprise.pgh_event_model.objects.filter(pgh_obj_id=enterprise.pk)
+        Enterprise.pgh_event_model.objects.filter(  # type: ignore[attr-defined]  # pghistory
+            pgh_obj_id=enterprise.pk
+        )
         .order_by("pgh_id")
         .values_list("pgh_created_at", "size_class", "is_above_scale", "figures_year")
     )

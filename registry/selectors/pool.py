@@ -3,20 +3,22 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from gansu_sme.exceptions import OutOfScope
 from gansu_sme.models import AuditEvent
 from registry.choices import PeriodKind, PoolKind, ReportStatus
 from registry.models import (
     CultivationPlan,
+    Enterprise,
     MonitoringReport,
     PoolEntry,
     PoolEntryTransition,
     ServiceVisit,
 )
-from registry.scaleup import YEARS_JUDGED, suggest_category
+from registry.scaleup import YEARS_JUDGED, Suggestion, suggest_category
 
 # Changes of these fields are listed on the entry page; status changes have their own rows.
 HISTORY_FIELDS = (
@@ -25,7 +27,9 @@ HISTORY_FIELDS = (
 )
 
 
-def scale_up_category_suggest(enterprise, *, year, statistics_registered=False):
+def scale_up_category_suggest(
+    enterprise: Enterprise, *, year: int, statistics_registered: bool = False
+) -> Suggestion:
     """The category the verified annual figures suggest; rules in ``registry.scaleup``.
 
     Reads the enterprise's verified annual reports (status verified, period kind year) of the
@@ -49,7 +53,7 @@ def scale_up_category_suggest(enterprise, *, year, statistics_registered=False):
     )
 
 
-def pool_entry_list(*, user):
+def pool_entry_list(*, user: User) -> QuerySet[PoolEntry]:
     """Pool entries the user may see, with what lists, exports and the API show eagerly loaded.
 
     ``enterprise_name`` is annotated so lists can be sorted, and cursor-paged, by it.
@@ -61,14 +65,14 @@ def pool_entry_list(*, user):
     )
 
 
-def pool_entry_get(*, user, pk):
+def pool_entry_get(*, user: User, pk: int) -> PoolEntry:
     entry = pool_entry_list(user=user).select_related("admitted_by").filter(pk=pk).first()
     if entry is None:
         raise OutOfScope()
     return entry
 
 
-def pool_entries_of_enterprise(*, user, enterprise):
+def pool_entries_of_enterprise(*, user: User, enterprise: Enterprise) -> QuerySet[PoolEntry]:
     """The enterprise's entries in every pool, current ones first."""
     return (
         PoolEntry.objects.visible_to(user)
@@ -165,7 +169,7 @@ def _changes(path):
     return changes
 
 
-def pool_entry_detail(*, entry):
+def pool_entry_detail(*, entry: PoolEntry) -> PoolEntryDetail:
     """Everything the entry page shows, in a fixed number of queries.
 
     Transitions, plans and visits cover the whole promotion path, so the city-tier entry of a

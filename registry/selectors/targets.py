@@ -5,9 +5,10 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from registry.choices import PeriodKind, PoolKind, PoolTier, ReportStatus, TargetMetric
 from registry.models import MonitoringReport, PoolEntry, Target
 from registry.sizeclass import is_above_scale
@@ -23,7 +24,7 @@ PENDING_METRICS = frozenset({TargetMetric.CERTIFIED, TargetMetric.LITTLE_GIANT})
 METRIC_ORDER = {metric: index for index, metric in enumerate(TargetMetric.values)}
 
 
-def target_list(*, user):
+def target_list(*, user: User) -> QuerySet[Target]:
     """Targets of the user's region and the regions below it."""
     return Target.objects.visible_to(user).select_related("region__parent", "set_by")
 
@@ -134,7 +135,9 @@ def _net_new_above_scale(user, year):
     return counts
 
 
-def target_progress(*, user, year, as_of=None):
+def target_progress(
+    *, user: User, year: int, as_of: datetime.datetime | None = None
+) -> list[Progress]:
     """Every target of ``year`` the user may see, with the actual figure, in aggregate queries.
 
     - pool sizes: 专精特新 entries per tier, and 规下转规上 entries of any tier, in the pool at

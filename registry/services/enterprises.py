@@ -1,9 +1,12 @@
 """State-changing use cases of the enterprise registry."""
 
+from typing import Any
+
 import pghistory
 from django.db import transaction
 
 from accounts.choices import Role
+from accounts.models import User
 from gansu_sme.exceptions import DomainError, OutOfScope, PermissionDenied
 from registry import uscc
 from registry.models import Enterprise, Region
@@ -58,7 +61,7 @@ def _save_in_scope(actor, enterprise):
 
 
 @transaction.atomic
-def enterprise_register(*, actor, uscc_code, **fields):
+def enterprise_register(*, actor: User, uscc_code: str, **fields: Any) -> Enterprise:
     """Register an enterprise in a county (or county-less prefecture unit) of the actor's region.
 
     Only county and city staff register enterprises. The credit code is normalised to upper case
@@ -82,7 +85,7 @@ def enterprise_register(*, actor, uscc_code, **fields):
 
 
 @transaction.atomic
-def enterprise_update(*, actor, enterprise, **fields):
+def enterprise_update(*, actor: User, enterprise: Enterprise, **fields: Any) -> Enterprise:
     """Change an enterprise's record; the actor must be county or city staff over its region.
 
     Moving an enterprise to another region requires that region to be in the actor's scope too.
@@ -106,7 +109,7 @@ def enterprise_update(*, actor, enterprise, **fields):
 
 
 @transaction.atomic
-def enterprise_deactivate(*, actor, enterprise, reason):
+def enterprise_deactivate(*, actor: User, enterprise: Enterprise, reason: str) -> Enterprise:
     """Mark an enterprise inactive (it is never deleted); the reason is kept in its history.
 
     Deactivating an enterprise that is already inactive changes and records nothing.

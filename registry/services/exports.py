@@ -8,11 +8,16 @@ stays flat whatever the number of rows. Every export is recorded with who, which
 filters and how many rows.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import IO, Any
 
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
+from accounts.models import User
 from gansu_sme.excel.columns import Column
 from gansu_sme.excel.writer import write_rows
 from registry import imports, selectors
@@ -45,9 +50,9 @@ class Listing:
     title: str
     filterset: type
     # The page's selector: select(user) -> the queryset in the user's scope.
-    select: object
+    select: Callable[[User], QuerySet[Any]]
     columns: tuple
-    values: object  # values(row) -> {column key: value}
+    values: Callable[[Any], dict[str, Any]]  # values(row) -> {column key: value}
     # The page's order when no ``ordering`` filter is given (None: the model's).
     order: tuple = ()
 
@@ -175,7 +180,9 @@ LISTINGS = {
 }
 
 
-def export_listing(*, actor, listing, params):
+def export_listing(
+    *, actor: User, listing: str, params: QueryDict
+) -> tuple[IO[bytes], str, int]:
     """Write the rows of ``listing`` that its page shows the actor under ``params``.
 
     Returns (temporary file, download name, row count) and records an ExportRecord with the

@@ -22,14 +22,17 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import IO
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from openpyxl.utils import get_column_letter
 
+from accounts.models import User
 from gansu_sme import bulk
 from gansu_sme.bulk import AnyOf
 from gansu_sme.excel.columns import CellError
@@ -102,7 +105,7 @@ class ImportRejected(DomainError):
         super().__init__(message, fields={"file": [message]})
 
 
-def import_kinds_for(actor):
+def import_kinds_for(actor: User) -> list[ImportKind]:
     """The kinds of import the actor's role may run, in menu order."""
     return [
         kind for kind in ImportKind
@@ -117,7 +120,7 @@ def _check_importer(actor, kind):
         raise PermissionDenied()
 
 
-def import_template(*, actor, kind):
+def import_template(*, actor: User, kind: str) -> tuple[IO[bytes], str]:
     """A blank template for ``kind``: (temporary file, download name).
 
     The drop-down of regions lists only the regions in the actor's scope.
@@ -188,7 +191,7 @@ def _job_store(actor, kind, upload):
     return job
 
 
-def import_job_create(*, actor, kind, upload):
+def import_job_create(*, actor: User, kind: str, upload: UploadedFile) -> ImportJob:
     """Store an uploaded workbook as a job and validate it; writes no registry data.
 
     The actor must have a role that keeps this kind of data. The file is checked as a container
@@ -202,7 +205,7 @@ def import_job_create(*, actor, kind, upload):
     return job
 
 
-def import_job_validate(*, job_id):
+def import_job_validate(*, job_id: int) -> ImportJob:
     """Validate a stored job in a dry run and record its errors or what it would write.
 
     The rows go through the services inside a savepoint that is rolled back; the monitoring
@@ -228,7 +231,7 @@ def _job_confirm(actor, job):
     return locked
 
 
-def import_job_confirm(*, actor, job):
+def import_job_confirm(*, actor: User, job: ImportJob) -> ImportJob:
     """Confirm a validated job: write its rows, now for small files, by a task for large ones.
 
     Only the uploader confirms, only a job that validated without errors; confirming a job that
@@ -240,7 +243,7 @@ def import_job_confirm(*, actor, job):
     return job
 
 
-def import_job_run(*, job_id):
+def import_job_run(*, job_id: int) -> ImportJob:
     """Write a confirmed job's rows in one transaction, or none of them.
 
     The rows are validated again as they are written; if any fails now, everything is rolled
@@ -250,7 +253,7 @@ def import_job_run(*, job_id):
 
 
 @transaction.atomic
-def import_job_restart(*, actor, job):
+def import_job_restart(*, actor: User, job: ImportJob) -> ImportJob:
     """Start a job's work again after a worker died or the job failed.
 
     A failed job is validated afresh; a job still validating or importing is handed to a new
@@ -280,7 +283,7 @@ def import_job_restart(*, actor, job):
     return locked
 
 
-def import_job_annotated(*, actor, job):
+def import_job_annotated(*, actor: User, job: ImportJob) -> tuple[IO[bytes], str]:
     """The uploaded workbook with an error column and the bad cells highlighted:
     (temporary file, download name)."""
     job = _locked_job(actor, job, lock=False)
@@ -294,7 +297,7 @@ def import_job_annotated(*, actor, job):
     return workbook, f"{PurePath(job.filename).stem}_错误标注.xlsx"
 
 
-def import_job_progress(job):
+def import_job_progress(job: ImportJob) -> int:
     """Rows processed so far, as the worker last reported it."""
     if job.status in PENDING:
         return min(cache.get(_progress_key(job.pk), job.progress), job.row_count)

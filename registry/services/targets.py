@@ -3,9 +3,10 @@ counties."""
 
 import pghistory
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from accounts.choices import Role
+from accounts.models import User
 from gansu_sme.exceptions import DomainError, PermissionDenied
 from registry.choices import RegionLevel
 from registry.models import Region, Target
@@ -15,7 +16,7 @@ EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100
 
 
-def target_regions(actor):
+def target_regions(actor: User) -> QuerySet[Region]:
     """The regions the actor sets targets for: the province and its prefecture units for
     provincial reviewers, the counties of their prefecture for city staff."""
     if actor.is_superuser:
@@ -28,7 +29,9 @@ def target_regions(actor):
 
 
 @transaction.atomic
-def target_set(*, actor, year, region, metric, value, note=""):
+def target_set(
+    *, actor: User, year: int, region: Region, metric: str, value: int, note: str = ""
+) -> tuple[Target, bool]:
     """Set (or change) the target for one year, region and metric.
 
     Provincial reviewers set targets for the province and each prefecture unit; city staff for

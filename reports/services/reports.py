@@ -1,11 +1,14 @@
 """Generating and storing reports: once per kind × period × region, replaced when re-run."""
 
+import datetime
 import io
+from collections.abc import Callable
+from typing import Any
 
 import xlsxwriter
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone, translation
 
 from gansu_sme.excel.writer import escape_cell
@@ -18,7 +21,7 @@ from ..layout import report_rows
 from ..models import Report
 
 
-def awards_paid(region, period):
+def awards_paid(region: Region, period: Period) -> dict[str, Any]:
     """Awards paid in the period (entitlements of the subsidies app marked paid then), or None
     while the subsidies app is not installed."""
     if not apps.is_installed("subsidies"):
@@ -34,7 +37,7 @@ def awards_paid(region, period):
     return {"paid": as_text(totals["paid"] or 0), "payments": totals["payments"]}
 
 
-def monthly_data(region, period):
+def monthly_data(region: Region, period: Period) -> dict[str, Any]:
     year, month = period.months[-1]
     return {
         "pool": figures.pool_sizes(region, period),
@@ -49,7 +52,7 @@ def monthly_data(region, period):
     }
 
 
-def kpi_data(region, period):
+def kpi_data(region: Region, period: Period) -> dict[str, Any]:
     """Every target of the period's year in the region and below, with the actual figure at
     the quarter's end (``figures.target_figures``): pool sizes then, certificates valid on
     its last day, net new above-scale firms None while the year's annual reports are
@@ -137,11 +140,13 @@ _NOTES = {
     ),
 }
 
-_BUILDERS = {ReportKind.MONTHLY: monthly_data, ReportKind.QUARTERLY_KPI: kpi_data}
+_BUILDERS: dict[str, Callable[[Region, Period], dict[str, Any]]] = {
+    ReportKind.MONTHLY: monthly_data, ReportKind.QUARTERLY_KPI: kpi_data
+}
 
 
 @transaction.atomic
-def report_generate(*, kind, year, period, region_id):
+def report_generate(*, kind: str, year: int, period: int, region_id: int) -> Report:
     """Compute one report and store it, replacing the stored one of the same kind, period and
     region (unique constraint, upsert), so any number of runs leave one row.
 
@@ -174,12 +179,12 @@ def report_generate(*, kind, year, period, region_id):
     return report
 
 
-def report_regions():
+def report_regions() -> QuerySet[Region]:
     """The regions a report is made for: the province, every prefecture unit, every county."""
     return Region.objects.order_by("path")
 
 
-def reports_generate_due(*, kind, today=None):
+def reports_generate_due(*, kind: str, today: datetime.date | None = None) -> Period:
     """Enqueue the generation of the last complete period's report for every region, one task
     per region (each its own transaction and retry), once the surrounding transaction commits.
 

@@ -5,12 +5,16 @@ and the database refuses a row whose parts pass its amount, so two officers deci
 can never spend the same yuan twice. Locks are always taken in id order to avoid deadlocks.
 """
 
+from decimal import Decimal
+
 import pghistory
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from accounts.models import User
 from gansu_sme.exceptions import DomainError
 from registry.choices import RegionLevel
+from registry.models import Region
 from subsidies.models import Allocation, Budget
 
 from .common import check_finance, lock_visible, money
@@ -27,7 +31,14 @@ def _check_positive(amount, field="amount"):
 
 
 @transaction.atomic
-def budget_create(*, actor, year, funding_source, amount, document=""):
+def budget_create(
+    *,
+    actor: User,
+    year: int,
+    funding_source: str,
+    amount: Decimal | int | str,
+    document: str = "",
+) -> Budget:
     """Open the budget of a year and funding source. Finance officers only; one per pair, also
     when two officers open it at once (the unique key decides, the loser gets the message)."""
     check_finance(actor)
@@ -46,7 +57,9 @@ def budget_create(*, actor, year, funding_source, amount, document=""):
 
 
 @transaction.atomic
-def budget_update(*, actor, budget, amount, document=None):
+def budget_update(
+    *, actor: User, budget: Budget, amount: Decimal | int | str, document: str | None = None
+) -> Budget:
     """Change a budget's amount; it may not fall below what is allocated to the cities."""
     check_finance(actor)
     budget = lock_visible(Budget, actor, budget.pk)
@@ -66,7 +79,9 @@ def budget_update(*, actor, budget, amount, document=None):
 
 
 @transaction.atomic
-def allocation_set(*, actor, budget, city, amount):
+def allocation_set(
+    *, actor: User, budget: Budget, city: Region, amount: Decimal | int | str
+) -> Allocation:
     """Set a city's block of ``budget`` to ``amount``, creating it if new.
 
     Locks the budget, then the allocation; refuses an amount past the budget's unallocated
@@ -103,7 +118,7 @@ def allocation_set(*, actor, budget, city, amount):
     return allocation
 
 
-def allocation_for(*, budget, city):
+def allocation_for(*, budget: Budget, city: Region) -> Allocation:
     """The allocation of ``city`` in ``budget``, locked; a DomainError when there is none."""
     allocation = Allocation.objects.select_for_update().filter(budget=budget, city=city).first()
     if allocation is None:
@@ -113,7 +128,9 @@ def allocation_for(*, budget, city):
     return allocation
 
 
-def move_money(allocation_id, amount, *, source, target):
+def move_money(
+    allocation_id: int, amount: Decimal, *, source: str | None, target: str | None
+) -> None:
     """Move ``amount`` between the parts (``reserved``/``committed``/``paid``, or None for
     the free remainder) of a locked allocation; the check constraint is the backstop."""
     allocation = Allocation.objects.select_for_update().get(pk=allocation_id)

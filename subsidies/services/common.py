@@ -1,10 +1,15 @@
 """What every subsidy service shares: who may decide money, and the row locks."""
 
 from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
 
 from accounts.choices import Role
+from accounts.models import User
 from gansu_sme.exceptions import OutOfScope, PermissionDenied
 from registry.choices import RegionLevel
+from registry.models import Region
 
 CENT = Decimal("0.01")
 FINANCE_ROLES = frozenset({Role.FINANCE_OFFICER})
@@ -13,18 +18,18 @@ PROJECT_SUBMITTER_ROLES = frozenset({Role.COUNTY_STAFF, Role.CITY_STAFF})
 PROJECT_VOUCHER_ROLES = frozenset({Role.CITY_STAFF})
 
 
-def is_finance(user):
+def is_finance(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role in FINANCE_ROLES)
 
 
-def check_finance(actor):
+def check_finance(actor: User) -> None:
     if not is_finance(actor):
         raise PermissionDenied(
             "只有省级资金管理人员可以办理。 Only provincial finance officers may do this."
         )
 
 
-def money(value):
+def money(value: Decimal | int | str) -> Decimal:
     """A yuan amount with two decimals; raises on more precision rather than rounding it."""
     value = Decimal(value)
     if value != value.quantize(CENT):
@@ -32,12 +37,12 @@ def money(value):
     return value.quantize(CENT)
 
 
-def city_of(region):
+def city_of(region: Region) -> Region | None:
     """The prefecture unit (市州, incl. 兰州新区) a region lies in."""
     return region if region.level != RegionLevel.COUNTY else region.parent
 
 
-def lock_visible(model, actor, pk):
+def lock_visible(model: type[Any], actor: User, pk: int) -> Any:
     """The row ``pk`` locked for update, if the actor sees it; out of scope is not found."""
     row = model.objects.visible_to(actor).select_for_update(of=("self",)).filter(pk=pk).first()
     if row is None:

@@ -6,15 +6,21 @@ decimals, totals are summed in Decimal. Every download is recorded in registry's
 """
 
 import tempfile
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import IO, Any
 
 import xlsxwriter
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from gansu_sme.excel.writer import escape_cell
 from gansu_sme.exceptions import DomainError
 from registry.models import ExportRecord
 from subsidies import selectors
 from subsidies.choices import BatchStatus
+from subsidies.models import Entitlement, PaymentBatch
 
 from .common import check_finance
 
@@ -46,7 +52,7 @@ def _amount(sheet, row, column, value, cell_format):
     sheet.write_number(row, column, float(value), cell_format)
 
 
-def batch_bank_file(*, actor, batch):
+def batch_bank_file(*, actor: User, batch: PaymentBatch) -> tuple[IO[bytes], str, Decimal]:
     """The bank's transfer file of an approved or paid batch: one row per payee with credit
     code, amount (yuan, two decimals) and purpose, then the count and total. Finance officers
     only. Returns (file, download name, total)."""
@@ -62,7 +68,7 @@ def batch_bank_file(*, actor, batch):
                                                  strict=True)):
         sheet.set_column(column, column, width)
         sheet.write_string(0, column, header, formats["header"])
-    total = 0
+    total = Decimal(0)
     for number, item in enumerate(items, start=1):
         entitlement = item.entitlement
         sheet.write_number(number, 0, number)
@@ -85,7 +91,9 @@ def batch_bank_file(*, actor, batch):
     return target, f"银行代发_{batch.pk}_{timezone.localtime():%Y%m%d_%H%M}.xlsx", total
 
 
-def ledger_export(*, actor, entitlements, filters):
+def ledger_export(
+    *, actor: User, entitlements: QuerySet[Entitlement], filters: Mapping[str, Any]
+) -> tuple[IO[bytes], str, int]:
     """The ledger as the page shows it under ``filters``, logged. Returns (file, name, rows)."""
     rows = list(selectors.ledger(user=actor, entitlements=entitlements))
     target, workbook, sheet, formats = _workbook("奖补台账")

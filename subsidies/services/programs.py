@@ -1,8 +1,12 @@
 """Programs are data: finance officers edit their amount, legal basis and years."""
 
+from collections.abc import Sequence
+from typing import Any
+
 import pghistory
 from django.db import transaction
 
+from accounts.models import User
 from gansu_sme.exceptions import DomainError
 from subsidies.models import Program, ProgramPair
 
@@ -13,7 +17,7 @@ PROGRAM_EDITABLE_FIELDS = ("name", "amount", "legal_basis", "first_year", "last_
 
 
 @transaction.atomic
-def program_update(*, actor, program, **changes):
+def program_update(*, actor: User, program: Program, **changes: Any) -> Program:
     """Change a program's editable fields. Finance officers only. Entitlements already made
     keep the amount they were created with. Returns the program."""
     check_finance(actor)
@@ -31,7 +35,9 @@ def program_update(*, actor, program, **changes):
 
 
 @transaction.atomic
-def program_pair_set(*, actor, programs, highest_only):
+def program_pair_set(
+    *, actor: User, programs: Sequence[Program], highest_only: bool
+) -> ProgramPair:
     """Say whether two programs pay both awards to one firm or only the highest (就高不重复).
 
     Applies to entitlements created from then on. Returns the pair.
