@@ -1,6 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.choices import Role
+from gansu_sme.workflow import Act
+
 
 class RuleSetKind(models.TextChoices):
     """Which tier of the 2022 gradient-cultivation rules a rule set decides."""
@@ -97,31 +100,96 @@ class Verb(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")  # 撤回
 
 
-S = ApplicationStatus
-# verb → (statuses it leaves, status it reaches). RETURN's target depends on who filed and is
-# resolved by ``return_target``; every other verb has one target.
-TRANSITIONS = {
-    Verb.SUBMIT: ((S.DRAFT,), S.SUBMITTED),
-    Verb.REVIEW: ((S.SUBMITTED,), S.COUNTY_REVIEWED),
+class FilingLevel(models.TextChoices):
+    COUNTY = "county", _("County")  # 县区申报
+    CITY = "city", _("City")  # 市州直接申报
+
+
+def return_target(application):
+    """Where a return sends an application: back to the stage of the previous owner."""
+    S = ApplicationStatus
+    if application.status == S.SUBMITTED:
+        return S.DRAFT
+    if application.status == S.COUNTY_REVIEWED:
+        return S.SUBMITTED
+    # From the province back to the city's stage; a city-filed application has no county one.
+    if application.filing_level == FilingLevel.CITY:
+        return S.SUBMITTED
+    return S.COUNTY_REVIEWED
+
+
+S, V = ApplicationStatus, Verb
+# status → {verb: status reached}. RETURN's target depends on who filed (``return_target``).
+APPLICATION_TRANSITIONS = {
+    S.DRAFT: {V.SUBMIT: S.SUBMITTED, V.WITHDRAW: S.WITHDRAWN},
     # A city-filed application has no county stage: the city recommends it from SUBMITTED.
-    Verb.RECOMMEND: ((S.COUNTY_REVIEWED, S.SUBMITTED), S.CITY_RECOMMENDED),
-    Verb.ACCEPT: ((S.CITY_RECOMMENDED,), S.PROVINCE_ACCEPTED),
-    Verb.START_EXPERT_REVIEW: ((S.PROVINCE_ACCEPTED,), S.UNDER_EXPERT_REVIEW),
-    Verb.APPROVE: ((S.UNDER_EXPERT_REVIEW,), S.APPROVED),
-    # From the notice too: a firm that can no longer be certified when the notice closes (its
-    # renewed certificate was revoked meanwhile) is rejected rather than held in notice.
-    Verb.REJECT: ((S.PROVINCE_ACCEPTED, S.UNDER_EXPERT_REVIEW, S.PUBLIC_NOTICE), S.REJECTED),
-    Verb.PUBLISH: ((S.APPROVED,), S.PUBLIC_NOTICE),
-    Verb.CERTIFY: ((S.PUBLIC_NOTICE,), S.CERTIFIED),
-    Verb.CONCLUDE_RECOMMENDATION: ((S.PUBLIC_NOTICE,), S.RECOMMENDED),
-    Verb.UPHOLD_OBJECTION: ((S.PUBLIC_NOTICE,), S.REJECTED),
-    Verb.RETURN: (
-        (S.SUBMITTED, S.COUNTY_REVIEWED, S.CITY_RECOMMENDED, S.PROVINCE_ACCEPTED),
-        None,
-    ),
-    Verb.WITHDRAW: ((S.DRAFT, S.SUBMITTED, S.COUNTY_REVIEWED, S.CITY_RECOMMENDED), S.WITHDRAWN),
+    S.SUBMITTED: {
+        V.REVIEW: S.COUNTY_REVIEWED,
+        V.RECOMMEND: S.CITY_RECOMMENDED,
+        V.RETURN: return_target,
+        V.WITHDRAW: S.WITHDRAWN,
+    },
+    S.COUNTY_REVIEWED: {
+        V.RECOMMEND: S.CITY_RECOMMENDED, V.RETURN: return_target, V.WITHDRAW: S.WITHDRAWN,
+    },
+    S.CITY_RECOMMENDED: {
+        V.ACCEPT: S.PROVINCE_ACCEPTED, V.RETURN: return_target, V.WITHDRAW: S.WITHDRAWN,
+    },
+    S.PROVINCE_ACCEPTED: {
+        V.START_EXPERT_REVIEW: S.UNDER_EXPERT_REVIEW,
+        V.REJECT: S.REJECTED,
+        V.RETURN: return_target,
+    },
+    S.UNDER_EXPERT_REVIEW: {V.APPROVE: S.APPROVED, V.REJECT: S.REJECTED},
+    S.APPROVED: {V.PUBLISH: S.PUBLIC_NOTICE},
+    # REJECT from the notice too: a firm that can no longer be certified when the notice closes
+    # (its renewed certificate was revoked meanwhile) is rejected rather than held in notice.
+    S.PUBLIC_NOTICE: {
+        V.CERTIFY: S.CERTIFIED,
+        V.CONCLUDE_RECOMMENDATION: S.RECOMMENDED,
+        V.UPHOLD_OBJECTION: S.REJECTED,
+        V.REJECT: S.REJECTED,
+    },
 }
-del S
+
+# The role of the side that filed an application, which edits its draft and may withdraw it.
+FILER_ROLE = {FilingLevel.COUNTY: Role.COUNTY_STAFF, FilingLevel.CITY: Role.CITY_STAFF}
+_COUNTY_FILED = {"filing_level": FilingLevel.COUNTY}
+_CITY_FILED = {"filing_level": FilingLevel.CITY}
+_WITHDRAW = frozenset({V.WITHDRAW})
+# The filing side may withdraw until the province accepts, without the application waiting
+# for it once it has moved on.
+_FILER_WITHDRAWS = (
+    Act({Role.COUNTY_STAFF}, _WITHDRAW, _COUNTY_FILED, waits=False),
+    Act({Role.CITY_STAFF}, _WITHDRAW, _CITY_FILED, waits=False),
+)
+_PROVINCE = (Act({Role.PROVINCIAL_REVIEWER}),)
+# Who acts on an application in each status: the filing side on its drafts and before review,
+# the city on a county-reviewed one, the province from the city's recommendation on.
+APPLICATION_ACTS = {
+    S.DRAFT: (
+        Act({Role.COUNTY_STAFF}, where=_COUNTY_FILED),
+        Act({Role.CITY_STAFF}, where=_CITY_FILED),
+    ),
+    S.SUBMITTED: (
+        Act({Role.COUNTY_STAFF}, {V.REVIEW, V.RETURN, V.WITHDRAW}, _COUNTY_FILED),
+        # Only a city-filed application skips the county review.
+        Act({Role.CITY_STAFF}, {V.RECOMMEND, V.RETURN, V.WITHDRAW}, _CITY_FILED),
+    ),
+    S.COUNTY_REVIEWED: (
+        Act({Role.CITY_STAFF}, {V.RECOMMEND, V.RETURN}, _COUNTY_FILED),
+        *_FILER_WITHDRAWS,
+    ),
+    S.CITY_RECOMMENDED: (
+        Act({Role.PROVINCIAL_REVIEWER}, {V.ACCEPT, V.RETURN}),
+        *_FILER_WITHDRAWS,
+    ),
+    S.PROVINCE_ACCEPTED: _PROVINCE,
+    S.UNDER_EXPERT_REVIEW: _PROVINCE,
+    S.APPROVED: _PROVINCE,
+    S.PUBLIC_NOTICE: _PROVINCE,
+}
+del S, V
 
 # The stage whose deadline runs while an application waits in a status.
 STATUS_STAGE = {
@@ -147,11 +215,6 @@ class AttachmentKind(models.TextChoices):
     FINANCIAL = "financial", _("Financial statements")  # 财务报表
     IP = "ip", _("Intellectual property")  # 知识产权证明
     EVIDENCE = "evidence", _("Other evidence")  # 其他佐证材料
-
-
-class FilingLevel(models.TextChoices):
-    COUNTY = "county", _("County")  # 县区申报
-    CITY = "city", _("City")  # 市州直接申报
 
 
 class AssignmentStatus(models.TextChoices):

@@ -1,30 +1,8 @@
-"""Who may act in certification: the owner of an application in each status and who manages
-the expert pool. Services, selectors, pages and reports share these, so selectors and pages
-read them without importing the services."""
+"""Who manages the expert pool. Services, selectors and pages share it, so selectors and pages
+read it without importing the services. Who acts on an application in each status is
+APPLICATION_ACTS in certification.choices, beside the workflow's table."""
 
 from accounts.choices import Role
-from certification.choices import ApplicationStatus, FilingLevel
-
-S = ApplicationStatus
-
-# The role that acts on an application while it waits in a status, for a county-filed and a
-# city-filed application. A status that is not listed waits for nobody (or for the system).
-OWNER_ROLE = {
-    S.DRAFT: {FilingLevel.COUNTY: Role.COUNTY_STAFF, FilingLevel.CITY: Role.CITY_STAFF},
-    S.SUBMITTED: {FilingLevel.COUNTY: Role.COUNTY_STAFF, FilingLevel.CITY: Role.CITY_STAFF},
-    S.COUNTY_REVIEWED: {FilingLevel.COUNTY: Role.CITY_STAFF},
-    S.CITY_RECOMMENDED: {level: Role.PROVINCIAL_REVIEWER for level in FilingLevel},
-    S.PROVINCE_ACCEPTED: {level: Role.PROVINCIAL_REVIEWER for level in FilingLevel},
-    S.UNDER_EXPERT_REVIEW: {level: Role.PROVINCIAL_REVIEWER for level in FilingLevel},
-    S.APPROVED: {level: Role.PROVINCIAL_REVIEWER for level in FilingLevel},
-    S.PUBLIC_NOTICE: {level: Role.PROVINCIAL_REVIEWER for level in FilingLevel},
-}
-
-
-def status_owner_role(application):
-    """The role an application waits for in its current status, or None."""
-    return OWNER_ROLE.get(application.status, {}).get(application.filing_level)
-
 
 EXPERT_MANAGER_ROLES = frozenset({Role.PROVINCIAL_REVIEWER})
 

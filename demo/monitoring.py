@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from demo.registry import HISTORY_REASON
 from gansu_sme import bulk
-from registry.choices import PeriodKind, ReportStatus
+from registry.choices import PeriodKind, ReportStatus, ReportVerb
 from registry.models import Enterprise, MonitoringReport, MonitoringReportTransition
 from registry.quality import report_flags
 from registry.services.monitoring import enterprises_refresh_figures
@@ -202,17 +202,22 @@ def _filings(enterprise, users, rng):
 
 
 def _moves(report):
-    """The status changes that led to the report's status, with their times."""
+    """The status changes that led to the report's status, with their verbs and times."""
     filed = report.submitted_at or _when(MONTH_YEAR, 11, 20)
-    moves = [("", ReportStatus.DRAFT, filed - timedelta(days=2), "")]
+    moves = [(ReportVerb.FILE, "", ReportStatus.DRAFT, filed - timedelta(days=2), "")]
     if report.status == ReportStatus.DRAFT:
         return moves
-    moves.append((ReportStatus.DRAFT, ReportStatus.SUBMITTED, report.submitted_at, ""))
+    moves.append(
+        (ReportVerb.SUBMIT, ReportStatus.DRAFT, ReportStatus.SUBMITTED, report.submitted_at, "")
+    )
     if report.status == ReportStatus.VERIFIED:
-        moves.append((ReportStatus.SUBMITTED, ReportStatus.VERIFIED, report.verified_at, ""))
+        moves.append((
+            ReportVerb.VERIFY, ReportStatus.SUBMITTED, ReportStatus.VERIFIED, report.verified_at,
+            "",
+        ))
     elif report.status == ReportStatus.RETURNED:
         moves.append((
-            ReportStatus.SUBMITTED, ReportStatus.RETURNED,
+            ReportVerb.RETURN, ReportStatus.SUBMITTED, ReportStatus.RETURNED,
             report.submitted_at + timedelta(days=3), RETURN_REASON,
         ))
     return moves
@@ -258,11 +263,11 @@ def demo_monitoring_load():
         bulk.insert_rows(MonitoringReport, [f.report for f in missing])
         bulk.insert_values(
             MonitoringReportTransition,
-            ("report", "from_status", "to_status", "actor", "reason", "at"),
+            ("report", "verb", "from_status", "to_status", "actor", "reason", "at"),
             [
-                (f.report.pk, source, target, f.filer.pk, reason, at)
+                (f.report.pk, verb, source, target, f.filer.pk, reason, at)
                 for f in missing
-                for source, target, at, reason in _moves(f.report)
+                for verb, source, target, at, reason in _moves(f.report)
             ],
         )
         refreshed = enterprises_refresh_figures(enterprise_ids=[e.pk for e in enterprises])

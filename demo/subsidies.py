@@ -37,7 +37,7 @@ from demo.certification import CURRENT_TITLE, PAST_TITLE
 from registry.choices import RegionLevel
 from registry.models import Enterprise, Region
 from subsidies import services
-from subsidies.choices import BatchVerb, EntitlementStatus, FundingSource
+from subsidies.choices import EntitlementStatus, FundingSource
 from subsidies.models import Budget, Entitlement, PaymentBatch
 
 BATCH_TITLE = "2025年第一批专精特新认定奖励（演示）"
@@ -195,11 +195,10 @@ def _budgets_and_batches(maker, awards):
         )
     batch = services.batch_create(actor=maker, title=BATCH_TITLE)
     services.batch_add_entitlements(actor=maker, batch=batch, entitlements=paid)
-    services.batch_transition(actor=maker, batch=batch, verb=BatchVerb.SUBMIT)
-    services.batch_transition(actor=approver, batch=batch, verb=BatchVerb.APPROVE)
-    services.batch_transition(
-        actor=maker, batch=batch, verb=BatchVerb.PAY, bank_reference="ICBC-DEMO-20250630-001",
-        paid_on=PAID_ON,
+    services.batch_submit(actor=maker, batch=batch)
+    services.batch_approve(actor=approver, batch=batch)
+    services.batch_pay(
+        actor=maker, batch=batch, bank_reference="ICBC-DEMO-20250630-001", paid_on=PAID_ON
     )
     for award in awards["approved"]:
         services.entitlement_approve(actor=maker, entitlement=award, budget=current)

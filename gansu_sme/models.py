@@ -28,3 +28,54 @@ class AuditEvent(Events):
         proxy = True
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
+
+
+STATUS_LENGTH = 32
+
+
+def from_status_field(statuses):
+    return models.CharField(
+        _("from"), max_length=STATUS_LENGTH, choices=statuses.choices, blank=True
+    )
+
+
+def to_status_field(statuses):
+    return models.CharField(_("to"), max_length=STATUS_LENGTH, choices=statuses.choices)
+
+
+def verb_field(verbs):
+    return models.CharField(
+        _("action"), max_length=STATUS_LENGTH, choices=verbs.choices, blank=True
+    )
+
+
+class TransitionRecord(models.Model):
+    """One step of a workflow (gansu_sme.workflow): who did what, from what, to what, why, when.
+
+    Every workflow's record model subclasses it, adds the foreign key to the object that moved
+    and gives the status and verb fields their choices (``from_status_field``,
+    ``to_status_field``, ``verb_field``), so a
+    history shows labels, never codes. ``from_status`` is blank for the row that records the
+    object being created; ``actor`` is empty for a step the system made (a task, an event).
+    """
+
+    verb = models.CharField(_("action"), max_length=STATUS_LENGTH, blank=True)
+    from_status = models.CharField(_("from"), max_length=STATUS_LENGTH, blank=True)
+    to_status = models.CharField(_("to"), max_length=STATUS_LENGTH)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"

@@ -1,6 +1,8 @@
 from django.db import models
 from django.db.models import Q
 
+from gansu_sme.exceptions import OutOfScope
+
 
 def region_path_q(lookup, path):
     """Rows whose region path is ``path`` or lies below it.
@@ -28,3 +30,18 @@ class ScopedQuerySet(models.QuerySet):
         if path is None:
             return self.none()
         return self.filter(region_path_q(self.region_path_lookup, path))
+
+    def get_visible(self, actor, pk, lock=False):
+        """The row ``pk`` if ``actor`` sees it, else OutOfScope (answered as not found).
+
+        ``actor`` None is the system (a Celery task, an event), which sees every row. With
+        ``lock`` the row is read under ``SELECT … FOR UPDATE`` of its own table only, so the
+        rows joined by ``select_related`` stay unlocked.
+        """
+        queryset = self if actor is None else self.visible_to(actor)
+        if lock:
+            queryset = queryset.select_for_update(of=("self",))
+        row = queryset.filter(pk=pk).first()
+        if row is None:
+            raise OutOfScope()
+        return row

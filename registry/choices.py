@@ -2,6 +2,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.choices import Role
+from gansu_sme.workflow import Act
+
 
 class RegionLevel(models.TextChoices):
     PROVINCE = "province", _("Province")  # 省
@@ -34,14 +37,35 @@ class ReportStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded by a correction")  # 已被更正
 
 
-# Allowed moves of a monitoring report. SUPERSEDED is reached only when a correction of a
-# verified report is itself verified; it is never a user's choice.
+class ReportVerb(models.TextChoices):
+    FILE = "file", _("Fill in")  # 填报
+    SUBMIT = "submit", _("Submit")  # 报送
+    VERIFY = "verify", _("Verify")  # 核实
+    RETURN = "return", _("Return")  # 退回
+    SUPERSEDE = "supersede", _("Supersede by a correction")  # 被更正取代
+
+
+REPORT_FILER_ROLES = frozenset({Role.COUNTY_STAFF, Role.CITY_STAFF})
+# Narrowed by registry.policies.report_verifiable_by to staff bound to the enterprise's own
+# region (county staff of its county, or staff of a prefecture unit without counties).
+REPORT_VERIFIER_ROLES = frozenset({Role.COUNTY_STAFF, Role.CITY_STAFF})
+# status → {verb: status reached}. SUPERSEDED is reached only when a correction of a verified
+# report is itself verified; it is never a user's choice.
 REPORT_TRANSITIONS = {
-    ReportStatus.DRAFT: (ReportStatus.SUBMITTED,),
-    ReportStatus.SUBMITTED: (ReportStatus.VERIFIED, ReportStatus.RETURNED),
-    ReportStatus.RETURNED: (ReportStatus.SUBMITTED,),
-    ReportStatus.VERIFIED: (ReportStatus.SUPERSEDED,),
-    ReportStatus.SUPERSEDED: (),
+    ReportStatus.DRAFT: {ReportVerb.SUBMIT: ReportStatus.SUBMITTED},
+    ReportStatus.SUBMITTED: {
+        ReportVerb.VERIFY: ReportStatus.VERIFIED,
+        ReportVerb.RETURN: ReportStatus.RETURNED,
+    },
+    ReportStatus.RETURNED: {ReportVerb.SUBMIT: ReportStatus.SUBMITTED},
+    ReportStatus.VERIFIED: {ReportVerb.SUPERSEDE: ReportStatus.SUPERSEDED},
+    ReportStatus.SUPERSEDED: {},
+}
+REPORT_ACTS = {
+    ReportStatus.DRAFT: (Act(REPORT_FILER_ROLES),),
+    ReportStatus.RETURNED: (Act(REPORT_FILER_ROLES),),
+    ReportStatus.SUBMITTED: (Act(REPORT_VERIFIER_ROLES),),
+    ReportStatus.VERIFIED: (Act(REPORT_VERIFIER_ROLES, waits=False),),
 }
 # States in which the figures may still be edited by the filing side.
 REPORT_EDITABLE = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
@@ -81,15 +105,37 @@ class PoolEntryStatus(models.TextChoices):
     REMOVED = "removed", pgettext_lazy("pool entry status", "Removed")  # 已出库
 
 
+class PoolEntryVerb(models.TextChoices):
+    ADMIT = "admit", _("Admit")  # 入库
+    PROMOTE = "promote", _("Promote")  # 晋级
+    GRADUATE = "graduate", _("Graduate")  # 毕业
+    REMOVE = "remove", _("Remove from the pool")  # 出库
+
+
 POOL_ENTRY_TRANSITIONS = {
+    PoolEntryStatus.ACTIVE: {
+        PoolEntryVerb.PROMOTE: PoolEntryStatus.PROMOTED,
+        PoolEntryVerb.GRADUATE: PoolEntryStatus.GRADUATED,
+        PoolEntryVerb.REMOVE: PoolEntryStatus.REMOVED,
+    },
+    PoolEntryStatus.PROMOTED: {},
+    PoolEntryStatus.GRADUATED: {},
+    PoolEntryStatus.REMOVED: {},
+}
+_CLOSE = frozenset({PoolEntryVerb.GRADUATE, PoolEntryVerb.REMOVE})
+# The tier that keeps a list decides on its entries, and so may any tier above it; promotion is
+# the next tier's decision. An entry waits for nobody: the pool is worked at the officials' pace.
+POOL_ENTRY_ACTS = {
     PoolEntryStatus.ACTIVE: (
-        PoolEntryStatus.PROMOTED,
-        PoolEntryStatus.GRADUATED,
-        PoolEntryStatus.REMOVED,
+        Act({Role.CITY_STAFF}, {PoolEntryVerb.PROMOTE}, {"tier": PoolTier.COUNTY}, waits=False),
+        Act({Role.PROVINCIAL_REVIEWER}, {PoolEntryVerb.PROMOTE}, {"tier": PoolTier.CITY},
+            waits=False),
+        Act({Role.COUNTY_STAFF, Role.CITY_STAFF, Role.PROVINCIAL_REVIEWER}, _CLOSE,
+            {"tier": PoolTier.COUNTY}, waits=False),
+        Act({Role.CITY_STAFF, Role.PROVINCIAL_REVIEWER}, _CLOSE, {"tier": PoolTier.CITY},
+            waits=False),
+        Act({Role.PROVINCIAL_REVIEWER}, _CLOSE, {"tier": PoolTier.PROVINCE}, waits=False),
     ),
-    PoolEntryStatus.PROMOTED: (),
-    PoolEntryStatus.GRADUATED: (),
-    PoolEntryStatus.REMOVED: (),
 }
 
 

@@ -1,11 +1,10 @@
 """Who may do what in the registry: role sets and predicates that services, selectors, views
 and templates share (selectors and pages read them without importing the services)."""
 
-from accounts.choices import Role
+# The role sets stand beside the monitoring workflow's table, which names them as its acts.
+from registry.choices import REPORT_FILER_ROLES, REPORT_VERIFIER_ROLES
 
-REPORT_FILER_ROLES = frozenset({Role.COUNTY_STAFF, Role.CITY_STAFF})
-# Narrowed by report_verifiable_by to staff bound to the enterprise's own region.
-REPORT_VERIFIER_ROLES = frozenset({Role.COUNTY_STAFF, Role.CITY_STAFF})
+__all__ = ["REPORT_FILER_ROLES", "REPORT_VERIFIER_ROLES", "report_verifiable_by"]
 
 
 def report_verifiable_by(actor, report=None):

@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.choices import Role
+from gansu_sme.workflow import Act
+
 
 class ProgramKind(models.TextChoices):
     """What earns an award under a program; the event that creates its entitlements."""
@@ -32,17 +35,40 @@ class EntitlementStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")  # 已取消
 
 
-ENTITLEMENT_TRANSITIONS = {
-    EntitlementStatus.PENDING: frozenset(
-        {EntitlementStatus.APPROVED, EntitlementStatus.CANCELLED}
-    ),
-    EntitlementStatus.APPROVED: frozenset({EntitlementStatus.PAID, EntitlementStatus.CANCELLED}),
-    EntitlementStatus.PAID: frozenset({EntitlementStatus.RECOVERY_DUE}),
-    EntitlementStatus.RECOVERY_DUE: frozenset({EntitlementStatus.RECOVERED}),
-    EntitlementStatus.RECOVERED: frozenset(),
+class EntitlementVerb(models.TextChoices):
+    EARN = "earn", _("Earned")  # 产生奖补资格
+    APPROVE = "approve", _("Approve")  # 审核通过
+    PAY = "pay", _("Mark as paid")  # 拨付
+    CANCEL = "cancel", _("Cancel")  # 取消
+    CLAW_BACK = "claw_back", _("Claim back")  # 应追回
+    RECOVER = "recover", _("Record a repayment")  # 登记追回
     # Only a city reward recomputed above zero reopens (city_rewards._settle_entitlement).
-    EntitlementStatus.CANCELLED: frozenset({EntitlementStatus.PENDING}),
+    REOPEN = "reopen", _("Reopen")  # 重新计算后恢复
+    RECOMPUTE = "recompute", _("Recompute")  # 重新计算
+
+
+E, EV = EntitlementStatus, EntitlementVerb
+# status → {verb: status reached}. RECOMPUTE keeps the status: a city reward's amount follows
+# its recomputation while the award waits.
+ENTITLEMENT_TRANSITIONS = {
+    E.PENDING: {EV.APPROVE: E.APPROVED, EV.CANCEL: E.CANCELLED, EV.RECOMPUTE: E.PENDING},
+    E.APPROVED: {EV.PAY: E.PAID, EV.CANCEL: E.CANCELLED, EV.RECOMPUTE: E.APPROVED},
+    E.PAID: {EV.CLAW_BACK: E.RECOVERY_DUE},
+    E.RECOVERY_DUE: {EV.RECOVER: E.RECOVERED},
+    E.RECOVERED: {},
+    E.CANCELLED: {EV.REOPEN: E.PENDING},
 }
+_FINANCE = frozenset({Role.FINANCE_OFFICER})
+# Finance officers decide awards: approve what is pending, put approved ones in a batch, record
+# what comes back on a recovery. The system (an event, the nightly reconcile) claws back.
+ENTITLEMENT_ACTS = {
+    E.PENDING: (Act(_FINANCE),),
+    E.APPROVED: (Act(_FINANCE),),
+    E.PAID: (Act(_FINANCE, waits=False),),
+    E.RECOVERY_DUE: (Act(_FINANCE),),
+    E.CANCELLED: (Act(_FINANCE, waits=False),),
+}
+del E, EV
 # Statuses in which the money has left the treasury.
 PAID_STATUSES = frozenset(
     {EntitlementStatus.PAID, EntitlementStatus.RECOVERY_DUE, EntitlementStatus.RECOVERED}
@@ -81,6 +107,13 @@ BATCH_TRANSITIONS = {
     BatchStatus.PAID: {},
     BatchStatus.CANCELLED: {},
 }
+# The maker builds and submits a draft, another officer approves it and marks it paid (four
+# eyes, checked on the batch by the services).
+BATCH_ACTS = {
+    BatchStatus.DRAFT: (Act(_FINANCE),),
+    BatchStatus.SUBMITTED: (Act(_FINANCE),),
+    BatchStatus.APPROVED: (Act(_FINANCE),),
+}
 OPEN_BATCH_STATUSES = frozenset({BatchStatus.DRAFT, BatchStatus.SUBMITTED, BatchStatus.APPROVED})
 
 
@@ -92,6 +125,7 @@ class ProjectStatus(models.TextChoices):
 
 
 class ProjectVerb(models.TextChoices):
+    SUBMIT = "submit", _("Put forward")  # 申报
     VOUCH = "vouch", _("Vouch for compliance and authenticity")
     APPROVE = "approve", _("Approve an amount")
     REJECT = "reject", _("Reject")
@@ -108,4 +142,9 @@ PROJECT_TRANSITIONS = {
     },
     ProjectStatus.APPROVED: {},
     ProjectStatus.REJECTED: {},
+}
+# The city vouches for what its counties put forward (城市/县区工信部门), the province decides.
+PROJECT_ACTS = {
+    ProjectStatus.SUBMITTED: (Act({Role.CITY_STAFF}),),
+    ProjectStatus.VOUCHED: (Act(_FINANCE),),
 }

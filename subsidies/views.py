@@ -308,8 +308,8 @@ def batch_transition(request, pk, verb):
         # The officer's note goes to the transition row as its reason (the audit trail).
         if "note" in details:
             details["reason"] = details.pop("note")
-        if call_service(form, services.batch_transition, actor=request.user, batch=batch,
-                        verb=verb, **details) is not None:
+        if call_service(form, services.BATCH_VERB_SERVICES[verb], actor=request.user,
+                        batch=batch, **details) is not None:
             messages.success(request, _("The batch has been updated."))
             return redirect("subsidies:batch-detail", pk)
     return _batch_page(request, batch, {verb: form}, status=400)

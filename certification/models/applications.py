@@ -12,6 +12,7 @@ from certification.choices import (
 from certification.models.campaigns import Campaign
 from certification.models.rules import Evaluation
 from certification.querysets import ApplicationQuerySet, AttachmentQuerySet
+from gansu_sme.models import TransitionRecord, from_status_field, to_status_field, verb_field
 from registry.models import Enterprise
 
 
@@ -124,8 +125,8 @@ class Application(models.Model):
         return f"{self.enterprise} · {self.campaign}"
 
 
-class ApplicationTransition(models.Model):
-    """One change of an application's status: who did what, from what, to what, why, when."""
+class ApplicationTransition(TransitionRecord):
+    """One change of an application's status; the actor is empty for the notice-closing task."""
 
     application = models.ForeignKey(
         Application,
@@ -133,31 +134,13 @@ class ApplicationTransition(models.Model):
         on_delete=models.PROTECT,
         related_name="transitions",
     )
-    verb = models.CharField(_("action"), max_length=24, choices=Verb.choices)
-    # Blank for the row that records the application being created.
-    from_status = models.CharField(
-        _("from"), max_length=24, choices=ApplicationStatus.choices, blank=True
-    )
-    to_status = models.CharField(_("to"), max_length=24, choices=ApplicationStatus.choices)
-    # Empty for transitions made by the system (the notice-closing task).
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    verb = verb_field(Verb)
+    from_status = from_status_field(ApplicationStatus)
+    to_status = to_status_field(ApplicationStatus)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("application transition")
         verbose_name_plural = _("application transitions")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.application_id}: {self.from_status} → {self.to_status}"
 
 
 def attachment_path(attachment, filename):

@@ -2,14 +2,14 @@
 
 import datetime
 
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, F, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.models import User
-from certification.choices import ApplicationStatus, FilingLevel
+from certification.choices import APPLICATION_ACTS
 from certification.models import Application, ApplicationTransition, Attachment, Evaluation
-from certification.policies import status_owner_role
 from gansu_sme.exceptions import OutOfScope
+from gansu_sme.workflow import waiting_q
 
 
 def overdue_expression(today: datetime.date | None = None) -> Case:
@@ -46,18 +46,6 @@ def application_transitions(
     return ApplicationTransition.objects.filter(application=application).select_related("actor")
 
 
-def _waiting_q(role):
-    # The owner table in the workflow service is the one source: a status and filing level
-    # belong in the task list exactly when the workflow would let this role act on them.
-    condition = Q(pk__in=[])
-    for status in ApplicationStatus:
-        for level in FilingLevel:
-            probe = Application(status=status, filing_level=level)
-            if status_owner_role(probe) == role:
-                condition |= Q(status=status, filing_level=level)
-    return condition
-
-
 def applications_waiting_for(user: User) -> QuerySet[Application]:
     """What waits for ``user`` ("my tasks"): applications in their region whose current status
     is owned by their role, overdue ones first, then by deadline.
@@ -68,7 +56,7 @@ def applications_waiting_for(user: User) -> QuerySet[Application]:
     """
     return (
         application_list(user=user)
-        .filter(_waiting_q(getattr(user, "role", None)))
+        .filter(waiting_q(APPLICATION_ACTS, getattr(user, "role", None)))
         .order_by(
             F("overdue").desc(), F("stage_due").asc(nulls_last=True), "status_changed_at", "pk"
         )
@@ -77,7 +65,8 @@ def applications_waiting_for(user: User) -> QuerySet[Application]:
 
 def waiting_count(user: User) -> int:
     """How many applications wait for ``user``; one query, for the navigation."""
-    return Application.objects.visible_to(user).filter(_waiting_q(user.role)).count()
+    waiting = waiting_q(APPLICATION_ACTS, user.role)
+    return Application.objects.visible_to(user).filter(waiting).count()
 
 
 def attachment_get(*, user: User, application_pk: int, pk: int) -> Attachment:

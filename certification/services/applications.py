@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from certification import rubric
 from certification.choices import (
+    FILER_ROLE,
     ApplicationStatus,
     AttachmentKind,
     CampaignKind,
@@ -21,7 +22,8 @@ from certification.choices import (
 )
 from certification.models import Application, CampaignQuota, Certificate
 from certification.services.evaluations import evaluation_run
-from certification.services.workflow import application_lock, application_transition, verb_role
+from certification.services.workflow import APPLICATION_WORKFLOW, application_transition
+from gansu_sme import workflow
 from gansu_sme.exceptions import DomainError, OutOfScope, PermissionDenied
 from gansu_sme.querysets import region_path_q
 from registry.models import Enterprise
@@ -104,7 +106,7 @@ def _check_renews(campaign, enterprise, renews):
 def _check_filer(actor, application):
     if actor.is_superuser:
         return
-    if actor.is_read_only or actor.role != verb_role(application, Verb.WITHDRAW):
+    if actor.is_read_only or actor.role != FILER_ROLE[application.filing_level]:
         raise PermissionDenied()
 
 
@@ -171,7 +173,7 @@ def application_update(
     ``actor`` is of its filing side and sees it. Arguments left None are kept.
     Side effects: the row is saved under a lock; history names the actor.
     """
-    locked = application_lock(actor, application)
+    locked = workflow.lock(APPLICATION_WORKFLOW, actor, application)
     _check_filer(actor, locked)
     if locked.status not in EDITABLE_STATUSES:
         raise DomainError(
@@ -215,7 +217,7 @@ def application_submit(*, actor, application, expected_status=None):
     transition to SUBMITTED is recorded and the county review deadline starts. A second
     submit of the same application writes nothing (idempotent).
     """
-    locked = application_lock(actor, application)
+    locked = workflow.lock(APPLICATION_WORKFLOW, actor, application)
     if locked.status != S.DRAFT or (expected_status and expected_status != locked.status):
         # Already moved on: the transition service answers idempotently or refuses.
         return application_transition(
@@ -249,7 +251,7 @@ def application_submit(*, actor, application, expected_status=None):
 
     return application_transition(
         actor=actor, application=locked, verb=Verb.SUBMIT, expected_status=expected_status,
-        update=attach,
+        apply=attach,
     )
 
 
@@ -301,7 +303,7 @@ def application_recommend(*, actor, application, expected_status=None):
     """
     return application_transition(
         actor=actor, application=application, verb=Verb.RECOMMEND,
-        expected_status=expected_status, update=_quota_check,
+        expected_status=expected_status, guard=_quota_check,
     )
 
 

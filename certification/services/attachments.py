@@ -7,11 +7,12 @@ import pghistory
 from django.conf import settings
 from django.db import transaction
 
-from certification.choices import APPLICATION_FINAL, AttachmentKind, Verb
+from certification.choices import APPLICATION_ACTS, APPLICATION_FINAL, FILER_ROLE, AttachmentKind
 from certification.models import Attachment
-from certification.policies import status_owner_role
-from certification.services.workflow import application_lock, verb_role
+from certification.services.workflow import APPLICATION_WORKFLOW
+from gansu_sme import workflow
 from gansu_sme.exceptions import DomainError, PermissionDenied
+from gansu_sme.workflow import waiting_roles
 
 MAX_XLSX_ENTRIES = 1000
 _CHUNK = 64 * 1024
@@ -105,7 +106,9 @@ def can_attach(actor, application):
         return False
     if actor.is_superuser:
         return True
-    return actor.role in (verb_role(application, Verb.WITHDRAW), status_owner_role(application))
+    return actor.role == FILER_ROLE[application.filing_level] or actor.role in waiting_roles(
+        APPLICATION_ACTS, application
+    )
 
 
 @transaction.atomic
@@ -120,7 +123,7 @@ def attachment_add(*, actor, application, kind, upload):
     Side effects: the file is stored under its SHA-256 (``attachment_path``), the row records
     the name shown, detected content type, size and hash; history names the actor.
     """
-    locked = application_lock(actor, application)
+    locked = workflow.lock(APPLICATION_WORKFLOW, actor, application)
     if not can_attach(actor, locked):
         raise PermissionDenied()
     if kind not in AttachmentKind.values:

@@ -13,7 +13,8 @@ from django.db import transaction
 
 from certification.choices import ApplicationStatus, Verb
 from certification.scoring import TENTH, panel_complete, round_tenth
-from certification.services.workflow import application_lock, application_transition
+from certification.services.workflow import APPLICATION_WORKFLOW, application_transition
+from gansu_sme import workflow
 from gansu_sme.exceptions import DomainError, InvalidTransition
 
 MAX_SCORE = Decimal("100")
@@ -65,17 +66,22 @@ def application_approve(*, actor, application, score=None, reason=""):
     """
     reason = (reason or "").strip()
 
-    def decide(locked):
+    def panel_done(locked):
         if not panel_complete(locked) or locked.panel_score is None:
             raise DomainError(
                 "专家评分尚未全部提交，不能审定通过。 Not every expert has submitted a score"
                 " sheet; the application cannot be approved yet."
             )
-        decided = locked.panel_score if score is None else _score(score)
-        departs = decision_departs(locked, approve=True, score=decided)
+        departs = decision_departs(locked, approve=True, score=decided(locked))
         if departs and not reason:
             raise DomainError(DEPARTURE_MESSAGE, fields={"reason": [DEPARTURE_MESSAGE]})
-        locked.decision_score = decided
+
+    def decided(locked):
+        return locked.panel_score if score is None else _score(score)
+
+    def decide(locked):
+        locked.decision_score = decided(locked)
+        departs = decision_departs(locked, approve=True, score=locked.decision_score)
         locked.departure_reason = reason if departs else ""
 
     return application_transition(
@@ -84,7 +90,8 @@ def application_approve(*, actor, application, score=None, reason=""):
         verb=Verb.APPROVE,
         reason=reason,
         expected_status=ApplicationStatus.UNDER_EXPERT_REVIEW,
-        update=decide,
+        guard=panel_done,
+        apply=decide,
     )
 
 
@@ -99,7 +106,7 @@ def application_reject(*, actor, application, reason):
 
     # In notice, only an upheld objection stops a firm (or the close, for a firm that can no
     # longer be certified): a reviewer's second thoughts go through an objection.
-    locked = application_lock(actor, application)
+    locked = workflow.lock(APPLICATION_WORKFLOW, actor, application)
     if locked.status == ApplicationStatus.PUBLIC_NOTICE:
         raise InvalidTransition(
             "公示中的申报只能通过异议处理予以否决。 An application in public notice can only be"
@@ -113,5 +120,5 @@ def application_reject(*, actor, application, reason):
             locked.departure_reason = (reason or "").strip() if departs else ""
 
     return application_transition(
-        actor=actor, application=locked, verb=Verb.REJECT, reason=reason, update=decide
+        actor=actor, application=locked, verb=Verb.REJECT, reason=reason, apply=decide
     )

@@ -66,7 +66,8 @@ from certification.scoring import (
     panel_figures,
     round_tenth,
 )
-from certification.services.workflow import application_lock, application_transition
+from certification.services.workflow import APPLICATION_WORKFLOW, application_transition
+from gansu_sme import workflow
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
 
 EXPERT_FIELDS = ("name", "title", "employer_name", "employer_uscc", "region", "is_active")
@@ -286,7 +287,7 @@ def experts_draw(*, actor, application, count=None, seed=None, expected_status=N
     other change since the caller looked is InvalidTransition.
     """
     _check_manager(actor)
-    locked = application_lock(actor, application)
+    locked = workflow.lock(APPLICATION_WORKFLOW, actor, application)
     if expected_status is not None and locked.status != expected_status:
         first = _first_draw_repeated(locked, expected_status)
         if first is not None:

@@ -150,7 +150,7 @@ def notice_publish(
             application=application,
             verb=Verb.PUBLISH,
             expected_status=ApplicationStatus.APPROVED,
-            update=lambda a: setattr(a, "notice", notice),
+            apply=lambda a: setattr(a, "notice", notice),
         )
     return notice
 

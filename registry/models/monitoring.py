@@ -3,7 +3,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from registry.choices import REPORT_OPEN, PeriodKind, ReportStatus
+from gansu_sme.models import TransitionRecord, from_status_field, to_status_field, verb_field
+from registry.choices import REPORT_OPEN, PeriodKind, ReportStatus, ReportVerb
 from registry.querysets import MonitoringReportQuerySet
 
 from .enterprises import Enterprise
@@ -176,7 +177,7 @@ class MonitoringReport(models.Model):
         return f"{self.year}年{self.period}月"
 
 
-class MonitoringReportTransition(models.Model):
+class MonitoringReportTransition(TransitionRecord):
     """One change of a monitoring report's status: who, from what, to what, why, when."""
 
     report = models.ForeignKey(
@@ -185,21 +186,10 @@ class MonitoringReportTransition(models.Model):
         on_delete=models.PROTECT,
         related_name="transitions",
     )
-    # Blank for the row that records the report being filed.
-    from_status = models.CharField(
-        _("from"), max_length=12, choices=ReportStatus.choices, blank=True
-    )
-    to_status = models.CharField(_("to"), max_length=12, choices=ReportStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    verb = verb_field(ReportVerb)
+    from_status = from_status_field(ReportStatus)
+    to_status = to_status_field(ReportStatus)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("monitoring report transition")
         verbose_name_plural = _("monitoring report transitions")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.report_id}: {self.from_status} → {self.to_status}"

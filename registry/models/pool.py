@@ -3,8 +3,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gansu_sme.models import TransitionRecord, from_status_field, to_status_field, verb_field
 from registry.choices import (
     PoolEntryStatus,
+    PoolEntryVerb,
     PoolKind,
     PoolTier,
     PoolTrack,
@@ -105,30 +107,20 @@ class PoolEntry(models.Model):
         return f"{self.enterprise} · {self.get_pool_display()} · {self.get_tier_display()}"
 
 
-class PoolEntryTransition(models.Model):
-    """Admission, promotion, graduation, removal or a category change of a pool entry."""
+class PoolEntryTransition(TransitionRecord):
+    """Admission, promotion, graduation or removal of a pool entry."""
 
     entry = models.ForeignKey(
         PoolEntry, verbose_name=_("pool entry"), on_delete=models.PROTECT,
         related_name="transitions",
     )
-    from_status = models.CharField(
-        _("from"), max_length=10, choices=PoolEntryStatus.choices, blank=True
-    )
-    to_status = models.CharField(_("to"), max_length=10, choices=PoolEntryStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    verb = verb_field(PoolEntryVerb)
+    from_status = from_status_field(PoolEntryStatus)
+    to_status = to_status_field(PoolEntryStatus)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("pool entry transition")
         verbose_name_plural = _("pool entry transitions")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.entry_id}: {self.from_status or '—'} → {self.to_status}"
 
 
 @pghistory.track()

@@ -18,20 +18,36 @@ from django.db.models import F, Q
 from django.db.models.base import ModelState
 from django.utils import timezone
 
-from gansu_sme import bulk
+from gansu_sme import bulk, workflow
 from gansu_sme.bulk import AnyOf
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
 from registry import quality, sizeclass
 from registry.choices import (
+    REPORT_ACTS,
     REPORT_EDITABLE,
     REPORT_OPEN,
     REPORT_TRANSITIONS,
     PeriodKind,
     ReportStatus,
+    ReportVerb,
 )
 from registry.figures import FIGURE_NAMES, FIGURES, FIGURES_BY_NAME, FigureError
 from registry.models import Enterprise, MonitoringReport, MonitoringReportTransition
 from registry.policies import REPORT_FILER_ROLES, REPORT_VERIFIER_ROLES, report_verifiable_by
+
+REPORT_WORKFLOW = workflow.Workflow(
+    name="monitoring_report",
+    model=MonitoringReport,
+    record=MonitoringReportTransition,
+    subject="report",
+    statuses=ReportStatus,
+    verbs=ReportVerb,
+    table=REPORT_TRANSITIONS,
+    acts=REPORT_ACTS,
+    reason_required=frozenset({ReportVerb.RETURN}),
+    lock_related=("enterprise",),
+    noun=("报表", "The report"),
+)
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -99,36 +115,6 @@ def _check_verifier(actor, report):
             "只有企业所在县区的工信部门可以核实或退回报表。"
             " Only staff of the enterprise's own county verify or return its reports."
         )
-
-
-def _check_transition(report, to_status):
-    if to_status not in REPORT_TRANSITIONS[ReportStatus(report.status)]:
-        raise InvalidTransition(
-            f"{InvalidTransition.default_message} ({report.status} → {to_status})"
-        )
-
-
-def _locked(actor, report):
-    locked = (
-        MonitoringReport.objects.visible_to(actor)
-        .select_for_update(of=("self",))
-        .select_related("enterprise")
-        .filter(pk=report.pk)
-        .first()
-    )
-    if locked is None:
-        raise OutOfScope()
-    return locked
-
-
-def _transition(report, from_status, to_status, actor, reason=""):
-    return MonitoringReportTransition(
-        report_id=report.pk,
-        from_status=from_status,
-        to_status=to_status,
-        actor_id=actor.pk,
-        reason=reason,
-    )
 
 
 def _key(report):
@@ -465,7 +451,9 @@ def monitoring_reports_save(*, actor, items, submit=False, validate_only=False):
     transitions = []
     if submit:
         for report in updated:
-            transitions.append((report.pk, report.status, ReportStatus.SUBMITTED))
+            transitions.append(
+                (report.pk, ReportVerb.SUBMIT, report.status, ReportStatus.SUBMITTED)
+            )
         for report in (*created, *updated):
             report.status = ReportStatus.SUBMITTED
             report.submitted_at = now
@@ -485,13 +473,15 @@ def monitoring_reports_save(*, actor, items, submit=False, validate_only=False):
     with pghistory.context(user=actor.pk):
         bulk.insert_rows(MonitoringReport, created)
         for report in created:
-            transitions.append((report.pk, "", ReportStatus.DRAFT))
+            transitions.append((report.pk, ReportVerb.FILE, "", ReportStatus.DRAFT))
             if submit:
-                transitions.append((report.pk, ReportStatus.DRAFT, ReportStatus.SUBMITTED))
+                transitions.append(
+                    (report.pk, ReportVerb.SUBMIT, ReportStatus.DRAFT, ReportStatus.SUBMITTED)
+                )
         bulk.update_rows(MonitoringReport, updated, UPDATED_FIELDS)
         bulk.insert_values(
             MonitoringReportTransition,
-            ("report", "from_status", "to_status", "actor", "reason", "at"),
+            ("report", "verb", "from_status", "to_status", "actor", "reason", "at"),
             [(*move, actor.pk, "", now) for move in transitions],
         )
         if submit:
@@ -527,7 +517,7 @@ def monitoring_report_update(*, actor, report, figures, submit=False):
     Refuses with InvalidTransition a report that is submitted, verified or superseded.
     """
     _check_role(actor, REPORT_FILER_ROLES)
-    locked = _locked(actor, report)
+    locked = workflow.lock(REPORT_WORKFLOW, actor, report)
     if locked.status not in REPORT_EDITABLE:
         raise InvalidTransition(
             "只有草稿或被退回的报表可以修改；已核实的报表请提交更正。"
@@ -554,18 +544,20 @@ def monitoring_report_submit(*, actor, report):
     Submitting a report that is already submitted changes nothing.
     """
     _check_role(actor, REPORT_FILER_ROLES)
-    locked = _locked(actor, report)
+    locked = workflow.lock(REPORT_WORKFLOW, actor, report)
     if locked.status == ReportStatus.SUBMITTED:
         return locked
-    _check_transition(locked, ReportStatus.SUBMITTED)
-    from_status = locked.status
-    locked.status = ReportStatus.SUBMITTED
-    locked.submitted_at = timezone.now()
-    # Last year's figures or this year's months may have arrived since it was saved.
-    _set_flags([locked], _references([locked]))
+
+    def stamp(row):
+        row.submitted_at = timezone.now()
+        # Last year's figures or this year's months may have arrived since it was saved.
+        _set_flags([row], _references([row]))
+
     with pghistory.context(user=actor.pk):
-        locked.save(update_fields=["status", "submitted_at", "flags", "updated_at"])
-        _transition(locked, from_status, ReportStatus.SUBMITTED, actor).save()
+        workflow.transition(
+            REPORT_WORKFLOW, actor=actor, obj=locked, verb=ReportVerb.SUBMIT, apply=stamp,
+            locked=True,
+        )
         _refresh_dependent_flags([locked])
     return locked
 
@@ -579,32 +571,33 @@ def monitoring_report_verify(*, actor, report):
     already verified changes nothing.
     """
     _check_role(actor, REPORT_VERIFIER_ROLES)
-    locked = _locked(actor, report)
+    locked = workflow.lock(REPORT_WORKFLOW, actor, report)
     _check_verifier(actor, locked)
     if locked.status == ReportStatus.VERIFIED:
         return locked
-    _check_transition(locked, ReportStatus.VERIFIED)
-    now = timezone.now()
+    if locked.status not in REPORT_WORKFLOW.sources(ReportVerb.VERIFY):
+        raise REPORT_WORKFLOW.refusal(locked, ReportVerb.VERIFY)
     with pghistory.context(user=actor.pk):
         if locked.corrects_id is not None:
             # Superseded first: the database allows one verified report per period.
-            corrected = MonitoringReport.objects.select_for_update().get(pk=locked.corrects_id)
-            _check_transition(corrected, ReportStatus.SUPERSEDED)
-            corrected.status = ReportStatus.SUPERSEDED
-            corrected.save(update_fields=["status", "updated_at"])
-            _transition(
-                corrected,
-                ReportStatus.VERIFIED,
-                ReportStatus.SUPERSEDED,
-                actor,
-                f"被第{locked.revision}次更正取代。 Superseded by correction {locked.revision}.",
-            ).save()
-        from_status = locked.status
-        locked.status = ReportStatus.VERIFIED
-        locked.verified_at = now
-        locked.verified_by = actor
-        locked.save(update_fields=["status", "verified_at", "verified_by", "updated_at"])
-        _transition(locked, from_status, ReportStatus.VERIFIED, actor).save()
+            workflow.transition(
+                REPORT_WORKFLOW, actor=actor,
+                obj=MonitoringReport.objects.get(pk=locked.corrects_id),
+                verb=ReportVerb.SUPERSEDE,
+                reason=(
+                    f"被第{locked.revision}次更正取代。"
+                    f" Superseded by correction {locked.revision}."
+                ),
+            )
+
+        def stamp(row):
+            row.verified_at = timezone.now()
+            row.verified_by = actor
+
+        workflow.transition(
+            REPORT_WORKFLOW, actor=actor, obj=locked, verb=ReportVerb.VERIFY, apply=stamp,
+            locked=True,
+        )
         # A verified correction replaces the figures the later reports compare with.
         _refresh_dependent_flags([locked])
         if locked.period_kind == PeriodKind.YEAR:
@@ -622,17 +615,14 @@ def monitoring_report_return(*, actor, report, reason):
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(fields={"reason": ["请填写退回原因。 Give a reason for returning it."]})
-    locked = _locked(actor, report)
+    locked = workflow.lock(REPORT_WORKFLOW, actor, report)
     _check_verifier(actor, locked)
     if locked.status == ReportStatus.RETURNED:
         return locked
-    _check_transition(locked, ReportStatus.RETURNED)
-    from_status = locked.status
-    locked.status = ReportStatus.RETURNED
-    with pghistory.context(user=actor.pk, reason=reason):
-        locked.save(update_fields=["status", "updated_at"])
-        _transition(locked, from_status, ReportStatus.RETURNED, actor, reason).save()
-    return locked
+    return workflow.transition(
+        REPORT_WORKFLOW, actor=actor, obj=locked, verb=ReportVerb.RETURN, reason=reason,
+        locked=True,
+    )
 
 
 # Derived enterprise figures

@@ -12,11 +12,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.choices import Role
+from gansu_sme import workflow
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
 from registry.choices import (
     NEXT_TIER,
+    POOL_ENTRY_ACTS,
     POOL_ENTRY_TRANSITIONS,
     PoolEntryStatus,
+    PoolEntryVerb,
     PoolKind,
     PoolTier,
     VisitStatus,
@@ -29,6 +32,19 @@ from registry.models import (
     ServiceVisit,
 )
 from registry.selectors.pool import scale_up_category_suggest
+
+POOL_ENTRY_WORKFLOW = workflow.Workflow(
+    name="pool_entry",
+    model=PoolEntry,
+    record=PoolEntryTransition,
+    subject="entry",
+    statuses=PoolEntryStatus,
+    verbs=PoolEntryVerb,
+    table=POOL_ENTRY_TRANSITIONS,
+    acts=POOL_ENTRY_ACTS,
+    reason_required=frozenset(PoolEntryVerb),
+    noun=("培育库条目", "The pool entry"),
+)
 
 # The level of government each writing role acts for, ranked like the tiers.
 ROLE_TIER = {
@@ -90,40 +106,22 @@ def _check_tier_or_above(actor, entry):
         )
 
 
-def _lock_entry(actor, entry):
-    locked = (
-        PoolEntry.objects.visible_to(actor)
-        .select_for_update(of=("self",))
-        .filter(pk=entry.pk)
-        .first()
-    )
-    if locked is None:
-        raise OutOfScope()
-    return locked
-
-
 def _check_active(entry):
     if entry.status != PoolEntryStatus.ACTIVE:
         raise InvalidTransition(CLOSED_MESSAGE)
 
 
-def _record(entry, *, actor, from_status, reason):
-    PoolEntryTransition.objects.create(
-        entry=entry, from_status=from_status, to_status=entry.status, actor=actor, reason=reason
+def _close(actor, entry, verb, reason):
+    """Close a locked entry by ``verb`` (promote, graduate, remove) through the kernel."""
+
+    def stamp(row):
+        row.closed_at = timezone.now()
+        row.closed_reason = reason
+
+    workflow.transition(
+        POOL_ENTRY_WORKFLOW, actor=actor, obj=entry, verb=verb, reason=reason, apply=stamp,
+        locked=True,
     )
-
-
-def _close(actor, entry, to_status, reason):
-    """Move a locked entry to a closing status, if the transitions table allows it."""
-    if to_status not in POOL_ENTRY_TRANSITIONS[entry.status]:
-        raise InvalidTransition()
-    from_status = entry.status
-    entry.status = to_status
-    entry.closed_at = timezone.now()
-    entry.closed_reason = reason
-    with pghistory.context(user=actor.pk):
-        entry.save(update_fields=["status", "closed_at", "closed_reason", "updated_at"])
-        _record(entry, actor=actor, from_status=from_status, reason=reason)
 
 
 def _check_year(year):
@@ -229,7 +227,10 @@ def pool_entry_admit(
     entry.full_clean(validate_constraints=False)
     with pghistory.context(user=actor.pk):
         _insert(entry)
-        _record(entry, actor=actor, from_status="", reason=entry.admission_reason)
+        workflow.record(
+            POOL_ENTRY_WORKFLOW, entry, verb=PoolEntryVerb.ADMIT, actor=actor,
+            reason=entry.admission_reason,
+        )
     if not PoolEntry.objects.visible_to(actor).filter(pk=entry.pk).exists():
         raise OutOfScope()
     return entry
@@ -264,7 +265,7 @@ def pool_entry_promote(*, actor, entry, reason):
     that was already promoted returns the entry it was promoted to.
     """
     _check_writer(actor)
-    locked = _lock_entry(actor, entry)
+    locked = workflow.lock(POOL_ENTRY_WORKFLOW, actor, entry)
     next_tier = NEXT_TIER.get(locked.tier)
     if next_tier is None:
         raise InvalidTransition(
@@ -277,10 +278,10 @@ def pool_entry_promote(*, actor, entry, reason):
     if locked.status == PoolEntryStatus.PROMOTED:
         # A repeated request (double submit, retry) gets the entry it already opened.
         return PoolEntry.objects.get(promoted_from=locked)
-    if PoolEntryStatus.PROMOTED not in POOL_ENTRY_TRANSITIONS[locked.status]:
-        raise InvalidTransition()
+    if PoolEntryVerb.PROMOTE not in POOL_ENTRY_TRANSITIONS[locked.status]:
+        raise POOL_ENTRY_WORKFLOW.refusal(locked, PoolEntryVerb.PROMOTE)
     reason = _reason_required(reason)
-    _close(actor, locked, PoolEntryStatus.PROMOTED, reason)
+    _close(actor, locked, PoolEntryVerb.PROMOTE, reason)
     promoted = PoolEntry(
         tier=next_tier,
         promoted_from=locked,
@@ -292,7 +293,9 @@ def pool_entry_promote(*, actor, entry, reason):
     promoted.full_clean(validate_constraints=False)
     with pghistory.context(user=actor.pk):
         _insert(promoted)
-        _record(promoted, actor=actor, from_status="", reason=reason)
+        workflow.record(
+            POOL_ENTRY_WORKFLOW, promoted, verb=PoolEntryVerb.ADMIT, actor=actor, reason=reason
+        )
     return promoted
 
 
@@ -303,7 +306,7 @@ def pool_entry_graduate(*, actor, entry, reason):
     Staff at the entry's tier or above in whose region it lies may; a repeated call changes
     nothing. Writes the transition row with the reason.
     """
-    return _close_with_reason(actor, entry, PoolEntryStatus.GRADUATED, reason)
+    return _close_with_reason(actor, entry, PoolEntryVerb.GRADUATE, reason)
 
 
 @transaction.atomic
@@ -313,16 +316,16 @@ def pool_entry_remove(*, actor, entry, reason):
     Staff at the entry's tier or above in whose region it lies may; a repeated call changes
     nothing. Writes the transition row with the reason.
     """
-    return _close_with_reason(actor, entry, PoolEntryStatus.REMOVED, reason)
+    return _close_with_reason(actor, entry, PoolEntryVerb.REMOVE, reason)
 
 
-def _close_with_reason(actor, entry, to_status, reason):
+def _close_with_reason(actor, entry, verb, reason):
     _check_writer(actor)
-    locked = _lock_entry(actor, entry)
+    locked = workflow.lock(POOL_ENTRY_WORKFLOW, actor, entry)
     _check_tier_or_above(actor, locked)
     # A repeated request (double submit, retry) changes and records nothing.
-    if locked.status != to_status:
-        _close(actor, locked, to_status, _reason_required(reason))
+    if locked.status != POOL_ENTRY_TRANSITIONS[PoolEntryStatus.ACTIVE][verb]:
+        _close(actor, locked, verb, _reason_required(reason))
     return locked
 
 
@@ -337,7 +340,7 @@ def pool_entry_update(*, actor, entry, **fields):
     if unknown:
         raise DomainError(f"Unknown fields: {', '.join(sorted(unknown))}")
     _check_writer(actor)
-    locked = _lock_entry(actor, entry)
+    locked = workflow.lock(POOL_ENTRY_WORKFLOW, actor, entry)
     _check_tier_or_above(actor, locked)
     _check_active(locked)
     if locked.pool == PoolKind.SCALE_UP and fields.get("track"):
@@ -367,7 +370,7 @@ def pool_entry_set_category(*, actor, entry, category, reason=""):
     triggers with the actor.
     """
     _check_writer(actor)
-    locked = _lock_entry(actor, entry)
+    locked = workflow.lock(POOL_ENTRY_WORKFLOW, actor, entry)
     _check_tier_or_above(actor, locked)
     _check_active(locked)
     if locked.pool != PoolKind.SCALE_UP:
@@ -393,7 +396,7 @@ def pool_entry_set_category(*, actor, entry, category, reason=""):
 def _lock_for_notes(actor, entry):
     """Plans and visits are kept by county, city and provincial staff who see the entry."""
     _check_writer(actor)
-    return _lock_entry(actor, entry)
+    return workflow.lock(POOL_ENTRY_WORKFLOW, actor, entry)
 
 
 @transaction.atomic

@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import Role
-from certification.choices import STATUS_STAGE, CertificateStatus, NoticeStatus
+from certification.choices import APPLICATION_ACTS, STATUS_STAGE, CertificateStatus, NoticeStatus
 from certification.models import Application, Certificate, Notice
-from certification.policies import status_owner_role
 from gansu_sme.exceptions import OutOfScope
+from gansu_sme.workflow import waiting_roles
 from registry.choices import PeriodKind, ReportStatus
 from registry.models import Enterprise, MonitoringReport
 
@@ -137,8 +137,8 @@ def _stages_overdue(today, staff):
         status__in=list(STATUS_STAGE), stage_due__lt=today
     ).select_related("enterprise__region")
     for application in applications:
-        role = status_owner_role(application)
-        if role is None:
+        roles = waiting_roles(APPLICATION_ACTS, application)
+        if not roles:
             continue
         text = (
             f"{application.enterprise.name} 的申报在“{application.get_status_display()}”环节已超过"
@@ -147,7 +147,7 @@ def _stages_overdue(today, staff):
         )
         key = f"stage-overdue:{application.pk}:{application.status}:{application.stage_due}"
         link = reverse("certification:application-detail", args=[application.pk])
-        for user in staff.covering(application.enterprise.region.path, (role,)):
+        for user in staff.covering(application.enterprise.region.path, roles):
             yield Notification(
                 user=user, kind=NotificationKind.STAGE_OVERDUE, key=key, text=text, link=link
             )

@@ -146,8 +146,8 @@ def _batch_action(verb, request_serializer, description):
         batch = self.get_object()
         serializer = request_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.batch_transition(
-            actor=request.user, batch=batch, verb=verb, **serializer.validated_data
+        services.BATCH_VERB_SERVICES[verb](
+            actor=request.user, batch=batch, **serializer.validated_data
         )
         return self._respond(batch)
 

@@ -4,8 +4,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from certification.models import Certificate
+from gansu_sme.models import TransitionRecord, from_status_field, to_status_field, verb_field
 from registry.models import Enterprise, Region
-from subsidies.choices import EntitlementStatus, ProjectStatus
+from subsidies.choices import EntitlementStatus, EntitlementVerb, ProjectStatus, ProjectVerb
 from subsidies.querysets import CityRewardQuerySet, EntitlementQuerySet, ProjectQuerySet
 
 from .budgets import Allocation
@@ -115,7 +116,7 @@ class SupportProject(models.Model):
         return self.title
 
 
-class ProjectTransition(models.Model):
+class ProjectTransition(TransitionRecord):
     """One step of a support project (submitted, vouched for, approved, rejected): who, from,
     to, with what note, when."""
 
@@ -123,22 +124,13 @@ class ProjectTransition(models.Model):
         SupportProject, verbose_name=_("project"), on_delete=models.PROTECT,
         related_name="transitions",
     )
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reason = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    verb = verb_field(ProjectVerb)
+    from_status = from_status_field(ProjectStatus)
+    to_status = to_status_field(ProjectStatus)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("project transition")
         verbose_name_plural = _("project transitions")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.project_id}: {self.from_status} → {self.to_status}"
 
 
 @pghistory.track()
@@ -249,26 +241,18 @@ class Entitlement(models.Model):
         return self.recovery_amount - self.recovered_amount
 
 
-class EntitlementTransition(models.Model):
-    """One change of an entitlement's status; the actor is empty for a change an event made."""
+class EntitlementTransition(TransitionRecord):
+    """One change of an entitlement's status, or a repayment on it; the actor is empty for a
+    change an event made."""
 
     entitlement = models.ForeignKey(
         Entitlement, verbose_name=_("entitlement"), on_delete=models.PROTECT,
         related_name="transitions",
     )
-    from_status = models.CharField(_("from"), max_length=14, blank=True)
-    to_status = models.CharField(_("to"), max_length=14)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    verb = verb_field(EntitlementVerb)
+    from_status = from_status_field(EntitlementStatus)
+    to_status = to_status_field(EntitlementStatus)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("entitlement transition")
         verbose_name_plural = _("entitlement transitions")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.entitlement_id}: {self.from_status} → {self.to_status}"

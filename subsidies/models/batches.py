@@ -3,7 +3,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from subsidies.choices import BatchStatus
+from gansu_sme.models import TransitionRecord, from_status_field, to_status_field, verb_field
+from subsidies.choices import BatchStatus, BatchVerb
 from subsidies.querysets import BatchItemQuerySet, ProvinceOnlyQuerySet
 
 from .awards import Entitlement
@@ -107,26 +108,17 @@ class BatchItem(models.Model):
         return f"{self.batch_id}: {self.entitlement_id}"
 
 
-class BatchTransition(models.Model):
+class BatchTransition(TransitionRecord):
     """One change of a batch's status: who, from, to, why, when."""
 
     batch = models.ForeignKey(
         PaymentBatch, verbose_name=_("batch"), on_delete=models.PROTECT,
         related_name="transitions",
     )
-    from_status = models.CharField(_("from"), max_length=10)
-    to_status = models.CharField(_("to"), max_length=10)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    verb = verb_field(BatchVerb)
+    from_status = from_status_field(BatchStatus)
+    to_status = to_status_field(BatchStatus)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("batch transition")
         verbose_name_plural = _("batch transitions")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.batch_id}: {self.from_status} → {self.to_status}"

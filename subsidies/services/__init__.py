@@ -1,10 +1,14 @@
 """State-changing use cases of the subsidy app, one module per area."""
 
 from .batches import (
+    BATCH_VERB_SERVICES,
     batch_add_entitlements,
+    batch_approve,
+    batch_cancel,
     batch_create,
+    batch_pay,
     batch_remove_entitlement,
-    batch_transition,
+    batch_submit,
     batch_verbs,
 )
 from .budgets import allocation_set, budget_create, budget_update
@@ -30,14 +34,18 @@ from .projects import (
 )
 
 __all__ = [
+    "BATCH_VERB_SERVICES",
     "FINANCE_ROLES",
     "PROJECT_SUBMITTER_ROLES",
     "allocation_set",
     "batch_add_entitlements",
+    "batch_approve",
     "batch_bank_file",
+    "batch_cancel",
     "batch_create",
+    "batch_pay",
     "batch_remove_entitlement",
-    "batch_transition",
+    "batch_submit",
     "batch_verbs",
     "budget_create",
     "budget_update",

@@ -1,9 +1,10 @@
 """Payment batches (支付批次): made by one finance officer, approved by another, paid by the
 bank, or cancelled.
 
-Every status change goes through ``batch_transition``: lock the batch, then its items, check
-the TRANSITIONS table and the four-eyes rule, move the money of every item (allocations locked
-in id order), write a BatchTransition row. Locks follow one order in the whole app: batch,
+Every status change (``batch_submit``, ``batch_approve``, ``batch_pay``, ``batch_cancel``) goes
+through the workflow kernel: lock the batch, then its items, check the BATCH_TRANSITIONS table
+and the four-eyes rule, move the money of every item (allocations locked in id order), write a
+BatchTransition row. Locks follow one order in the whole app: batch,
 entitlements, allocations. Only the maker adds, removes and submits; the approver is another
 officer. Items follow their batch: ``is_open`` turns false once it is paid
 or cancelled, and a partial unique index keeps an entitlement in one open batch at most.
@@ -16,13 +17,34 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from certification.choices import CLAWBACK_REASONS, CertificateStatus
+from gansu_sme import workflow
 from gansu_sme.exceptions import DomainError, InvalidTransition, PermissionDenied
-from subsidies.choices import BATCH_TRANSITIONS, BatchStatus, BatchVerb, EntitlementStatus
+from subsidies.choices import (
+    BATCH_ACTS,
+    BATCH_TRANSITIONS,
+    BatchStatus,
+    BatchVerb,
+    EntitlementStatus,
+    EntitlementVerb,
+)
 from subsidies.models import BatchItem, BatchTransition, Entitlement, PaymentBatch
 
 from .budgets import move_money
-from .common import check_finance, is_finance, lock_visible
-from .entitlements import MSG_IN_BATCH, cancel_if_free, recovery_due, set_status
+from .common import check_finance, is_finance
+from .entitlements import MSG_IN_BATCH, cancel_if_free, entitlement_move, recovery_due
+
+BATCH_WORKFLOW = workflow.Workflow(
+    name="payment_batch",
+    model=PaymentBatch,
+    record=BatchTransition,
+    subject="batch",
+    statuses=BatchStatus,
+    verbs=BatchVerb,
+    table=BATCH_TRANSITIONS,
+    acts=BATCH_ACTS,
+    reason_required=frozenset({BatchVerb.CANCEL}),
+    noun=("支付批次", "The payment batch"),
+)
 
 MSG_SAME_PERSON = (
     "审批人不能是制单人或提交人。 The approver must be a different finance officer from the"
@@ -46,7 +68,7 @@ def _clawed_back(certificate):
 
 def _lock_draft(actor, batch):
     """The batch locked, if it is a draft and ``actor`` made it."""
-    batch = lock_visible(PaymentBatch, actor, batch.pk)
+    batch = workflow.lock(BATCH_WORKFLOW, actor, batch)
     if batch.created_by_id != actor.pk:
         raise PermissionDenied(MSG_NOT_MAKER)
     if batch.status != BatchStatus.DRAFT:
@@ -127,7 +149,7 @@ def batch_verbs(user, batch):
     """The verbs ``user`` may use on ``batch`` now: the buttons of its page."""
     if not is_finance(user):
         return []
-    verbs = list(BATCH_TRANSITIONS[batch.status])
+    verbs = BATCH_WORKFLOW.allowed_verbs(user, batch)
     if BatchVerb.SUBMIT in verbs and batch.created_by_id != user.pk:
         verbs.remove(BatchVerb.SUBMIT)
     if BatchVerb.APPROVE in verbs and user.pk in (batch.created_by_id, batch.submitted_by_id):
@@ -153,99 +175,137 @@ def _move(items, *, source, target):
         move_money(item.entitlement.allocation_id, item.amount, source=source, target=target)
 
 
-def _approve(actor, batch, items, **_):
-    if actor.pk in (batch.created_by_id, batch.submitted_by_id):
-        raise DomainError(MSG_SAME_PERSON)
-    _move(items, source="reserved", target="committed")
-    batch.approved_by = actor
-    batch.approved_at = timezone.now()
-    return ("approved_by", "approved_at")
-
-
-def _pay(actor, batch, items, bank_reference="", paid_on=None, **_):
-    bank_reference = (bank_reference or "").strip()
-    errors = {}
-    if not bank_reference:
-        errors["bank_reference"] = ["请填写银行交易流水号。 Give the bank's reference."]
-    if not isinstance(paid_on, datetime.date) or paid_on > timezone.localdate():
-        errors["paid_on"] = ["请填写实际支付日期。 Give the date the bank paid."]
-    if errors:
-        raise DomainError(fields=errors)
-    _move(items, source="committed", target="paid")
-    _close(batch)
-    for item in items:
-        entitlement = item.entitlement
-        entitlement.paid_on = paid_on
-        set_status(
-            entitlement, EntitlementStatus.PAID, actor=actor,
-            reason=f"{batch.title} · {bank_reference}", fields=("paid_on",),
-        )
-        # Revoked for a clawback reason while the batch was on its way to the bank.
-        if _clawed_back(entitlement.certificate):
-            recovery_due(entitlement, actor=actor, note="证书已撤销。 Certificate revoked.")
-    batch.bank_reference = bank_reference
-    batch.paid_on = paid_on
-    return ("bank_reference", "paid_on")
-
-
-def _cancel(actor, batch, items, reason="", **_):
-    if not (reason or "").strip():
-        raise DomainError(fields={"reason": ["请填写作废原因。 Give a reason."]})
-    if batch.status == BatchStatus.APPROVED:
-        _move(items, source="committed", target="reserved")
-    _close(batch)
-    # An award revoked for a clawback reason was left in its approved batch to be paid and
-    # recovered; with the batch cancelled it must not go back to the pool: cancel it now.
-    note = f"{MSG_CLAWED_BACK}（{batch.title}作废）"
-    for item in items:
-        if _clawed_back(item.entitlement.certificate):
-            cancel_if_free(item.entitlement, None, reason=note, actor=actor)
-    batch.cancel_reason = reason.strip()
-    return ("cancel_reason",)
-
-
-def _submit(actor, batch, items, **_):
-    if batch.created_by_id != actor.pk:
-        raise PermissionDenied(MSG_NOT_MAKER)
-    if not items:
-        raise DomainError("批次中没有奖补。 The batch holds no entitlement.")
-    batch.submitted_by = actor
-    return ("submitted_by",)
-
-
-VERB_STEPS = {
-    BatchVerb.SUBMIT: _submit,
-    BatchVerb.APPROVE: _approve,
-    BatchVerb.PAY: _pay,
-    BatchVerb.CANCEL: _cancel,
-}
+def _batch_transition(actor, batch, verb, *, reason="", expected_status=None, guard=None,
+                      apply=None):
+    """Lock the batch, then its items, and hand ``apply(batch, items)`` to the kernel."""
+    check_finance(actor)
+    locked = workflow.lock(BATCH_WORKFLOW, actor, batch)
+    items = _items(locked) if verb in BATCH_TRANSITIONS[locked.status] else []
+    return workflow.transition(
+        BATCH_WORKFLOW, actor=actor, obj=locked, verb=verb, reason=reason,
+        expected_status=expected_status,
+        guard=guard and (lambda row: guard(row, items)),
+        apply=apply and (lambda row: apply(row, items)),
+        locked=True,
+    )
 
 
 @transaction.atomic
-def batch_transition(*, actor, batch, verb, reason="", **details):
-    """Apply ``verb`` (submit, approve, pay, cancel) to a batch.
+def batch_submit(*, actor, batch, reason="", expected_status=None):
+    """The maker submits a draft batch holding at least one entitlement for approval.
 
-    Finance officers only; only the maker submits, and the approver differs from the maker and
-    the submitter (also database checks).
-    Approval commits each item's reserved money, payment (bank reference and date required)
-    moves it to paid and marks the entitlements paid, cancellation gives committed money back
-    to reserved and frees the entitlements, except those whose certificate was revoked for a
-    clawback reason meanwhile: they are cancelled and their reservation released. Writes a
-    BatchTransition row. Returns the batch.
+    Finance officers only, and only the officer who made the batch. Idempotent (kernel).
+    Returns the batch.
     """
-    check_finance(actor)
-    batch = lock_visible(PaymentBatch, actor, batch.pk)
-    target = BATCH_TRANSITIONS[batch.status].get(verb)
-    if target is None:
-        raise InvalidTransition()
-    items = _items(batch)
-    with pghistory.context(user=actor.pk):
-        fields = VERB_STEPS[verb](actor, batch, items, reason=reason, **details)
-        from_status = batch.status
-        batch.status = target
-        batch.save(update_fields=["status", *fields])
-        BatchTransition.objects.create(
-            batch=batch, from_status=from_status, to_status=target, actor=actor,
-            reason=reason or details.get("bank_reference", ""),
-        )
-    return batch
+
+    def maker_with_items(row, items):
+        if row.created_by_id != actor.pk:
+            raise PermissionDenied(MSG_NOT_MAKER)
+        if not items:
+            raise DomainError("批次中没有奖补。 The batch holds no entitlement.")
+
+    def submitted(row, items):
+        row.submitted_by = actor
+
+    return _batch_transition(
+        actor, batch, BatchVerb.SUBMIT, reason=reason, expected_status=expected_status,
+        guard=maker_with_items, apply=submitted,
+    )
+
+
+@transaction.atomic
+def batch_approve(*, actor, batch, reason="", expected_status=None):
+    """Another finance officer than the maker and the submitter approves a submitted batch
+    (four eyes, also a database check); each item's reserved money is committed. Returns the
+    batch."""
+
+    def four_eyes(row, items):
+        if actor.pk in (row.created_by_id, row.submitted_by_id):
+            raise DomainError(MSG_SAME_PERSON)
+
+    def approved(row, items):
+        _move(items, source="reserved", target="committed")
+        row.approved_by = actor
+        row.approved_at = timezone.now()
+
+    return _batch_transition(
+        actor, batch, BatchVerb.APPROVE, reason=reason, expected_status=expected_status,
+        guard=four_eyes, apply=approved,
+    )
+
+
+@transaction.atomic
+def batch_pay(*, actor, batch, bank_reference, paid_on, reason="", expected_status=None):
+    """Mark an approved batch paid by the bank on ``paid_on`` (not in the future) under
+    ``bank_reference``: the committed money becomes paid, the items close and the
+    entitlements are marked paid; one whose certificate was revoked for a clawback reason
+    meanwhile becomes a recovery due at once. Returns the batch."""
+    bank_reference = (bank_reference or "").strip()
+
+    def bank_details(row, items):
+        errors = {}
+        if not bank_reference:
+            errors["bank_reference"] = ["请填写银行交易流水号。 Give the bank's reference."]
+        if not isinstance(paid_on, datetime.date) or paid_on > timezone.localdate():
+            errors["paid_on"] = ["请填写实际支付日期。 Give the date the bank paid."]
+        if errors:
+            raise DomainError(fields=errors)
+
+    def paid(row, items):
+        _move(items, source="committed", target="paid")
+        _close(row)
+        for item in items:
+            entitlement = item.entitlement
+            entitlement.paid_on = paid_on
+            entitlement_move(
+                entitlement, EntitlementVerb.PAY, actor=actor,
+                reason=f"{row.title} · {bank_reference}",
+            )
+            # Revoked for a clawback reason while the batch was on its way to the bank.
+            if _clawed_back(entitlement.certificate):
+                recovery_due(entitlement, actor=actor, note="证书已撤销。 Certificate revoked.")
+        row.bank_reference = bank_reference
+        row.paid_on = paid_on
+
+    return _batch_transition(
+        actor, batch, BatchVerb.PAY, reason=reason or bank_reference,
+        expected_status=expected_status, guard=bank_details, apply=paid,
+    )
+
+
+@transaction.atomic
+def batch_cancel(*, actor, batch, reason, expected_status=None):
+    """Cancel a batch that is not paid, with a reason. An approved batch gives its committed
+    money back to reserved; the items close and their entitlements are free again, except
+    those whose certificate was revoked for a clawback reason meanwhile: they are cancelled
+    and their reservation released. Returns the batch."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(fields={"reason": ["请填写作废原因。 Give a reason."]})
+
+    def cancelled(row, items):
+        # The status already reads cancelled here; a batch left approved has its approver.
+        if row.approved_by_id is not None:
+            _move(items, source="committed", target="reserved")
+        _close(row)
+        # An award revoked for a clawback reason was left in its approved batch to be paid and
+        # recovered; with the batch cancelled it must not go back to the pool: cancel it now.
+        note = f"{MSG_CLAWED_BACK}（{row.title}作废）"
+        for item in items:
+            if _clawed_back(item.entitlement.certificate):
+                cancel_if_free(item.entitlement, None, reason=note, actor=actor)
+        row.cancel_reason = reason
+
+    return _batch_transition(
+        actor, batch, BatchVerb.CANCEL, reason=reason, expected_status=expected_status,
+        apply=cancelled,
+    )
+
+
+# The verb services, for pages and the API that dispatch on a verb.
+BATCH_VERB_SERVICES = {
+    BatchVerb.SUBMIT: batch_submit,
+    BatchVerb.APPROVE: batch_approve,
+    BatchVerb.PAY: batch_pay,
+    BatchVerb.CANCEL: batch_cancel,
+}

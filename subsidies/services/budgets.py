@@ -17,7 +17,7 @@ from registry.choices import RegionLevel
 from registry.models import Region
 from subsidies.models import Allocation, Budget
 
-from .common import check_finance, lock_visible, money
+from .common import check_finance, money
 
 MSG_BUDGET_EXISTS = (
     "该年度该资金来源的预算已存在。 A budget for this year and source exists already."
@@ -62,7 +62,7 @@ def budget_update(
 ) -> Budget:
     """Change a budget's amount; it may not fall below what is allocated to the cities."""
     check_finance(actor)
-    budget = lock_visible(Budget, actor, budget.pk)
+    budget = Budget.objects.get_visible(actor, budget.pk, lock=True)
     amount = money(amount)
     _check_positive(amount)
     if amount < budget.allocated:
@@ -94,7 +94,7 @@ def allocation_set(
         ]})
     amount = money(amount)
     _check_positive(amount)
-    budget = lock_visible(Budget, actor, budget.pk)
+    budget = Budget.objects.get_visible(actor, budget.pk, lock=True)
     allocation = (
         Allocation.objects.select_for_update().filter(budget=budget, city=city).first()
     )

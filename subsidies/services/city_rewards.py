@@ -15,7 +15,7 @@ from gansu_sme.querysets import region_path_q
 from registry.choices import PeriodKind, RegionLevel, ReportStatus
 from registry.models import MonitoringReport
 from registry.sizeclass import is_above_scale
-from subsidies.choices import PAID_STATUSES, EntitlementStatus, ProgramKind
+from subsidies.choices import PAID_STATUSES, EntitlementStatus, EntitlementVerb, ProgramKind
 from subsidies.models import CityReward, Entitlement, Program
 
 from .budgets import move_money
@@ -23,9 +23,8 @@ from .common import check_finance
 from .entitlements import (
     cancel_if_free,
     entitlement_create,
+    entitlement_move,
     lock_with_batch,
-    record,
-    set_status,
 )
 
 
@@ -196,17 +195,14 @@ def _settle_entitlement(actor, reward, entitlement):
             move_money(entitlement.allocation_id, delta, source=None, target="reserved")
         else:
             move_money(entitlement.allocation_id, -delta, source="reserved", target=None)
-    entitlement.full_amount = entitlement.amount = amount
-    entitlement.purpose = _purpose(reward)
-    fields = ("full_amount", "amount", "purpose")
-    if reopen:
-        # Its reservation went back when it was cancelled: it starts again from approval.
-        entitlement.allocation = entitlement.approved_by = entitlement.approved_at = None
-        entitlement.cancel_reason = ""
-        set_status(
-            entitlement, EntitlementStatus.PENDING, actor=actor, reason=note,
-            fields=(*fields, "allocation", "approved_by", "approved_at", "cancel_reason"),
-        )
-        return
-    entitlement.save(update_fields=[*fields, "updated_at"])
-    record(entitlement, from_status=entitlement.status, actor=actor, reason=note)
+
+    def recompute(row):
+        row.full_amount = row.amount = amount
+        row.purpose = _purpose(reward)
+        if reopen:
+            # Its reservation went back when it was cancelled: it starts again from approval.
+            row.allocation = row.approved_by = row.approved_at = None
+            row.cancel_reason = ""
+
+    verb = EntitlementVerb.REOPEN if reopen else EntitlementVerb.RECOMPUTE
+    entitlement_move(entitlement, verb, actor=actor, reason=note, apply=recompute)

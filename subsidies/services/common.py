@@ -1,21 +1,19 @@
-"""What every subsidy service shares: who may decide money, and the row locks."""
+"""What every subsidy service shares: who may decide money, and money itself."""
 
 from decimal import Decimal
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.choices import Role
 from accounts.models import User
-from gansu_sme.exceptions import OutOfScope, PermissionDenied
+from gansu_sme.exceptions import PermissionDenied
 from registry.choices import RegionLevel
 from registry.models import Region
 
 CENT = Decimal("0.01")
 FINANCE_ROLES = frozenset({Role.FINANCE_OFFICER})
-# Who puts a project forward, and who vouches for it (城市/县区工信部门).
+# Who puts a project forward (城市/县区工信部门); who vouches for it is in PROJECT_ACTS.
 PROJECT_SUBMITTER_ROLES = frozenset({Role.COUNTY_STAFF, Role.CITY_STAFF})
-PROJECT_VOUCHER_ROLES = frozenset({Role.CITY_STAFF})
 
 
 def is_finance(user: User | AnonymousUser) -> bool:
@@ -40,11 +38,3 @@ def money(value: Decimal | int | str) -> Decimal:
 def city_of(region: Region) -> Region | None:
     """The prefecture unit (市州, incl. 兰州新区) a region lies in."""
     return region if region.level != RegionLevel.COUNTY else region.parent
-
-
-def lock_visible(model: type[Any], actor: User, pk: int) -> Any:
-    """The row ``pk`` locked for update, if the actor sees it; out of scope is not found."""
-    row = model.objects.visible_to(actor).select_for_update(of=("self",)).filter(pk=pk).first()
-    if row is None:
-        raise OutOfScope()
-    return row

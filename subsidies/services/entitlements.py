@@ -16,11 +16,14 @@ from django.utils import timezone
 
 from certification.choices import CLAWBACK_REASONS, CertificateLevel, CertificateStatus
 from certification.models import Certificate
-from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope
+from gansu_sme import workflow
+from gansu_sme.exceptions import DomainError, InvalidTransition
 from subsidies.choices import (
+    ENTITLEMENT_ACTS,
     ENTITLEMENT_TRANSITIONS,
     BatchStatus,
     EntitlementStatus,
+    EntitlementVerb,
     ProgramKind,
 )
 from subsidies.models import (
@@ -33,7 +36,7 @@ from subsidies.models import (
 )
 
 from .budgets import allocation_for, move_money
-from .common import check_finance, city_of, lock_visible, money
+from .common import check_finance, city_of, money
 
 CERTIFICATE_PROGRAM = {
     CertificateLevel.PROVINCIAL: ProgramKind.PROVINCIAL_CERTIFICATE,
@@ -47,23 +50,35 @@ MSG_CHANGED = (
 )
 
 
-def record(entitlement, *, from_status, actor=None, reason=""):
-    EntitlementTransition.objects.create(
-        entitlement=entitlement,
-        from_status=from_status,
-        to_status=entitlement.status,
-        actor=actor,
-        reason=reason,
+ENTITLEMENT_WORKFLOW = workflow.Workflow(
+    name="entitlement",
+    model=Entitlement,
+    record=EntitlementTransition,
+    subject="entitlement",
+    statuses=EntitlementStatus,
+    verbs=EntitlementVerb,
+    table=ENTITLEMENT_TRANSITIONS,
+    acts=ENTITLEMENT_ACTS,
+    reason_required=frozenset({EntitlementVerb.CANCEL}),
+    noun=("奖补", "The entitlement"),
+)
+
+
+def entitlement_move(entitlement, verb, *, actor=None, reason="", apply=None):
+    """Apply ``verb`` to an entitlement the caller has locked in the app's one lock order
+    (batch, entitlements, allocations), through the kernel."""
+    return workflow.transition(
+        ENTITLEMENT_WORKFLOW, actor=actor, obj=entitlement, verb=verb, reason=reason,
+        apply=apply, locked=True,
     )
 
 
-def set_status(entitlement, to_status, *, actor=None, reason="", fields=()):
-    if to_status not in ENTITLEMENT_TRANSITIONS[entitlement.status]:
-        raise InvalidTransition()
-    from_status = entitlement.status
-    entitlement.status = to_status
-    entitlement.save(update_fields=["status", "updated_at", *fields])
-    record(entitlement, from_status=from_status, actor=actor, reason=reason)
+def entitlement_record(entitlement, verb, *, actor=None, reason=""):
+    """Record a step that keeps the entitlement's status (its creation, a repayment)."""
+    return workflow.record(
+        ENTITLEMENT_WORKFLOW, entitlement, verb=verb, actor=actor, reason=reason,
+        from_status="" if verb == EntitlementVerb.EARN else entitlement.status,
+    )
 
 
 def _offset(program, enterprise):
@@ -120,7 +135,7 @@ def entitlement_create(*, program, year, enterprise=None, city=None, amount=None
         if existing is None:
             raise
         return existing, False
-    record(entitlement, from_status="", reason=purpose or entitlement.purpose)
+    entitlement_record(entitlement, EntitlementVerb.EARN, reason=purpose or entitlement.purpose)
     return entitlement, True
 
 
@@ -195,11 +210,14 @@ def entitlements_clawback(*, certificate_id, reason):
 
 
 def recovery_due(entitlement, *, note, actor=None):
-    entitlement.recovery_amount = entitlement.amount
-    entitlement.recovery_reason = note[:200]
-    set_status(
-        entitlement, EntitlementStatus.RECOVERY_DUE, actor=actor, reason=note,
-        fields=("recovery_amount", "recovery_reason"),
+    """Turn a paid entitlement, locked by the caller, into a recovery due of its amount."""
+
+    def due(row):
+        row.recovery_amount = row.amount
+        row.recovery_reason = note[:200]
+
+    entitlement_move(
+        entitlement, EntitlementVerb.CLAW_BACK, actor=actor, reason=note, apply=due
     )
 
 
@@ -240,11 +258,11 @@ def cancel_if_free(entitlement, batch, *, reason, actor=None):
         BatchItem.objects.filter(batch=batch, entitlement=entitlement).delete()
     if entitlement.status == EntitlementStatus.APPROVED:
         move_money(entitlement.allocation_id, entitlement.amount, source="reserved", target=None)
-    entitlement.cancel_reason = reason[:200]
-    set_status(
-        entitlement, EntitlementStatus.CANCELLED, actor=actor, reason=reason,
-        fields=("cancel_reason",),
-    )
+
+    def note(row):
+        row.cancel_reason = reason[:200]
+
+    entitlement_move(entitlement, EntitlementVerb.CANCEL, actor=actor, reason=reason, apply=note)
     return True
 
 
@@ -256,9 +274,10 @@ def entitlement_approve(*, actor, entitlement, budget):
     has less left than the amount. Records the transition. Returns the entitlement.
     """
     check_finance(actor)
-    entitlement = lock_visible(Entitlement, actor, entitlement.pk)
+    entitlement = workflow.lock(ENTITLEMENT_WORKFLOW, actor, entitlement)
     if entitlement.status != EntitlementStatus.PENDING:
-        raise InvalidTransition()
+        # A repeated approval answers as the kernel does: unchanged, or refused.
+        return entitlement_move(entitlement, EntitlementVerb.APPROVE, actor=actor)
     # A budget of the year before may pay it (结转, carry-over); an older one may not.
     if budget.year < entitlement.year - 1:
         raise DomainError(fields={"budget": [
@@ -266,17 +285,18 @@ def entitlement_approve(*, actor, entitlement, budget):
             f" The budget must be of the award's year ({entitlement.year}) or the year before."
         ]})
     allocation = allocation_for(budget=budget, city=entitlement.city)
+
+    def reserve(row):
+        move_money(allocation.pk, row.amount, source=None, target="reserved")
+        row.allocation = allocation
+        row.approved_by = actor
+        row.approved_at = timezone.now()
+
     with pghistory.context(user=actor.pk):
-        move_money(allocation.pk, entitlement.amount, source=None, target="reserved")
-        entitlement.allocation = allocation
-        entitlement.approved_by = actor
-        entitlement.approved_at = timezone.now()
-        set_status(
-            entitlement, EntitlementStatus.APPROVED, actor=actor,
-            reason=f"{budget} · {entitlement.city.name}",
-            fields=("allocation", "approved_by", "approved_at"),
+        return entitlement_move(
+            entitlement, EntitlementVerb.APPROVE, actor=actor,
+            reason=f"{budget} · {entitlement.city.name}", apply=reserve,
         )
-    return entitlement
 
 
 @transaction.atomic
@@ -287,11 +307,11 @@ def entitlement_cancel(*, actor, entitlement, reason):
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(fields={"reason": ["请填写原因。 Give a reason."]})
-    if not Entitlement.objects.visible_to(actor).filter(pk=entitlement.pk).exists():
-        raise OutOfScope()
+    Entitlement.objects.get_visible(actor, entitlement.pk)
     entitlement, batch = lock_with_batch(entitlement.pk)
     if entitlement.status not in (EntitlementStatus.PENDING, EntitlementStatus.APPROVED):
-        raise InvalidTransition()
+        # A repeated cancellation answers as the kernel does: unchanged, or refused.
+        return entitlement_move(entitlement, EntitlementVerb.CANCEL, actor=actor, reason=reason)
     if batch is not None:
         raise InvalidTransition(MSG_IN_BATCH)
     with pghistory.context(user=actor.pk):
@@ -306,9 +326,9 @@ def entitlement_record_recovery(*, actor, entitlement, amount, reference):
     Finance officers only. The amount may not pass what is outstanding. Returns the row.
     """
     check_finance(actor)
-    entitlement = lock_visible(Entitlement, actor, entitlement.pk)
+    entitlement = workflow.lock(ENTITLEMENT_WORKFLOW, actor, entitlement)
     if entitlement.status != EntitlementStatus.RECOVERY_DUE:
-        raise InvalidTransition()
+        raise ENTITLEMENT_WORKFLOW.refusal(entitlement, EntitlementVerb.RECOVER)
     amount = money(amount)
     if amount <= 0 or amount > entitlement.recovery_outstanding:
         raise DomainError(fields={"amount": [
@@ -322,15 +342,11 @@ def entitlement_record_recovery(*, actor, entitlement, amount, reference):
         ]})
     entitlement.recovered_amount += amount
     note = f"追回 {amount} 元，凭证 {reference}。 Recovered {amount} yuan, ref. {reference}."
+    if entitlement.recovered_amount == entitlement.recovery_amount:
+        return entitlement_move(entitlement, EntitlementVerb.RECOVER, actor=actor, reason=note)
     with pghistory.context(user=actor.pk):
-        if entitlement.recovered_amount == entitlement.recovery_amount:
-            set_status(
-                entitlement, EntitlementStatus.RECOVERED, actor=actor, reason=note,
-                fields=("recovered_amount",),
-            )
-        else:
-            entitlement.save(update_fields=["recovered_amount", "updated_at"])
-            record(entitlement, from_status=entitlement.status, actor=actor, reason=note)
+        entitlement.save(update_fields=["recovered_amount", "updated_at"])
+        entitlement_record(entitlement, EntitlementVerb.RECOVER, actor=actor, reason=note)
     return entitlement
 
 

@@ -7,20 +7,32 @@ import pghistory
 from django.db import transaction
 from django.utils import timezone
 
-from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
+from gansu_sme import workflow
+from gansu_sme.exceptions import DomainError, OutOfScope, PermissionDenied
 from registry.models import Enterprise
-from subsidies.choices import PROJECT_TRANSITIONS, ProgramKind, ProjectStatus, ProjectVerb
-from subsidies.models import Program, ProjectTransition, SupportProject
-
-from .common import (
-    PROJECT_SUBMITTER_ROLES,
-    PROJECT_VOUCHER_ROLES,
-    check_finance,
-    is_finance,
-    lock_visible,
-    money,
+from subsidies.choices import (
+    PROJECT_ACTS,
+    PROJECT_TRANSITIONS,
+    ProgramKind,
+    ProjectStatus,
+    ProjectVerb,
 )
+from subsidies.models import Entitlement, Program, ProjectTransition, SupportProject
+
+from .common import PROJECT_SUBMITTER_ROLES, check_finance, money
 from .entitlements import entitlement_approve, entitlement_create
+
+PROJECT_WORKFLOW = workflow.Workflow(
+    name="support_project",
+    model=SupportProject,
+    record=ProjectTransition,
+    subject="project",
+    statuses=ProjectStatus,
+    verbs=ProjectVerb,
+    table=PROJECT_TRANSITIONS,
+    acts=PROJECT_ACTS,
+    noun=("项目", "The project"),
+)
 
 
 @transaction.atomic
@@ -42,93 +54,81 @@ def project_submit(*, actor, enterprise, year, title, purpose, amount_requested,
     project.full_clean()
     with pghistory.context(user=actor.pk):
         project.save()
-        _record(actor, project, from_status="")
+        workflow.record(PROJECT_WORKFLOW, project, verb=ProjectVerb.SUBMIT, actor=actor)
     return project
-
-
-def _record(actor, project, *, from_status, note=""):
-    ProjectTransition.objects.create(
-        project=project, from_status=from_status, to_status=project.status, actor=actor,
-        reason=note,
-    )
 
 
 def project_verbs(user, project):
     """The verbs ``user`` may use on ``project`` now."""
-    verbs = PROJECT_TRANSITIONS[project.status]
-    if project.status == ProjectStatus.SUBMITTED:
-        allowed = user.is_superuser or user.role in PROJECT_VOUCHER_ROLES
-    else:
-        allowed = is_finance(user)
-    return list(verbs) if allowed else []
-
-
-def _lock(actor, project, verb):
-    project = lock_visible(SupportProject, actor, project.pk)
-    if verb not in PROJECT_TRANSITIONS[project.status]:
-        raise InvalidTransition()
-    if verb not in project_verbs(actor, project):
-        raise PermissionDenied()
-    return project
+    return PROJECT_WORKFLOW.allowed_verbs(user, project)
 
 
 @transaction.atomic
-def project_vouch(*, actor, project, note=""):
+def project_vouch(*, actor, project, note="", expected_status=None):
     """The city vouches for the project's compliance and authenticity (合规性、真实性)."""
-    project = _lock(actor, project, ProjectVerb.VOUCH)
-    from_status = project.status
-    project.status = ProjectStatus.VOUCHED
-    project.vouched_by = actor
-    project.vouched_at = timezone.now()
-    with pghistory.context(user=actor.pk, note=note):
-        project.save(update_fields=["status", "vouched_by", "vouched_at"])
-        _record(actor, project, from_status=from_status, note=note)
-    return project
+
+    def vouched(row):
+        row.vouched_by = actor
+        row.vouched_at = timezone.now()
+
+    return workflow.transition(
+        PROJECT_WORKFLOW, actor=actor, obj=project, verb=ProjectVerb.VOUCH, reason=note,
+        expected_status=expected_status, apply=vouched,
+    )
+
+
+def _decided(actor, note):
+    def decide(row):
+        row.decided_by = actor
+        row.decided_at = timezone.now()
+        row.decision_note = (note or "").strip()
+
+    return decide
 
 
 @transaction.atomic
-def project_reject(*, actor, project, note):
+def project_reject(*, actor, project, note, expected_status=None):
     """Reject a project at the city's or the province's step, with a note."""
-    project = _lock(actor, project, ProjectVerb.REJECT)
-    if not (note or "").strip():
-        raise DomainError(fields={"note": ["请填写原因。 Give a reason."]})
-    from_status = project.status
-    project.status = ProjectStatus.REJECTED
-    project.decided_by = actor
-    project.decided_at = timezone.now()
-    project.decision_note = note.strip()
-    with pghistory.context(user=actor.pk):
-        project.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-        _record(actor, project, from_status=from_status, note=project.decision_note)
-    return project
+
+    def noted(row):
+        if not (note or "").strip():
+            raise DomainError(fields={"note": ["请填写原因。 Give a reason."]})
+
+    return workflow.transition(
+        PROJECT_WORKFLOW, actor=actor, obj=project, verb=ProjectVerb.REJECT, reason=note,
+        expected_status=expected_status, guard=noted, apply=_decided(actor, note),
+    )
 
 
 @transaction.atomic
-def project_approve(*, actor, project, amount, budget, note=""):
+def project_approve(*, actor, project, amount, budget, note="", expected_status=None):
     """The province approves an amount, at most the amount asked, reserved at once in the
     city's block of ``budget`` (refused when the block has less left). Creates the approved
     entitlement of the project-support program. Returns the project."""
     check_finance(actor)
-    project = _lock(actor, project, ProjectVerb.APPROVE)
     amount = money(amount)
-    if amount <= 0 or amount > project.amount_requested:
-        raise DomainError(fields={"amount": [
-            f"批准金额应在 0.01 至 {project.amount_requested} 元之间。"
-            f" The amount must lie between 0.01 and {project.amount_requested} yuan."
-        ]})
+
+    def within_request(row):
+        if amount <= 0 or amount > row.amount_requested:
+            raise DomainError(fields={"amount": [
+                f"批准金额应在 0.01 至 {row.amount_requested} 元之间。"
+                f" The amount must lie between 0.01 and {row.amount_requested} yuan."
+            ]})
+
+    def approved(row):
+        _decided(actor, note)(row)
+        row.amount_approved = amount
+
+    project = workflow.transition(
+        PROJECT_WORKFLOW, actor=actor, obj=project, verb=ProjectVerb.APPROVE,
+        reason=f"{amount} 元。 {amount} yuan. {note}".strip(), expected_status=expected_status,
+        guard=within_request, apply=approved,
+    )
+    if Entitlement.objects.filter(project=project).exists():
+        # A repeated approval: the project and its award stand as the first one left them.
+        return project
     program = Program.objects.get(kind=ProgramKind.PROJECT)
-    from_status = project.status
-    project.status = ProjectStatus.APPROVED
-    project.amount_approved = amount
-    project.decided_by = actor
-    project.decided_at = timezone.now()
-    project.decision_note = note
     with pghistory.context(user=actor.pk):
-        project.save(update_fields=[
-            "status", "amount_approved", "decided_by", "decided_at", "decision_note",
-        ])
-        _record(actor, project, from_status=from_status,
-                note=f"{amount} 元。 {amount} yuan. {note}".strip())
         entitlement, _created = entitlement_create(
             program=program, year=project.year, enterprise=project.enterprise, amount=amount,
             project=project, purpose=f"{project.year}年专项支持：{project.title}"[:200],

@@ -1,4 +1,4 @@
-"""Every edge of the TRANSITIONS table, allowed and forbidden, for both filing levels.
+"""Every edge of the APPLICATION_TRANSITIONS table, allowed and forbidden, for both filing levels.
 
 Allowed: the owning role moves the application to the target, with one transition row and the
 deadline of the stage it enters. Forbidden: a status the verb does not leave answers
@@ -9,7 +9,7 @@ OutOfScope; nothing is written in any of these cases.
 import pytest
 
 from accounts.choices import Role
-from certification.choices import TRANSITIONS, FilingLevel, Verb
+from certification.choices import APPLICATION_TRANSITIONS, FilingLevel, Verb
 from certification.choices import ApplicationStatus as S
 from certification.models import Application, ApplicationTransition
 from certification.services.workflow import REASON_REQUIRED, application_transition
@@ -134,7 +134,9 @@ def test_every_edge_outside_the_table_is_refused(staff, enterprise, level, statu
 
     # A status the table lets the verb leave, but that no role may leave that way at this
     # filing level (a county-filed SUBMITTED cannot be recommended), is refused by role.
-    refusal = PermissionDenied if status in TRANSITIONS[verb][0] else InvalidTransition
+    refusal = (
+        PermissionDenied if verb in APPLICATION_TRANSITIONS.get(status, {}) else InvalidTransition
+    )
 
     with pytest.raises(refusal):
         application_transition(

@@ -6,7 +6,7 @@ import pytest
 
 from accounts.choices import Role
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
-from registry.choices import REPORT_TRANSITIONS, PeriodKind, ReportStatus
+from registry.choices import REPORT_TRANSITIONS, PeriodKind, ReportStatus, ReportVerb
 from registry.figures import FIGURES_BY_NAME, FigureError
 from registry.models import Enterprise, Industry, MonitoringReport, MonitoringReportTransition
 from registry.services.monitoring import (
@@ -684,7 +684,7 @@ EDGES = [(source, target) for source in ReportStatus for target in SERVICES if s
 def test_every_status_change_follows_the_transitions_table(county_user, source, target):
     report = MonitoringReportFactory(status=source)
 
-    if target in REPORT_TRANSITIONS[source]:
+    if target in REPORT_TRANSITIONS[source].values():
         changed = SERVICES[target](county_user, report)
         assert changed.status == target
         assert moves(changed) == [(source, target, "chengguan")]
@@ -697,7 +697,9 @@ def test_every_status_change_follows_the_transitions_table(county_user, source, 
 
 
 def test_superseded_is_reached_only_by_verifying_a_correction(county_user, enterprise):
-    assert REPORT_TRANSITIONS[ReportStatus.VERIFIED] == (ReportStatus.SUPERSEDED,)
+    assert REPORT_TRANSITIONS[ReportStatus.VERIFIED] == {
+        ReportVerb.SUPERSEDE: ReportStatus.SUPERSEDED
+    }
     verified = verified_report(enterprise, county_user)
     correction = save_one(county_user, enterprise, submit=True, taxes=Decimal("1")).report
 

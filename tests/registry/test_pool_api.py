@@ -301,7 +301,7 @@ ACTION_OF = {
 
 @pytest.mark.parametrize(
     ("from_status", "to_status"),
-    [(s, t) for s, targets in POOL_ENTRY_TRANSITIONS.items() for t in targets],
+    [(s, t) for s, targets in POOL_ENTRY_TRANSITIONS.items() for t in targets.values()],
 )
 def test_each_allowed_transition_answers_200(as_user, city_user, entry, from_status, to_status):
     response = as_user(city_user).post(
@@ -321,7 +321,7 @@ def test_each_allowed_transition_answers_200(as_user, city_user, entry, from_sta
         (s, t)
         for s in POOL_ENTRY_TRANSITIONS
         for t in ACTION_OF
-        if t not in POOL_ENTRY_TRANSITIONS[s] and t != s
+        if t not in POOL_ENTRY_TRANSITIONS[s].values() and t != s
     ],
 )
 def test_each_forbidden_transition_answers_409(as_user, city_user, entry, from_status, to_status):

@@ -420,12 +420,12 @@ SERVICES = {
         actor=actor, entry=entry, reason="出库"
     ),
 }
-ALLOWED = [(s, t) for s, targets in POOL_ENTRY_TRANSITIONS.items() for t in targets]
+ALLOWED = [(s, t) for s, targets in POOL_ENTRY_TRANSITIONS.items() for t in targets.values()]
 FORBIDDEN = [
     (s, t)
     for s in POOL_ENTRY_TRANSITIONS
     for t in SERVICES
-    if t not in POOL_ENTRY_TRANSITIONS[s] and t != s
+    if t not in POOL_ENTRY_TRANSITIONS[s].values() and t != s
 ]
 
 

@@ -11,7 +11,7 @@ from certification.choices import CertificateStatus, RevocationReason
 from certification.models import Certificate
 from gansu_sme.exceptions import DomainError
 from subsidies import services
-from subsidies.choices import BatchVerb, EntitlementStatus, FundingSource
+from subsidies.choices import EntitlementStatus, FundingSource
 from subsidies.models import Allocation, Budget, CityReward, Entitlement
 from subsidies.services import batches
 from tests.concurrency import run_together
@@ -68,7 +68,7 @@ def test_a_clawback_during_batch_approval_takes_the_reservation_once(monkeypatch
     ]
     batch = services.batch_create(actor=finance, title="批次")
     services.batch_add_entitlements(actor=finance, batch=batch, entitlements=[clawed])
-    services.batch_transition(actor=finance, batch=batch, verb=BatchVerb.SUBMIT)
+    services.batch_submit(actor=finance, batch=batch)
     Certificate.objects.filter(pk=clawed.certificate_id).update(
         status=CertificateStatus.REVOKED, revocation_reason=RevocationReason.FALSIFIED,
         revoked_at=timezone.now(),
@@ -84,7 +84,7 @@ def test_a_clawback_during_batch_approval_takes_the_reservation_once(monkeypatch
 
     def work(index):
         if index == 0:
-            return services.batch_transition(actor=finance2, batch=batch, verb=BatchVerb.APPROVE)
+            return services.batch_approve(actor=finance2, batch=batch)
         time.sleep(0.3)
         return services.entitlements_clawback(
             certificate_id=clawed.certificate_id, reason=RevocationReason.FALSIFIED

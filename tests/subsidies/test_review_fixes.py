@@ -63,7 +63,7 @@ def revoke_quietly(entitlement, reason=RevocationReason.FALSIFIED):
 def submitted_batch(finance, entitlements):
     batch = services.batch_create(actor=finance, title="批次")
     services.batch_add_entitlements(actor=finance, batch=batch, entitlements=entitlements)
-    return services.batch_transition(actor=finance, batch=batch, verb=BatchVerb.SUBMIT)
+    return services.batch_submit(actor=finance, batch=batch)
 
 
 # --- clawback and batches ------------------------------------------------------------------
@@ -74,13 +74,13 @@ def test_an_award_clawed_back_in_an_approved_batch_is_cancelled_with_the_batch(
 ):
     [award] = approved(finance)
     batch = submitted_batch(finance, [award])
-    services.batch_transition(actor=finance2, batch=batch, verb=BatchVerb.APPROVE)
+    services.batch_approve(actor=finance2, batch=batch)
     revoke_quietly(award)
     # In an approved batch the clawback leaves it: paying it would turn it into a recovery.
     assert services.entitlements_clawback(
         certificate_id=award.certificate_id, reason=RevocationReason.FALSIFIED
     ) == []
-    services.batch_transition(actor=finance2, batch=batch, verb=BatchVerb.CANCEL,
+    services.batch_cancel(actor=finance2, batch=batch,
                               reason="退票")
     award.refresh_from_db()
     assert award.status == EntitlementStatus.CANCELLED
@@ -122,17 +122,17 @@ def test_only_the_maker_changes_and_submits_a_draft_and_no_one_who_did_approves(
     with pytest.raises(PermissionDenied):
         services.batch_remove_entitlement(actor=finance2, batch=batch, entitlement=second)
     with pytest.raises(PermissionDenied) as refused:
-        services.batch_transition(actor=finance2, batch=batch, verb=BatchVerb.SUBMIT)
+        services.batch_submit(actor=finance2, batch=batch)
     assert "Only the officer who made the batch" in refused.value.message
     assert BatchVerb.SUBMIT not in services.batch_verbs(finance2, batch)
 
-    services.batch_transition(actor=finance, batch=batch, verb=BatchVerb.SUBMIT)
+    services.batch_submit(actor=finance, batch=batch)
     batch.refresh_from_db()
     assert batch.submitted_by == finance
     assert BatchVerb.APPROVE not in services.batch_verbs(finance, batch)
     with pytest.raises(DomainError):
-        services.batch_transition(actor=finance, batch=batch, verb=BatchVerb.APPROVE)
-    services.batch_transition(actor=finance2, batch=batch, verb=BatchVerb.APPROVE)
+        services.batch_approve(actor=finance, batch=batch)
+    services.batch_approve(actor=finance2, batch=batch)
     assert PaymentBatch.objects.get().status == BatchStatus.APPROVED
 
 
@@ -320,6 +320,6 @@ def test_the_entitlement_stays_in_the_pool_until_its_batch_is_cancelled(finance,
     # A plain cancel of an approved batch gives the award back to the pool.
     [award] = approved(finance)
     batch = submitted_batch(finance, [award])
-    services.batch_transition(actor=finance2, batch=batch, verb=BatchVerb.CANCEL, reason="重做")
+    services.batch_cancel(actor=finance2, batch=batch, reason="重做")
     assert list(selectors.batch_candidates(user=finance)) == [award]
     assert Entitlement.objects.get().status == EntitlementStatus.APPROVED

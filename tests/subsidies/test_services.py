@@ -13,7 +13,13 @@ from gansu_sme import events
 from gansu_sme.exceptions import DomainError, InvalidTransition, PermissionDenied
 from registry.models import ExportRecord
 from subsidies import selectors, services
-from subsidies.choices import BatchStatus, BatchVerb, EntitlementStatus, ProgramKind
+from subsidies.choices import (
+    BATCH_TRANSITIONS,
+    BatchStatus,
+    BatchVerb,
+    EntitlementStatus,
+    ProgramKind,
+)
 from subsidies.models import (
     Allocation,
     BatchItem,
@@ -63,10 +69,10 @@ def pay(entitlements, finance, finance2, budget_=None):
         services.entitlement_approve(actor=finance, entitlement=entitlement, budget=budget_)
     batch = services.batch_create(actor=finance, title="2025年第一批")
     services.batch_add_entitlements(actor=finance, batch=batch, entitlements=entitlements)
-    services.batch_transition(actor=finance, batch=batch, verb=BatchVerb.SUBMIT)
-    services.batch_transition(actor=finance2, batch=batch, verb=BatchVerb.APPROVE)
-    services.batch_transition(
-        actor=finance, batch=batch, verb=BatchVerb.PAY, bank_reference="ICBC-20260115-001",
+    services.batch_submit(actor=finance, batch=batch)
+    services.batch_approve(actor=finance2, batch=batch)
+    services.batch_pay(
+        actor=finance, batch=batch, bank_reference="ICBC-20260115-001",
         paid_on=PAID_ON,
     )
     return batch
@@ -239,9 +245,9 @@ def test_the_maker_cannot_approve_the_batch(finance, enterprise):
     services.entitlement_approve(actor=finance, entitlement=award, budget=budget(finance))
     batch = services.batch_create(actor=finance, title="批次")
     services.batch_add_entitlements(actor=finance, batch=batch, entitlements=[award])
-    services.batch_transition(actor=finance, batch=batch, verb=BatchVerb.SUBMIT)
+    services.batch_submit(actor=finance, batch=batch)
     with pytest.raises(DomainError):
-        services.batch_transition(actor=finance, batch=batch, verb=BatchVerb.APPROVE)
+        services.batch_approve(actor=finance, batch=batch)
     with pytest.raises(IntegrityError), transaction.atomic():
         PaymentBatch.objects.filter(pk=batch.pk).update(approved_by=finance)
 
@@ -257,7 +263,7 @@ def test_an_entitlement_is_in_one_open_batch_at_most(finance, enterprise):
     with pytest.raises(IntegrityError), transaction.atomic():
         BatchItem.objects.create(batch=second, entitlement=award, amount=award.amount)
     # Once the first is cancelled the award is free for another batch.
-    services.batch_transition(actor=finance, batch=first, verb=BatchVerb.CANCEL, reason="重做")
+    services.batch_cancel(actor=finance, batch=first, reason="重做")
     services.batch_add_entitlements(actor=finance, batch=second, entitlements=[award])
     assert selectors.batch_get(user=finance, pk=second.pk).total == Decimal("300000.00")
 
@@ -269,10 +275,10 @@ def test_cancelling_an_approved_batch_returns_committed_money_to_reserved(
     services.entitlement_approve(actor=finance, entitlement=award, budget=budget(finance))
     batch = services.batch_create(actor=finance, title="批次")
     services.batch_add_entitlements(actor=finance, batch=batch, entitlements=[award])
-    services.batch_transition(actor=finance, batch=batch, verb=BatchVerb.SUBMIT)
-    services.batch_transition(actor=finance2, batch=batch, verb=BatchVerb.APPROVE)
+    services.batch_submit(actor=finance, batch=batch)
+    services.batch_approve(actor=finance2, batch=batch)
     assert Allocation.objects.get().committed == Decimal("300000.00")
-    services.batch_transition(actor=finance2, batch=batch, verb=BatchVerb.CANCEL, reason="退票")
+    services.batch_cancel(actor=finance2, batch=batch, reason="退票")
     allocation = Allocation.objects.get()
     assert (allocation.reserved, allocation.committed) == (Decimal("300000.00"), Decimal("0"))
 
@@ -309,21 +315,40 @@ def test_batch_transitions_follow_the_table(
         BatchStatus.PAID: [BatchVerb.SUBMIT, BatchVerb.APPROVE, BatchVerb.PAY],
         BatchStatus.CANCELLED: [BatchVerb.CANCEL],
     }.get(status, [])
-    details = {"bank_reference": "BANK-1", "paid_on": PAID_ON, "reason": "原因"}
+    details = {
+        BatchVerb.PAY: {"bank_reference": "BANK-1", "paid_on": PAID_ON},
+        BatchVerb.CANCEL: {"reason": "原因"},
+    }
+
+    def run(step, actor):
+        return services.BATCH_VERB_SERVICES[step](
+            actor=actor, batch=batch, **details.get(step, {})
+        )
 
     def by(step):
         # The maker submits; the second officer does the rest.
         return finance if step == BatchVerb.SUBMIT else finance2
 
     for step in steps:
-        services.batch_transition(actor=by(step), batch=batch, verb=step, **details)
+        run(step, by(step))
     batch.refresh_from_db()
     assert batch.status == status
+    rows = batch.transitions.count()
     if allowed:
-        services.batch_transition(actor=by(verb), batch=batch, verb=verb, **details)
+        assert run(verb, by(verb)).status == BATCH_TRANSITIONS[status][verb]
+    elif steps and steps[-1] == verb:
+        # The officer who took this very step repeats it (a double click): nothing changes.
+        assert run(verb, by(verb)).status == status
+        assert batch.transitions.count() == rows
+        other = finance2 if by(verb) == finance else finance
+        with pytest.raises((InvalidTransition, PermissionDenied)):
+            run(verb, other)
     else:
         with pytest.raises(InvalidTransition):
-            services.batch_transition(actor=by(verb), batch=batch, verb=verb, **details)
+            run(verb, by(verb))
+    if not allowed:
+        batch.refresh_from_db()
+        assert batch.status == status
 
 
 def test_paying_requires_a_bank_reference_and_date(finance, finance2, enterprise):
@@ -331,10 +356,10 @@ def test_paying_requires_a_bank_reference_and_date(finance, finance2, enterprise
     services.entitlement_approve(actor=finance, entitlement=award, budget=budget(finance))
     batch = services.batch_create(actor=finance, title="批次")
     services.batch_add_entitlements(actor=finance, batch=batch, entitlements=[award])
-    services.batch_transition(actor=finance, batch=batch, verb=BatchVerb.SUBMIT)
-    services.batch_transition(actor=finance2, batch=batch, verb=BatchVerb.APPROVE)
+    services.batch_submit(actor=finance, batch=batch)
+    services.batch_approve(actor=finance2, batch=batch)
     with pytest.raises(DomainError) as refused:
-        services.batch_transition(actor=finance, batch=batch, verb=BatchVerb.PAY)
+        services.batch_pay(actor=finance, batch=batch, bank_reference=" ", paid_on=None)
     assert set(refused.value.fields) == {"bank_reference", "paid_on"}
 
 
