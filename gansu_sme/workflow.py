@@ -177,6 +177,7 @@ def _already_done(workflow, locked, verb, actor):
     )
     return (
         last is not None
+        and bool(workflow.sources(verb))
         and last.verb == verb
         and last.to_status == locked.status
         and last.actor_id == (actor.pk if actor is not None else None)
