@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -120,7 +122,7 @@ def return_target(application):
 
 S, V = ApplicationStatus, Verb
 # status → {verb: status reached}. RETURN's target depends on who filed (``return_target``).
-APPLICATION_TRANSITIONS = {
+APPLICATION_TRANSITIONS: dict[str, dict[str, Any]] = {
     S.DRAFT: {V.SUBMIT: S.SUBMITTED, V.WITHDRAW: S.WITHDRAWN},
     # A city-filed application has no county stage: the city recommends it from SUBMITTED.
     S.SUBMITTED: {

@@ -91,8 +91,9 @@ class Workflow:
     subject: str
     statuses: type[models.TextChoices]
     verbs: type[models.TextChoices]
-    table: Mapping[str, Mapping[str, Any]]
-    acts: Mapping[str, tuple[Act, ...]] = field(default_factory=dict)
+    # Keyed by the workflow's own TextChoices, which mypy does not take for plain strings.
+    table: Mapping[Any, Mapping[Any, Any]]
+    acts: Mapping[Any, tuple[Act, ...]] = field(default_factory=dict)
     reason_required: frozenset = frozenset()
     changed_at: str | None = None
     lock_related: tuple[str, ...] = ()
