@@ -16,10 +16,16 @@ class ScopedQuerySet(models.QuerySet):
     """The one region-scoping rule: a user sees rows at or below the region they are bound to.
 
     Subclasses name the lookup that reaches the row's region path in ``region_path_lookup``.
-    Every view, API endpoint, export and report starts from ``visible_to(user)``.
+    ``within(path)`` is the rule itself; ``visible_to(user)`` applies it to the user's region.
+    Every view, API endpoint and export starts from ``visible_to(user)``; what the system
+    computes for a region on nobody's behalf (a report) starts from ``within(region.path)``.
     """
 
     region_path_lookup = "region__path"
+
+    def within(self, path):
+        """Rows of the region at ``path`` and of every region below it."""
+        return self.filter(region_path_q(self.region_path_lookup, path))
 
     def visible_to(self, user):
         if user is None or not user.is_authenticated or not user.is_active or user.is_expired:
@@ -29,7 +35,7 @@ class ScopedQuerySet(models.QuerySet):
         path = user.scope_path
         if path is None:
             return self.none()
-        return self.filter(region_path_q(self.region_path_lookup, path))
+        return self.within(path)
 
     def get_visible(self, actor, pk, lock=False):
         """The row ``pk`` if ``actor`` sees it, else OutOfScope (answered as not found).
@@ -45,3 +51,9 @@ class ScopedQuerySet(models.QuerySet):
         if row is None:
             raise OutOfScope()
         return row
+
+
+def scoped(queryset, *, user=None, within=None):
+    """``queryset`` narrowed to the region at path ``within`` and below when given, else to
+    the rows ``user`` sees; for reads that serve both a signed-in user and a region's report."""
+    return queryset.within(within) if within is not None else queryset.visible_to(user)

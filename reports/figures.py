@@ -1,7 +1,7 @@
 """The figures of the monthly monitoring report and the quarterly KPI report, per region.
 
-Every figure is an aggregate query over the rows the region's own staff would see
-(``visible_to(RegionScope(region))``: the region and the regions below it), so a county's
+Every figure is an aggregate query over the rows of the region and the regions below it
+(``within(region.path)``, the rule under every user's ``visible_to``), so a county's
 report, its city's and the province's add up. Amounts stay
 Decimals and are stored as strings, percentages are rounded half up to two decimals; both are
 what the tests recompute with plain SQL.
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from certification.choices import CertificateLevel, CertificateStatus
 from certification.models import Certificate
+from gansu_sme.querysets import scoped
 from registry.choices import (
     PeriodKind,
     PoolEntryStatus,
@@ -25,7 +26,7 @@ from registry.choices import (
     SizeClass,
     TargetMetric,
 )
-from registry.models import Enterprise, MonitoringReport, PoolEntry, Region, Target
+from registry.models import Enterprise, MonitoringReport, PoolEntry, Target
 from registry.selectors.targets import target_progress
 
 from .choices import INFORMATIZATION_TARGET, RD_TARGET_ABOVE_SCALE, RD_TARGET_ZJTX, ReportKind
@@ -39,22 +40,6 @@ CERTIFICATE_METRICS = {
     TargetMetric.CERTIFIED: CertificateLevel.PROVINCIAL,
     TargetMetric.LITTLE_GIANT: CertificateLevel.NATIONAL,
 }
-
-
-@dataclass(frozen=True)
-class RegionScope:
-    """Stands in for the region's own staff when the system generates a report, so the
-    figures are scoped by the one rule, ``visible_to``."""
-
-    region: Region
-    is_authenticated: bool = True
-    is_active: bool = True
-    is_expired: bool = False
-    is_superuser: bool = False
-
-    @property
-    def scope_path(self):
-        return self.region.path
 
 
 @dataclass(frozen=True)
@@ -147,7 +132,7 @@ def filed_reports(region, kind, year, period):
         status=ReportStatus.VERIFIED,
     )
     return (
-        MonitoringReport.objects.visible_to(RegionScope(region))
+        MonitoringReport.objects.within(region.path)
         .alias(verified=Exists(same))
         .filter(period_kind=kind, year=year, period=period)
         .filter(Q(status=ReportStatus.VERIFIED) | Q(status=ReportStatus.SUBMITTED, verified=False))
@@ -173,7 +158,7 @@ def pool_sizes(region, period):
     counts the targets (``target_progress(as_of=...)``): admitted before the period ended and
     not closed before it. ``firms`` counts each enterprise once, though it may have an entry
     in both pools."""
-    in_pool = PoolEntry.objects.visible_to(RegionScope(region)).filter(
+    in_pool = PoolEntry.objects.within(region.path).filter(
         Q(closed_at__isnull=True) | Q(closed_at__gte=period.end_at),
         admitted_at__lt=period.end_at,
     )
@@ -189,7 +174,7 @@ def pool_sizes(region, period):
 
 def pool_moves(region, period):
     """Admissions (new entries, promotions not counted) and closings recorded in the period."""
-    entries = PoolEntry.objects.visible_to(RegionScope(region))
+    entries = PoolEntry.objects.within(region.path)
     admitted = entries.filter(
         admitted_at__gte=period.start_at, admitted_at__lt=period.end_at, promoted_from__isnull=True
     ).count()
@@ -210,7 +195,7 @@ def pool_moves(region, period):
 def monitoring_rates(region, year, month):
     """Of the region's active firms, how many filed the month's report and how many of those
     were verified."""
-    expected = Enterprise.objects.visible_to(RegionScope(region)).filter(is_active=True).count()
+    expected = Enterprise.objects.within(region.path).filter(is_active=True).count()
     filed = filed_reports(region, PeriodKind.MONTH, year, month).filter(enterprise__is_active=True)
     counts = filed.aggregate(
         submitted=Count("enterprise", distinct=True),
@@ -247,7 +232,7 @@ def economy(region, period):
 
 
 def _annual(region, year):
-    return MonitoringReport.objects.visible_to(RegionScope(region)).filter(
+    return MonitoringReport.objects.within(region.path).filter(
         period_kind=PeriodKind.YEAR, year=year, status=ReportStatus.VERIFIED
     )
 
@@ -339,7 +324,7 @@ def quality_flags(region):
     by_rule = {}
     flagged = 0
     rows = (
-        MonitoringReport.objects.visible_to(RegionScope(region))
+        MonitoringReport.objects.within(region.path)
         .filter(status__in=FLAGS_OPEN)
         .exclude(flags=[])
         .values_list("flags", flat=True)
@@ -356,7 +341,7 @@ def quality_flags(region):
 def certificates(region, period):
     """Issued, revoked and ended in the period; valid at its end, and of those the ones ending
     within 90 days."""
-    certs = Certificate.objects.visible_to(RegionScope(region))
+    certs = Certificate.objects.within(region.path)
     valid = certs.filter(certified_at(period.last_day))
     horizon = period.last_day + datetime.timedelta(days=EXPIRING_WITHIN_DAYS)
     return {
@@ -373,11 +358,12 @@ def certificates(region, period):
     }
 
 
-def certified_counts(*, user, day):
+def certified_counts(*, day, user=None, within=None):
     """Certificates valid on ``day`` per region subtree and level, of the certificates
-    ``user`` sees: one grouped query. Keys are ``(region path, level)``."""
+    ``user`` sees (or of the region at path ``within``): one grouped query. Keys are
+    ``(region path, level)``."""
     rows = (
-        Certificate.objects.visible_to(user)
+        scoped(Certificate.objects, user=user, within=within)
         .filter(certified_at(day))
         .order_by()
         .values_list("enterprise__region__path", "level")
@@ -390,13 +376,13 @@ def certified_counts(*, user, day):
     return counts
 
 
-def _annual_reports_in(user, year, as_of):
+def _annual_reports_in(user, within, year, as_of):
     """Region paths (with every region above) that hold a verified annual report of ``year``;
     none while the year has not ended at ``as_of``, as its annual reports cannot exist yet."""
     if as_of < _midnight(datetime.date(year + 1, 1, 1)):
         return set()
     paths = (
-        MonitoringReport.objects.visible_to(user)
+        scoped(MonitoringReport.objects, user=user, within=within)
         .filter(period_kind=PeriodKind.YEAR, year=year, status=ReportStatus.VERIFIED)
         .order_by()
         .values_list("enterprise__region__path", flat=True)
@@ -417,9 +403,10 @@ class TargetFigure:
         return percent(self.actual, self.target.value)
 
 
-def target_figures(*, user, year, as_of):
-    """Every target of ``year`` the user sees, with its actual figure at the moment ``as_of``,
-    one rule for the KPI report and the dashboard:
+def target_figures(*, year, as_of, user=None, within=None):
+    """Every target of ``year`` the user sees (or of the region at path ``within``, for the
+    KPI report), with its actual figure at the moment ``as_of``, one rule for the KPI report
+    and the dashboard:
 
     - pool sizes: entries in the pool at ``as_of`` (``target_progress``);
     - certified firms and little giants: certificates valid on the last day before ``as_of``;
@@ -429,12 +416,16 @@ def target_figures(*, user, year, as_of):
 
     Costs at most five queries whatever the number of targets, regions and firms.
     """
-    progress = target_progress(user=user, year=year, as_of=as_of)
+    progress = target_progress(user=user, within=within, year=year, as_of=as_of)
     metrics = {item.target.metric for item in progress}
     day = timezone.localtime(as_of - datetime.timedelta(microseconds=1)).date()
-    certified = certified_counts(user=user, day=day) if metrics & set(CERTIFICATE_METRICS) else {}
+    certified = (
+        certified_counts(day=day, user=user, within=within)
+        if metrics & set(CERTIFICATE_METRICS)
+        else {}
+    )
     reported = (
-        _annual_reports_in(user, year, as_of)
+        _annual_reports_in(user, within, year, as_of)
         if TargetMetric.NET_NEW_ABOVE_SCALE in metrics
         else set()
     )

@@ -3,8 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from gansu_sme.querysets import region_path_q
-from registry.filtersets.pool import region_filter
+from gansu_sme.filters import RegionFilter
 from subsidies.choices import BatchStatus, EntitlementStatus, ProjectStatus
 from subsidies.models import Entitlement, PaymentBatch, Program, SupportProject
 
@@ -19,7 +18,7 @@ class EntitlementFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("status"), choices=EntitlementStatus.choices, empty_label=_("All statuses")
     )
-    region = region_filter()
+    region = RegionFilter()
     enterprise = django_filters.CharFilter(
         label=_("credit code"), field_name="enterprise__uscc", lookup_expr="iexact"
     )
@@ -27,9 +26,6 @@ class EntitlementFilterSet(django_filters.FilterSet):
     class Meta:
         model = Entitlement
         fields = ["program", "year", "status", "region", "enterprise"]
-
-    def filter_region(self, queryset, name, region):
-        return queryset.filter(region_path_q("region__path", region.path))
 
 
 class PaymentBatchFilterSet(django_filters.FilterSet):

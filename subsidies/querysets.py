@@ -16,8 +16,10 @@ def sees_province(user):
 
 
 class ProvinceOnlyQuerySet(ScopedQuerySet):
-    def visible_to(self, user):
-        return self if sees_province(user) else self.none()
+    """Rows with no region of their own, all within the province and nothing below it."""
+
+    def within(self, path):
+        return self if "/" not in path else self.none()
 
 
 class AllocationQuerySet(ScopedQuerySet):

@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certification.choices import ApplicationStatus, CampaignKind, FilingLevel, Outcome
 from certification.models import Application, Campaign, Evaluation, RuleSet
-from gansu_sme.querysets import region_path_q
-from registry.filtersets.pool import region_filter
+from gansu_sme.filters import RegionFilter
 
 
 class CampaignFilterSet(django_filters.FilterSet):
@@ -53,7 +52,7 @@ class ApplicationFilterSet(django_filters.FilterSet):
     filing_level = django_filters.ChoiceFilter(
         label=_("filed by"), choices=FilingLevel.choices, empty_label=_("All")
     )
-    region = region_filter()
+    region = RegionFilter()
     enterprise = django_filters.CharFilter(
         label=_("enterprise credit code"),
         method="filter_enterprise",
@@ -89,9 +88,6 @@ class ApplicationFilterSet(django_filters.FilterSet):
         model = Application
         fields = ["campaign", "status", "filing_level", "region", "enterprise", "search",
                   "overdue"]
-
-    def filter_region(self, queryset, name, region):
-        return queryset.filter(region_path_q("enterprise__region__path", region.path))
 
     def filter_enterprise(self, queryset, name, value):
         value = value.strip().upper()

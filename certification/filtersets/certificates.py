@@ -14,8 +14,7 @@ from certification.choices import (
     RecommendationOutcome,
 )
 from certification.models import Campaign, Certificate, NationalRecommendation, Objection
-from gansu_sme.querysets import region_path_q
-from registry.filtersets.pool import region_filter
+from gansu_sme.filters import RegionFilter
 
 YEAR_WIDGET = forms.NumberInput(attrs={"min": 2000, "max": 2100, "placeholder": _("e.g. 2026")})
 
@@ -31,7 +30,7 @@ class CertificateFilterSet(django_filters.FilterSet):
         label=_("year of issue"), help_text=_("Year the certificate was issued."),
         widget=YEAR_WIDGET,
     )
-    region = region_filter()
+    region = RegionFilter()
     search = django_filters.CharFilter(
         label=_("search"),
         method="filter_search",
@@ -42,9 +41,6 @@ class CertificateFilterSet(django_filters.FilterSet):
     class Meta:
         model = Certificate
         fields = ["level", "status", "year", "region", "search"]
-
-    def filter_region(self, queryset, name, region):
-        return queryset.filter(region_path_q("enterprise__region__path", region.path))
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

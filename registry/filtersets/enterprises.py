@@ -4,13 +4,8 @@ from django.db.models import Q
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from gansu_sme.querysets import region_path_q
-from registry.models import Enterprise, Industry, Region
-
-
-def regions_in_scope(request):
-    user = getattr(request, "user", None)
-    return Region.objects.visible_to(user) if user is not None else Region.objects.none()
+from gansu_sme.filters import RegionFilter
+from registry.models import Enterprise, Industry
 
 
 class IndustryChoices(BaseChoiceIterator):
@@ -42,14 +37,7 @@ class ActiveSelect(forms.NullBooleanSelect):
 class EnterpriseFilterSet(django_filters.FilterSet):
     """Filters shared by the API, the HTML list and the Excel export of enterprises."""
 
-    region = django_filters.ModelChoiceFilter(
-        label=_("region"),
-        queryset=regions_in_scope,
-        empty_label=_("All regions"),
-        to_field_name="code",
-        method="filter_region",
-        help_text=_("Division code; includes every region below it."),
-    )
+    region = RegionFilter()
     industry = django_filters.CharFilter(
         label=_("industry"),
         method="filter_industry",
@@ -85,9 +73,6 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     class Meta:
         model = Enterprise
         fields = ["region", "industry", "search", "updated_since", "is_active"]
-
-    def filter_region(self, queryset, name, region):
-        return queryset.filter(region_path_q("region__path", region.path))
 
     def filter_industry(self, queryset, name, value):
         value = value.strip().upper()

@@ -2,20 +2,11 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
-from gansu_sme.querysets import region_path_q
+from gansu_sme.filters import RegionFilter
 from registry.choices import PeriodKind, ReportStatus
 from registry.models import MonitoringReport
 from registry.quality import RULES
-
-from .enterprises import regions_in_scope
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class RegionCodeFilter(django_filters.ModelChoiceFilter):
-    """A region by division code, among the regions in the user's scope."""
 
 
 class FlaggedSelect(forms.NullBooleanSelect):
@@ -40,14 +31,7 @@ class MonitoringReportFilterSet(django_filters.FilterSet):
             attrs={"type": "search", "placeholder": _("Name or credit code")}
         ),
     )
-    region = RegionCodeFilter(
-        label=_("region"),
-        queryset=regions_in_scope,
-        empty_label=_("All regions"),
-        to_field_name="code",
-        method="filter_region",
-        help_text=_("Division code; includes every region below it."),
-    )
+    region = RegionFilter()
     period_kind = django_filters.ChoiceFilter(
         label=_("period kind"), choices=PeriodKind.choices, empty_label=_("All periods")
     )
@@ -99,9 +83,6 @@ class MonitoringReportFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(enterprise__name__icontains=value) | Q(enterprise__uscc__istartswith=value)
         )
-
-    def filter_region(self, queryset, name, region):
-        return queryset.filter(region_path_q("enterprise__region__path", region.path))
 
     def filter_flagged(self, queryset, name, value):
         return queryset.exclude(flags=[]) if value else queryset.filter(flags=[])

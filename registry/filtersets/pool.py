@@ -2,31 +2,10 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
-from gansu_sme.querysets import region_path_q
+from gansu_sme.filters import RegionFilter
 from registry.choices import PoolEntryStatus, PoolKind, PoolTier, PoolTrack, ScaleUpCategory
 from registry.models import PoolEntry
-
-from .enterprises import regions_in_scope
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class RegionCodeFilter(django_filters.ModelChoiceFilter):
-    """A region by division code, among the regions in the user's scope."""
-
-
-def region_filter():
-    """Division code filter offering the regions in the user's scope; includes those below."""
-    return RegionCodeFilter(
-        label=_("region"),
-        queryset=regions_in_scope,
-        empty_label=_("All regions"),
-        to_field_name="code",
-        method="filter_region",
-        help_text=_("Division code; includes every region below it."),
-    )
 
 
 class PoolEntryFilterSet(django_filters.FilterSet):
@@ -47,7 +26,7 @@ class PoolEntryFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         label=_("category"), choices=ScaleUpCategory.choices, empty_label=_("All categories")
     )
-    region = region_filter()
+    region = RegionFilter()
     year = django_filters.NumberFilter(
         label=_("admission year"),
         field_name="admission_year",
@@ -88,9 +67,6 @@ class PoolEntryFilterSet(django_filters.FilterSet):
         model = PoolEntry
         fields = ["pool", "tier", "status", "track", "category", "region", "year", "search",
                   "updated_since"]
-
-    def filter_region(self, queryset, name, region):
-        return queryset.filter(region_path_q("enterprise__region__path", region.path))
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from gansu_sme.querysets import scoped
 from registry.choices import PeriodKind, PoolKind, PoolTier, ReportStatus, TargetMetric
 from registry.models import MonitoringReport, PoolEntry, Target
 from registry.sizeclass import is_above_scale
@@ -24,9 +25,12 @@ PENDING_METRICS = frozenset({TargetMetric.CERTIFIED, TargetMetric.LITTLE_GIANT})
 METRIC_ORDER = {metric: index for index, metric in enumerate(TargetMetric.values)}
 
 
-def target_list(*, user: User) -> QuerySet[Target]:
-    """Targets of the user's region and the regions below it."""
-    return Target.objects.visible_to(user).select_related("region__parent", "set_by")
+def target_list(*, user: User | None = None, within: str | None = None) -> QuerySet[Target]:
+    """Targets of the user's region (or of the region at path ``within``) and the regions
+    below it."""
+    return scoped(Target.objects, user=user, within=within).select_related(
+        "region__parent", "set_by"
+    )
 
 
 @dataclass(frozen=True)
@@ -66,17 +70,17 @@ def _year_end(year):
     return timezone.make_aware(datetime.datetime(year + 1, 1, 1))
 
 
-def _pool_counts(user, year, as_of=None):
+def _pool_counts(user, within, year, as_of=None):
     """Entries in the pool per region subtree at ``as_of``: admitted before that moment and
     not closed before it. Without ``as_of``, at the end of ``year`` (now, for the current
     year): admitted in or before the year and not closed before it ended."""
     if as_of is None:
-        in_pool = PoolEntry.objects.visible_to(user).filter(
+        in_pool = scoped(PoolEntry.objects, user=user, within=within).filter(
             Q(closed_at__isnull=True) | Q(closed_at__gte=_year_end(year)),
             admission_year__lte=year,
         )
     else:
-        in_pool = PoolEntry.objects.visible_to(user).filter(
+        in_pool = scoped(PoolEntry.objects, user=user, within=within).filter(
             Q(closed_at__isnull=True) | Q(closed_at__gte=as_of), admitted_at__lt=as_of
         )
     counts = Counter()
@@ -95,7 +99,7 @@ def _pool_counts(user, year, as_of=None):
     return counts
 
 
-def _net_new_above_scale(user, year):
+def _net_new_above_scale(user, within, year):
     """Firms that became above scale in ``year`` minus those that fell below, per subtree.
 
     Judged with ``registry.sizeclass.is_above_scale`` on the verified annual reports of
@@ -103,7 +107,7 @@ def _net_new_above_scale(user, year):
     before; any other firm needs both reports to count either way.
     """
     rows = (
-        MonitoringReport.objects.visible_to(user)
+        scoped(MonitoringReport.objects, user=user, within=within)
         .filter(
             period_kind=PeriodKind.YEAR,
             status=ReportStatus.VERIFIED,
@@ -136,9 +140,14 @@ def _net_new_above_scale(user, year):
 
 
 def target_progress(
-    *, user: User, year: int, as_of: datetime.datetime | None = None
+    *,
+    year: int,
+    user: User | None = None,
+    within: str | None = None,
+    as_of: datetime.datetime | None = None,
 ) -> list[Progress]:
-    """Every target of ``year`` the user may see, with the actual figure, in aggregate queries.
+    """Every target of ``year`` the user may see (or of the region at path ``within``, for a
+    region's report), with the actual figure, in aggregate queries.
 
     - pool sizes: 专精特新 entries per tier, and 规下转规上 entries of any tier, in the pool at
       the end of the year (or at the moment ``as_of``, when given, e.g. a quarter's end) in
@@ -150,15 +159,15 @@ def target_progress(
     Costs three queries whatever the number of targets and regions. Rows come ordered by
     region path, then by metric in the order of ``TargetMetric``.
     """
-    targets = list(target_list(user=user).filter(year=year))
+    targets = list(target_list(user=user, within=within).filter(year=year))
     metrics = {t.metric for t in targets}
     pool_counts = (
-        _pool_counts(user, year, as_of)
+        _pool_counts(user, within, year, as_of)
         if metrics & {*TIER_METRICS, TargetMetric.POOL_SCALE_UP}
         else Counter()
     )
     net_new = (
-        _net_new_above_scale(user, year)
+        _net_new_above_scale(user, within, year)
         if TargetMetric.NET_NEW_ABOVE_SCALE in metrics
         else Counter()
     )

@@ -1,14 +1,14 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from gansu_sme.api.viewsets import ScopedViewSetMixin
+from gansu_sme.api.viewsets import ReadOnlyScopedViewSet, ScopedViewSet
 from reports import selectors
 from reports.filtersets import ReportFilterSet
-from reports.models import Notification, Report
+from reports.models import Report
 from reports.services import notifications
 from reports.views import XLSX, xlsx_response
 
@@ -24,7 +24,7 @@ from .serializers import NotificationSerializer, ReportDetailSerializer, ReportS
     ),
     retrieve=extend_schema(description="A report with its figures; out of scope is 404."),
 )
-class ReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ReportViewSet(ReadOnlyScopedViewSet):
     queryset = Report.objects.select_related("region")
     serializer_class = ReportSerializer
     # A non-numeric id names no report: 404, not a ValueError from the lookup.
@@ -32,8 +32,7 @@ class ReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = ReportFilterSet
     ordering = ("-generated_at",)
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
+    def narrow(self, queryset):
         if self.action == "list":
             return queryset.defer("data", "xlsx")
         return queryset.defer("xlsx") if self.action == "retrieve" else queryset
@@ -52,16 +51,12 @@ class ReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(description="Your own notifications, newest first."),
     retrieve=extend_schema(description="One of your notifications; anyone else's is 404."),
 )
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                          viewsets.GenericViewSet):
-    queryset = Notification.objects.all()
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = NotificationSerializer
     lookup_value_regex = r"\d+"
     permission_classes = [IsAuthenticated]
     ordering = ("-created_at",)
-
-    def get_queryset(self):
-        return selectors.notification_list(user=self.request.user)
+    selector = selectors.notification_list
 
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])

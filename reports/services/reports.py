@@ -16,7 +16,7 @@ from registry.models import Region
 
 from .. import figures
 from ..choices import ReportKind
-from ..figures import Period, RegionScope, as_text
+from ..figures import Period, as_text
 from ..layout import report_rows
 from ..models import Report
 
@@ -29,7 +29,7 @@ def awards_paid(region: Region, period: Period) -> dict[str, Any]:
     from subsidies.choices import PAID_STATUSES
 
     entitlement = apps.get_model("subsidies", "Entitlement")
-    totals = entitlement.objects.visible_to(RegionScope(region)).filter(
+    totals = entitlement.objects.within(region.path).filter(
         status__in=PAID_STATUSES,
         paid_on__gte=period.start,
         paid_on__lt=period.end,
@@ -67,7 +67,7 @@ def kpi_data(region: Region, period: Period) -> dict[str, Any]:
             "percent": as_text(item.percent),
         }
         for item in figures.target_figures(
-            user=RegionScope(region), year=period.year, as_of=period.end_at
+            within=region.path, year=period.year, as_of=period.end_at
         )
     ]
     return {

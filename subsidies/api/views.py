@@ -2,17 +2,17 @@
 
 from django.http import FileResponse
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from gansu_sme.api.viewsets import ScopedViewSetMixin
+from gansu_sme.api.viewsets import ScopedViewSet, same_for_everyone
 from gansu_sme.excel import XLSX_CONTENT_TYPE
 from gansu_sme.exceptions import OutOfScope
 from subsidies import selectors, services
 from subsidies.choices import BatchVerb
 from subsidies.filtersets import EntitlementFilterSet, PaymentBatchFilterSet
-from subsidies.models import Allocation, Budget, Entitlement, PaymentBatch, Program
+from subsidies.models import Allocation, Budget, Entitlement
 
 from . import serializers as s
 
@@ -20,12 +20,12 @@ FINANCE_NOTE = "Provincial finance officers only."
 
 
 class ProgramViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, ScopedViewSet,
 ):
     """Subsidy programs (奖补项目): amounts, legal basis and years are data."""
 
-    queryset = Program.objects.all()
+    # Programs are provincial policy, read alike by every signed-in account.
+    selector = same_for_everyone(selectors.program_list)
     serializer_class = s.ProgramSerializer
     pagination_class = None
     write_roles = services.FINANCE_ROLES
@@ -45,8 +45,7 @@ class ProgramViewSet(
 @extend_schema_view(create=extend_schema(request=s.BudgetCreateSerializer,
                                          responses={201: s.BudgetSerializer}))
 class BudgetViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin, viewsets.GenericViewSet,
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet,
 ):
     """Budgets per year and funding source; provincial accounts only."""
 
@@ -67,8 +66,7 @@ class BudgetViewSet(
     description="Set a city's block of a budget (资金切块), new or changed. " + FINANCE_NOTE,
 ))
 class AllocationViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin, viewsets.GenericViewSet,
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet,
 ):
     """City blocks with what is reserved, committed, paid and left; a city reads its own."""
 
@@ -85,21 +83,15 @@ class AllocationViewSet(
         return Response(s.AllocationSerializer(allocation).data)
 
 
-class EntitlementViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
+class EntitlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Awards earned (奖补资格); a city reads its own and its firms'. Status changes only
     through the actions."""
 
-    queryset = Entitlement.objects.all()
+    selector = selectors.entitlement_list
     serializer_class = s.EntitlementSerializer
     filterset_class = EntitlementFilterSet
     ordering = ("-created_at",)
     write_roles = services.FINANCE_ROLES
-
-    def get_queryset(self):
-        return selectors.entitlement_list(user=self.request.user)
 
     def _respond(self, entitlement):
         entitlement = selectors.entitlement_get(user=self.request.user, pk=entitlement.pk)
@@ -164,22 +156,18 @@ class NoInput(s.serializers.Serializer):
 @extend_schema_view(create=extend_schema(request=s.BatchCreateSerializer,
                                          responses={201: s.PaymentBatchDetailSerializer}))
 class PaymentBatchViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin, viewsets.GenericViewSet,
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet,
 ):
     """Payment batches: draft → submitted → approved (by another officer) → paid, or
     cancelled. Provincial accounts read them; finance officers act."""
 
-    queryset = PaymentBatch.objects.all()
     serializer_class = s.PaymentBatchSerializer
     filterset_class = PaymentBatchFilterSet
     ordering = ("-created_at",)
     write_roles = services.FINANCE_ROLES
 
-    def get_queryset(self):
-        if self.action == "list":
-            return selectors.batch_list(user=self.request.user)
-        return selectors.batch_detail_list(user=self.request.user)
+    def get_selector(self):
+        return selectors.batch_list if self.action == "list" else selectors.batch_detail_list
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -231,16 +219,14 @@ class PaymentBatchViewSet(
                             content_type=XLSX_CONTENT_TYPE)
 
 
-class LedgerViewSet(viewsets.GenericViewSet):
+class LedgerViewSet(ScopedViewSet):
     """Money per program, year and city (entitled, approved, in batch, paid, recovered,
     remaining) from the entitlements you see; filters as for entitlements."""
 
     serializer_class = s.LedgerRowSerializer
     filterset_class = EntitlementFilterSet
     pagination_class = None
-
-    def get_queryset(self):
-        return Entitlement.objects.visible_to(self.request.user)
+    queryset = Entitlement.objects.all()
 
     def list(self, request):
         rows = selectors.ledger(

@@ -472,17 +472,17 @@ def test_all_pools_counts_each_firm_once(db):
     assert rows[zjtx_total] == (1, "entries")
 
 
-def test_every_figure_is_scoped_through_visible_to(db, monkeypatch):
-    """One scoping rule: the report reads each model through ``visible_to`` of a stand-in for
-    the region's staff, never through a path filter of its own."""
+def test_every_figure_is_scoped_through_within(db, monkeypatch):
+    """One scoping rule: the report reads each model through ``within(region.path)``, the
+    rule under every user's ``visible_to``, never through a path filter of its own."""
     seen = set()
-    original = ScopedQuerySet.visible_to
+    original = ScopedQuerySet.within
 
-    def recording(self, user):
-        seen.add((self.model, getattr(user, "scope_path", None)))
-        return original(self, user)
+    def recording(self, path):
+        seen.add((self.model, path))
+        return original(self, path)
 
-    monkeypatch.setattr(ScopedQuerySet, "visible_to", recording)
+    monkeypatch.setattr(ScopedQuerySet, "within", recording)
     report_generate(kind=ReportKind.MONTHLY, year=2026, period=10, region_id=region("620102").pk)
     path = region("620102").path
     models = {model for model, scope in seen if scope == path}

@@ -1,7 +1,7 @@
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -29,6 +29,7 @@ from certification.filtersets.applications import ApplicationFilterSet
 from certification.services import applications as services
 from certification.services import decisions, experts
 from certification.services.attachments import attachment_add
+from gansu_sme.api.viewsets import ScopedViewSet
 
 SCOPE_NOTE = "Only applications of enterprises in your region and below; others answer 404."
 ACTION_NOTE = (
@@ -75,18 +76,16 @@ class ApplicationViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    ScopedViewSet,
 ):
     """Applications (申报) and their workflow; status changes only through the actions."""
 
+    selector = selectors.application_list
     serializer_class = ApplicationSerializer
     filterset_class = ApplicationFilterSet
     ordering = ("-status_changed_at",)
     write_roles = frozenset({Role.COUNTY_STAFF, Role.CITY_STAFF, Role.PROVINCIAL_REVIEWER})
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_queryset(self):
-        return selectors.application_list(user=self.request.user)
 
     def _respond(self, application, code=status.HTTP_200_OK):
         application = selectors.application_get(user=self.request.user, pk=application.pk)

@@ -1,11 +1,12 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.response import Response
 
 from certification import selectors
 from certification.api.serializers.campaigns import CampaignSerializer
 from certification.filtersets.applications import CampaignFilterSet
 from certification.services import campaigns as services
+from gansu_sme.api.viewsets import ScopedViewSet
 
 
 def _service_fields(data):
@@ -37,7 +38,7 @@ class CampaignViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    ScopedViewSet,
 ):
     """Campaigns (申报批次): filing windows, stage deadlines and city quotas."""
 
@@ -47,11 +48,11 @@ class CampaignViewSet(
     write_roles = services.CAMPAIGN_EDITOR_ROLES
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def get_queryset(self):
-        # Campaigns are province-wide; the selector only turns away accounts without a region.
-        return selectors.campaign_list(user=self.request.user).prefetch_related(
-            "quotas__region"
-        )
+    # Campaigns are province-wide; the selector only turns away accounts without a region.
+    selector = selectors.campaign_list
+
+    def narrow(self, queryset):
+        return queryset.prefetch_related("quotas__region")
 
     def _respond(self, campaign, code=status.HTTP_200_OK):
         campaign = self.get_queryset().get(pk=campaign.pk)

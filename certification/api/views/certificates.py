@@ -1,5 +1,5 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import generics, mixins, viewsets
+from rest_framework import generics, mixins
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ from certification.services.certificates import (
     is_province,
 )
 from certification.services.recommendations import national_recommendation_record_outcome
+from gansu_sme.api.viewsets import ScopedViewSet, same_for_everyone
 
 
 def _is_staff(user):
@@ -43,9 +44,7 @@ def _is_staff(user):
     ),
     retrieve=extend_schema(responses=CertificateSerializer),
 )
-class CertificateViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Certificates (认定证书)."""
 
     filterset_class = CertificateFilterSet
@@ -57,10 +56,10 @@ class CertificateViewSet(
             return [AllowAny()]
         return [IsStaffInRegion()]
 
-    def get_queryset(self):
+    def get_selector(self):
         if _is_staff(self.request.user):
-            return selectors.certificate_list(user=self.request.user)
-        return selectors.certificate_public_list()
+            return selectors.certificate_list
+        return same_for_everyone(selectors.certificate_public_list)
 
     def get_serializer_class(self):
         if self.action == "revoke":
@@ -111,17 +110,15 @@ class IsProvincialReviewer(IsStaffInRegion):
     list=extend_schema(description="Recommendations to the national 小巨人 list; province only."),
 )
 class NationalRecommendationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet
 ):
     """The province's recommendations to MIIT and their national outcome."""
 
+    selector = selectors.recommendation_list
     serializer_class = NationalRecommendationSerializer
     filterset_class = NationalRecommendationFilterSet
     permission_classes = [IsProvincialReviewer]
     ordering = ("-recommended_at", "-id")
-
-    def get_queryset(self):
-        return selectors.recommendation_list(user=self.request.user)
 
     @extend_schema(
         request=OutcomeSerializer, responses=NationalRecommendationSerializer,

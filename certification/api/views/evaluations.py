@@ -1,5 +1,5 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -7,22 +7,21 @@ from certification import selectors
 from certification.api.serializers.evaluations import EvaluationSerializer, PrecheckSerializer
 from certification.filtersets.applications import EvaluationFilterSet
 from certification.services.evaluations import EVALUATOR_ROLES, evaluation_run
+from gansu_sme.api.viewsets import ScopedViewSet
 
 
 @extend_schema_view(
     list=extend_schema(description="Stored evaluations of enterprises in your region."),
     retrieve=extend_schema(description="Only evaluations of your region; others answer 404."),
 )
-class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Evaluations of enterprises against rule sets, with the figures behind every verdict."""
 
+    selector = selectors.evaluation_list
     serializer_class = EvaluationSerializer
     filterset_class = EvaluationFilterSet
     ordering = ("-id",)
     write_roles = EVALUATOR_ROLES
-
-    def get_queryset(self):
-        return selectors.evaluation_list(user=self.request.user)
 
     @extend_schema(
         request=PrecheckSerializer,

@@ -2,7 +2,7 @@
 theirs). Drawing a panel and deciding are actions of the applications viewset."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -21,6 +21,7 @@ from certification.filtersets.experts import AssignmentFilterSet, ExpertFilterSe
 from certification.models import Expert, ExpertAssignment
 from certification.selectors import experts as selectors
 from certification.services import experts as services
+from gansu_sme.api.viewsets import ScopedViewSet
 
 SHEET_NOTE = (
     " Only the sheet's own expert may do this (403 for anyone else who sees it); 409 when the"
@@ -53,17 +54,16 @@ class ExpertViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    ScopedViewSet,
 ):
+    # The model, for the schema generator; rows come from the selector.
     queryset = Expert.objects.none()
+    selector = selectors.expert_list
     serializer_class = ExpertSerializer
     filterset_class = ExpertFilterSet
     permission_classes = [CanManageExperts]
     ordering = ("name", "id")
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_queryset(self):
-        return selectors.expert_list(user=self.request.user)
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -102,17 +102,13 @@ class ExpertViewSet(
     ),
     retrieve=extend_schema(description="Another expert's sheet answers 404."),
 )
-class AssignmentViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     queryset = ExpertAssignment.objects.none()
+    selector = selectors.assignment_list
     serializer_class = AssignmentSerializer
     filterset_class = AssignmentFilterSet
     ordering = ("-id",)
     write_roles = frozenset({Role.EXPERT})
-
-    def get_queryset(self):
-        return selectors.assignment_list(user=self.request.user)
 
     def _sheet_response(self, sheet):
         sheet = selectors.assignment_get(user=self.request.user, pk=sheet.pk)

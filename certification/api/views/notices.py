@@ -1,6 +1,6 @@
 from django.conf import settings
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from certification.models import Application, Notice
 from certification.selectors import notices as selectors
 from certification.services import notices as services
 from certification.services.certificates import CERTIFICATE_ADMIN_ROLES
+from gansu_sme.api.viewsets import ReadOnlyScopedViewSet, ScopedViewSet, same_for_everyone
 from gansu_sme.exceptions import DomainError
 
 
@@ -47,15 +48,13 @@ class ObjectionRateThrottle(SimpleRateThrottle):
     ),
     retrieve=extend_schema(description="One published notice with its firms."),
 )
-class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
+class NoticeViewSet(ReadOnlyScopedViewSet):
     """Public notices: readable by anyone."""
 
+    selector = same_for_everyone(selectors.notice_api_list)
     serializer_class = NoticeSerializer
     permission_classes = [AllowAny]
     ordering = ("-starts_on", "-id")
-
-    def get_queryset(self):
-        return selectors.notice_api_list()
 
 
 @extend_schema_view(
@@ -73,18 +72,15 @@ class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
     ),
 )
 class ObjectionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet,
 ):
     """Objections: the public files them, provincial reviewers rule on them."""
 
+    selector = selectors.objection_list
     serializer_class = ObjectionSerializer
     filterset_class = ObjectionFilterSet
     ordering = ("-filed_at",)
     write_roles = CERTIFICATE_ADMIN_ROLES
-
-    def get_queryset(self):
-        return selectors.objection_list(user=self.request.user)
 
     def get_permissions(self):
         if self.action == "create":

@@ -1,9 +1,9 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from gansu_sme.api.viewsets import ScopedViewSetMixin
+from gansu_sme.api.viewsets import ReadOnlyScopedViewSet, ScopedViewSet
 from registry import services
 from registry.api.serializers.enterprises import (
     EnterpriseDeactivateSerializer,
@@ -22,7 +22,7 @@ EDIT_NOTE = "County and city staff {verb} an enterprise of their region."
     list=extend_schema(description="Your region and the regions below it."),
     retrieve=extend_schema(description=SCOPE_NOTE),
 )
-class RegionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(ReadOnlyScopedViewSet):
     """Administrative divisions, looked up by division code."""
 
     queryset = Region.objects.select_related("parent")
@@ -53,12 +53,11 @@ class RegionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     partial_update=extend_schema(description=EDIT_NOTE.format(verb="edit")),
 )
 class EnterpriseViewSet(
-    ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    ScopedViewSet,
 ):
     """Enterprises by credit code. Records are deactivated, never deleted, so there is no DELETE."""
 

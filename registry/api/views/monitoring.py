@@ -1,9 +1,9 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from gansu_sme.api.viewsets import ScopedViewSetMixin
+from gansu_sme.api.viewsets import ScopedViewSet
 from registry import policies, selectors
 from registry.api.serializers.monitoring import (
     MonitoringFiguresSerializer,
@@ -60,12 +60,11 @@ def _saved(view, result):
     ),
 )
 class MonitoringReportViewSet(
-    ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    ScopedViewSet,
 ):
     """Monitoring reports (运行监测). Status changes only through the submit, verify and return
     actions; reports are never deleted."""
@@ -148,9 +147,7 @@ class MonitoringReportViewSet(
         parameters=[OpenApiParameter("uscc", str, OpenApiParameter.PATH)],
     )
 )
-class EnterpriseMonitoringReportViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet
-):
+class EnterpriseMonitoringReportViewSet(mixins.ListModelMixin, ScopedViewSet):
     """The monitoring reports of one enterprise, by its credit code."""
 
     queryset = MonitoringReport.objects.select_related("enterprise__region")
@@ -158,6 +155,6 @@ class EnterpriseMonitoringReportViewSet(
     filterset_class = MonitoringReportFilterSet
     ordering = ("-id",)
 
-    def get_queryset(self):
+    def narrow(self, queryset):
         enterprise = selectors.enterprise_get(user=self.request.user, uscc=self.kwargs["uscc"])
-        return super().get_queryset().filter(enterprise=enterprise)
+        return queryset.filter(enterprise=enterprise)

@@ -1,10 +1,10 @@
 from django.db.models import F
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from gansu_sme.api.viewsets import ScopedViewSetMixin
+from gansu_sme.api.viewsets import ScopedViewSet
 from registry import selectors, services
 from registry.api.serializers.pool import (
     PoolEntryAdmitSerializer,
@@ -54,12 +54,11 @@ def _transition_schema(description):
     ),
 )
 class PoolEntryViewSet(
-    ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    ScopedViewSet,
 ):
     """Cultivation pool entries; status changes only through the actions named after them."""
 
@@ -164,11 +163,10 @@ class TargetYearSerializer(serializers.Serializer):
     ),
 )
 class TargetViewSet(
-    ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
+    ScopedViewSet,
 ):
     """Yearly targets per region and metric (目标任务)."""
 

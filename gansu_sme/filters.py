@@ -1,0 +1,42 @@
+"""Filters every FilterSet shares."""
+
+import django_filters
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+
+def regions_in_scope(request):
+    """The regions the requesting user sees: the region filter's choices."""
+    # Looked up by name: this shared module sits below the registry app that defines regions.
+    region = apps.get_model("registry", "Region")
+    user = getattr(request, "user", None)
+    return region.objects.visible_to(user) if user is not None else region.objects.none()
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class RegionFilter(django_filters.ModelChoiceFilter):
+    """The one region filter: a division code among the regions the user sees, matching rows of
+    that region and every region below it through the queryset's own scoping rule
+    (``ScopedQuerySet.within``), so no FilterSet spells out a region lookup. A code outside the
+    user's regions is refused as an invalid choice, exactly like one that does not exist.
+
+    ``subtree=False`` matches rows of exactly that region (a region's own reports), by the
+    filter's field name.
+    """
+
+    def __init__(self, *, subtree=True, **kwargs):
+        self.subtree = subtree
+        kwargs.setdefault("label", _("region"))
+        kwargs.setdefault("queryset", regions_in_scope)
+        kwargs.setdefault("empty_label", _("All regions"))
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("help_text", _("Division code; includes every region below it."))
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if not self.subtree or value in EMPTY_VALUES:
+            return super().filter(qs, value)
+        return qs.within(value.path)
