@@ -5,9 +5,9 @@ today's reminders, generated from the demo data as the scheduled tasks would (in
 from dataclasses import dataclass
 
 from reports.choices import ReportKind
-from reports.figures import last_complete_period
 from reports.services.notifications import notifications_remind
 from reports.services.reports import report_generate, report_regions
+from reports.specs import last_complete_period
 
 
 @dataclass(frozen=True)

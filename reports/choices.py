@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ReportKind(models.TextChoices):
     MONTHLY = "monthly", _("Monthly monitoring report")  # 月度运行监测报告
     QUARTERLY_KPI = "quarterly_kpi", _("Quarterly KPI report")  # 季度目标任务考核报告
+    ANNUAL = "annual", _("Annual monitoring report")  # 年度运行监测报告
 
 
 class NotificationKind(models.TextChoices):

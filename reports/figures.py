@@ -1,4 +1,4 @@
-"""The figures of the monthly monitoring report and the quarterly KPI report, per region.
+"""The figures of the reports (``reports.builders`` composes them per kind), per region.
 
 Every figure is an aggregate query over the rows of the region and the regions below it
 (``within(region.path)``, the rule under every user's ``visible_to``), so a county's
@@ -29,7 +29,7 @@ from registry.choices import (
 from registry.models import Enterprise, MonitoringReport, PoolEntry, Target
 from registry.selectors.targets import target_progress
 
-from .choices import INFORMATIZATION_TARGET, RD_TARGET_ABOVE_SCALE, RD_TARGET_ZJTX, ReportKind
+from .choices import INFORMATIZATION_TARGET, RD_TARGET_ABOVE_SCALE, RD_TARGET_ZJTX
 
 ECONOMY_FIGURES = ("operating_revenue", "taxes", "employees")
 # Reports whose figures still wait for the verifying official: their flags are open.
@@ -44,21 +44,20 @@ CERTIFICATE_METRICS = {
 
 @dataclass(frozen=True)
 class Period:
-    """A report period: ``start`` inclusive, ``end`` exclusive (dates, local time)."""
+    """A report period of ``span_months`` months, the ``number``-th of its year: ``start``
+    inclusive, ``end`` exclusive (dates, local time)."""
 
-    kind: str
+    span_months: int
     year: int
     number: int
 
     @property
     def start(self):
-        month = self.number if self.kind == ReportKind.MONTHLY else 3 * (self.number - 1) + 1
-        return datetime.date(self.year, month, 1)
+        return datetime.date(self.year, self.span_months * (self.number - 1) + 1, 1)
 
     @property
     def end(self):
-        months = 1 if self.kind == ReportKind.MONTHLY else 3
-        month = self.start.month + months
+        month = self.start.month + self.span_months
         return datetime.date(self.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
 
     @property
@@ -77,22 +76,11 @@ class Period:
     def months(self):
         """The (year, month) pairs the period covers."""
         first = self.start.month
-        count = 1 if self.kind == ReportKind.MONTHLY else 3
-        return [(self.year, first + i) for i in range(count)]
+        return [(self.year, first + i) for i in range(self.span_months)]
 
     def previous_month(self):
         year, month = self.months[-1]
         return (year, month - 1) if month > 1 else (year - 1, 12)
-
-
-def last_complete_period(kind, today=None):
-    """The latest period that has ended by ``today``: last month, or last quarter."""
-    today = today or timezone.localdate()
-    if kind == ReportKind.MONTHLY:
-        year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-        return Period(kind, year, month)
-    quarter = (today.month - 1) // 3
-    return Period(kind, today.year, quarter) if quarter else Period(kind, today.year - 1, 4)
 
 
 def _midnight(day):
@@ -139,8 +127,8 @@ def filed_reports(region, kind, year, period):
     )
 
 
-def _economy(region, year, month):
-    totals = filed_reports(region, PeriodKind.MONTH, year, month).aggregate(
+def _economy(region, kind, year, number):
+    totals = filed_reports(region, kind, year, number).aggregate(
         reports=Count("id"), **{name: Sum(name) for name in ECONOMY_FIGURES}
     )
     return totals
@@ -192,11 +180,11 @@ def pool_moves(region, period):
     }
 
 
-def monitoring_rates(region, year, month):
-    """Of the region's active firms, how many filed the month's report and how many of those
-    were verified."""
+def monitoring_rates(region, kind, year, number):
+    """Of the region's active firms, how many filed the period's report (a month's, or a
+    year's annual report) and how many of those were verified."""
     expected = Enterprise.objects.within(region.path).filter(is_active=True).count()
-    filed = filed_reports(region, PeriodKind.MONTH, year, month).filter(enterprise__is_active=True)
+    filed = filed_reports(region, kind, year, number).filter(enterprise__is_active=True)
     counts = filed.aggregate(
         submitted=Count("enterprise", distinct=True),
         verified=Count("enterprise", distinct=True, filter=Q(status=ReportStatus.VERIFIED)),
@@ -214,9 +202,9 @@ def economy(region, period):
     """Totals of the filed monthly figures and their growth on the month before and on the
     same month a year earlier (as filed then: the firms filing may differ)."""
     year, month = period.months[-1]
-    now = _economy(region, year, month)
-    before = _economy(region, *period.previous_month())
-    last_year = _economy(region, year - 1, month)
+    now = _economy(region, PeriodKind.MONTH, year, month)
+    before = _economy(region, PeriodKind.MONTH, *period.previous_month())
+    last_year = _economy(region, PeriodKind.MONTH, year - 1, month)
     return {
         "reports": now["reports"],
         **{name: as_text(now[name]) for name in ECONOMY_FIGURES},
@@ -225,6 +213,21 @@ def economy(region, period):
         "growth_on_previous_month": {
             name: as_text(growth(now[name], before[name])) for name in ECONOMY_FIGURES
         },
+        "growth_year_on_year": {
+            name: as_text(growth(now[name], last_year[name])) for name in ECONOMY_FIGURES
+        },
+    }
+
+
+def annual_economy(region, year):
+    """Totals of the year's filed annual reports and their growth on the year before (as filed
+    then: the firms filing may differ)."""
+    now = _economy(region, PeriodKind.YEAR, year, 0)
+    last_year = _economy(region, PeriodKind.YEAR, year - 1, 0)
+    return {
+        "reports": now["reports"],
+        **{name: as_text(now[name]) for name in ECONOMY_FIGURES},
+        "previous_year": {name: as_text(last_year[name]) for name in ECONOMY_FIGURES},
         "growth_year_on_year": {
             name: as_text(growth(now[name], last_year[name])) for name in ECONOMY_FIGURES
         },
@@ -261,11 +264,12 @@ def _rd(reports, target):
     }
 
 
-def rd_intensity(region, period):
-    """R&D expense against main-business revenue in the last complete year's verified annual
-    reports: of above-scale SMEs (target 1.5 %) and of 专精特新 SMEs, the firms holding a
-    valid certificate at the period's end (target 3 %)."""
-    year = period.year - 1
+def rd_intensity(region, period, year=None):
+    """R&D expense against main-business revenue in the verified annual reports of ``year``
+    (by default the last complete year before the period): of above-scale SMEs (target
+    1.5 %) and of 专精特新 SMEs, the firms holding a valid certificate at the period's end
+    (target 3 %)."""
+    year = period.year - 1 if year is None else year
     reports = _annual(region, year)
     certified = Certificate.objects.filter(
         certified_at(period.last_day), enterprise=OuterRef("enterprise")
@@ -277,10 +281,11 @@ def rd_intensity(region, period):
     }
 
 
-def informatization(region, period):
+def informatization(region, period, year=None):
     """Digital R&D tools, CNC ratio, cloud and e-commerce among above-scale SMEs, from the
-    last complete year's verified annual reports; the plan's goal is 50 % for the first two."""
-    year = period.year - 1
+    verified annual reports of ``year`` (by default the last complete year before the
+    period); the plan's goal is 50 % for the first two."""
+    year = period.year - 1 if year is None else year
     totals = _annual(region, year).filter(_above_scale_smes()).aggregate(
         firms=Count("id"),
         digital_yes=Count("id", filter=Q(uses_digital_rd_tools=True)),

@@ -15,7 +15,7 @@ class ReportFilterSet(django_filters.FilterSet):
     )
     year = django_filters.NumberFilter(label=_("year"))
     period = django_filters.NumberFilter(
-        label=_("period"), help_text=_("Month (1–12) or quarter (1–4).")
+        label=_("period"), help_text=_("Month (1–12), quarter (1–4), or 1 for a year.")
     )
     region = RegionFilter(
         subtree=False,

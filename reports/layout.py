@@ -8,8 +8,6 @@ from django.utils.translation import gettext as _
 
 from registry.choices import PoolKind, PoolTier, TargetMetric
 
-from .choices import ReportKind
-
 
 def _row(section, label, value, unit="", target=None, met=None):
     return (section, label, value, unit, target, met)
@@ -44,7 +42,7 @@ def _plan_rate_rows(data):
     return rows
 
 
-def _monthly_rows(data):
+def _pool_rows(data):
     rows = []
     pool = data["pool"]
     section = _("Pool sizes at the end of the period")
@@ -66,10 +64,11 @@ def _monthly_rows(data):
         ("graduated", _("Graduated")), ("removed", _("Removed")),
     ):
         rows.append(_row(section, label, moves[key], _("entries")))
+    return rows
 
-    section = _("Monitoring data of the month")
-    mon = data["monitoring"]
-    rows += [
+
+def _monitoring_rows(section, mon):
+    return [
         _row(section, _("Active firms expected to file"), mon["expected"], _("firms")),
         _row(section, _("Firms that filed"), mon["submitted"], _("firms")),
         _row(section, _("Filed reports verified"), mon["verified"], _("firms")),
@@ -77,25 +76,27 @@ def _monthly_rows(data):
         _row(section, _("Verification rate"), mon["verification_rate"], "%"),
     ]
 
-    section = _("Economic figures of the month (filed reports)")
-    eco = data["economy"]
+
+def _economy_rows(section, eco, growths):
+    """Totals of the filed reports, each followed by its growth rates ``(key, label)``."""
     names = {
         "operating_revenue": (_("Operating revenue"), _("10k yuan")),
         "taxes": (_("Taxes paid"), _("10k yuan")),
         "employees": (_("Employees"), _("persons")),
     }
-    rows.append(_row(section, _("Reports counted"), eco["reports"], _("reports")))
+    rows = [_row(section, _("Reports counted"), eco["reports"], _("reports"))]
     for key, (label, unit) in names.items():
+        rows.append(_row(section, label, eco[key], unit))
         rows += [
-            _row(section, label, eco[key], unit),
-            _row(section, f"{label} · {_('growth on the previous month')}",
-                 eco["growth_on_previous_month"][key], "%"),
-            _row(section, f"{label} · {_('growth year on year')}",
-                 eco["growth_year_on_year"][key], "%"),
+            _row(section, f"{label} · {growth_label}", eco[growth_key][key], "%")
+            for growth_key, growth_label in growths
         ]
+    return rows
 
-    rows += _plan_rate_rows(data)
 
+def _outcome_rows(data):
+    """Open data-quality flags, certificates and awards of the period."""
+    rows = []
     section = _("Open data-quality flags")
     flags = data["quality_flags"]
     rows += [
@@ -125,7 +126,7 @@ def _monthly_rows(data):
     return rows
 
 
-def _kpi_rows(data):
+def _target_rows(data):
     rows = []
     labels = dict(TargetMetric.choices)
     section = _("Targets of %(year)s") % {"year": data["year"]}
@@ -142,12 +143,40 @@ def _kpi_rows(data):
                 target["percent"],
             )
         )
-    return rows + _plan_rate_rows(data)
+    return rows
 
 
-def report_rows(report_or_data, kind=None):
-    data = getattr(report_or_data, "data", report_or_data)
-    kind = kind or getattr(report_or_data, "kind", None) or data["kind"]
-    if kind == ReportKind.MONTHLY:
-        return _monthly_rows(data)
-    return _kpi_rows(data)
+def monthly_rows(data):
+    return (
+        _pool_rows(data)
+        + _monitoring_rows(_("Monitoring data of the month"), data["monitoring"])
+        + _economy_rows(
+            _("Economic figures of the month (filed reports)"),
+            data["economy"],
+            (
+                ("growth_on_previous_month", _("growth on the previous month")),
+                ("growth_year_on_year", _("growth year on year")),
+            ),
+        )
+        + _plan_rate_rows(data)
+        + _outcome_rows(data)
+    )
+
+
+def kpi_rows(data):
+    return _target_rows(data) + _plan_rate_rows(data)
+
+
+def annual_rows(data):
+    return (
+        _pool_rows(data)
+        + _monitoring_rows(_("Annual reports of the year"), data["monitoring"])
+        + _economy_rows(
+            _("Economic figures of the year (filed annual reports)"),
+            data["economy"],
+            (("growth_year_on_year", _("growth year on year")),),
+        )
+        + _target_rows(data)
+        + _plan_rate_rows(data)
+        + _outcome_rows(data)
+    )

@@ -1,3 +1,6 @@
+from functools import reduce
+from operator import or_
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +9,7 @@ from registry.models import Region
 
 from .choices import NotificationKind, ReportKind
 from .querysets import NotificationQuerySet, ReportQuerySet
+from .specs import SPECS, spec_for
 
 
 class Report(models.Model):
@@ -17,7 +21,8 @@ class Report(models.Model):
 
     kind = models.CharField(_("kind"), max_length=16, choices=ReportKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
-    # 1–12 for a monthly report, 1–4 for a quarterly one.
+    # 1–12 for a monthly report, 1–4 for a quarterly one, 1 for an annual one: the kind's
+    # periods per year (``reports.specs``).
     period = models.PositiveSmallIntegerField(_("period"))
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="reports"
@@ -39,8 +44,10 @@ class Report(models.Model):
                 name="%(app_label)s_%(class)s_one_per_period_region",
             ),
             models.CheckConstraint(
-                condition=models.Q(kind=ReportKind.MONTHLY, period__gte=1, period__lte=12)
-                | models.Q(kind=ReportKind.QUARTERLY_KPI, period__gte=1, period__lte=4),
+                condition=reduce(or_, (
+                    models.Q(kind=spec.kind, period__gte=1, period__lte=spec.periods_per_year)
+                    for spec in SPECS.values()
+                )),
                 name="%(app_label)s_%(class)s_period_fits_kind",
             ),
         ]
@@ -52,16 +59,22 @@ class Report(models.Model):
         return f"{self.region} {self.period_label} {self.get_kind_display()}"
 
     @property
+    def spec(self):
+        return spec_for(self.kind)
+
+    @property
     def period_label(self):
-        if self.kind == ReportKind.MONTHLY:
-            return f"{self.year}年{self.period}月"
-        return f"{self.year}年第{self.period}季度"
+        return self.spec.period_label(self.year, self.period)
 
     @property
     def title_zh(self):
         # The workbook is an official document in Chinese, whatever the reader's language.
-        kind = "月度运行监测报告" if self.kind == ReportKind.MONTHLY else "季度目标任务考核报告"
-        return f"{self.region.name}{self.period_label}{kind}"
+        return f"{self.region.name}{self.period_label}{self.spec.title_zh}"
+
+    @property
+    def rows(self):
+        """The stored figures laid out as the page and the workbook show them."""
+        return self.spec.rows(self.data)
 
     @property
     def filename(self):

@@ -5,13 +5,14 @@ options below), so a run cut short by a killed worker is delivered again; the se
 idempotent (reports are upserted per kind × period × region, reminders are unique per user and
 key), so a second run leaves the same result. Database and broker hiccups are retried with
 exponential backoff; anything else is a bug and fails loudly. The periodic ones run from the
-database schedule (django-celery-beat, migration 0002_periodic_tasks), editable in the admin.
+database schedule (django-celery-beat), editable in the admin: the reminders' rows come from
+migration 0002_periodic_tasks, each report kind's from its spec (``reports.specs``), installed
+after every migrate by ``report_schedules_install``.
 """
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from reports.choices import ReportKind
 from reports.services import notifications, reports
 
 # Transient failures worth another try: the database or the broker went away for a moment.
@@ -34,15 +35,10 @@ def report_generate_task(kind, year, period, region_id):
 
 
 @shared_task(**RELIABLE, soft_time_limit=60, time_limit=2 * 60)
-def reports_monthly_generate_task():
-    """Scheduled on the 1st: last month's monitoring report for every region."""
-    reports.reports_generate_due(kind=ReportKind.MONTHLY)
-
-
-@shared_task(**RELIABLE, soft_time_limit=60, time_limit=2 * 60)
-def reports_quarterly_generate_task():
-    """Scheduled on the 1st of each quarter: last quarter's KPI report for every region."""
-    reports.reports_generate_due(kind=ReportKind.QUARTERLY_KPI)
+def reports_generate_due_task(kind):
+    """Scheduled per kind (its spec's crontab): the last complete period's report of ``kind``
+    for every region."""
+    reports.reports_generate_due(kind=kind)
 
 
 @shared_task(**RELIABLE, soft_time_limit=10 * 60, time_limit=12 * 60)

@@ -17,7 +17,6 @@ from gansu_sme.views import allowed_if
 from . import selectors
 from .dashboard import dashboard_context
 from .filtersets import ReportFilterSet
-from .layout import report_rows
 from .services import notifications
 
 PAGE_SIZE = 50
@@ -50,7 +49,7 @@ def _report(request, pk, **options):
 def report_detail(request, pk):
     report = _report(request, pk)
     return render(
-        request, "reports/report_detail.html", {"report": report, "rows": report_rows(report)}
+        request, "reports/report_detail.html", {"report": report, "rows": report.rows}
     )
 
 

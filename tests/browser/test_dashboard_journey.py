@@ -11,8 +11,8 @@ from registry.choices import PeriodKind, PoolKind, PoolTier, ReportStatus
 from registry.models import PoolEntry
 from registry.services import pool_entry_admit, target_set
 from reports.choices import ReportKind
-from reports.figures import last_complete_period
 from reports.services.reports import report_generate
+from reports.specs import last_complete_period
 from tests.factories.accounts import PASSWORD
 from tests.factories.monitoring import MonitoringReportFactory
 from tests.factories.registry import EnterpriseFactory, region

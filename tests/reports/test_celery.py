@@ -1,5 +1,6 @@
 """Celery configuration and a real worker against Redis that loses the process running a task."""
 
+import json
 import os
 import signal
 import subprocess
@@ -17,6 +18,7 @@ from accounts.choices import Role
 from gansu_sme.celery import app
 from gansu_sme.devservices.urls import postgres_url
 from reports import tasks
+from reports.choices import ReportKind
 from reports.models import Notification
 from tests.factories.accounts import UserFactory
 
@@ -37,9 +39,8 @@ def test_visibility_timeout_outlasts_the_longest_task():
 
 def test_tasks_ack_late_retry_transient_errors_and_have_time_limits():
     for task in (
-        tasks.report_generate_task, tasks.reports_monthly_generate_task,
-        tasks.reports_quarterly_generate_task, tasks.notifications_remind_task,
-        tasks.notifications_digest_task,
+        tasks.report_generate_task, tasks.reports_generate_due_task,
+        tasks.notifications_remind_task, tasks.notifications_digest_task,
     ):
         assert task.acks_late and task.reject_on_worker_lost
         assert task.time_limit and task.soft_time_limit < task.time_limit
@@ -52,20 +53,21 @@ def test_tasks_ack_late_retry_transient_errors_and_have_time_limits():
 
 @pytest.mark.django_db
 def test_the_schedules_live_in_the_database():
+    rows = PeriodicTask.objects.filter(task__startswith="reports.").select_related("crontab")
     schedules = {
-        task.task: task.crontab
-        for task in PeriodicTask.objects.filter(task__startswith="reports.").select_related(
-            "crontab"
-        )
+        json.loads(task.kwargs).get("kind", task.task): task.crontab for task in rows
     }
-    monthly = schedules["reports.tasks.reports_monthly_generate_task"]
+    monthly = schedules[ReportKind.MONTHLY]
     assert (monthly.day_of_month, monthly.month_of_year) == ("1", "*")
-    quarterly = schedules["reports.tasks.reports_quarterly_generate_task"]
+    quarterly = schedules[ReportKind.QUARTERLY_KPI]
     assert (quarterly.day_of_month, quarterly.month_of_year) == ("1", "1,4,7,10")
+    annual = schedules[ReportKind.ANNUAL]
+    assert (annual.day_of_month, annual.month_of_year) == ("1", "4")
     for name in ("notifications_remind_task", "notifications_digest_task"):
         daily = schedules[f"reports.tasks.{name}"]
         assert (daily.day_of_month, daily.day_of_week) == ("*", "*")
-    assert all(task in app.tasks for task in schedules)
+    assert all(task.task in app.tasks for task in rows)
+    assert all(str(task.crontab.timezone) == "Asia/Shanghai" for task in rows)
 
 
 def _database_url():

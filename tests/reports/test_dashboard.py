@@ -15,8 +15,8 @@ from registry.choices import PeriodKind, PoolKind, PoolTier, ReportStatus, Targe
 from registry.models import Target
 from registry.services import pool_entry_admit, target_set
 from reports.choices import ReportKind
-from reports.figures import last_complete_period
 from reports.services.reports import report_generate
+from reports.specs import last_complete_period
 from tests.factories.accounts import UserFactory
 from tests.factories.applications import ApplicationFactory
 from tests.factories.certificates import CertificateFactory

@@ -21,7 +21,6 @@ from gansu_sme.querysets import ScopedQuerySet
 from registry.choices import PoolEntryStatus, PoolKind, PoolTier, TargetMetric
 from registry.models import Enterprise, MonitoringReport, PoolEntry
 from reports.choices import ReportKind
-from reports.layout import report_rows
 from reports.services.reports import report_generate
 from subsidies.models import Entitlement
 from tests.factories.pool import PoolEntryFactory, TargetFactory, verified_annual
@@ -428,7 +427,7 @@ def test_net_new_above_scale_firms_wait_for_the_years_annual_reports(db):
     [row] = q3.data["targets"]
     assert (row["actual"], row["percent"]) == (None, None)
     with translation.override("en"):
-        [shown] = [r for r in report_rows(q3) if r[1].endswith("Net new above-scale firms")]
+        [shown] = [r for r in q3.rows if r[1].endswith("Net new above-scale firms")]
     assert shown[2] == "annual reports pending" and shown[5] is None
 
     # Once the year is over and its annual reports are verified, the figure is counted.
@@ -466,7 +465,7 @@ def test_all_pools_counts_each_firm_once(db):
     assert (pool[PoolKind.ZJTX]["total"], pool[PoolKind.SCALE_UP]["total"]) == (1, 1)
     assert pool["firms"] == 1
     with translation.override("en"):
-        rows = {label: (value, unit) for _s, label, value, unit, *_ in report_rows(report)}
+        rows = {label: (value, unit) for _s, label, value, unit, *_ in report.rows}
         zjtx_total = f"{PoolKind.ZJTX.label} · total"
     assert rows["All pools · firms"] == (1, "firms")
     assert rows[zjtx_total] == (1, "entries")
