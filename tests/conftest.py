@@ -119,6 +119,12 @@ def expert_user(db):
 
 
 @pytest.fixture
+def auditor_user(db):
+    """A provincial auditor: reads everything, changes nothing."""
+    return UserFactory(username="auditor", role=Role.AUDITOR, region=region("620000"))
+
+
+@pytest.fixture
 def api_user(db):
     """A read-only service account scoped to 兰州市."""
     return UserFactory(username="api-lanzhou", role=Role.API_CLIENT, region=region("620100"))

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from certification.models import Campaign
 from tests.factories.applications import CampaignFactory
+from tests.permissions import ACTORS, permission_matrix, user_of
 
 pytestmark = pytest.mark.django_db
 CAMPAIGNS = reverse("certification-api:campaign-list")
@@ -123,3 +124,45 @@ def test_campaign_pages(client, province_user, county_user):
 
     refused = client.post(CREATE, {**data, "closes_on": "2026-08-01"})
     assert refused.status_code == 400
+
+
+# --- permission matrix -----------------------------------------------------------------------
+
+# One column per actor of tests.permissions.ACTORS. Campaigns are province-wide announcements:
+# every account bound to a region reads them (an expert finds none); the province alone writes.
+MATRIX = {
+    "list campaigns": (401, 200, 200, 200, 200, 200, 200, 200, 200),
+    "get campaign": (401, 404, 200, 200, 200, 200, 200, 200, 200),
+    "create campaign": (401, 403, 403, 403, 201, 403, 403, 403, 403),
+    "edit campaign": (401, 403, 403, 403, 200, 403, 403, 403, 403),
+    "replace campaign": (401, 403, 403, 403, 405, 403, 403, 403, 403),
+    "delete campaign": (401, 403, 403, 403, 405, 403, 403, 403, 403),
+}
+
+
+def send(client, operation, campaign):
+    detail = reverse("certification-api:campaign-detail", args=[campaign.pk])
+    return {
+        "list campaigns": lambda: client.get(CAMPAIGNS),
+        "get campaign": lambda: client.get(detail),
+        "create campaign": lambda: client.post(CAMPAIGNS, BODY, format="json"),
+        "edit campaign": lambda: client.patch(detail, {"title": "新标题"}, format="json"),
+        "replace campaign": lambda: client.put(detail, BODY, format="json"),
+        "delete campaign": lambda: client.delete(detail),
+    }[operation]()
+
+
+@permission_matrix(ACTORS, MATRIX)
+def test_permission_matrix(request, as_user, operation, actor, expected):
+    campaign = CampaignFactory()
+    before = sorted(Campaign.objects.values_list("id", "title"))
+
+    response = send(as_user(user_of(request, actor)), operation, campaign)
+
+    assert response.status_code == expected, response.json()
+    if operation == "list campaigns" and expected == 200:
+        listed = [row["id"] for row in response.json()["results"]]
+        assert listed == ([] if actor == "expert_user" else [campaign.pk])
+    if expected >= 400:
+        assert set(response.json()) == {"code", "message", "fields"}
+        assert sorted(Campaign.objects.values_list("id", "title")) == before

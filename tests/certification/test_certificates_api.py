@@ -20,6 +20,7 @@ from certification.services.certificates import certificate_revoke
 from tests.factories.applications import ApplicationFactory, CampaignFactory
 from tests.factories.certificates import CertificateFactory
 from tests.factories.registry import EnterpriseFactory, region
+from tests.permissions import permission_matrix, user_of
 
 # Dates here come from timestamps: run at Beijing midnight as well as at noon.
 pytestmark = pytest.mark.usefixtures("beijing_clock")
@@ -163,11 +164,9 @@ MATRIX = {
 }
 
 
-@pytest.mark.parametrize("operation", MATRIX)
-@pytest.mark.parametrize("index", range(len(ACTORS)))
-def test_certificate_permission_matrix(db, request, as_user, operation, index):
-    actor = ACTORS[index]
-    user = None if actor == "anonymous" else request.getfixturevalue(actor)
+@permission_matrix(ACTORS, MATRIX)
+def test_certificate_permission_matrix(db, request, as_user, operation, actor, expected):
+    user = user_of(request, actor)
     # An expired certificate: anonymous callers do not find it at all.
     certificate = CertificateFactory(status=CertificateStatus.EXPIRED)
     recommendation = recommend()
@@ -187,7 +186,7 @@ def test_certificate_permission_matrix(db, request, as_user, operation, index):
         ),
     }[operation]()
 
-    assert response.status_code == MATRIX[operation][index], response.content
+    assert response.status_code == expected, response.content
 
 
 def recommend(enterprise=None):

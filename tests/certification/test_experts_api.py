@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from certification.choices import ApplicationStatus, AssignmentStatus
-from certification.models import Expert
+from certification.models import Expert, ExpertAssignment
 from certification.services.experts import (
     assignment_declare,
     assignment_score_save,
@@ -15,6 +15,7 @@ from certification.services.experts import (
 )
 from tests.factories.applications import ApplicationFactory
 from tests.factories.experts import ExpertFactory, stored_evaluation
+from tests.permissions import ACTORS, permission_matrix, user_of
 
 EXPERTS = reverse("certification-api:expert-list")
 SHEETS = reverse("certification-api:expert-assignment-list")
@@ -269,3 +270,63 @@ def test_approve_and_reject_handlers(province_user, panel, as_user):
     assert call("reject", province_user, other, {}, as_user).status_code == 400
     rejected = call("reject", province_user, other, {"reason": "不符合申报条件"}, as_user)
     assert rejected.data["status"] == ApplicationStatus.REJECTED
+
+
+# --- permission matrix -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sheet_expert(panel):
+    """The expert drawn for the first sheet of the panel."""
+    return panel[0].expert.user
+
+
+EXPERT_ACTORS = [*ACTORS, "sheet_expert"]
+# One column per actor above. The pool of experts is the province's alone; a score sheet is
+# read by its own expert and by the province and its auditors, and acted on by its own
+# expert only; local staff never learn who reviews their firms.
+MATRIX = {
+    "list experts": (401, 403, 403, 403, 200, 403, 403, 403, 403, 403),
+    "get expert": (401, 403, 403, 403, 200, 403, 403, 403, 403, 403),
+    "edit expert": (401, 403, 403, 403, 200, 403, 403, 403, 403, 403),
+    "list sheets": (401, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "get sheet": (401, 404, 404, 200, 200, 404, 404, 404, 404, 200),
+    "declare": (401, 404, 403, 403, 403, 403, 403, 403, 403, 200),
+    "delete sheet": (401, 405, 403, 403, 403, 403, 403, 403, 403, 405),
+}
+SEES_SHEETS = {"auditor_user": 3, "province_user": 3, "sheet_expert": 1}
+
+
+def send(client, operation, sheet):
+    expert = reverse("certification-api:expert-detail", args=[sheet.expert.pk])
+    return {
+        "list experts": lambda: client.get(EXPERTS),
+        "get expert": lambda: client.get(expert),
+        "edit expert": lambda: client.patch(expert, {"title": "正高级工程师"}, format="json"),
+        "list sheets": lambda: client.get(SHEETS),
+        "get sheet": lambda: client.get(sheet_url(sheet)),
+        "declare": lambda: client.post(
+            sheet_url(sheet, "declare"), {"no_conflict": True}, format="json"
+        ),
+        "delete sheet": lambda: client.delete(sheet_url(sheet)),
+    }[operation]()
+
+
+def sheets_state():
+    return sorted(ExpertAssignment.objects.values_list("id", "status")), sorted(
+        Expert.objects.values_list("id", "title")
+    )
+
+
+@permission_matrix(EXPERT_ACTORS, MATRIX)
+def test_permission_matrix(request, as_user, panel, operation, actor, expected):
+    before = sheets_state()
+
+    response = send(as_user(user_of(request, actor)), operation, panel[0])
+
+    assert response.status_code == expected, response.json()
+    if operation == "list sheets" and expected == 200:
+        assert len(ids(response)) == SEES_SHEETS.get(actor, 0)
+    if expected >= 400:
+        assert set(response.json()) == {"code", "message", "fields"}
+        assert sheets_state() == before

@@ -13,6 +13,7 @@ from certification.models import Application, Objection
 from certification.services.notices import objection_decide
 from tests.factories.applications import ApplicationFactory
 from tests.factories.certificates import NoticeFactory, ObjectionFactory
+from tests.permissions import permission_matrix, user_of
 
 # Dates here come from timestamps: run at Beijing midnight as well as at noon.
 pytestmark = pytest.mark.usefixtures("beijing_clock")
@@ -154,11 +155,9 @@ MATRIX = {
 }
 
 
-@pytest.mark.parametrize("operation", MATRIX)
-@pytest.mark.parametrize("index", range(len(ACTORS)))
-def test_objection_permission_matrix(db, request, as_user, operation, index):
-    actor = ACTORS[index]
-    user = None if actor == "anonymous" else request.getfixturevalue(actor)
+@permission_matrix(ACTORS, MATRIX)
+def test_objection_permission_matrix(db, request, as_user, operation, actor, expected):
+    user = user_of(request, actor)
     notice = open_notice()
     objection = ObjectionFactory(application=notice.applications.first())
     client = as_user(user)
@@ -171,7 +170,7 @@ def test_objection_permission_matrix(db, request, as_user, operation, index):
                                        format="json"),
     }[operation]()
 
-    assert response.status_code == MATRIX[operation][index], response.content
+    assert response.status_code == expected, response.content
 
 
 def test_other_regions_do_not_see_objections_in_the_list(as_user, other_city_user):

@@ -6,12 +6,12 @@ import itertools
 from decimal import Decimal
 
 from accounts.choices import Role
-from certification.choices import CertificateLevel, CertificateStatus
+from certification.choices import CertificateLevel, CertificateStatus, RevocationReason
 from certification.models import Certificate
 from subsidies import services
 from subsidies.choices import FundingSource
 from tests.factories.accounts import UserFactory
-from tests.factories.registry import region
+from tests.factories.registry import EnterpriseFactory, region
 
 _serials = itertools.count(1)
 
@@ -43,3 +43,33 @@ def budget(actor, *, year=2025, amount="10000000", blocks=None,
     for code, block in (blocks or {"620100": "3000000"}).items():
         services.allocation_set(actor=actor, budget=made, city=region(code), amount=Decimal(block))
     return made
+
+
+def approved_awards(actor, count=1, budget_=None):
+    """``count`` awards of new 城关区 firms' certificates, approved by ``actor`` (a finance
+    officer) on ``budget_`` or on a new budget."""
+    budget_ = budget_ or budget(actor)
+    made = []
+    for _ in range(count):
+        entitlement = services.entitlement_from_certificate(
+            certificate_id=certificate(EnterpriseFactory()).pk
+        )[0]
+        made.append(services.entitlement_approve(
+            actor=actor, entitlement=entitlement, budget=budget_
+        ))
+    return made
+
+
+def revoke_quietly(entitlement, reason=RevocationReason.FALSIFIED):
+    """The award's certificate revoked without the event reaching the subsidy app yet."""
+    Certificate.objects.filter(pk=entitlement.certificate_id).update(
+        status=CertificateStatus.REVOKED, revocation_reason=reason,
+        revoked_at=datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC),
+    )
+
+
+def submitted_batch(actor, entitlements):
+    """A batch of ``entitlements`` made and submitted by ``actor``."""
+    batch = services.batch_create(actor=actor, title="批次")
+    services.batch_add_entitlements(actor=actor, batch=batch, entitlements=entitlements)
+    return services.batch_submit(actor=actor, batch=batch)

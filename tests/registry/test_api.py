@@ -9,13 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.choices import Role
 from demo.codes import make_uscc
 from gansu_sme.models import AuditEvent
 from registry import services
 from registry.models import Enterprise, Industry, Region
-from tests.factories.accounts import UserFactory
 from tests.factories.registry import EnterpriseFactory, region
+from tests.permissions import ACTORS, permission_matrix, user_of
 
 REGIONS = reverse("registry-api:region-list")
 ENTERPRISES = reverse("registry-api:enterprise-list")
@@ -32,10 +31,6 @@ def enterprise_url(uscc):
 def deactivate_url(uscc):
     return reverse("registry-api:enterprise-deactivate", args=[uscc])
 
-
-@pytest.fixture
-def auditor_user(db):
-    return UserFactory(username="auditor", role=Role.AUDITOR, region=region("620000"))
 
 
 
@@ -86,17 +81,6 @@ def page_through(client, url, params=None, between_pages=None):
 
 # Permission matrix: every endpoint and method, for each kind of caller.
 
-ACTORS = [
-    "anonymous",
-    "expert_user",
-    "api_user",
-    "auditor_user",
-    "province_user",
-    "other_city_user",
-    "other_county_user",
-    "county_user",
-    "city_user",
-]
 
 # One column per actor above; the target is 城关区 (兰州市) and an enterprise in it.
 MATRIX = {
@@ -133,16 +117,9 @@ def send(client, operation, enterprise):
     }[operation]()
 
 
-@pytest.mark.parametrize(
-    ("operation", "actor", "expected"),
-    [
-        (operation, actor, status)
-        for operation, statuses in MATRIX.items()
-        for actor, status in zip(ACTORS, statuses, strict=True)
-    ],
-)
+@permission_matrix(ACTORS, MATRIX)
 def test_permission_matrix(request, as_user, enterprise, operation, actor, expected):
-    user = None if actor == "anonymous" else request.getfixturevalue(actor)
+    user = user_of(request, actor)
 
     response = send(as_user(user), operation, enterprise)
 

@@ -12,6 +12,7 @@ from registry.services.monitoring import monitoring_report_save
 from tests.factories.accounts import UserFactory
 from tests.factories.monitoring import MonitoringReportFactory
 from tests.factories.registry import EnterpriseFactory, region
+from tests.permissions import ACTORS, permission_matrix, user_of
 
 REPORTS = reverse("registry-api:monitoring-report-list")
 
@@ -25,10 +26,6 @@ def report_url(report, action=None):
 def enterprise_reports_url(uscc):
     return reverse("registry-api:enterprise-monitoring-report-list", args=[uscc])
 
-
-@pytest.fixture
-def auditor_user(db):
-    return UserFactory(username="auditor", role=Role.AUDITOR, region=region("620000"))
 
 
 
@@ -54,17 +51,6 @@ def filing(enterprise, **overrides):
 
 # Permission matrix: every endpoint and action, for each kind of caller.
 
-ACTORS = [
-    "anonymous",
-    "expert_user",
-    "api_user",
-    "auditor_user",
-    "province_user",
-    "other_city_user",
-    "other_county_user",
-    "county_user",
-    "city_user",
-]
 # One column per actor; the target is a report of an enterprise of 城关区 (兰州市). Verifying and
 # returning belong to the county's own staff: 兰州's city staff hear 403.
 MATRIX = {
@@ -104,16 +90,9 @@ def send(client, operation, report):
     }[operation]()
 
 
-@pytest.mark.parametrize(
-    ("operation", "actor", "expected"),
-    [
-        (operation, actor, status)
-        for operation, statuses in MATRIX.items()
-        for actor, status in zip(ACTORS, statuses, strict=True)
-    ],
-)
+@permission_matrix(ACTORS, MATRIX)
 def test_permission_matrix(request, as_user, enterprise, operation, actor, expected):
-    user = None if actor == "anonymous" else request.getfixturevalue(actor)
+    user = user_of(request, actor)
     status = START.get(operation, ReportStatus.DRAFT)
     report = MonitoringReportFactory(enterprise=enterprise, status=status)
 

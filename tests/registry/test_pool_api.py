@@ -11,6 +11,7 @@ from registry.services import pool_entry_admit, pool_entry_graduate
 from tests.factories.accounts import UserFactory
 from tests.factories.pool import PoolEntryFactory, verified_annual
 from tests.factories.registry import EnterpriseFactory, region
+from tests.permissions import ACTORS, permission_matrix, user_of
 
 ENTRIES = reverse("registry-api:pool-entry-list")
 THIS_YEAR = timezone.localdate().year
@@ -26,10 +27,6 @@ def ids(response):
     assert response.status_code == 200, response.json()
     return [row["id"] for row in response.json()["results"]]
 
-
-@pytest.fixture
-def auditor_user(db):
-    return UserFactory(username="auditor", role=Role.AUDITOR, region=region("620000"))
 
 
 
@@ -59,17 +56,6 @@ def scale_entry(county_user, enterprise):
 
 # Permission matrix: every endpoint and action, for each kind of caller.
 
-ACTORS = [
-    "anonymous",
-    "expert_user",
-    "api_user",
-    "auditor_user",
-    "province_user",
-    "other_city_user",
-    "other_county_user",
-    "county_user",
-    "city_user",
-]
 
 # One column per actor above; the target is a county-tier entry of a 城关区 (兰州市) firm.
 MATRIX = {
@@ -124,18 +110,11 @@ def state():
     ), PoolEntryTransition.objects.count()
 
 
-@pytest.mark.parametrize(
-    ("operation", "actor", "expected"),
-    [
-        (operation, actor, status)
-        for operation, statuses in MATRIX.items()
-        for actor, status in zip(ACTORS, statuses, strict=True)
-    ],
-)
+@permission_matrix(ACTORS, MATRIX)
 def test_permission_matrix(
     request, as_user, entry, scale_entry, operation, actor, expected
 ):
-    user = None if actor == "anonymous" else request.getfixturevalue(actor)
+    user = user_of(request, actor)
     before = state()
 
     response = send(as_user(user), operation, entry, scale_entry)

@@ -17,6 +17,7 @@ from tests.factories.accounts import UserFactory
 from tests.factories.monitoring import MonitoringReportFactory
 from tests.factories.pool import PoolEntryFactory, TargetFactory, verified_annual
 from tests.factories.registry import EnterpriseFactory, region
+from tests.permissions import ACTORS, permission_matrix, user_of
 
 # Dates here come from timestamps: run at Beijing midnight as well as at noon.
 pytestmark = pytest.mark.usefixtures("beijing_clock")
@@ -34,10 +35,6 @@ TargetEvent = Target.pgh_event_model
 def finance_user(db):
     return UserFactory(role=Role.FINANCE_OFFICER, region=region("620000"))
 
-
-@pytest.fixture
-def auditor_user(db):
-    return UserFactory(role=Role.AUDITOR, region=region("620000"))
 
 
 def set_target(actor, code, metric=TargetMetric.POOL_COUNTY, value=10, **kwargs):
@@ -296,17 +293,6 @@ def county_target(city_user):
     return set_target(city_user, "620102", value=8)
 
 
-ACTORS = [
-    "anonymous",
-    "expert_user",
-    "api_user",
-    "auditor_user",
-    "province_user",
-    "other_city_user",
-    "other_county_user",
-    "county_user",
-    "city_user",
-]
 MATRIX = {
     "list targets": (401, 200, 200, 200, 200, 200, 200, 200, 200),
     "get target": (401, 404, 200, 200, 200, 404, 404, 200, 200),
@@ -332,16 +318,9 @@ def send(client, operation, target):
     }[operation]()
 
 
-@pytest.mark.parametrize(
-    ("operation", "actor", "expected"),
-    [
-        (operation, actor, status)
-        for operation, statuses in MATRIX.items()
-        for actor, status in zip(ACTORS, statuses, strict=True)
-    ],
-)
+@permission_matrix(ACTORS, MATRIX)
 def test_permission_matrix(request, as_user, county_target, operation, actor, expected):
-    user = None if actor == "anonymous" else request.getfixturevalue(actor)
+    user = user_of(request, actor)
 
     response = send(as_user(user), operation, county_target)
 

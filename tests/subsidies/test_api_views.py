@@ -3,13 +3,21 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from subsidies import selectors, services
-from subsidies.models import Entitlement
+from subsidies.choices import BatchStatus
+from subsidies.models import BatchItem, BatchTransition, Entitlement
 from tests.factories.accounts import PASSWORD
 from tests.factories.registry import EnterpriseFactory, region
-from tests.factories.subsidies import budget, certificate
+from tests.factories.subsidies import (
+    approved_awards,
+    budget,
+    certificate,
+    submitted_batch,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +192,46 @@ def test_entitlement_and_batch_pages_offer_their_actions(client, finance, financ
     # The maker sees no approve button on their own batch.
     assert b'id="batch-approve"' not in page.content
     assert selectors.batch_get(user=finance, pk=batch.pk).total == Decimal("300000")
+
+
+def test_the_batch_page_offers_changes_to_its_maker_only(client, finance, finance2):
+    [award] = approved_awards(finance)
+    batch = services.batch_create(actor=finance, title="批次")
+    client.login(username=finance2.username, password=PASSWORD)
+    page = client.get(reverse("subsidies:batch-detail", args=[batch.pk]))
+    assert b'id="batch-add"' not in page.content
+    assert b'id="batch-submit"' not in page.content
+    response = client.post(reverse("subsidies:batch-add", args=[batch.pk]),
+                           {"entitlement": award.pk})
+    assert response.status_code == 403
+    assert not BatchItem.objects.exists()
+
+
+def test_an_officers_note_reaches_the_batch_history(client, finance, finance2):
+    [award] = approved_awards(finance)
+    batch = submitted_batch(finance, [award])
+    client.login(username=finance2.username, password=PASSWORD)
+    response = client.post(reverse("subsidies:batch-transition", args=[batch.pk, "approve"]),
+                           {"approve-note": "已核对银行账户"})
+    assert response.status_code == 302
+    assert BatchTransition.objects.get(to_status=BatchStatus.APPROVED).reason == "已核对银行账户"
+    page = client.get(reverse("subsidies:batch-detail", args=[batch.pk]))
+    assert "已核对银行账户" in page.content.decode()
+
+
+def test_the_batch_detail_api_takes_constant_queries(as_user, finance):
+    budget_ = budget(finance, blocks={"620100": "9000000"})
+    batch = services.batch_create(actor=finance, title="批")
+    services.batch_add_entitlements(actor=finance, batch=batch,
+                                    entitlements=approved_awards(finance, 1, budget_))
+    client = as_user(finance)
+    url = f"/api/v1/payment-batches/{batch.pk}/"
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(url).json()["items"]) == 1
+    services.batch_add_entitlements(actor=finance, batch=batch,
+                                    entitlements=approved_awards(finance, 5, budget_))
+    with CaptureQueriesContext(connection) as six:
+        response = client.get(url).json()
+    assert len(response["items"]) == 6
+    assert all(item["payee_name"] for item in response["items"])
+    assert len(six) == len(one)

@@ -3,16 +3,18 @@
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from gansu_sme.exceptions import DomainError, InvalidTransition, PermissionDenied
 from registry.models import MonitoringReport
 from subsidies import services
-from subsidies.choices import EntitlementStatus, ProjectStatus
-from subsidies.models import Allocation, Entitlement
+from subsidies.choices import EntitlementStatus, ProgramKind, ProjectStatus
+from subsidies.models import Allocation, Entitlement, Program
+from tests.factories.accounts import PASSWORD
 from tests.factories.pool import verified_annual
 from tests.factories.registry import EnterpriseFactory, region
-from tests.factories.subsidies import budget
+from tests.factories.subsidies import budget, submitted_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +110,83 @@ def test_a_county_cannot_submit_for_a_firm_of_another_county(other_county_user, 
             actor=other_county_user, enterprise=enterprise, year=YEAR, title="x", purpose="x",
             amount_requested=Decimal("1"), evidence="x",
         )
+
+
+def test_a_city_reward_recomputed_to_zero_reopens_when_firms_come_back(finance):
+    lanzhou = region("620100")
+    firm = crossing("升规甲", 1500, 2500)
+    reward = services.city_reward_compute(actor=finance, city=lanzhou, year=YEAR)
+    entitlement = reward.entitlement
+    services.entitlement_approve(actor=finance, entitlement=entitlement, budget=budget(finance))
+    # The program is repriced later: this reward keeps the price it was made with.
+    Program.objects.filter(kind=ProgramKind.CITY_SCALE_UP).update(amount=Decimal("400000"))
+
+    MonitoringReport.objects.filter(enterprise=firm, year=YEAR).update(
+        main_business_revenue=Decimal("1900")
+    )
+    services.city_reward_compute(actor=finance, city=lanzhou, year=YEAR)
+    entitlement.refresh_from_db()
+    assert entitlement.status == EntitlementStatus.CANCELLED
+    assert Allocation.objects.get().reserved == Decimal("0.00")
+
+    MonitoringReport.objects.filter(enterprise=firm, year=YEAR).update(
+        main_business_revenue=Decimal("2500")
+    )
+    crossing("升规乙", 1500, 2500, code="620103")
+    services.city_reward_compute(actor=finance, city=lanzhou, year=YEAR)
+    entitlement.refresh_from_db()
+    assert entitlement.status == EntitlementStatus.PENDING
+    assert entitlement.amount == entitlement.full_amount == Decimal("600000.00")
+    assert entitlement.allocation is None
+    assert list(entitlement.transitions.values_list("from_status", "to_status")) == [
+        ("", "pending"), ("pending", "approved"), ("approved", "cancelled"),
+        ("cancelled", "pending"),
+    ]
+
+
+def test_a_city_reward_in_a_batch_is_not_recomputed(finance):
+    lanzhou = region("620100")
+    firm = crossing("升规甲", 1500, 2500)
+    reward = services.city_reward_compute(actor=finance, city=lanzhou, year=YEAR)
+    services.entitlement_approve(actor=finance, entitlement=reward.entitlement,
+                                 budget=budget(finance))
+    submitted_batch(finance, [reward.entitlement])
+    MonitoringReport.objects.filter(enterprise=firm, year=YEAR).update(
+        main_business_revenue=Decimal("1900")
+    )
+    with pytest.raises(InvalidTransition):
+        services.city_reward_compute(actor=finance, city=lanzhou, year=YEAR)
+
+
+def test_every_project_step_is_recorded_and_shown(
+    client, county_user, city_user, finance, enterprise
+):
+    budget_ = budget(finance, blocks={"620100": "500000"})
+    project = services.project_submit(
+        actor=county_user, enterprise=enterprise, year=YEAR, title="数控机床智能化改造",
+        purpose="购置五轴加工中心", amount_requested=Decimal("300000"), evidence="可研报告",
+    )
+    services.project_vouch(actor=city_user, project=project, note="材料真实")
+    services.project_approve(actor=finance, project=project, amount=Decimal("200000"),
+                             budget=budget_, note="按比例支持")
+    rows = list(project.transitions.values_list("from_status", "to_status", "actor", "reason"))
+    assert rows == [
+        ("", ProjectStatus.SUBMITTED, county_user.pk, ""),
+        (ProjectStatus.SUBMITTED, ProjectStatus.VOUCHED, city_user.pk, "材料真实"),
+        (ProjectStatus.VOUCHED, ProjectStatus.APPROVED, finance.pk,
+         "200000.00 元。 200000.00 yuan. 按比例支持"),
+    ]
+    client.login(username=finance.username, password=PASSWORD)
+    page = client.get(reverse("subsidies:project-detail", args=[project.pk])).content.decode()
+    assert "材料真实" in page and "按比例支持" in page
+
+
+def test_a_rejection_is_recorded_with_its_note(county_user, city_user, enterprise):
+    project = services.project_submit(
+        actor=county_user, enterprise=enterprise, year=YEAR, title="项目", purpose="用途",
+        amount_requested=Decimal("100000"), evidence="证明",
+    )
+    services.project_reject(actor=city_user, project=project, note="材料不全")
+    last = project.transitions.last()
+    assert (last.to_status, last.actor, last.reason) == (
+        ProjectStatus.REJECTED, city_user, "材料不全")

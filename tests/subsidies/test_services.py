@@ -31,7 +31,13 @@ from subsidies.models import (
 )
 from subsidies.tasks import entitlements_reconcile_task
 from tests.factories.registry import EnterpriseFactory, region
-from tests.factories.subsidies import budget, certificate
+from tests.factories.subsidies import (
+    approved_awards,
+    budget,
+    certificate,
+    revoke_quietly,
+    submitted_batch,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -474,3 +480,97 @@ def test_the_ledger_sums_each_program_year_and_city_exactly(finance, finance2, e
         "recovered": Decimal("0.00"),
         "remaining": Decimal("900000.00"),
     }
+
+
+def test_an_award_clawed_back_in_an_approved_batch_is_cancelled_with_the_batch(
+    finance, finance2
+):
+    [award] = approved_awards(finance)
+    batch = submitted_batch(finance, [award])
+    services.batch_approve(actor=finance2, batch=batch)
+    revoke_quietly(award)
+    # In an approved batch the clawback leaves it: paying it would turn it into a recovery.
+    assert services.entitlements_clawback(
+        certificate_id=award.certificate_id, reason=RevocationReason.FALSIFIED
+    ) == []
+    services.batch_cancel(actor=finance2, batch=batch, reason="退票")
+    award.refresh_from_db()
+    assert award.status == EntitlementStatus.CANCELLED
+    allocation = Allocation.objects.get()
+    assert (allocation.reserved, allocation.committed) == (Decimal("0.00"), Decimal("0.00"))
+    assert not selectors.batch_candidates(user=finance).exists()
+
+
+def test_a_batch_never_takes_an_award_whose_certificate_was_clawed_back(finance):
+    clawed, kept, other_reason = approved_awards(finance, 3)
+    revoke_quietly(clawed)
+    revoke_quietly(other_reason, RevocationReason.RELOCATED)
+    assert set(selectors.batch_candidates(user=finance)) == {kept, other_reason}
+    batch = services.batch_create(actor=finance, title="批次")
+    with pytest.raises(DomainError) as refused:
+        services.batch_add_entitlements(actor=finance, batch=batch, entitlements=[clawed])
+    assert "clawback" in refused.value.fields["entitlements"][0]
+    assert not BatchItem.objects.exists()
+
+
+def test_cancelling_an_entitlement_in_a_batch_is_refused(finance):
+    [award] = approved_awards(finance)
+    submitted_batch(finance, [award])
+    with pytest.raises(InvalidTransition):
+        services.entitlement_cancel(actor=finance, entitlement=award, reason="重复")
+
+
+def test_only_the_maker_changes_and_submits_a_draft_and_no_one_who_did_approves(
+    finance, finance2
+):
+    first, second = approved_awards(finance, 2)
+    batch = services.batch_create(actor=finance, title="批次")
+    with pytest.raises(PermissionDenied):
+        services.batch_add_entitlements(actor=finance2, batch=batch, entitlements=[first])
+    services.batch_add_entitlements(actor=finance, batch=batch, entitlements=[first, second])
+    with pytest.raises(PermissionDenied):
+        services.batch_remove_entitlement(actor=finance2, batch=batch, entitlement=second)
+    with pytest.raises(PermissionDenied) as refused:
+        services.batch_submit(actor=finance2, batch=batch)
+    assert "Only the officer who made the batch" in refused.value.message
+    assert BatchVerb.SUBMIT not in services.batch_verbs(finance2, batch)
+
+    services.batch_submit(actor=finance, batch=batch)
+    batch.refresh_from_db()
+    assert batch.submitted_by == finance
+    assert BatchVerb.APPROVE not in services.batch_verbs(finance, batch)
+    with pytest.raises(DomainError):
+        services.batch_approve(actor=finance, batch=batch)
+    services.batch_approve(actor=finance2, batch=batch)
+    assert PaymentBatch.objects.get().status == BatchStatus.APPROVED
+
+
+def test_a_budget_of_the_year_before_pays_and_an_older_one_is_refused_saying_so(finance):
+    award = services.entitlement_from_certificate(
+        certificate_id=certificate(EnterpriseFactory(), year=2025).pk
+    )[0]
+    with pytest.raises(DomainError) as refused:
+        services.entitlement_approve(actor=finance, entitlement=award,
+                                     budget=budget(finance, year=2023))
+    assert refused.value.fields["budget"] == [
+        "预算年度应为奖补年度（2025年）或上一年度。"
+        " The budget must be of the award's year (2025) or the year before."
+    ]
+    services.entitlement_approve(actor=finance, entitlement=award,
+                                 budget=budget(finance, year=2024))
+
+
+def test_a_second_budget_for_a_year_and_source_is_refused_by_field(finance):
+    budget(finance)
+    with pytest.raises(DomainError) as refused:
+        budget(finance)
+    assert list(refused.value.fields) == ["funding_source"]
+
+
+def test_the_entitlement_stays_in_the_pool_until_its_batch_is_cancelled(finance, finance2):
+    # A plain cancel of an approved batch gives the award back to the pool.
+    [award] = approved_awards(finance)
+    batch = submitted_batch(finance, [award])
+    services.batch_cancel(actor=finance2, batch=batch, reason="重做")
+    assert list(selectors.batch_candidates(user=finance)) == [award]
+    assert Entitlement.objects.get().status == EntitlementStatus.APPROVED
