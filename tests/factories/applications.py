@@ -1,6 +1,7 @@
 """Builders for workflow tests: campaigns and applications placed directly in a status."""
 
 import datetime
+import hashlib
 import io
 import zipfile
 
@@ -10,8 +11,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.choices import Role
-from certification.choices import CAMPAIGN_RULESET_KIND, CampaignKind, FilingLevel
-from certification.models import Application, Campaign
+from certification.choices import (
+    CAMPAIGN_RULESET_KIND,
+    ApplicationStatus,
+    AttachmentKind,
+    CampaignKind,
+    FilingLevel,
+    Outcome,
+)
+from certification.models import (
+    Application,
+    Attachment,
+    Campaign,
+    CampaignQuota,
+    Evaluation,
+    NationalRecommendation,
+)
 from certification.selectors import ruleset_current
 from tests.factories.accounts import UserFactory
 from tests.factories.registry import EnterpriseFactory, region
@@ -40,6 +55,17 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     created_by = factory.LazyFunction(
         lambda: UserFactory(role=Role.PROVINCIAL_REVIEWER, region=region("620000"))
     )
+
+
+class CampaignQuotaFactory(factory.django.DjangoModelFactory):
+    """兰州's quota of a campaign: 8 firms."""
+
+    class Meta:
+        model = CampaignQuota
+
+    campaign = factory.SubFactory(CampaignFactory)
+    region = factory.LazyFunction(lambda: region("620100"))
+    quota = 8
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):
@@ -94,3 +120,53 @@ def xlsx_bytes(*, macros=False):
     with zipfile.ZipFile(buffer, "a") as archive:
         archive.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0macro")
     return buffer.getvalue()
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    """The signed paper application of an application, as a small PDF."""
+
+    class Meta:
+        model = Attachment
+
+    application = factory.SubFactory(ApplicationFactory)
+    kind = AttachmentKind.PAPER_APPLICATION
+    file = factory.django.FileField(filename="申报书.pdf", data=PDF_BYTES)
+    original_name = "申报书.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+    sha256 = hashlib.sha256(PDF_BYTES).hexdigest()
+    uploaded_by = factory.LazyAttribute(lambda o: o.application.created_by)
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    """A stored evaluation of a 城关区 firm against the current 专精特新 rules, incomplete."""
+
+    class Meta:
+        model = Evaluation
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    ruleset = factory.LazyFunction(
+        lambda: ruleset_current(
+            CAMPAIGN_RULESET_KIND[CampaignKind.PROVINCIAL], on=datetime.date(2026, 1, 1)
+        )
+    )
+    ruleset_code = factory.LazyAttribute(lambda o: o.ruleset.code)
+    figures_year = 2025
+    outcome = Outcome.INCOMPLETE
+    total_points = 0
+
+
+class NationalRecommendationFactory(factory.django.DjangoModelFactory):
+    """The province's recommendation of a firm's 小巨人 application to MIIT."""
+
+    class Meta:
+        model = NationalRecommendation
+
+    application = factory.SubFactory(
+        ApplicationFactory,
+        campaign=factory.SubFactory(CampaignFactory, kind=CampaignKind.LITTLE_GIANT),
+        status=ApplicationStatus.RECOMMENDED,
+    )
+    enterprise = factory.LazyAttribute(lambda o: o.application.enterprise)
+    year = 2026
+    recommended_by = factory.LazyAttribute(lambda o: o.application.campaign.created_by)

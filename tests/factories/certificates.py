@@ -5,11 +5,11 @@ import datetime
 import factory
 
 from accounts.choices import Role
-from certification.choices import CertificateLevel, NoticeStatus
+from certification.choices import ApplicationStatus, CertificateLevel, NoticeStatus
 from certification.models import Certificate, Notice, Objection
 from certification.services.certificates import format_number, term_end
 from tests.factories.accounts import UserFactory
-from tests.factories.applications import CampaignFactory
+from tests.factories.applications import ApplicationFactory, CampaignFactory
 from tests.factories.registry import EnterpriseFactory, region
 
 
@@ -35,6 +35,11 @@ class ObjectionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Objection
 
+    application = factory.SubFactory(
+        ApplicationFactory,
+        status=ApplicationStatus.PUBLIC_NOTICE,
+        notice=factory.SubFactory(NoticeFactory, campaign=factory.SelfAttribute("..campaign")),
+    )
     notice = factory.LazyAttribute(lambda o: o.application.notice)
     name = "王敏"
     contact = "13800000000"

@@ -18,7 +18,7 @@ from certification.models import (
 from registry.models import Industry
 from tests.factories.accounts import UserFactory
 from tests.factories.applications import ApplicationFactory
-from tests.factories.registry import region
+from tests.factories.registry import EnterpriseFactory, region
 
 
 class ExpertFactory(factory.django.DjangoModelFactory):
@@ -64,6 +64,7 @@ class ExpertAssignmentFactory(factory.django.DjangoModelFactory):
     draw = factory.SubFactory(ExpertDrawFactory)
     application = factory.SelfAttribute("draw.application")
     expert = factory.SubFactory(ExpertFactory)
+    status = AssignmentStatus.ASSIGNED
     submitted_at = factory.LazyAttribute(
         lambda o: timezone.now() if o.status == AssignmentStatus.SUBMITTED else None
     )
@@ -74,6 +75,7 @@ class ExpertRelationshipFactory(factory.django.DjangoModelFactory):
         model = ExpertRelationship
 
     expert = factory.SubFactory(ExpertFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
     description = "曾任该企业技术顾问"
 
 

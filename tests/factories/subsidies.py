@@ -1,15 +1,29 @@
 """Builders for subsidy tests: certificates written directly (certification's own services are
-another app's), finance officers, and budgets with city blocks."""
+another app's), finance officers, budgets with city blocks, approved awards and submitted
+batches made through the services; and one factory per subsidy model."""
 
 import datetime
 import itertools
 from decimal import Decimal
 
+import factory
+from django.utils import timezone
+
 from accounts.choices import Role
 from certification.choices import CertificateLevel, CertificateStatus, RevocationReason
 from certification.models import Certificate
 from subsidies import services
-from subsidies.choices import FundingSource
+from subsidies.choices import FundingSource, ProgramKind
+from subsidies.models import (
+    Allocation,
+    BatchItem,
+    Budget,
+    CityReward,
+    Entitlement,
+    PaymentBatch,
+    Program,
+    SupportProject,
+)
 from tests.factories.accounts import UserFactory
 from tests.factories.registry import EnterpriseFactory, region
 
@@ -73,3 +87,108 @@ def submitted_batch(actor, entitlements):
     batch = services.batch_create(actor=actor, title="批次")
     services.batch_add_entitlements(actor=actor, batch=batch, entitlements=entitlements)
     return services.batch_submit(actor=actor, batch=batch)
+
+
+# One factory per model, written directly (not through services) for any state a test needs.
+
+
+class BudgetFactory(factory.django.DjangoModelFactory):
+    """A provincial budget of 2026: 10,000,000 yuan."""
+
+    class Meta:
+        model = Budget
+
+    year = 2026
+    funding_source = FundingSource.PROVINCIAL
+    amount = Decimal("10000000.00")
+
+
+class AllocationFactory(factory.django.DjangoModelFactory):
+    """兰州's block of a budget: 3,000,000 yuan."""
+
+    class Meta:
+        model = Allocation
+
+    budget = factory.SubFactory(BudgetFactory)
+    city = factory.LazyFunction(lambda: region("620100"))
+    amount = Decimal("3000000.00")
+
+
+class EntitlementFactory(factory.django.DjangoModelFactory):
+    """A pending provincial 专精特新 award of a 城关区 firm (no certificate behind it)."""
+
+    class Meta:
+        model = Entitlement
+
+    program = factory.LazyFunction(
+        lambda: Program.objects.get(kind=ProgramKind.PROVINCIAL_CERTIFICATE)
+    )
+    once_per_firm = True
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    city = factory.LazyFunction(lambda: region("620100"))
+    region = factory.LazyAttribute(lambda o: o.enterprise.region)
+    year = 2026
+    payee_name = factory.LazyAttribute(lambda o: o.enterprise.name)
+    payee_code = factory.LazyAttribute(lambda o: o.enterprise.uscc)
+    purpose = "省级专精特新认定奖励"
+    full_amount = Decimal("300000.00")
+    amount = Decimal("300000.00")
+
+
+class PaymentBatchFactory(factory.django.DjangoModelFactory):
+    """A draft batch made by a finance officer."""
+
+    class Meta:
+        model = PaymentBatch
+
+    title = factory.Sequence(lambda n: f"2026年第{n + 1}批奖补资金")
+    created_by = factory.SubFactory(
+        UserFactory, role=Role.FINANCE_OFFICER, region=factory.LazyFunction(
+            lambda: region("620000")
+        ),
+    )
+
+
+class BatchItemFactory(factory.django.DjangoModelFactory):
+    """An award in a draft batch, for its full amount."""
+
+    class Meta:
+        model = BatchItem
+
+    batch = factory.SubFactory(PaymentBatchFactory)
+    entitlement = factory.SubFactory(EntitlementFactory)
+    amount = factory.LazyAttribute(lambda o: o.entitlement.amount)
+
+
+class CityRewardFactory(factory.django.DjangoModelFactory):
+    """兰州's reward for one net new above-scale firm in 2025."""
+
+    class Meta:
+        model = CityReward
+
+    city = factory.LazyFunction(lambda: region("620100"))
+    year = 2025
+    firms_up = 1
+    firms_down = 0
+    net_new = 1
+    computed_by = factory.SubFactory(
+        UserFactory, role=Role.FINANCE_OFFICER, region=factory.LazyFunction(
+            lambda: region("620000")
+        ),
+    )
+    computed_at = factory.LazyFunction(timezone.now)
+
+
+class SupportProjectFactory(factory.django.DjangoModelFactory):
+    """A project of a 城关区 firm submitted by its county."""
+
+    class Meta:
+        model = SupportProject
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    year = 2026
+    title = "数控机床智能化改造"
+    purpose = "购置五轴加工中心"
+    amount_requested = Decimal("300000.00")
+    evidence = "可研报告"
+    submitted_by = factory.SubFactory(UserFactory, role=Role.COUNTY_STAFF)
