@@ -155,7 +155,9 @@ APPLICATION_TRANSITIONS: dict[str, dict[str, Any]] = {
 }
 
 # The role of the side that filed an application, which edits its draft and may withdraw it.
-FILER_ROLE = {FilingLevel.COUNTY: Role.COUNTY_STAFF, FilingLevel.CITY: Role.CITY_STAFF}
+FILER_ROLE: dict[str, Role] = {
+    FilingLevel.COUNTY: Role.COUNTY_STAFF, FilingLevel.CITY: Role.CITY_STAFF
+}
 _COUNTY_FILED = {"filing_level": FilingLevel.COUNTY}
 _CITY_FILED = {"filing_level": FilingLevel.CITY}
 _WITHDRAW = frozenset({V.WITHDRAW})
@@ -194,7 +196,7 @@ APPLICATION_ACTS = {
 del S, V
 
 # The stage whose deadline runs while an application waits in a status.
-STATUS_STAGE = {
+STATUS_STAGE: dict[str, Stage] = {
     ApplicationStatus.SUBMITTED: Stage.COUNTY_REVIEW,
     ApplicationStatus.COUNTY_REVIEWED: Stage.CITY_RECOMMENDATION,
     ApplicationStatus.CITY_RECOMMENDED: Stage.PROVINCE_DECISION,

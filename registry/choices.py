@@ -95,7 +95,7 @@ class PoolTier(models.TextChoices):
 
 
 # The tier above each tier, for promotion.
-NEXT_TIER = {PoolTier.COUNTY: PoolTier.CITY, PoolTier.CITY: PoolTier.PROVINCE}
+NEXT_TIER: dict[str, PoolTier] = {PoolTier.COUNTY: PoolTier.CITY, PoolTier.CITY: PoolTier.PROVINCE}
 
 
 class PoolEntryStatus(models.TextChoices):

@@ -15,22 +15,6 @@ PACKAGES = (
     "subsidies.selectors",
     "subsidies.services",
 )
-# Being rewritten onto the workflow kernel (issue 10, item 1); their hints come after it.
-NOT_YET_HINTED = frozenset({
-    "certification.services.applications",
-    "certification.services.attachments",
-    "certification.services.decisions",
-    "certification.services.experts",
-    "certification.services.notices",
-    "certification.services.workflow",
-    "registry.services.monitoring",
-    "registry.services.pool",
-    "reports.services.notifications",
-    "subsidies.services.batches",
-    "subsidies.services.city_rewards",
-    "subsidies.services.entitlements",
-    "subsidies.services.projects",
-})
 
 
 def _modules():
@@ -38,8 +22,7 @@ def _modules():
         package = importlib.import_module(name)
         yield package
         for info in pkgutil.iter_modules(getattr(package, "__path__", [])):
-            if f"{name}.{info.name}" not in NOT_YET_HINTED:
-                yield importlib.import_module(f"{name}.{info.name}")
+            yield importlib.import_module(f"{name}.{info.name}")
 
 
 def _public_functions():

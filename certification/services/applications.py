@@ -4,11 +4,14 @@ Every change of status goes through ``application_transition``; the services her
 verb needs beyond the table: the evidence and pre-check of a submission, the city's quota.
 """
 
+from typing import Any
+
 import pghistory
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.choices import Role
+from accounts.models import User
 from certification import rubric
 from certification.choices import (
     FILER_ROLE,
@@ -20,7 +23,7 @@ from certification.choices import (
     Outcome,
     Verb,
 )
-from certification.models import Application, CampaignQuota, Certificate
+from certification.models import Application, Campaign, CampaignQuota, Certificate
 from certification.services.evaluations import evaluation_run
 from certification.services.workflow import APPLICATION_WORKFLOW, application_transition
 from gansu_sme import workflow
@@ -30,7 +33,9 @@ from registry.models import Enterprise
 
 S = ApplicationStatus
 APPLICATION_FILER_ROLES = frozenset({Role.COUNTY_STAFF, Role.CITY_STAFF})
-FILING_LEVEL_OF_ROLE = {Role.COUNTY_STAFF: FilingLevel.COUNTY, Role.CITY_STAFF: FilingLevel.CITY}
+FILING_LEVEL_OF_ROLE: dict[str, FilingLevel] = {
+    Role.COUNTY_STAFF: FilingLevel.COUNTY, Role.CITY_STAFF: FilingLevel.CITY
+}
 EDITABLE_STATUSES = frozenset({S.DRAFT})
 # Statuses that hold one of the city's recommendation places in a campaign.
 QUOTA_STATUSES = frozenset({
@@ -45,7 +50,7 @@ ALREADY_FILED = (
 )
 
 
-def can_file(user):
+def can_file(user: User) -> bool:
     return user.is_superuser or (user.role in APPLICATION_FILER_ROLES and not user.is_expired)
 
 
@@ -112,9 +117,15 @@ def _check_filer(actor, application):
 
 @transaction.atomic
 def application_create(
-    *, actor, campaign, enterprise, summary="", manual_inputs=None, declared_figures=None,
-    renews=None,
-):
+    *,
+    actor: User,
+    campaign: Campaign,
+    enterprise: Enterprise,
+    summary: str = "",
+    manual_inputs: dict[str, Any] | None = None,
+    declared_figures: dict[str, Any] | None = None,
+    renews: Certificate | None = None,
+) -> Application:
     """File a draft application for an enterprise in a campaign and return it.
 
     Preconditions: ``actor`` is county staff (for a firm of their county) or city staff (for a
@@ -164,9 +175,14 @@ def application_create(
 
 @transaction.atomic
 def application_update(
-    *, actor, application, summary=None, manual_inputs=None, declared_figures=None,
-    renews=None,
-):
+    *,
+    actor: User,
+    application: Application,
+    summary: str | None = None,
+    manual_inputs: dict[str, Any] | None = None,
+    declared_figures: dict[str, Any] | None = None,
+    renews: Certificate | None = None,
+) -> Application:
     """Change a draft's summary, manual inputs, declared figures or renewed certificate.
 
     Preconditions: the application is a draft (new, or returned to the filing side), and
@@ -204,7 +220,9 @@ def _failed_message(evaluation):
 
 
 @transaction.atomic
-def application_submit(*, actor, application, expected_status=None):
+def application_submit(
+    *, actor: User, application: Application, expected_status: str | None = None
+) -> Application:
     """Submit a draft for review and return it.
 
     Preconditions: the application is a draft of the actor's filing side; the enterprise's
@@ -255,7 +273,9 @@ def application_submit(*, actor, application, expected_status=None):
     )
 
 
-def application_review(*, actor, application, expected_status=None):
+def application_review(
+    *, actor: User, application: Application, expected_status: str | None = None
+) -> Application:
     """County review passed (初审通过): SUBMITTED → COUNTY_REVIEWED, by the county.
 
     Side effects: the city recommendation deadline starts; a transition row is written.
@@ -294,7 +314,9 @@ def _quota_check(locked):
         )
 
 
-def application_recommend(*, actor, application, expected_status=None):
+def application_recommend(
+    *, actor: User, application: Application, expected_status: str | None = None
+) -> Application:
     """The city recommends (推荐) the application to the province.
 
     Preconditions: county-filed and COUNTY_REVIEWED, or city-filed and SUBMITTED; the actor
@@ -307,14 +329,18 @@ def application_recommend(*, actor, application, expected_status=None):
     )
 
 
-def application_accept(*, actor, application, expected_status=None):
+def application_accept(
+    *, actor: User, application: Application, expected_status: str | None = None
+) -> Application:
     """The province accepts (受理) a recommended application; a transition row is written."""
     return application_transition(
         actor=actor, application=application, verb=Verb.ACCEPT, expected_status=expected_status
     )
 
 
-def application_return(*, actor, application, reason, expected_status=None):
+def application_return(
+    *, actor: User, application: Application, reason: str, expected_status: str | None = None
+) -> Application:
     """Send an application back to the previous owner's stage, with a reason.
 
     Preconditions: the actor owns the stage the application waits in (county for SUBMITTED,
@@ -328,7 +354,9 @@ def application_return(*, actor, application, reason, expected_status=None):
     )
 
 
-def application_withdraw(*, actor, application, reason, expected_status=None):
+def application_withdraw(
+    *, actor: User, application: Application, reason: str, expected_status: str | None = None
+) -> Application:
     """The filing side withdraws the application (撤回), with a reason; it is final.
 
     A withdrawn application frees the firm to file again in the same campaign.

@@ -5,10 +5,12 @@ import zipfile
 
 import pghistory
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from accounts.models import User
 from certification.choices import APPLICATION_ACTS, APPLICATION_FINAL, FILER_ROLE, AttachmentKind
-from certification.models import Attachment
+from certification.models import Application, Attachment
 from certification.services.workflow import APPLICATION_WORKFLOW
 from gansu_sme import workflow
 from gansu_sme.exceptions import DomainError, PermissionDenied
@@ -58,7 +60,7 @@ def _xlsx_ok(upload):
         upload.seek(0)
 
 
-def sniff(upload):
+def sniff(upload: UploadedFile) -> str:
     """The content type of ``upload`` judged by its bytes, or DomainError when not accepted.
 
     The name's extension must agree with the content, so an executable renamed ``.pdf`` or a
@@ -99,7 +101,7 @@ def _sha256(upload):
     return digest.hexdigest()
 
 
-def can_attach(actor, application):
+def can_attach(actor: User, application: Application) -> bool:
     """The filing side while the application is a draft, or whoever owns its current stage
     (a reviewer adding a note or scan), as long as the application is not final."""
     if application.status in APPLICATION_FINAL or actor.is_read_only:
@@ -112,7 +114,9 @@ def can_attach(actor, application):
 
 
 @transaction.atomic
-def attachment_add(*, actor, application, kind, upload):
+def attachment_add(
+    *, actor: User, application: Application, kind: str, upload: UploadedFile
+) -> Attachment:
     """Store an evidence file for an application and return the Attachment.
 
     Preconditions: the actor sees the application and may attach to it now (``can_attach``);

@@ -11,7 +11,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
+from accounts.models import User
 from certification.choices import ApplicationStatus, Verb
+from certification.models import Application
 from certification.scoring import TENTH, panel_complete, round_tenth
 from certification.services.workflow import APPLICATION_WORKFLOW, application_transition
 from gansu_sme import workflow
@@ -41,7 +43,9 @@ def _score(value):
     return round_tenth(score)
 
 
-def decision_departs(application, *, approve, score):
+def decision_departs(
+    application: Application, *, approve: bool, score: Decimal | None
+) -> bool:
     """Whether deciding ``approve`` with ``score`` departs from the panel (module docstring)."""
     panel = application.panel_score
     if panel is None:
@@ -55,7 +59,13 @@ def decision_departs(application, *, approve, score):
 
 
 @transaction.atomic
-def application_approve(*, actor, application, score=None, reason=""):
+def application_approve(
+    *,
+    actor: User,
+    application: Application,
+    score: Decimal | str | None = None,
+    reason: str = "",
+) -> Application:
     """Approve an application under expert review (Verb.APPROVE) and return it.
 
     Preconditions: the actor is a provincial reviewer who sees the application; every sheet of
@@ -96,7 +106,7 @@ def application_approve(*, actor, application, score=None, reason=""):
 
 
 @transaction.atomic
-def application_reject(*, actor, application, reason):
+def application_reject(*, actor: User, application: Application, reason: str) -> Application:
     """Reject an accepted application or one under expert review (Verb.REJECT).
 
     Preconditions: the actor is a provincial reviewer who sees the application; ``reason`` is

@@ -32,7 +32,9 @@ draw opens a new sheet. Arithmetic is Decimal, rounded to 0.1 half up.
 
 import random
 import secrets
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import pghistory
 from django.contrib.auth.password_validation import validate_password
@@ -69,6 +71,7 @@ from certification.scoring import (
 from certification.services.workflow import APPLICATION_WORKFLOW, application_transition
 from gansu_sme import workflow
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
+from registry.models import Industry, Region
 
 EXPERT_FIELDS = ("name", "title", "employer_name", "employer_uscc", "region", "is_active")
 
@@ -94,9 +97,17 @@ def _expert_save(actor, expert, industries):
 
 @transaction.atomic
 def expert_create(
-    *, actor, username, name, employer_name, region, employer_uscc="", title="",
-    industries=(), password="",
-):
+    *,
+    actor: User,
+    username: str,
+    name: str,
+    employer_name: str,
+    region: Region | None,
+    employer_uscc: str = "",
+    title: str = "",
+    industries: Iterable[Industry] = (),
+    password: str = "",
+) -> Expert:
     """Add an expert to the pool, with the account they sign in with (role expert, no region).
 
     Preconditions: the actor is a provincial reviewer; the username is free. Without a password
@@ -130,7 +141,9 @@ def expert_create(
 
 
 @transaction.atomic
-def expert_update(*, actor, expert, industries=None, **fields):
+def expert_update(
+    *, actor: User, expert: Expert, industries: Iterable[Industry] | None = None, **fields: Any
+) -> Expert:
     """Change an expert's record; ``is_active=False`` takes them out of future draws.
 
     An expert who leaves the pool keeps their account, so sheets already assigned can still be
@@ -181,7 +194,9 @@ def _exclusions(expert, enterprise, *, related, extra_rules, assigned):
     return [str(reason) for reason in reasons]
 
 
-def draw_pool(application, *, count):
+def draw_pool(
+    application: Application, *, count: int
+) -> tuple[list[int], dict[str, list[str]]]:
     """Who may be drawn for ``application``: (candidates, excluded), per the module's rules.
 
     ``candidates`` is the sorted list of expert ids the draw shuffles; ``excluded`` maps each
@@ -214,7 +229,7 @@ def draw_pool(application, *, count):
     return sorted(eligible), excluded
 
 
-def draw_replay(candidates, seed, count):
+def draw_replay(candidates: Sequence[int], seed: str, count: int) -> list[int]:
     """The experts a draw picks: ``candidates`` sorted, shuffled by ``seed``, first ``count``."""
     order = sorted(candidates)
     random.Random(seed).shuffle(order)
@@ -267,7 +282,14 @@ def _panel_size(application):
 
 
 @transaction.atomic
-def experts_draw(*, actor, application, count=None, seed=None, expected_status=None):
+def experts_draw(
+    *,
+    actor: User,
+    application: Application,
+    count: int | None = None,
+    seed: str | None = None,
+    expected_status: str | None = None,
+) -> ExpertDraw:
     """Draw experts at random for an application and return the ExpertDraw.
 
     PROVINCE_ACCEPTED: draws ``count`` experts (by default the campaign's experts per
@@ -423,7 +445,9 @@ def _check_open(application, assignment, *, want):
 
 
 @transaction.atomic
-def assignment_declare(*, actor, assignment, no_conflict, declaration=""):
+def assignment_declare(
+    *, actor: User, assignment: ExpertAssignment, no_conflict: bool, declaration: str = ""
+) -> ExpertAssignment:
     """The expert's conflict-of-interest declaration, made before the file opens to them.
 
     ``no_conflict`` true: the sheet becomes DECLARED and the application's file is visible to
@@ -498,7 +522,13 @@ def _parse_scores(items, scores):
 
 
 @transaction.atomic
-def assignment_score_save(*, actor, assignment, scores, comment=None):
+def assignment_score_save(
+    *,
+    actor: User,
+    assignment: ExpertAssignment,
+    scores: Mapping[str, Any],
+    comment: str | None = None,
+) -> ExpertAssignment:
     """Save (part of) the expert's scores of the manual items, without submitting.
 
     ``scores`` maps item codes to ``{"points", "evidence"}``: points within 0..max points with
@@ -523,14 +553,14 @@ def assignment_score_save(*, actor, assignment, scores, comment=None):
     return locked
 
 
-def sheet_total(application, scores):
+def sheet_total(application: Application, scores: Mapping[str, Any]) -> Decimal:
     """A sheet's total: the application's automatic points plus the expert's manual points."""
     manual = sum((Decimal(entry["points"]) for entry in scores.values()), Decimal("0"))
     return round_tenth(automatic_points(application) + manual)
 
 
 @transaction.atomic
-def assignment_submit(*, actor, assignment):
+def assignment_submit(*, actor: User, assignment: ExpertAssignment) -> ExpertAssignment:
     """Submit the expert's sheet: its total is fixed and it is locked from then on.
 
     Precondition: every manual item is scored (else DomainError naming the items). Submitting

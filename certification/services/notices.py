@@ -18,11 +18,13 @@ rejected with the reason instead, and the others of the notice are concluded nor
 
 import datetime
 import logging
+from collections.abc import Iterable
 
 import pghistory
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from certification.choices import (
     ApplicationStatus,
     CampaignKind,
@@ -32,7 +34,14 @@ from certification.choices import (
     ObjectionStatus,
     Verb,
 )
-from certification.models import Application, Certificate, NationalRecommendation, Notice, Objection
+from certification.models import (
+    Application,
+    Campaign,
+    Certificate,
+    NationalRecommendation,
+    Notice,
+    Objection,
+)
 from certification.services.certificates import certificate_issue, certificate_renew, check_province
 from certification.services.workflow import application_transition
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope
@@ -43,13 +52,13 @@ logger = logging.getLogger(__name__)
 TITLE_MAX = 200
 
 
-def notice_end(starts_on, days):
+def notice_end(starts_on: datetime.date, days: int) -> datetime.date:
     """The last day of a notice of ``days`` working days starting on ``starts_on`` (day 1 when
     it is a working day)."""
     return add_working_days(starts_on - datetime.timedelta(days=1), days)
 
 
-def notice_is_open(notice, today=None):
+def notice_is_open(notice: Notice, today: datetime.date | None = None) -> bool:
     """Whether objections may be filed now: published, not closed, today within its dates."""
     today = today or timezone.localdate()
     return notice.status == NoticeStatus.OPEN and notice.starts_on <= today <= notice.ends_on
@@ -61,8 +70,15 @@ def _field_error(field, message):
 
 @transaction.atomic
 def notice_publish(
-    *, actor, campaign, applications, title, body="", starts_on=None, days=None
-):
+    *,
+    actor: User,
+    campaign: Campaign,
+    applications: Iterable[Application],
+    title: str,
+    body: str = "",
+    starts_on: datetime.date | None = None,
+    days: int | None = None,
+) -> Notice:
     """Publish a notice of approved applications of one campaign and return it.
 
     Preconditions: the actor is a provincial reviewer; ``applications`` is not empty and each
@@ -156,7 +172,15 @@ def notice_publish(
 
 
 @transaction.atomic
-def objection_file(*, notice, application, name, contact, text, today=None):
+def objection_file(
+    *,
+    notice: Notice,
+    application: Application,
+    name: str,
+    contact: str,
+    text: str,
+    today: datetime.date | None = None,
+) -> Objection:
     """Record an objection anyone filed against a firm of an open notice; return it.
 
     Preconditions: the notice is open today (``notice_is_open``); the application is in it and
@@ -169,7 +193,8 @@ def objection_file(*, notice, application, name, contact, text, today=None):
             "公示期外不能提出异议。 Objections can only be filed while the notice is open."
         )
     # Read again: the caller's copy may predate the notice closing or an upheld objection.
-    application = Application.objects.filter(pk=application.pk).first()
+    # (None, the application gone, is refused below.)
+    application = Application.objects.filter(pk=application.pk).first()  # type: ignore[assignment]
     if (
         application is None
         or application.notice_id != notice.pk
@@ -191,7 +216,9 @@ def objection_file(*, notice, application, name, contact, text, today=None):
 
 
 @transaction.atomic
-def objection_decide(*, actor, objection, uphold, reason):
+def objection_decide(
+    *, actor: User, objection: Objection, uphold: bool, reason: str
+) -> Objection:
     """Rule on an objection: uphold it (the application is rejected) or dismiss it.
 
     Preconditions: the actor is a provincial reviewer who sees the firm; a reason is given;
@@ -309,7 +336,9 @@ def _conclude(actor, application, issued_on, graduating):
 
 
 @transaction.atomic
-def notice_close(*, actor=None, notice, today=None):
+def notice_close(
+    *, actor: User | None = None, notice: Notice, today: datetime.date | None = None
+) -> Notice:
     """Close a notice whose period has passed and conclude its applications; return it.
 
     Preconditions: ``today`` (the local date by default) is after ``ends_on``; no objection is
@@ -359,7 +388,7 @@ def notice_close(*, actor=None, notice, today=None):
     return locked
 
 
-def notices_close_due(*, today=None):
+def notices_close_due(*, today: datetime.date | None = None) -> list[int]:
     """Close every open notice whose period has passed; return the ids closed.
 
     Each notice closes in its own transaction (a savepoint when called inside one): a notice

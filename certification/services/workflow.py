@@ -5,6 +5,11 @@ Every verb service (``application_submit``, ``application_approve`` …) ends in
 check → change → record → on-commit: the deadline of the stage an application enters.
 """
 
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from accounts.models import User
 from certification.choices import (
     APPLICATION_ACTS,
     APPLICATION_TRANSITIONS,
@@ -40,17 +45,17 @@ _STAGE_DUE_FIELD = {
 }
 
 
-def verb_roles(application, verb):
+def verb_roles(application: Application, verb: str) -> frozenset[str]:
     """The roles that may apply ``verb`` to ``application`` in its current status."""
     return APPLICATION_WORKFLOW.roles_for(application, verb)
 
 
-def allowed_verbs(actor, application):
+def allowed_verbs(actor: User, application: Application) -> list[str]:
     """The verbs ``actor`` may apply now: what the pages show as buttons."""
     return APPLICATION_WORKFLOW.allowed_verbs(actor, application)
 
 
-def stage_due(application, status):
+def stage_due(application: Application, status: str) -> datetime.date | None:
     """The deadline of the stage an application enters with ``status``, or None."""
     stage = STATUS_STAGE.get(status)
     if stage is None:
@@ -59,9 +64,16 @@ def stage_due(application, status):
 
 
 def application_transition(
-    *, actor, application, verb, reason="", expected_status=None, guard=None, apply=None,
-    after=None,
-):
+    *,
+    actor: User | None,
+    application: Application,
+    verb: str,
+    reason: str = "",
+    expected_status: str | None = None,
+    guard: Callable[[Application], Any] | None = None,
+    apply: Callable[[Application], Any] | None = None,
+    after: Callable[[Application], Any] | None = None,
+) -> Application:
     """Apply ``verb`` to ``application`` through the kernel and return it as changed.
 
     Preconditions and idempotency are the kernel's (``gansu_sme.workflow.transition``): the

@@ -7,10 +7,11 @@ never edited: saving different figures for its period files a correction, a new 
 supersedes it once verified in its turn.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pghistory
 from django.db import transaction
@@ -18,6 +19,7 @@ from django.db.models import F, Q
 from django.db.models.base import ModelState
 from django.utils import timezone
 
+from accounts.models import User
 from gansu_sme import bulk, workflow
 from gansu_sme.bulk import AnyOf
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
@@ -121,7 +123,7 @@ def _key(report):
     return (report.enterprise_id, report.period_kind, report.year, report.period)
 
 
-def period_start(period_kind, year, period):
+def period_start(period_kind: str, year: int, period: int) -> date:
     if period_kind == PeriodKind.QUARTER:
         return date(year, 3 * period - 2, 1)
     return date(year, period if period_kind == PeriodKind.MONTH else 1, 1)
@@ -345,7 +347,13 @@ def _refresh_dependent_flags(reports):
 
 
 @transaction.atomic
-def monitoring_reports_save(*, actor, items, submit=False, validate_only=False):
+def monitoring_reports_save(
+    *,
+    actor: User,
+    items: Iterable[ReportInput],
+    submit: bool = False,
+    validate_only: bool = False,
+) -> list[SaveResult]:
     """Save the figures of many reports at once, all or nothing; returns a SaveResult per item.
 
     For each item: an open report (draft, submitted, returned) of its period has its figures
@@ -417,7 +425,8 @@ def monitoring_reports_save(*, actor, items, submit=False, validate_only=False):
     existing = _existing(actor, keys, lock=not validate_only)
     now = timezone.now()
     new_report = _report_maker(actor)
-    results, created, updated = [None] * len(items), [], []
+    results: list[Any] = [None] * len(items)
+    created, updated = [], []
     for key, index in keys.items():
         if index in errors:
             continue
@@ -490,7 +499,16 @@ def monitoring_reports_save(*, actor, items, submit=False, validate_only=False):
 
 
 @transaction.atomic
-def monitoring_report_save(*, actor, enterprise, period_kind, year, period, figures, submit=False):
+def monitoring_report_save(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    period_kind: str,
+    year: int,
+    period: int,
+    figures: dict[str, Any],
+    submit: bool = False,
+) -> SaveResult:
     """Save one enterprise's figures for one period, as ``monitoring_reports_save`` does.
 
     An enterprise outside the actor's region is not found; refused figures raise a DomainError
@@ -511,7 +529,9 @@ def monitoring_report_save(*, actor, enterprise, period_kind, year, period, figu
 
 
 @transaction.atomic
-def monitoring_report_update(*, actor, report, figures, submit=False):
+def monitoring_report_update(
+    *, actor: User, report: MonitoringReport, figures: dict[str, Any], submit: bool = False
+) -> SaveResult:
     """Change the figures of a draft or returned report (a verified one takes a correction).
 
     Refuses with InvalidTransition a report that is submitted, verified or superseded.
@@ -538,7 +558,7 @@ def monitoring_report_update(*, actor, report, figures, submit=False):
 
 
 @transaction.atomic
-def monitoring_report_submit(*, actor, report):
+def monitoring_report_submit(*, actor: User, report: MonitoringReport) -> MonitoringReport:
     """Send a draft or returned report for verification; its flags are checked again.
 
     Submitting a report that is already submitted changes nothing.
@@ -563,7 +583,7 @@ def monitoring_report_submit(*, actor, report):
 
 
 @transaction.atomic
-def monitoring_report_verify(*, actor, report):
+def monitoring_report_verify(*, actor: User, report: MonitoringReport) -> MonitoringReport:
     """Confirm a submitted report's figures (核实): staff of the enterprise's own region only.
 
     Verifying a correction marks the report it corrects superseded. Verifying an annual report
@@ -606,7 +626,9 @@ def monitoring_report_verify(*, actor, report):
 
 
 @transaction.atomic
-def monitoring_report_return(*, actor, report, reason):
+def monitoring_report_return(
+    *, actor: User, report: MonitoringReport, reason: str
+) -> MonitoringReport:
     """Send a submitted report back to its filers with a reason: the enterprise's own region only.
 
     Returning a report that is already returned changes nothing.
@@ -642,7 +664,7 @@ def _derived(enterprise, report):
 
 
 @transaction.atomic
-def enterprises_refresh_figures(*, enterprise_ids):
+def enterprises_refresh_figures(*, enterprise_ids: Iterable[int]) -> list[Enterprise]:
     """Re-derive size class, above-scale status and figures year from verified annual reports.
 
     Each enterprise takes them from its latest verified annual report (none: blank, not above
@@ -681,7 +703,7 @@ def enterprises_refresh_figures(*, enterprise_ids):
     return changed
 
 
-def enterprise_refresh_figures(*, enterprise):
+def enterprise_refresh_figures(*, enterprise: Enterprise) -> Enterprise:
     """Re-derive one enterprise's size class and above-scale status; see the bulk version."""
     enterprises_refresh_figures(enterprise_ids=[enterprise.pk])
     enterprise.refresh_from_db(fields=["size_class", "is_above_scale", "figures_year"])

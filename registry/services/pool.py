@@ -7,11 +7,15 @@ an entry moves to. Every change of an entry's status writes a PoolEntryTransitio
 same transaction; every row change is also captured by the history triggers.
 """
 
+import datetime
+from typing import Any
+
 import pghistory
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.choices import Role
+from accounts.models import User
 from gansu_sme import workflow
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
 from registry.choices import (
@@ -47,16 +51,16 @@ POOL_ENTRY_WORKFLOW = workflow.Workflow(
 )
 
 # The level of government each writing role acts for, ranked like the tiers.
-ROLE_TIER = {
+ROLE_TIER: dict[str, PoolTier] = {
     Role.COUNTY_STAFF: PoolTier.COUNTY,
     Role.CITY_STAFF: PoolTier.CITY,
     Role.PROVINCIAL_REVIEWER: PoolTier.PROVINCE,
 }
 POOL_WRITER_ROLES = frozenset(ROLE_TIER)
-TIER_RANK = {PoolTier.COUNTY: 0, PoolTier.CITY: 1, PoolTier.PROVINCE: 2}
+TIER_RANK: dict[str, int] = {PoolTier.COUNTY: 0, PoolTier.CITY: 1, PoolTier.PROVINCE: 2}
 # Tiers each role admits at: a city keeps its own list and its counties' lists; the province
 # keeps the provincial list, which it fills by promotion or direct admission.
-ADMIT_TIERS = {
+ADMIT_TIERS: dict[str, frozenset[PoolTier]] = {
     Role.COUNTY_STAFF: frozenset({PoolTier.COUNTY}),
     Role.CITY_STAFF: frozenset({PoolTier.COUNTY, PoolTier.CITY}),
     Role.PROVINCIAL_REVIEWER: frozenset({PoolTier.PROVINCE}),
@@ -169,10 +173,20 @@ def _category_fields(enterprise, *, pool, category, override_reason, year,
 
 @transaction.atomic
 def pool_entry_admit(
-    *, actor, enterprise, pool, tier, admission_year, admission_reason, track="",
-    contact_officer="", contact_officer_phone="", category="", category_override_reason="",
-    statistics_registered=False,
-):
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    pool: str,
+    tier: str,
+    admission_year: int,
+    admission_reason: str,
+    track: str = "",
+    contact_officer: str = "",
+    contact_officer_phone: str = "",
+    category: str = "",
+    category_override_reason: str = "",
+    statistics_registered: bool = False,
+) -> PoolEntry:
     """Admit an enterprise of the actor's region to a pool at a tier the actor keeps.
 
     County staff admit at county tier, city staff at county or city tier, provincial reviewers
@@ -255,7 +269,7 @@ def _insert(entry):
 
 
 @transaction.atomic
-def pool_entry_promote(*, actor, entry, reason):
+def pool_entry_promote(*, actor: User, entry: PoolEntry, reason: str) -> PoolEntry:
     """Move an active entry up one tier; only staff of that next tier may.
 
     City staff promote county-tier entries of their prefecture; provincial reviewers promote
@@ -300,7 +314,7 @@ def pool_entry_promote(*, actor, entry, reason):
 
 
 @transaction.atomic
-def pool_entry_graduate(*, actor, entry, reason):
+def pool_entry_graduate(*, actor: User, entry: PoolEntry, reason: str) -> PoolEntry:
     """Close an active entry as graduated (the firm reached its goal); reason required.
 
     Staff at the entry's tier or above in whose region it lies may; a repeated call changes
@@ -310,7 +324,7 @@ def pool_entry_graduate(*, actor, entry, reason):
 
 
 @transaction.atomic
-def pool_entry_remove(*, actor, entry, reason):
+def pool_entry_remove(*, actor: User, entry: PoolEntry, reason: str) -> PoolEntry:
     """Take an active entry out of the pool (出库); reason required.
 
     Staff at the entry's tier or above in whose region it lies may; a repeated call changes
@@ -330,7 +344,7 @@ def _close_with_reason(actor, entry, verb, reason):
 
 
 @transaction.atomic
-def pool_entry_update(*, actor, entry, **fields):
+def pool_entry_update(*, actor: User, entry: PoolEntry, **fields: Any) -> PoolEntry:
     """Change the contact officer, track or statistics registration of an active entry.
 
     Staff at the entry's tier or above in whose region it lies may. Unchanged values write
@@ -360,7 +374,9 @@ def pool_entry_update(*, actor, entry, **fields):
 
 
 @transaction.atomic
-def pool_entry_set_category(*, actor, entry, category, reason=""):
+def pool_entry_set_category(
+    *, actor: User, entry: PoolEntry, category: str, reason: str = ""
+) -> PoolEntry:
     """Set the 保/增/长/返/补 category of an active 规下转规上 entry.
 
     The suggestion is recomputed from the figures of the current year and stored with the
@@ -401,8 +417,15 @@ def _lock_for_notes(actor, entry):
 
 @transaction.atomic
 def cultivation_plan_save(
-    *, actor, entry, measures, goals, responsible_official, review_on, plan=None
-):
+    *,
+    actor: User,
+    entry: PoolEntry,
+    measures: str,
+    goals: str,
+    responsible_official: str,
+    review_on: datetime.date | None,
+    plan: CultivationPlan | None = None,
+) -> CultivationPlan:
     """Write the one-firm-one-plan (一企一策) of an active entry: a new plan, or ``plan`` edited.
 
     County, city and provincial staff who see the entry may. Saving a plan unchanged writes
@@ -445,8 +468,15 @@ def _check_visit_date(visited_on):
 
 @transaction.atomic
 def service_visit_record(
-    *, actor, entry, visited_on, officer, problems, actions="", status=VisitStatus.OPEN
-):
+    *,
+    actor: User,
+    entry: PoolEntry,
+    visited_on: datetime.date,
+    officer: str,
+    problems: str,
+    actions: str = "",
+    status: str = VisitStatus.OPEN,
+) -> ServiceVisit:
     """Log a service visit (服务走访) to the firm of an active entry.
 
     County, city and provincial staff who see the entry may. The same visit submitted twice
@@ -476,7 +506,7 @@ def service_visit_record(
 
 
 @transaction.atomic
-def service_visit_update(*, actor, visit, **fields):
+def service_visit_update(*, actor: User, visit: ServiceVisit, **fields: Any) -> ServiceVisit:
     """Change a logged visit, e.g. its actions and status once a problem is solved.
 
     Allowed whatever became of the entry since, so an outcome can still be recorded after a
@@ -508,13 +538,13 @@ def service_visit_update(*, actor, visit, **fields):
     return locked
 
 
-def pool_admit_tiers(actor):
+def pool_admit_tiers(actor: User) -> list[PoolTier]:
     """The tiers the actor may admit at, lowest first."""
     tiers = set(PoolTier.values) if actor.is_superuser else ADMIT_TIERS.get(actor.role, set())
     return [tier for tier in PoolTier if tier in tiers]
 
 
-def pool_entry_actions(actor, entry):
+def pool_entry_actions(actor: User, entry: PoolEntry) -> frozenset[str]:
     """Which of promote, graduate, remove, edit and notes the actor may do to ``entry``.
 
     The entry must already be in the actor's scope; the services check again on each call.

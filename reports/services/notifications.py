@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import Role
+from accounts.models import User
 from certification.choices import APPLICATION_ACTS, STATUS_STAGE, CertificateStatus, NoticeStatus
 from certification.models import Application, Certificate, Notice
 from gansu_sme.exceptions import OutOfScope
@@ -93,7 +94,7 @@ def _certificates_expiring(today, staff):
             )
 
 
-def overdue_month(today):
+def overdue_month(today: datetime.date) -> tuple[int, int]:
     """The latest month whose monitoring report was due (by day 15 of the next month)."""
     first = today.replace(day=1)
     back = 1 if today.day > MONITORING_DUE_DAY else 2
@@ -179,7 +180,7 @@ def _notices_closing(today, staff):
             )
 
 
-def notifications_remind(*, today=None):
+def notifications_remind(*, today: datetime.date | None = None) -> int:
     """Create today's reminders: certificates ending in 90, 30 and 7 days, monitoring reports
     overdue, workflow stages past their deadline (to the role that owns the status, in the
     application's region), public notices closing tomorrow (or today, if yesterday's run was
@@ -190,7 +191,7 @@ def notifications_remind(*, today=None):
     """
     today = today or timezone.localdate()
     staff = _Staff(today)
-    candidates = {}
+    candidates: dict[tuple[int, str], Notification] = {}
     for source in (_certificates_expiring, _monitoring_overdue, _stages_overdue, _notices_closing):
         for notification in source(today, staff):
             candidates.setdefault((notification.user.pk, notification.key), notification)
@@ -238,7 +239,7 @@ def _digest_send_one(user_id, today):
     return 1
 
 
-def notifications_digest_send(*, today=None):
+def notifications_digest_send(*, today: datetime.date | None = None) -> int:
     """E-mail each active, unexpired user with an address one digest of their unread
     notifications not yet e-mailed, and mark those e-mailed.
 
@@ -279,7 +280,7 @@ def notifications_digest_send(*, today=None):
 
 
 @transaction.atomic
-def notification_mark_read(*, actor, notification_id):
+def notification_mark_read(*, actor: User, notification_id: int) -> Notification:
     """Mark one of the actor's own notifications read; a repeated call changes nothing.
 
     Another user's notification is OutOfScope (404).
@@ -296,6 +297,6 @@ def notification_mark_read(*, actor, notification_id):
 
 
 @transaction.atomic
-def notifications_mark_all_read(*, actor):
+def notifications_mark_all_read(*, actor: User) -> int:
     """Mark every unread notification of the actor read. Returns how many were unread."""
     return Notification.objects.visible_to(actor).unread().update(read_at=timezone.now())

@@ -11,11 +11,13 @@ or cancelled, and a partial unique index keeps an entitlement in one open batch 
 """
 
 import datetime
+from collections.abc import Iterable
 
 import pghistory
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from certification.choices import CLAWBACK_REASONS, CertificateStatus
 from gansu_sme import workflow
 from gansu_sme.exceptions import DomainError, InvalidTransition, PermissionDenied
@@ -77,7 +79,7 @@ def _lock_draft(actor, batch):
 
 
 @transaction.atomic
-def batch_create(*, actor, title):
+def batch_create(*, actor: User, title: str) -> PaymentBatch:
     """Open a draft batch made by ``actor``. Finance officers only."""
     check_finance(actor)
     title = (title or "").strip()
@@ -91,7 +93,9 @@ def batch_create(*, actor, title):
 
 
 @transaction.atomic
-def batch_add_entitlements(*, actor, batch, entitlements):
+def batch_add_entitlements(
+    *, actor: User, batch: PaymentBatch, entitlements: Iterable[Entitlement]
+) -> PaymentBatch:
     """Put approved entitlements into a draft batch made by ``actor``, each at its amount.
 
     Refuses one that is not approved, already in an open batch (the unique index refuses it too
@@ -133,7 +137,9 @@ def batch_add_entitlements(*, actor, batch, entitlements):
 
 
 @transaction.atomic
-def batch_remove_entitlement(*, actor, batch, entitlement):
+def batch_remove_entitlement(
+    *, actor: User, batch: PaymentBatch, entitlement: Entitlement
+) -> PaymentBatch:
     """Take an entitlement out of a draft batch made by ``actor``; it stays approved, its money
     reserved."""
     check_finance(actor)
@@ -145,7 +151,7 @@ def batch_remove_entitlement(*, actor, batch, entitlement):
     return batch
 
 
-def batch_verbs(user, batch):
+def batch_verbs(user: User, batch: PaymentBatch) -> list[str]:
     """The verbs ``user`` may use on ``batch`` now: the buttons of its page."""
     if not is_finance(user):
         return []
@@ -191,7 +197,9 @@ def _batch_transition(actor, batch, verb, *, reason="", expected_status=None, gu
 
 
 @transaction.atomic
-def batch_submit(*, actor, batch, reason="", expected_status=None):
+def batch_submit(
+    *, actor: User, batch: PaymentBatch, reason: str = "", expected_status: str | None = None
+) -> PaymentBatch:
     """The maker submits a draft batch holding at least one entitlement for approval.
 
     Finance officers only, and only the officer who made the batch. Idempotent (kernel).
@@ -214,7 +222,9 @@ def batch_submit(*, actor, batch, reason="", expected_status=None):
 
 
 @transaction.atomic
-def batch_approve(*, actor, batch, reason="", expected_status=None):
+def batch_approve(
+    *, actor: User, batch: PaymentBatch, reason: str = "", expected_status: str | None = None
+) -> PaymentBatch:
     """Another finance officer than the maker and the submitter approves a submitted batch
     (four eyes, also a database check); each item's reserved money is committed. Returns the
     batch."""
@@ -235,7 +245,15 @@ def batch_approve(*, actor, batch, reason="", expected_status=None):
 
 
 @transaction.atomic
-def batch_pay(*, actor, batch, bank_reference, paid_on, reason="", expected_status=None):
+def batch_pay(
+    *,
+    actor: User,
+    batch: PaymentBatch,
+    bank_reference: str,
+    paid_on: datetime.date,
+    reason: str = "",
+    expected_status: str | None = None,
+) -> PaymentBatch:
     """Mark an approved batch paid by the bank on ``paid_on`` (not in the future) under
     ``bank_reference``: the committed money becomes paid, the items close and the
     entitlements are marked paid; one whose certificate was revoked for a clawback reason
@@ -274,7 +292,9 @@ def batch_pay(*, actor, batch, bank_reference, paid_on, reason="", expected_stat
 
 
 @transaction.atomic
-def batch_cancel(*, actor, batch, reason, expected_status=None):
+def batch_cancel(
+    *, actor: User, batch: PaymentBatch, reason: str, expected_status: str | None = None
+) -> PaymentBatch:
     """Cancel a batch that is not paid, with a reason. An approved batch gives its committed
     money back to reserved; the items close and their entitlements are free again, except
     those whose certificate was revoked for a clawback reason meanwhile: they are cancelled

@@ -6,14 +6,17 @@ way count down; the list is kept as evidence. Recomputing before payment is idem
 records what changed.
 """
 
+from typing import Any
+
 import pghistory
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from gansu_sme.exceptions import DomainError, InvalidTransition
 from gansu_sme.querysets import region_path_q
 from registry.choices import PeriodKind, RegionLevel, ReportStatus
-from registry.models import MonitoringReport
+from registry.models import MonitoringReport, Region
 from registry.sizeclass import is_above_scale
 from subsidies.choices import PAID_STATUSES, EntitlementStatus, EntitlementVerb, ProgramKind
 from subsidies.models import CityReward, Entitlement, Program
@@ -28,7 +31,7 @@ from .entitlements import (
 )
 
 
-def city_scale_changes(*, city, year):
+def city_scale_changes(*, city: Region, year: int) -> list[dict[str, Any]]:
     """The firms of ``city`` that crossed the above-scale line in ``year``, either way.
 
     Reads verified annual reports of ``year`` and the year before in one query. Returns a list
@@ -46,7 +49,7 @@ def city_scale_changes(*, city, year):
             "main_business_revenue",
         )
     )
-    firms = {}
+    firms: dict[str, dict[str | int, Any]] = {}
     for uscc, name, industry, report_year, revenue in reports:
         firm = firms.setdefault(uscc, {"name": name, "industry": industry})
         firm[report_year] = revenue
@@ -73,7 +76,7 @@ def _counts(evidence):
 
 
 @transaction.atomic
-def city_reward_compute(*, actor, city, year):
+def city_reward_compute(*, actor: User, city: Region, year: int) -> CityReward:
     """Close (or recompute) a city's year: count its net new above-scale firms, keep them as
     evidence, and make or adjust the reward's entitlement.
 

@@ -35,6 +35,7 @@ def money(value: Decimal | int | str) -> Decimal:
     return value.quantize(CENT)
 
 
-def city_of(region: Region) -> Region | None:
+def city_of(region: Region) -> Region:
     """The prefecture unit (市州, incl. 兰州新区) a region lies in."""
-    return region if region.level != RegionLevel.COUNTY else region.parent
+    # A county always lies in a prefecture unit.
+    return region if region.level != RegionLevel.COUNTY else region.parent  # type: ignore[return-value]

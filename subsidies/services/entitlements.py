@@ -7,17 +7,21 @@ row that won. Reactions to certificates run with no actor (the event made them) 
 re-derived nightly by ``entitlements_reconcile``.
 """
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pghistory
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from accounts.models import User
 from certification.choices import CLAWBACK_REASONS, CertificateLevel, CertificateStatus
 from certification.models import Certificate
 from gansu_sme import workflow
 from gansu_sme.exceptions import DomainError, InvalidTransition
+from registry.models import Enterprise, Region
 from subsidies.choices import (
     ENTITLEMENT_ACTS,
     ENTITLEMENT_TRANSITIONS,
@@ -28,11 +32,14 @@ from subsidies.choices import (
 )
 from subsidies.models import (
     BatchItem,
+    Budget,
+    CityReward,
     Entitlement,
     EntitlementTransition,
     PaymentBatch,
     Program,
     ProgramPair,
+    SupportProject,
 )
 
 from .budgets import allocation_for, move_money
@@ -64,7 +71,14 @@ ENTITLEMENT_WORKFLOW = workflow.Workflow(
 )
 
 
-def entitlement_move(entitlement, verb, *, actor=None, reason="", apply=None):
+def entitlement_move(
+    entitlement: Entitlement,
+    verb: str,
+    *,
+    actor: User | None = None,
+    reason: str = "",
+    apply: Callable[..., Any] | None = None,
+) -> Entitlement:
     """Apply ``verb`` to an entitlement the caller has locked in the app's one lock order
     (batch, entitlements, allocations), through the kernel."""
     return workflow.transition(
@@ -73,7 +87,9 @@ def entitlement_move(entitlement, verb, *, actor=None, reason="", apply=None):
     )
 
 
-def entitlement_record(entitlement, verb, *, actor=None, reason=""):
+def entitlement_record(
+    entitlement: Entitlement, verb: str, *, actor: User | None = None, reason: str = ""
+) -> Any:
     """Record a step that keeps the entitlement's status (its creation, a repayment)."""
     return workflow.record(
         ENTITLEMENT_WORKFLOW, entitlement, verb=verb, actor=actor, reason=reason,
@@ -96,8 +112,18 @@ def _offset(program, enterprise):
     return total, (f"就高不重复，已获{names}，差额补齐" if total else "")
 
 
-def entitlement_create(*, program, year, enterprise=None, city=None, amount=None,
-                       certificate=None, city_reward=None, project=None, purpose=""):
+def entitlement_create(
+    *,
+    program: Program,
+    year: int,
+    enterprise: Enterprise | None = None,
+    city: Region | None = None,
+    amount: Decimal | int | str | None = None,
+    certificate: Certificate | None = None,
+    city_reward: CityReward | None = None,
+    project: SupportProject | None = None,
+    purpose: str = "",
+) -> tuple[Entitlement, bool]:
     """Create the entitlement an event earned, or return the one that exists.
 
     Idempotent: the insert runs in a savepoint and a unique-key conflict returns the existing
@@ -108,14 +134,16 @@ def entitlement_create(*, program, year, enterprise=None, city=None, amount=None
     existing = _existing(program, enterprise, city_reward, project)
     if existing is not None:
         return existing, False
-    full = money(amount if amount is not None else program.amount)
+    # A program without an amount (project support) is given one by its caller.
+    full = money(amount if amount is not None else program.amount)  # type: ignore[arg-type]
     offset, note = _offset(program, enterprise)
     due = max(full - offset, Decimal("0.00"))
     if enterprise is not None:
         region, city = enterprise.region, city_of(enterprise.region)
         payee_name, payee_code = enterprise.name, enterprise.uscc
     else:
-        region, payee_name, payee_code = city, f"{city.name}财政局", ""
+        # An award without a firm is a city's.
+        region, payee_name, payee_code = city, f"{city.name}财政局", ""  # type: ignore[assignment,union-attr]
     entitlement = Entitlement(
         program=program, once_per_firm=program.once_per_firm, enterprise=enterprise,
         city=city, region=region, year=year, payee_name=payee_name, payee_code=payee_code,
@@ -159,7 +187,9 @@ def _certificate_program(certificate):
 
 
 @transaction.atomic
-def entitlement_from_certificate(*, certificate_id):
+def entitlement_from_certificate(
+    *, certificate_id: int
+) -> tuple[Entitlement | None, bool]:
     """React to a certificate issued: the award of its level's program, once per firm.
 
     Nothing when the program does not run in the certificate's year, or when the certificate
@@ -186,7 +216,7 @@ def entitlement_from_certificate(*, certificate_id):
 
 
 @transaction.atomic
-def entitlements_clawback(*, certificate_id, reason):
+def entitlements_clawback(*, certificate_id: int, reason: str) -> list[Entitlement]:
     """React to a certificate revoked: for a clawback reason (falsified application, major
     incident) a paid award becomes a recovery due of its amount and an award not yet in an
     approved batch is cancelled, its reservation released. Other reasons leave awards alone.
@@ -209,7 +239,7 @@ def entitlements_clawback(*, certificate_id, reason):
     return changed
 
 
-def recovery_due(entitlement, *, note, actor=None):
+def recovery_due(entitlement: Entitlement, *, note: str, actor: User | None = None) -> None:
     """Turn a paid entitlement, locked by the caller, into a recovery due of its amount."""
 
     def due(row):
@@ -229,7 +259,7 @@ def _open_batch_id(entitlement_pk):
     )
 
 
-def lock_with_batch(entitlement_pk):
+def lock_with_batch(entitlement_pk: int) -> tuple[Entitlement, PaymentBatch | None]:
     """Lock the open batch holding the entitlement (if any), then the entitlement: the one lock
     order of the app is batch, entitlements, allocations (``batch_transition`` takes it too),
     so a clawback and a batch decision see each other's result instead of both moving the same
@@ -247,7 +277,9 @@ def lock_with_batch(entitlement_pk):
     return entitlement, batch
 
 
-def cancel_if_free(entitlement, batch, *, reason, actor=None):
+def cancel_if_free(
+    entitlement: Entitlement, batch: PaymentBatch | None, *, reason: str, actor: User | None = None
+) -> bool:
     """Cancel a pending or approved entitlement locked with its open ``batch`` by
     ``lock_with_batch``: one in a draft or submitted batch leaves it, one in an approved batch
     stays (its payment turns into a recovery when marked paid, and cancelling the batch
@@ -257,7 +289,11 @@ def cancel_if_free(entitlement, batch, *, reason, actor=None):
             return False
         BatchItem.objects.filter(batch=batch, entitlement=entitlement).delete()
     if entitlement.status == EntitlementStatus.APPROVED:
-        move_money(entitlement.allocation_id, entitlement.amount, source="reserved", target=None)
+        # An approved award holds its allocation.
+        move_money(
+            entitlement.allocation_id,  # type: ignore[arg-type]
+            entitlement.amount, source="reserved", target=None,
+        )
 
     def note(row):
         row.cancel_reason = reason[:200]
@@ -267,7 +303,7 @@ def cancel_if_free(entitlement, batch, *, reason, actor=None):
 
 
 @transaction.atomic
-def entitlement_approve(*, actor, entitlement, budget):
+def entitlement_approve(*, actor: User, entitlement: Entitlement, budget: Budget) -> Entitlement:
     """Approve a pending entitlement and reserve its amount in its city's block of ``budget``.
 
     Finance officers only. Locks the entitlement and the allocation; refuses when the block
@@ -300,7 +336,7 @@ def entitlement_approve(*, actor, entitlement, budget):
 
 
 @transaction.atomic
-def entitlement_cancel(*, actor, entitlement, reason):
+def entitlement_cancel(*, actor: User, entitlement: Entitlement, reason: str) -> Entitlement:
     """Cancel a pending or approved entitlement that is in no open batch, with a reason; an
     approved one gives its reservation back to the city's block."""
     check_finance(actor)
@@ -320,7 +356,9 @@ def entitlement_cancel(*, actor, entitlement, reason):
 
 
 @transaction.atomic
-def entitlement_record_recovery(*, actor, entitlement, amount, reference):
+def entitlement_record_recovery(
+    *, actor: User, entitlement: Entitlement, amount: Decimal | int | str, reference: str
+) -> Entitlement:
     """Record money returned on a recovery due (追回); the whole due amount settles it.
 
     Finance officers only. The amount may not pass what is outstanding. Returns the row.
@@ -350,7 +388,7 @@ def entitlement_record_recovery(*, actor, entitlement, amount, reference):
     return entitlement
 
 
-def entitlements_reconcile():
+def entitlements_reconcile() -> dict[str, int]:
     """Re-derive what the certificate events should have produced, repairing a lost one.
 
     Every certificate not revoked for a clawback reason gets its award (creation is

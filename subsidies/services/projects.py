@@ -3,10 +3,13 @@ city vouches for its compliance and authenticity, the province re-checks it and 
 amount within the city's block, which creates the entitlement already approved. Every step
 writes a ProjectTransition row (who, from, to, note), shown on the project's page."""
 
+from decimal import Decimal
+
 import pghistory
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from gansu_sme import workflow
 from gansu_sme.exceptions import DomainError, OutOfScope, PermissionDenied
 from registry.models import Enterprise
@@ -17,7 +20,7 @@ from subsidies.choices import (
     ProjectStatus,
     ProjectVerb,
 )
-from subsidies.models import Entitlement, Program, ProjectTransition, SupportProject
+from subsidies.models import Budget, Entitlement, Program, ProjectTransition, SupportProject
 
 from .common import PROJECT_SUBMITTER_ROLES, check_finance, money
 from .entitlements import entitlement_approve, entitlement_create
@@ -36,7 +39,16 @@ PROJECT_WORKFLOW = workflow.Workflow(
 
 
 @transaction.atomic
-def project_submit(*, actor, enterprise, year, title, purpose, amount_requested, evidence):
+def project_submit(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    year: int,
+    title: str,
+    purpose: str,
+    amount_requested: Decimal | int | str,
+    evidence: str,
+) -> SupportProject:
     """Put forward a project of a firm in the actor's region. County and city staff only."""
     if not (actor.is_superuser or actor.role in PROJECT_SUBMITTER_ROLES):
         raise PermissionDenied()
@@ -58,13 +70,15 @@ def project_submit(*, actor, enterprise, year, title, purpose, amount_requested,
     return project
 
 
-def project_verbs(user, project):
+def project_verbs(user: User, project: SupportProject) -> list[str]:
     """The verbs ``user`` may use on ``project`` now."""
     return PROJECT_WORKFLOW.allowed_verbs(user, project)
 
 
 @transaction.atomic
-def project_vouch(*, actor, project, note="", expected_status=None):
+def project_vouch(
+    *, actor: User, project: SupportProject, note: str = "", expected_status: str | None = None
+) -> SupportProject:
     """The city vouches for the project's compliance and authenticity (合规性、真实性)."""
 
     def vouched(row):
@@ -87,7 +101,9 @@ def _decided(actor, note):
 
 
 @transaction.atomic
-def project_reject(*, actor, project, note, expected_status=None):
+def project_reject(
+    *, actor: User, project: SupportProject, note: str, expected_status: str | None = None
+) -> SupportProject:
     """Reject a project at the city's or the province's step, with a note."""
 
     def noted(row):
@@ -101,7 +117,15 @@ def project_reject(*, actor, project, note, expected_status=None):
 
 
 @transaction.atomic
-def project_approve(*, actor, project, amount, budget, note="", expected_status=None):
+def project_approve(
+    *,
+    actor: User,
+    project: SupportProject,
+    amount: Decimal | int | str,
+    budget: Budget,
+    note: str = "",
+    expected_status: str | None = None,
+) -> SupportProject:
     """The province approves an amount, at most the amount asked, reserved at once in the
     city's block of ``budget`` (refused when the block has less left). Creates the approved
     entitlement of the project-support program. Returns the project."""
