@@ -28,7 +28,6 @@ from certification.services.evaluations import evaluation_run
 from certification.services.workflow import APPLICATION_WORKFLOW, application_transition
 from gansu_sme import workflow
 from gansu_sme.exceptions import DomainError, OutOfScope, PermissionDenied
-from gansu_sme.querysets import region_path_q
 from registry.models import Enterprise
 
 S = ApplicationStatus
@@ -302,7 +301,7 @@ def _quota_check(locked):
         return
     used = (
         Application.objects.filter(campaign=locked.campaign, status__in=QUOTA_STATUSES)
-        .filter(region_path_q("enterprise__region__path", quota.region.path))
+        .within(quota.region.path)
         .exclude(pk=locked.pk)
         .count()
     )

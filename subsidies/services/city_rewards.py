@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from gansu_sme.exceptions import DomainError, InvalidTransition
-from gansu_sme.querysets import region_path_q
 from registry.choices import PeriodKind, RegionLevel, ReportStatus
 from registry.models import MonitoringReport, Region
 from registry.sizeclass import is_above_scale
@@ -38,8 +37,7 @@ def city_scale_changes(*, city: Region, year: int) -> list[dict[str, Any]]:
     of evidence dicts sorted by credit code.
     """
     reports = (
-        MonitoringReport.objects.filter(
-            region_path_q("enterprise__region__path", city.path),
+        MonitoringReport.objects.within(city.path).filter(
             period_kind=PeriodKind.YEAR,
             status=ReportStatus.VERIFIED,
             year__in=(year - 1, year),
