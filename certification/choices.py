@@ -232,6 +232,13 @@ class AssignmentStatus(models.TextChoices):
 ASSIGNMENT_PENDING = (AssignmentStatus.ASSIGNED, AssignmentStatus.DECLARED)
 
 
+# An expert declares (no conflict of interest) on an assigned sheet, then scores the application.
+ASSIGNMENT_ACTS = {
+    AssignmentStatus.ASSIGNED: (Act({Role.EXPERT}),),
+    AssignmentStatus.DECLARED: (Act({Role.EXPERT}),),
+}
+
+
 class ConflictRule(models.TextChoices):
     """Why an expert may not review an application; the first two always apply."""
 
@@ -265,6 +272,11 @@ class ObjectionStatus(models.TextChoices):
     PENDING = "pending", _("Pending")  # 待处理
     UPHELD = "upheld", _("Upheld")  # 异议成立
     DISMISSED = "dismissed", _("Dismissed")  # 异议不成立
+
+
+# The province closes an open notice once it has run, and rules on every objection filed.
+NOTICE_ACTS = {NoticeStatus.OPEN: (Act({Role.PROVINCIAL_REVIEWER}),)}
+OBJECTION_ACTS = {ObjectionStatus.PENDING: (Act({Role.PROVINCIAL_REVIEWER}),)}
 
 
 class CertificateLevel(models.TextChoices):

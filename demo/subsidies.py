@@ -208,6 +208,14 @@ def _budgets_and_batches(maker, awards):
     services.batch_add_entitlements(
         actor=maker, batch=draft, entitlements=awards["approved"][:1]
     )
+    # Another batch the maker has submitted waits for the second officer's approval.
+    submitted = services.batch_create(
+        actor=maker, title=f"{this_year}年第二批专精特新认定奖励（演示，待审批）"
+    )
+    services.batch_add_entitlements(
+        actor=maker, batch=submitted, entitlements=awards["approved"][1:3]
+    )
+    services.batch_submit(actor=maker, batch=submitted)
 
 
 @transaction.atomic

@@ -2,15 +2,19 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from gansu_sme.api.tasks import TaskListView
+from gansu_sme.inbox_views import inbox_page
 from reports.views import home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("tasks/", inbox_page, name="inbox"),
     path("accounts/", include("accounts.urls")),
     path("enterprises/", include("registry.urls")),
     path("certification/", include("certification.urls")),
     path("subsidies/", include("subsidies.urls")),
     path("reports/", include("reports.urls")),
+    path("api/v1/tasks/", TaskListView.as_view(), name="api-tasks"),
     path("api/v1/", include("registry.api.urls")),
     path("api/v1/", include("certification.api.urls")),
     path("api/v1/", include("subsidies.api.urls")),

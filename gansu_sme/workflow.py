@@ -34,15 +34,18 @@ class Act:
 
     ``roles`` act when the object's fields equal ``where`` (e.g. a county-filed application);
     ``verbs`` None means every verb the status allows. ``waits`` says the status waits for
-    these roles, so the object is in their inbox; an act such as withdrawing is open to the
-    filing side without the object waiting for it.
+    these roles, so the object is in their inbox (gansu_sme.inbox); an act such as
+    withdrawing is open to the filing side without the object waiting for it. ``inbox(user)``
+    narrows what waits to the user personally (a Q): the maker's own draft batch, a batch the
+    user neither made nor submitted.
     """
 
-    def __init__(self, roles, verbs=None, where=None, waits=True):
+    def __init__(self, roles, verbs=None, where=None, waits=True, inbox=None):
         self.roles = frozenset(roles)
         self.verbs = None if verbs is None else frozenset(verbs)
         self.where = dict(where or {})
         self.waits = waits
+        self.inbox = inbox
 
     def matches(self, obj):
         return all(getattr(obj, name) == value for name, value in self.where.items())
@@ -65,13 +68,19 @@ def waiting_roles(acts, obj):
     )
 
 
-def waiting_q(acts, role):
-    """Rows that wait for ``role`` by a workflow's ``acts``: the inbox's filter."""
+def waiting_q(acts, role, *, user=None, anyone=False):
+    """Rows that wait for ``role`` by a workflow's ``acts``: the inbox's filter.
+
+    Given ``user``, an act that narrows what waits to the user personally (``Act.inbox``) does
+    so; ``anyone`` takes the rows that wait for any role, as a reader (an auditor) sees them.
+    """
     condition = Q(pk__in=[])
     for status, status_acts in acts.items():
         for act in status_acts:
-            if act.waits and role in act.roles:
-                condition |= Q(status=status, **act.where)
+            if not act.waits or not (anyone or role in act.roles):
+                continue
+            personal = act.inbox(user) if act.inbox and user is not None and not anyone else Q()
+            condition |= Q(status=status, **act.where) & personal
     return condition
 
 

@@ -1,32 +1,24 @@
 """What the landing page shows each role, in its scope."""
 
-from django.db.models import Count, Window
 from django.utils import timezone
 
-from certification import selectors as certification_selectors
+from gansu_sme.inbox import inbox_items
 
 from . import charts, selectors
 from .choices import ReportKind
 
-WAITING_SHOWN = 10
+INBOX_SHOWN = 20
 
 
 def dashboard_context(user):
     """Funnel, targets, trends and what waits, for an account that sees a region; for one that
     sees none (experts) only what waits for them."""
-    # The count comes with the first rows (a window over the same rows, which
-    # ``certification.selectors.waiting_count`` counts for the navigation), not from a query
-    # of its own. The navigation's count stays a query of its own: its tag takes no value
-    # from the page.
-    waiting = list(
-        certification_selectors.applications_waiting_for(user).annotate(
-            waiting_total=Window(Count("pk"))
-        )[:WAITING_SHOWN]
-    )
+    # The same list the menu badge counts (gansu_sme.inbox), overdue first.
+    inbox = inbox_items(user)
     context = {
         "can_read_registry": user.sees_regions,
-        "waiting": waiting,
-        "waiting_count": waiting[0].waiting_total if waiting else 0,
+        "inbox": inbox,
+        "inbox_shown": inbox[:INBOX_SHOWN],
         "notifications": list(selectors.notification_list(user=user).unread()[:5]),
     }
     if not context["can_read_registry"]:

@@ -8,7 +8,8 @@ class SubsidiesConfig(AppConfig):
 
     def ready(self):
         # Certification announces certificates on commit; the awards follow from them here.
-        from gansu_sme import events
+        from gansu_sme import events, inbox
+        from subsidies import inbox as subsidies_inbox
         from subsidies import receivers
 
         events.certificate_issued.connect(
@@ -17,3 +18,5 @@ class SubsidiesConfig(AppConfig):
         events.certificate_revoked.connect(
             receivers.on_certificate_revoked, dispatch_uid="subsidies.certificate_revoked"
         )
+        # What waits in this app, for everyone's 我的待办.
+        inbox.register(*subsidies_inbox.SOURCES)

@@ -1,6 +1,7 @@
 """Statuses, kinds and transition tables of the subsidy app; no status string appears elsewhere."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
@@ -63,7 +64,8 @@ _FINANCE = frozenset({Role.FINANCE_OFFICER})
 # what comes back on a recovery. The system (an event, the nightly reconcile) claws back.
 ENTITLEMENT_ACTS = {
     E.PENDING: (Act(_FINANCE),),
-    E.APPROVED: (Act(_FINANCE),),
+    # An approved award waits to be put in a batch; in an open batch, the batch waits instead.
+    E.APPROVED: (Act(_FINANCE, inbox=lambda user: ~Q(batch_items__is_open=True)),),
     E.PAID: (Act(_FINANCE, waits=False),),
     E.RECOVERY_DUE: (Act(_FINANCE),),
     E.CANCELLED: (Act(_FINANCE, waits=False),),
@@ -110,8 +112,10 @@ BATCH_TRANSITIONS = {
 # The maker builds and submits a draft, another officer approves it and marks it paid (four
 # eyes, checked on the batch by the services).
 BATCH_ACTS = {
-    BatchStatus.DRAFT: (Act(_FINANCE),),
-    BatchStatus.SUBMITTED: (Act(_FINANCE),),
+    BatchStatus.DRAFT: (Act(_FINANCE, inbox=lambda user: Q(created_by=user)),),
+    BatchStatus.SUBMITTED: (
+        Act(_FINANCE, inbox=lambda user: ~Q(created_by=user) & ~Q(submitted_by=user)),
+    ),
     BatchStatus.APPROVED: (Act(_FINANCE),),
 }
 OPEN_BATCH_STATUSES = frozenset({BatchStatus.DRAFT, BatchStatus.SUBMITTED, BatchStatus.APPROVED})

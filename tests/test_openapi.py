@@ -145,6 +145,9 @@ SUBSIDIES_OPERATIONS = {
 }
 
 
+# Every account's 我的待办 (gansu_sme.inbox).
+TASKS_OPERATIONS = {("/api/v1/tasks/", "get")}
+
 REPORTS_OPERATIONS = {
     ("/api/v1/notifications/", "get"),
     ("/api/v1/notifications/{id}/", "get"),
@@ -161,6 +164,7 @@ def test_schema_lists_every_operation_and_no_delete(schema):
 
     assert found == (
         REGISTRY_OPERATIONS | CERTIFICATION_OPERATIONS | SUBSIDIES_OPERATIONS | REPORTS_OPERATIONS
+        | TASKS_OPERATIONS
     )
 
 

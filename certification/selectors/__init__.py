@@ -8,7 +8,6 @@ from .applications import (
     attachment_get,
     evaluation_get,
     evaluation_list,
-    waiting_count,
 )
 from .campaigns import campaign_get, campaign_list, campaigns_open_for_filing, can_read_campaigns
 from .rules import evaluation_facts, ruleset_current
@@ -27,5 +26,4 @@ __all__ = [
     "evaluation_get",
     "evaluation_list",
     "ruleset_current",
-    "waiting_count",
 ]

@@ -63,12 +63,6 @@ def applications_waiting_for(user: User) -> QuerySet[Application]:
     )
 
 
-def waiting_count(user: User) -> int:
-    """How many applications wait for ``user``; one query, for the navigation."""
-    waiting = waiting_q(APPLICATION_ACTS, user.role)
-    return Application.objects.visible_to(user).filter(waiting).count()
-
-
 def attachment_get(*, user: User, application_pk: int, pk: int) -> Attachment:
     """An attachment of an application the user may see (experts included), else OutOfScope."""
     attachment = (
