@@ -66,6 +66,10 @@ class User(AbstractUser):
                  % {"role": self.get_role_display(), "level": level}}
             )
 
+    def has_role(self, *roles):
+        """Whether this user holds one of ``roles``; a superuser holds every role."""
+        return self.is_superuser or self.role in roles
+
     @property
     def is_expired(self):
         return self.expires_on is not None and timezone.localdate() >= self.expires_on

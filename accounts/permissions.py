@@ -19,4 +19,4 @@ class IsStaffInRegion(BasePermission):
         if user.is_read_only:
             return False
         write_roles = getattr(view, "write_roles", None)
-        return write_roles is None or user.is_superuser or user.role in write_roles
+        return write_roles is None or user.has_role(*write_roles)

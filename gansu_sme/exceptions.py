@@ -28,3 +28,8 @@ class OutOfScope(DomainError):
 class InvalidTransition(DomainError):
     code = "invalid_transition"
     default_message = "This change of status is not allowed. 不允许此状态变更。"
+
+
+# Refusals every page answers with its status (404, 403; DomainErrorMiddleware), never on a form:
+# a view that shows other domain errors to the user lets these pass first.
+ANSWERED_BY_STATUS = (OutOfScope, PermissionDenied)

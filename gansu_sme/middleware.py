@@ -1,6 +1,10 @@
 import uuid
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
 from pghistory.middleware import HistoryMiddleware
+
+from gansu_sme import exceptions
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
@@ -23,3 +27,25 @@ class AuditContextMiddleware(HistoryMiddleware):
         response = super().__call__(request)
         response[REQUEST_ID_HEADER] = request.request_id
         return response
+
+
+class DomainErrorMiddleware:
+    """Answer a service's or selector's refusal the way the API's exception handler does.
+
+    A row outside the actor's scope is not found (404), so nothing about it leaks; a role that
+    may not act is forbidden (403). Both then get the site's ordinary error pages. Refusals a
+    form should show (``DomainError`` in general, validation) stay the view's business.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, exceptions.OutOfScope):
+            raise Http404(exception.message) from exception
+        if isinstance(exception, exceptions.PermissionDenied):
+            raise DjangoPermissionDenied(exception.message) from exception
+        return None

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gansu_sme.middleware.AuditContextMiddleware",
+    "gansu_sme.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "gansu_sme.urls"

@@ -1,11 +1,11 @@
 """What every page shares: sign-in and role checks, and showing a service's refusal on the form
-that asked for it (404 for rows out of scope, 403 for a role that may not act)."""
+that asked for it. Rows out of scope (404) and roles that may not act (403) are answered for every
+page by ``gansu_sme.middleware.DomainErrorMiddleware``."""
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 
 from gansu_sme import exceptions
 
@@ -30,10 +30,8 @@ def call_service(form, service, **kwargs):
     """Run a write; show its refusal on ``form`` and return None, or return its result."""
     try:
         return service(**kwargs)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
-    except exceptions.PermissionDenied as exc:
-        raise PermissionDenied from exc
+    except exceptions.ANSWERED_BY_STATUS:
+        raise
     except (ValidationError, exceptions.DomainError) as exc:
         form.add_service_error(exc)
         return None

@@ -5,13 +5,12 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gansu_sme import exceptions
 from gansu_sme.views import allowed_if
 
 from . import selectors
@@ -39,10 +38,7 @@ def report_list(request):
 
 
 def _report(request, pk, **options):
-    try:
-        return selectors.report_get(user=request.user, pk=pk, **options)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
+    return selectors.report_get(user=request.user, pk=pk, **options)
 
 
 @allowed_if(can_read)
@@ -85,12 +81,9 @@ def notification_badge(request):
 @require_POST
 def notification_read(request, pk):
     """Mark read, then follow the notification's link (or go back to the list)."""
-    try:
-        notification = notifications.notification_mark_read(
-            actor=request.user, notification_id=pk
-        )
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
+    notification = notifications.notification_mark_read(
+        actor=request.user, notification_id=pk
+    )
     target = notification.link if request.POST.get("follow") else ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)

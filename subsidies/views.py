@@ -30,13 +30,6 @@ def can_read(user):
     return user.sees_regions
 
 
-def _found(selector, **kwargs):
-    try:
-        return selector(**kwargs)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
-
-
 def _paged(request, rows):
     rows = rows.order_by(*(rows.query.order_by or rows.model._meta.ordering), "pk")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -100,7 +93,7 @@ def budget_list(request):
 
 @allowed_if(sees_province)
 def budget_detail(request, pk):
-    budget = _found(selectors.budget_get, user=request.user, pk=pk)
+    budget = selectors.budget_get(user=request.user, pk=pk)
     form = forms.AllocationForm(request.POST or None)
     if request.method == "POST" and services.is_finance(request.user) and form.is_valid():
         if call_service(form, services.allocation_set, actor=request.user, budget=budget,
@@ -150,12 +143,12 @@ def _entitlement_page(request, entitlement, bound=None, status=200):
 
 @allowed_if(can_read)
 def entitlement_detail(request, pk):
-    entitlement = _found(selectors.entitlement_get, user=request.user, pk=pk)
+    entitlement = selectors.entitlement_get(user=request.user, pk=pk)
     return _entitlement_page(request, entitlement)
 
 
 def _entitlement_action(request, pk, name, form_class, service, message):
-    entitlement = _found(selectors.entitlement_get, user=request.user, pk=pk)
+    entitlement = selectors.entitlement_get(user=request.user, pk=pk)
     form = form_class(request.POST, prefix=name)
     if form.is_valid() and call_service(
         form, service, actor=request.user, entitlement=entitlement, **form.cleaned_data
@@ -263,13 +256,13 @@ def _batch_page(request, batch, bound=None, status=200):
 
 @allowed_if(sees_province)
 def batch_detail(request, pk):
-    return _batch_page(request, _found(selectors.batch_get, user=request.user, pk=pk))
+    return _batch_page(request, selectors.batch_get(user=request.user, pk=pk))
 
 
 @require_POST
 @allowed_if(services.is_finance)
 def batch_add(request, pk):
-    batch = _found(selectors.batch_get, user=request.user, pk=pk)
+    batch = selectors.batch_get(user=request.user, pk=pk)
     ids = [int(value) for value in request.POST.getlist("entitlement") if value.isdigit()]
     rows = selectors.entitlement_list(user=request.user).filter(pk__in=ids)
     form = forms.NoteForm({})
@@ -285,8 +278,8 @@ def batch_add(request, pk):
 @require_POST
 @allowed_if(services.is_finance)
 def batch_remove(request, pk, entitlement_pk):
-    batch = _found(selectors.batch_get, user=request.user, pk=pk)
-    entitlement = _found(selectors.entitlement_get, user=request.user, pk=entitlement_pk)
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    entitlement = selectors.entitlement_get(user=request.user, pk=entitlement_pk)
     form = forms.NoteForm({})
     form.is_valid()
     if call_service(form, services.batch_remove_entitlement, actor=request.user, batch=batch,
@@ -301,7 +294,7 @@ def batch_remove(request, pk, entitlement_pk):
 def batch_transition(request, pk, verb):
     if verb not in VERB_FORMS:
         raise Http404
-    batch = _found(selectors.batch_get, user=request.user, pk=pk)
+    batch = selectors.batch_get(user=request.user, pk=pk)
     form = VERB_FORMS[verb](request.POST, prefix=verb)
     if form.is_valid():
         details = dict(form.cleaned_data)
@@ -317,7 +310,7 @@ def batch_transition(request, pk, verb):
 
 @allowed_if(services.is_finance)
 def batch_bank_file(request, pk):
-    batch = _found(selectors.batch_get, user=request.user, pk=pk)
+    batch = selectors.batch_get(user=request.user, pk=pk)
     try:
         file, name, _total = services.batch_bank_file(actor=request.user, batch=batch)
     except exceptions.DomainError as exc:
@@ -346,7 +339,7 @@ def city_reward_list(request):
 
 @allowed_if(can_read)
 def city_reward_detail(request, pk):
-    reward = _found(selectors.city_reward_get, user=request.user, pk=pk)
+    reward = selectors.city_reward_get(user=request.user, pk=pk)
     return render(request, "subsidies/city_reward_detail.html", {
         "reward": reward, "entitlement": getattr(reward, "entitlement", None),
         "can_edit": services.is_finance(request.user),
@@ -360,12 +353,11 @@ def project_list(request):
     )
     return render(request, "subsidies/project_list.html", {
         "filter": filterset, **_paged(request, filterset.qs),
-        "can_submit": request.user.is_superuser
-        or request.user.role in services.PROJECT_SUBMITTER_ROLES,
+        "can_submit": request.user.has_role(*services.PROJECT_SUBMITTER_ROLES),
     })
 
 
-@allowed_if(lambda user: user.is_superuser or user.role in services.PROJECT_SUBMITTER_ROLES)
+@allowed_if(lambda user: user.has_role(*services.PROJECT_SUBMITTER_ROLES))
 def project_submit(request):
     form = forms.ProjectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -409,7 +401,7 @@ def _project_page(request, project, bound=None, status=200):
 
 @allowed_if(can_read)
 def project_detail(request, pk):
-    return _project_page(request, _found(selectors.project_get, user=request.user, pk=pk))
+    return _project_page(request, selectors.project_get(user=request.user, pk=pk))
 
 
 @require_POST
@@ -417,7 +409,7 @@ def project_detail(request, pk):
 def project_transition(request, pk, verb):
     if verb not in PROJECT_FORMS:
         raise Http404
-    project = _found(selectors.project_get, user=request.user, pk=pk)
+    project = selectors.project_get(user=request.user, pk=pk)
     form = PROJECT_FORMS[verb](request.POST, prefix=verb)
     if form.is_valid():
         data = dict(form.cleaned_data)

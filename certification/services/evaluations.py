@@ -57,7 +57,7 @@ def evaluation_run(
     submission. Otherwise the evaluation row is stored, its history attributed to the actor.
     Returns the Evaluation, unsaved when ``save`` is false.
     """
-    if not actor.is_superuser and actor.role not in EVALUATOR_ROLES:
+    if not actor.has_role(*EVALUATOR_ROLES):
         raise PermissionDenied()
     enterprise = Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).first()
     if enterprise is None:

@@ -2,9 +2,8 @@
 live pre-check, the application page with its timeline, evidence and actions."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -44,10 +43,7 @@ def signed_in(user):
 
 
 def _get(request, pk):
-    try:
-        return selectors.application_get(user=request.user, pk=pk)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
+    return selectors.application_get(user=request.user, pk=pk)
 
 
 def _list_page(request, rows, template, partial, extra=None):
@@ -101,10 +97,8 @@ def _precheck(request, form, enterprise, campaign):
             year=campaign.year - 1,
             save=False,
         )
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
-    except exceptions.PermissionDenied as exc:
-        raise PermissionDenied from exc
+    except exceptions.ANSWERED_BY_STATUS:
+        raise
     except exceptions.DomainError as exc:
         form.add_service_error(exc)
         return None
@@ -247,10 +241,8 @@ def _act(request, pk, verb):
         changed = services.VERB_SERVICES[verb](
             actor=request.user, application=application, **kwargs
         )
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
-    except exceptions.PermissionDenied as exc:
-        raise PermissionDenied from exc
+    except exceptions.ANSWERED_BY_STATUS:
+        raise
     except exceptions.DomainError as exc:
         messages.error(request, exc.message)
         return redirect("certification:application-detail", pk=application.pk)
@@ -286,12 +278,9 @@ def attachment_upload(request, pk):
 
 @allowed_if(signed_in)
 def attachment_download(request, pk, attachment_pk):
-    try:
-        attachment = selectors.attachment_get(
-            user=request.user, application_pk=pk, pk=attachment_pk
-        )
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
+    attachment = selectors.attachment_get(
+        user=request.user, application_pk=pk, pk=attachment_pk
+    )
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

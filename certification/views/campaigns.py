@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -12,17 +11,13 @@ from certification.choices import ApplicationStatus
 from certification.filtersets.applications import CampaignFilterSet
 from certification.forms.campaigns import CampaignForm
 from certification.services import campaigns as services
-from gansu_sme import exceptions
 from gansu_sme.views import allowed_if, call_service
 
 PAGE_SIZE = 50
 
 
 def _get(request, pk):
-    try:
-        return selectors.campaign_get(user=request.user, pk=pk)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
+    return selectors.campaign_get(user=request.user, pk=pk)
 
 
 @allowed_if(selectors.can_read_campaigns)

@@ -19,7 +19,6 @@ from certification.models import Campaign
 from certification.selectors import certificates as selectors
 from certification.services import certificates as services
 from certification.services import recommendations
-from gansu_sme import exceptions
 from gansu_sme.excel import XLSX_CONTENT_TYPE
 from gansu_sme.views import allowed_if, call_service
 
@@ -40,10 +39,7 @@ def verification_url(request, number):
 
 
 def _get(request, pk):
-    try:
-        return selectors.certificate_get(user=request.user, pk=pk)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
+    return selectors.certificate_get(user=request.user, pk=pk)
 
 
 @allowed_if(can_read)
@@ -165,10 +161,7 @@ def recommendation_export(request):
 @require_POST
 @allowed_if(services.is_province)
 def recommendation_outcome(request, pk):
-    try:
-        recommendation = selectors.recommendation_get(user=request.user, pk=pk)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
+    recommendation = selectors.recommendation_get(user=request.user, pk=pk)
     form = OutcomeForm(request.POST, prefix=f"r{pk}")
     if form.is_valid():
         result = call_service(

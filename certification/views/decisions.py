@@ -1,7 +1,6 @@
 """Browser pages of the province's part after acceptance: the expert draw and the decision."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,15 +15,11 @@ from certification.selectors import experts as panel_selectors
 from certification.services import decisions as services
 from certification.services.experts import experts_draw
 from certification.templatetags.expert_panel import PANEL_STATUSES
-from gansu_sme import exceptions
 from gansu_sme.views import allowed_if, call_service
 
 
 def _get(request, pk):
-    try:
-        return selectors.application_get(user=request.user, pk=pk)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
+    return selectors.application_get(user=request.user, pk=pk)
 
 
 def _render_draw(request, application, form=None, status=200):

@@ -4,7 +4,6 @@ sheets (declaration, the file, scoring, submission)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,7 +30,7 @@ PAGE_SIZE = 50
 
 def reads_sheets(user):
     # Which sheets is visible_to's business; this turns away the roles that see none.
-    return user.is_superuser or user.role in (Role.EXPERT, *SHEET_READER_ROLES)
+    return user.has_role(Role.EXPERT, *SHEET_READER_ROLES)
 
 
 def _page(request, rows):
@@ -80,10 +79,7 @@ def expert_create(request):
 
 @allowed_if(policies.can_manage_experts)
 def expert_edit(request, pk):
-    try:
-        expert = selectors.expert_get(user=request.user, pk=pk)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
+    expert = selectors.expert_get(user=request.user, pk=pk)
     initial = {
         "name": expert.name,
         "title": expert.title,
@@ -109,11 +105,7 @@ def expert_edit(request, pk):
 
 
 def _get_sheet(request, pk):
-    # Another expert's sheet answers exactly like one that does not exist.
-    try:
-        return selectors.assignment_get(user=request.user, pk=pk)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
+    return selectors.assignment_get(user=request.user, pk=pk)
 
 
 def _detail_url(sheet):
@@ -220,10 +212,8 @@ def assignment_submit(request, pk):
     if request.method == "POST":
         try:
             result = services.assignment_submit(actor=request.user, assignment=sheet)
-        except exceptions.OutOfScope as exc:
-            raise Http404 from exc
-        except exceptions.PermissionDenied as exc:
-            raise PermissionDenied from exc
+        except exceptions.ANSWERED_BY_STATUS:
+            raise
         except exceptions.DomainError as exc:
             error = exc.message
         else:

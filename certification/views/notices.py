@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,10 +24,7 @@ def can_read(user):
 
 
 def _get(request, pk):
-    try:
-        return selectors.notice_get_staff(user=request.user, pk=pk)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
+    return selectors.notice_get_staff(user=request.user, pk=pk)
 
 
 @allowed_if(can_read)
@@ -110,10 +106,7 @@ def notice_detail(request, pk):
 @require_POST
 @allowed_if(is_province)
 def objection_decide(request, pk):
-    try:
-        objection = selectors.objection_get(user=request.user, pk=pk)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
+    objection = selectors.objection_get(user=request.user, pk=pk)
     form = RulingForm(request.POST, prefix=f"o{objection.pk}")
     if form.is_valid():
         uphold = form.cleaned_data["decision"] == RulingForm.UPHOLD
@@ -138,9 +131,9 @@ def notice_close(request, pk):
     notice = _get(request, pk)
     try:
         services.notice_close(actor=request.user, notice=notice)
+    except exceptions.ANSWERED_BY_STATUS:
+        raise
     except exceptions.DomainError as error:
-        if isinstance(error, exceptions.OutOfScope):
-            raise Http404 from error
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("The notice has been closed and its firms concluded."))

@@ -1,7 +1,6 @@
 """Pages anyone may open without signing in: public notices, objections and verification."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -22,10 +21,7 @@ def notice_list(request):
 
 
 def notice_detail(request, pk):
-    try:
-        notice = selectors.notice_get_public(pk=pk)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
+    notice = selectors.notice_get_public(pk=pk)
     is_open = services.notice_is_open(notice)
     form = ObjectionForm(request.POST or None, notice=notice) if is_open else None
     status = 200

@@ -31,7 +31,7 @@ ENTERPRISE_FIELDS = (
 
 
 def _check_editor(actor):
-    if not actor.is_superuser and actor.role not in ENTERPRISE_EDITOR_ROLES:
+    if not actor.has_role(*ENTERPRISE_EDITOR_ROLES):
         raise PermissionDenied()
 
 

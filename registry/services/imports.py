@@ -109,14 +109,14 @@ def import_kinds_for(actor: User) -> list[ImportKind]:
     """The kinds of import the actor's role may run, in menu order."""
     return [
         kind for kind in ImportKind
-        if actor.is_superuser or actor.role in IMPORTER_ROLES[kind]
+        if actor.has_role(*IMPORTER_ROLES[kind])
     ]
 
 
 def _check_importer(actor, kind):
     if kind not in IMPORTER_ROLES:
         raise DomainError(fields={"kind": ["未知的导入类型。 Unknown kind of import."]})
-    if not actor.is_superuser and actor.role not in IMPORTER_ROLES[kind]:
+    if not actor.has_role(*IMPORTER_ROLES[kind]):
         raise PermissionDenied()
 
 

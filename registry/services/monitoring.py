@@ -107,7 +107,7 @@ class ReportsInvalid(DomainError):
 
 
 def _check_role(actor, roles):
-    if not actor.is_superuser and actor.role not in roles:
+    if not actor.has_role(*roles):
         raise PermissionDenied()
 
 

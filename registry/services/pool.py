@@ -89,7 +89,7 @@ def _reason_required(reason):
 
 
 def _check_writer(actor):
-    if not actor.is_superuser and actor.role not in POOL_WRITER_ROLES:
+    if not actor.has_role(*POOL_WRITER_ROLES):
         raise PermissionDenied()
 
 
@@ -549,7 +549,7 @@ def pool_entry_actions(actor: User, entry: PoolEntry) -> frozenset[str]:
 
     The entry must already be in the actor's scope; the services check again on each call.
     """
-    if not (actor.is_superuser or actor.role in POOL_WRITER_ROLES):
+    if not actor.has_role(*POOL_WRITER_ROLES):
         return frozenset()
     actions = set()
     active = entry.status == PoolEntryStatus.ACTIVE

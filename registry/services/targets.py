@@ -40,7 +40,7 @@ def target_set(
     kept by the history triggers with the actor. Returns ``(target, created)``, as
     ``get_or_create`` does, so a caller can tell a new target from a changed one.
     """
-    if not actor.is_superuser and actor.role not in TARGET_SETTER_ROLES:
+    if not actor.has_role(*TARGET_SETTER_ROLES):
         raise PermissionDenied()
     if not target_regions(actor).filter(pk=region.pk).exists():
         raise DomainError(

@@ -42,7 +42,7 @@ def enterprise_monitoring_section(context, enterprise):
     figures = enterprise_monitoring(user=user, enterprise=enterprise)
     return {
         "enterprise": enterprise,
-        "can_file": user.is_superuser or user.role in REPORT_FILER_ROLES,
+        "can_file": user.has_role(*REPORT_FILER_ROLES),
         "annual": _table(
             figures.annual, ANNUAL_FIGURES, monthly=False, chart_id=f"annual-{enterprise.pk}"
         ),

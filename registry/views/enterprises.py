@@ -20,7 +20,7 @@ PAGE_SIZE = 50
 
 
 def _can_edit(user):
-    return user.is_superuser or user.role in services.ENTERPRISE_EDITOR_ROLES
+    return user.has_role(*services.ENTERPRISE_EDITOR_ROLES)
 
 
 @allowed_if(can_read)

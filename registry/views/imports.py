@@ -2,7 +2,6 @@
 report, confirm, see the result. Thin adapters over the import services and selectors."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -34,10 +33,7 @@ def _kind(request, kind):
 
 
 def _get_job(request, pk):
-    try:
-        return selectors.import_job_get(user=request.user, pk=pk)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
+    return selectors.import_job_get(user=request.user, pk=pk)
 
 
 def _workbook(file, name):
@@ -66,8 +62,8 @@ def import_upload(request, kind):
             job = services.import_job_create(
                 actor=request.user, kind=kind, upload=form.cleaned_data["file"]
             )
-        except exceptions.PermissionDenied as exc:
-            raise PermissionDenied from exc
+        except exceptions.ANSWERED_BY_STATUS:
+            raise
         except exceptions.DomainError as exc:
             form.add_service_error(exc)
         else:
@@ -115,8 +111,8 @@ def _job_action(request, pk, service, done_message):
     job = _get_job(request, pk)
     try:
         job = service(actor=request.user, job=job)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
+    except exceptions.ANSWERED_BY_STATUS:
+        raise
     except exceptions.DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -2,9 +2,7 @@
 
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -29,17 +27,14 @@ DEFAULT_ORDER = ("-year", "-period", "enterprise__name")
 
 
 def can_file(user):
-    return user.is_superuser or user.role in policies.REPORT_FILER_ROLES
+    return user.has_role(*policies.REPORT_FILER_ROLES)
 
 
 can_verify = policies.report_verifiable_by
 
 
 def _get_report(request, pk):
-    try:
-        return selectors.monitoring_report_get(user=request.user, pk=pk)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
+    return selectors.monitoring_report_get(user=request.user, pk=pk)
 
 
 def _back(request, report):
@@ -197,10 +192,8 @@ def _change(request, pk, service, done, **kwargs):
     report = _get_report(request, pk)
     try:
         changed = service(actor=request.user, report=report, **kwargs)
-    except exceptions.OutOfScope as exc:
-        raise Http404 from exc
-    except exceptions.PermissionDenied as exc:
-        raise PermissionDenied from exc
+    except exceptions.ANSWERED_BY_STATUS:
+        raise
     except exceptions.DomainError as exc:
         messages.error(request, exc.message)
         return _back(request, report)

@@ -18,7 +18,7 @@ LATEST_YEAR = 2100
 
 
 def _can_set(user):
-    return user.is_superuser or user.role in services.TARGET_SETTER_ROLES
+    return user.has_role(*services.TARGET_SETTER_ROLES)
 
 
 def _year(request):

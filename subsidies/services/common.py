@@ -17,7 +17,7 @@ PROJECT_SUBMITTER_ROLES = frozenset({Role.COUNTY_STAFF, Role.CITY_STAFF})
 
 
 def is_finance(user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role in FINANCE_ROLES)
+    return user.is_authenticated and user.has_role(*FINANCE_ROLES)
 
 
 def check_finance(actor: User) -> None:

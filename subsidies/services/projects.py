@@ -50,7 +50,7 @@ def project_submit(
     evidence: str,
 ) -> SupportProject:
     """Put forward a project of a firm in the actor's region. County and city staff only."""
-    if not (actor.is_superuser or actor.role in PROJECT_SUBMITTER_ROLES):
+    if not actor.has_role(*PROJECT_SUBMITTER_ROLES):
         raise PermissionDenied()
     if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
         raise OutOfScope()

@@ -118,3 +118,14 @@ def test_createsuperuser_makes_an_administrator_who_sees_everything(monkeypatch)
     assert admin.is_superuser
     assert admin.role == Role.PROVINCIAL_REVIEWER
     assert authenticate(username="admin", password="Admin-password-2026") == admin
+
+
+def test_has_role_is_true_for_a_listed_role_only():
+    county = User(role=Role.COUNTY_STAFF)
+    assert county.has_role(Role.COUNTY_STAFF, Role.CITY_STAFF)
+    assert not county.has_role(Role.CITY_STAFF)
+    assert not county.has_role()
+
+
+def test_a_superuser_has_every_role():
+    assert User(role=Role.EXPERT, is_superuser=True).has_role(Role.FINANCE_OFFICER)
