@@ -1,13 +1,13 @@
 from django.urls import path
 
-from .views import enterprises, exports, imports, monitoring, pool, targets
+from .views import enterprises, imports, monitoring, pool, targets
 
 app_name = "registry"
 urlpatterns = [
-    path("", enterprises.enterprise_list, name="enterprise-list"),
+    path("", enterprises.EnterpriseList.as_view(), name="enterprise-list"),
     path("new/", enterprises.enterprise_create, name="enterprise-create"),
     # Pool and target pages come before "<str:uscc>/", which would otherwise take their prefix.
-    path("pool/", pool.pool_entry_list, name="pool-entry-list"),
+    path("pool/", pool.PoolEntryList.as_view(), name="pool-entry-list"),
     path("pool/<int:pk>/", pool.pool_entry_detail, name="pool-entry-detail"),
     path("pool/<int:pk>/edit/", pool.pool_entry_edit, name="pool-entry-edit"),
     path("pool/<int:pk>/promote/", pool.pool_entry_promote, name="pool-entry-promote"),
@@ -22,8 +22,8 @@ urlpatterns = [
     path(
         "pool/<int:pk>/visits/<int:visit_pk>/", pool.service_visit_edit, name="pool-visit-edit"
     ),
-    path("export/", exports.enterprise_export, name="enterprise-export"),
-    path("pool/export/", exports.pool_entry_export, name="pool-entry-export"),
+    path("export/", enterprises.EnterpriseList.as_view(export=True), name="enterprise-export"),
+    path("pool/export/", pool.PoolEntryList.as_view(export=True), name="pool-entry-export"),
     path("imports/", imports.import_index, name="import-index"),
     path("imports/<str:kind>/template/", imports.import_template, name="import-template"),
     path("imports/<str:kind>/upload/", imports.import_upload, name="import-upload"),
@@ -35,9 +35,12 @@ urlpatterns = [
         "imports/jobs/<int:pk>/annotated/", imports.import_job_annotated,
         name="import-job-annotated",
     ),
-    path("monitoring/", monitoring.monitoring_list, name="monitoring-list"),
+    path("monitoring/", monitoring.MonitoringList.as_view(), name="monitoring-list"),
     path("monitoring/queue/", monitoring.monitoring_queue, name="monitoring-queue"),
-    path("monitoring/export/", exports.monitoring_report_export, name="monitoring-export"),
+    path(
+        "monitoring/export/", monitoring.MonitoringList.as_view(export=True),
+        name="monitoring-export",
+    ),
     path("monitoring/<int:pk>/", monitoring.monitoring_detail, name="monitoring-detail"),
     path("monitoring/<int:pk>/edit/", monitoring.monitoring_edit, name="monitoring-edit"),
     path("monitoring/<int:pk>/submit/", monitoring.monitoring_submit, name="monitoring-submit"),

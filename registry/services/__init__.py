@@ -7,7 +7,7 @@ from .enterprises import (
     enterprise_register,
     enterprise_update,
 )
-from .exports import export_listing
+from .exports import export_record
 from .imports import (
     ImportRejected,
     import_job_annotated,
@@ -51,7 +51,7 @@ from .targets import TARGET_SETTER_ROLES, target_regions, target_set
 
 __all__ = [
     "ImportRejected",
-    "export_listing",
+    "export_record",
     "import_job_annotated",
     "import_job_confirm",
     "import_job_create",

@@ -1,10 +1,4 @@
-from .enterprises import ENTERPRISE_COLUMNS, detail_fields, sort_headers
-from .pool import POOL_COLUMNS, POOL_DEFAULT_ORDERING
+from .enterprises import EnterpriseTable, detail_fields
+from .pool import PoolEntryTable
 
-__all__ = [
-    "ENTERPRISE_COLUMNS",
-    "POOL_COLUMNS",
-    "POOL_DEFAULT_ORDERING",
-    "detail_fields",
-    "sort_headers",
-]
+__all__ = ["EnterpriseTable", "PoolEntryTable", "detail_fields"]

@@ -1,63 +1,90 @@
-"""Columns of the HTML enterprise list and the sort links of their headers."""
+"""The enterprise list's column spec (page and export) and the detail page's fields."""
 
 from dataclasses import dataclass
 
+import django_tables2 as tables
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gansu_sme import lists
+from gansu_sme.excel.columns import Column as SheetColumn
+from registry import imports
+from registry.choices import RegionLevel, SizeClass
 from registry.models import Enterprise
-
-
-@dataclass(frozen=True)
-class Column:
-    label: str
-    # The EnterpriseFilterSet ``ordering`` value that sorts by this column; None if unsortable.
-    order_by: str | None = None
-
-
-@dataclass(frozen=True)
-class Header:
-    label: str
-    order_by: str | None
-    # "asc" or "desc" when the list is sorted by this column, else None.
-    direction: str | None
-    # The ``ordering`` value a click on the header asks for.
-    next_ordering: str | None
 
 
 def _label(name):
     return Enterprise._meta.get_field(name).verbose_name
 
 
-ENTERPRISE_COLUMNS = (
-    Column(_label("uscc"), "uscc"),
-    Column(_label("name"), "name"),
-    Column(_label("region")),
-    Column(_label("industry")),
-    Column(_label("founded_on"), "founded_on"),
-    Column(_("Status")),
-    Column(_label("updated_at"), "updated_at"),
+def region_label(region):
+    """A region as the export writes it: its code, then its name under its prefecture."""
+    if region.level == RegionLevel.COUNTY:
+        return f"{region.code} {region.parent.name}{region.name}"
+    return f"{region.code} {region.name}"
+
+
+SIZE_LABELS = {SizeClass.LARGE: "大型", SizeClass.MEDIUM: "中型", SizeClass.SMALL: "小型",
+               SizeClass.MICRO: "微型"}
+REGION_CELL = (
+    '{% if value.level == "county" %}{{ value.parent.name }} {% endif %}{{ value.name }}'
 )
 
-# What the list shows with no ``ordering`` parameter: Enterprise.Meta.ordering.
-DEFAULT_ORDERING = "name"
 
+class EnterpriseTable(lists.Table):
+    """The enterprise registry: the page's columns, and the export's (the import template's
+    first, so that an exported list uploads again)."""
 
-def sort_headers(columns, ordering):
-    """Headers for ``columns`` with the list sorted by ``ordering`` (e.g. "-name").
+    uscc = tables.TemplateColumn(
+        '<a href="{% url \'registry:enterprise-detail\' record.uscc %}">{{ value }}</a>',
+        verbose_name=_label("uscc"), orderable=True, order_by="uscc",
+        attrs={"td": {"class": "mono"}},
+    )
+    name = tables.TemplateColumn(
+        '<a href="{% url \'registry:enterprise-detail\' record.uscc %}">{{ value }}</a>',
+        verbose_name=_label("name"), orderable=True, order_by="name",
+    )
+    region = tables.TemplateColumn(REGION_CELL, verbose_name=_label("region"))
+    industry = tables.Column(verbose_name=_label("industry"))
+    founded_on = tables.DateColumn(
+        "Y-m-d", verbose_name=_label("founded_on"), orderable=True, order_by="founded_on",
+        attrs={"td": {"class": "nowrap"}},
+    )
+    status = tables.TemplateColumn(
+        '{% include "registry/partials/status_badge.html" with enterprise=record %}',
+        accessor="is_active", verbose_name=_("Status"),
+    )
+    updated_at = tables.DateTimeColumn(
+        "Y-m-d H:i", verbose_name=_label("updated_at"), orderable=True, order_by="updated_at",
+        attrs={"td": {"class": "nowrap"}},
+    )
 
-    A click on the sorted column reverses it; a click on another column sorts it ascending.
-    """
-    current = (ordering or DEFAULT_ORDERING).split(",")[0]
-    field = current.removeprefix("-")
-    headers = []
-    for column in columns:
-        direction = None
-        next_ordering = column.order_by
-        if column.order_by is not None and column.order_by == field:
-            direction = "desc" if current.startswith("-") else "asc"
-            next_ordering = column.order_by if direction == "desc" else f"-{column.order_by}"
-        headers.append(Header(column.label, column.order_by, direction, next_ordering))
-    return headers
+    export_specs = imports.ENTERPRISE_COLUMNS + (
+        SheetColumn("is_active", "状态", width=10),
+        SheetColumn("size_class", "企业规模（按最近核实年报）", width=14),
+        SheetColumn("is_above_scale", "规上企业（是/否）", width=12),
+        SheetColumn("figures_year", "规模依据年度（年）", width=12),
+        SheetColumn("updated_at", "更新时间", width=20),
+    )
+    default_sort = "name"
+
+    class Meta(lists.Table.Meta):
+        empty_text = _("No enterprise matches these filters.")
+
+    def value_region(self, enterprise):
+        return region_label(enterprise.region)
+
+    def value_industry(self, enterprise):
+        return f"{enterprise.industry.code} {enterprise.industry.name}"
+
+    def value_is_active(self, enterprise):
+        return "在册" if enterprise.is_active else "已停用"
+
+    def value_size_class(self, enterprise):
+        return SIZE_LABELS.get(enterprise.size_class)
+
+    def value_updated_at(self, enterprise):
+        return timezone.localtime(enterprise.updated_at)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,19 @@
-"""Tables and charts of monitoring figures: one source for both, so they show the same numbers."""
+"""Tables and charts of monitoring figures (one source for both, so they show the same numbers),
+and the monitoring list's column spec."""
 
 from dataclasses import dataclass
 
-from django.utils import translation
+import django_tables2 as tables
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
-from registry.choices import PeriodKind
+from gansu_sme import lists
+from gansu_sme.excel.columns import Column as SheetColumn
+from registry import imports
+from registry.choices import PeriodKind, ReportStatus
 from registry.figures import COUNT, FIGURES_BY_NAME, FLAG
+
+from .enterprises import REGION_CELL, region_label
 
 # Columns of an enterprise's annual table, then of its monthly table.
 ANNUAL_FIGURES = (
@@ -111,3 +119,98 @@ def figures_chart(reports, *, monthly=False):
             "height": 360,
         },
     }
+
+
+REPORT_STATUS_LABELS = {
+    ReportStatus.DRAFT: "草稿",
+    ReportStatus.SUBMITTED: "已报送",
+    ReportStatus.VERIFIED: "已核实",
+    ReportStatus.RETURNED: "已退回",
+    ReportStatus.SUPERSEDED: "已被更正",
+}
+ENTERPRISE_CELL = (
+    '<a href="{% url \'registry:enterprise-detail\' record.enterprise.uscc %}">'
+    '{{ record.enterprise.name }}</a><br>'
+    '<span class="mono small muted">{{ record.enterprise.uscc }}</span>'
+)
+PERIOD_CELL = (
+    '{% load i18n %}<a href="{% url \'registry:monitoring-detail\' record.pk %}" '
+    'data-report="{{ record.pk }}">{{ record.period_label }}</a>{% if record.revision %} '
+    '<span class="muted small">{% blocktranslate with n=record.revision %}correction {{ n }}'
+    '{% endblocktranslate %}</span>{% endif %}'
+)
+
+
+class MonitoringReportTable(lists.Table):
+    """Monitoring reports: the page's columns, and the export's (the import template's first,
+    so that an exported list uploads again; no totals row, which would not)."""
+
+    enterprise = tables.TemplateColumn(
+        ENTERPRISE_CELL, verbose_name=_("Enterprise"), empty_values=()
+    )
+    region = tables.TemplateColumn(
+        REGION_CELL, accessor="enterprise__region", verbose_name=_("Region")
+    )
+    period = tables.TemplateColumn(
+        PERIOD_CELL, verbose_name=_("Period"), empty_values=(),
+        attrs={"td": {"class": "nowrap"}},
+    )
+    status = tables.TemplateColumn(
+        '{% include "registry/monitoring/partials/status_badge.html" with report=record %}',
+        verbose_name=_("Status"),
+    )
+    operating_revenue = lists.MoneyColumn(
+        verbose_name=FIGURES_BY_NAME["operating_revenue"].label
+    )
+    flags = tables.TemplateColumn(
+        '{% if value %}<span class="badge badge-flag">{{ value|length }}</span>'
+        '{% else %}—{% endif %}',
+        verbose_name=_("Data-quality flags"), empty_values=(),
+    )
+    updated_at = tables.DateTimeColumn(
+        "Y-m-d H:i", verbose_name=_("Updated at"), attrs={"td": {"class": "nowrap"}}
+    )
+
+    export_specs = imports.MONITORING_COLUMNS + (
+        SheetColumn("status", "状态", width=10),
+        SheetColumn("revision", "更正次数（次）", width=10),
+        SheetColumn("flags", "数据质量提示", width=40),
+        SheetColumn("region", "所属地区（区划代码）", width=24),
+        SheetColumn("submitted_at", "报送时间", width=20),
+        SheetColumn("verified_at", "核实时间", width=20),
+    )
+    export_totals = False
+
+    class Meta(lists.Table.Meta):
+        row_attrs = {"class": "report-row"}
+        empty_text = _("No report matches these filters.")
+
+    def render_operating_revenue(self, value):
+        return format_figure("operating_revenue", value)
+
+    def value_uscc(self, report):
+        return report.enterprise.uscc
+
+    def value_enterprise_name(self, report):
+        return report.enterprise.name
+
+    def value_period(self, report):
+        return report.period or None
+
+    def value_status(self, report):
+        return REPORT_STATUS_LABELS.get(report.status, report.status)
+
+    def value_revision(self, report):
+        return report.revision
+
+    def value_flags(self, report):
+        return "；".join(flag.get("message", "") for flag in report.flags) or None
+
+    def value_region(self, report):
+        return region_label(report.enterprise.region)
+
+    def value_submitted_at(self, report):
+        return report.submitted_at and timezone.localtime(report.submitted_at)
+
+    def value_verified_at(self, report):
+        return report.verified_at and timezone.localtime(report.verified_at)

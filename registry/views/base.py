@@ -1,11 +1,10 @@
-"""What registry pages share beyond gansu_sme.views: who may read registry pages and 404 for
-an enterprise out of scope."""
+"""What registry pages share beyond gansu_sme.views: who may read registry pages, their lists."""
 
-
+from gansu_sme.lists import ObjectListView
 from gansu_sme.views import allowed_if, call_service
-from registry import selectors
+from registry import selectors, services
 
-__all__ = ["allowed_if", "call_service", "can_read", "get_enterprise"]
+__all__ = ["RegistryListView", "allowed_if", "call_service", "can_read", "get_enterprise"]
 
 
 def can_read(user):
@@ -16,3 +15,12 @@ def can_read(user):
 
 def get_enterprise(request, uscc):
     return selectors.enterprise_get(user=request.user, uscc=uscc)
+
+
+class RegistryListView(ObjectListView):
+    """A registry list page and its export, read by every account that sees a region."""
+
+    log_export = staticmethod(services.export_record)
+
+    def allowed(self, user):
+        return can_read(user)

@@ -3,50 +3,35 @@
 from copy import copy
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry import selectors, services
 from registry.filtersets import EnterpriseFilterSet
 from registry.forms import DeactivateForm, EnterpriseForm, EnterpriseRegisterForm
-from registry.tables import ENTERPRISE_COLUMNS, detail_fields, sort_headers
+from registry.tables import EnterpriseTable, detail_fields
 
-from .base import allowed_if, call_service, can_read, get_enterprise
-
-PAGE_SIZE = 50
+from .base import RegistryListView, allowed_if, call_service, can_read, get_enterprise
 
 
 def _can_edit(user):
     return user.has_role(*services.ENTERPRISE_EDITOR_ROLES)
 
 
-@allowed_if(can_read)
-def enterprise_list(request):
-    filterset = EnterpriseFilterSet(
-        request.GET, queryset=selectors.enterprise_list(user=request.user), request=request
-    )
-    rows = filterset.qs
-    # A unique last key keeps rows from moving between pages when sort values tie.
-    rows = rows.order_by(*(rows.query.order_by or rows.model._meta.ordering), "pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "filter": filterset,
-        "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-        "headers": sort_headers(ENTERPRISE_COLUMNS, request.GET.get("ordering")),
-        "can_edit": _can_edit(request.user),
-    }
-    # htmx swaps only the results; a history restore after a reload needs the whole page.
-    if request.htmx and not request.htmx.history_restore_request:
-        template = "registry/partials/enterprise_results.html"
-    else:
-        template = "registry/enterprise_list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+class EnterpriseList(RegistryListView):
+    table_class = EnterpriseTable
+    filterset_class = EnterpriseFilterSet
+    template_name = "registry/enterprise_list.html"
+    partial_template_name = "registry/partials/enterprise_results.html"
+    export_listing = "enterprises"
+    export_title = "企业名录"
+
+    def get_queryset(self):
+        return selectors.enterprise_list(user=self.request.user)
+
+    def get_context_data(self, **context):
+        return {**context, "can_edit": _can_edit(self.request.user)}
 
 
 def _render_detail(request, enterprise, deactivate_form, status=200):

@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,13 +16,11 @@ from registry.filtersets.monitoring import MonitoringReportFilterSet
 from registry.forms.monitoring import MonitoringFiguresForm, MonitoringReportForm, ReturnForm
 from registry.selectors import monitoring as selectors
 from registry.services import monitoring as services
-from registry.tables.monitoring import detail_figures
+from registry.tables.monitoring import MonitoringReportTable, detail_figures
 
-from .base import allowed_if, call_service, can_read, get_enterprise
+from .base import RegistryListView, allowed_if, call_service, can_read, get_enterprise
 
 PAGE_SIZE = 50
-# The list's order when the filter names none: latest periods first.
-DEFAULT_ORDER = ("-year", "-period", "enterprise__name")
 
 
 def can_file(user):
@@ -44,28 +41,18 @@ def _back(request, report):
     return redirect("registry:monitoring-detail", pk=report.pk)
 
 
-@allowed_if(can_read)
-def monitoring_list(request):
-    filterset = MonitoringReportFilterSet(
-        request.GET, queryset=selectors.monitoring_report_list(user=request.user), request=request
-    )
-    rows = filterset.qs
-    # A unique last key keeps rows from moving between pages when sort values tie.
-    rows = rows.order_by(*(rows.query.order_by or DEFAULT_ORDER), "pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "filter": filterset,
-        "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-        "revenue_label": FIGURES_BY_NAME["operating_revenue"].label,
-    }
-    if request.htmx and not request.htmx.history_restore_request:
-        template = "registry/monitoring/partials/results.html"
-    else:
-        template = "registry/monitoring/list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+class MonitoringList(RegistryListView):
+    table_class = MonitoringReportTable
+    filterset_class = MonitoringReportFilterSet
+    template_name = "registry/monitoring/list.html"
+    partial_template_name = "registry/monitoring/partials/results.html"
+    # Latest periods first.
+    default_ordering = ("-year", "-period", "enterprise__name")
+    export_listing = "monitoring_reports"
+    export_title = "运行监测"
+
+    def get_queryset(self):
+        return selectors.monitoring_report_list(user=self.request.user)
 
 
 @allowed_if(can_verify)

@@ -4,12 +4,10 @@ from copy import copy
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,11 +24,10 @@ from registry.forms import (
     ServiceVisitForm,
 )
 from registry.models import CultivationPlan, ServiceVisit
-from registry.tables import POOL_COLUMNS, POOL_DEFAULT_ORDERING, sort_headers
+from registry.tables import PoolEntryTable
 
-from .base import allowed_if, call_service, can_read, get_enterprise
+from .base import RegistryListView, allowed_if, call_service, can_read, get_enterprise
 
-PAGE_SIZE = 50
 # A bare pool URL opens the current 专精特新 pool, spelled out so the filters show it.
 DEFAULT_LIST_QUERY = {"pool": PoolKind.ZJTX, "status": PoolEntryStatus.ACTIVE}
 TRANSITION_FORMS = ("promote", "graduate", "remove")
@@ -48,40 +45,35 @@ def _detail_url(entry):
     return reverse("registry:pool-entry-detail", args=[entry.pk])
 
 
-@allowed_if(can_read)
-def pool_entry_list(request):
-    if not request.GET:
-        return redirect(f"{reverse('registry:pool-entry-list')}?{urlencode(DEFAULT_LIST_QUERY)}")
-    filterset = PoolEntryFilterSet(
-        request.GET, queryset=selectors.pool_entry_list(user=request.user), request=request
-    )
-    rows = filterset.qs
-    # A unique last key keeps rows from moving between pages when sort values tie.
-    rows = rows.order_by(*(rows.query.order_by or rows.model._meta.ordering), "pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    pool = filterset.form.cleaned_data.get("pool") if filterset.is_valid() else ""
-    tier = filterset.form.cleaned_data.get("tier") if filterset.is_valid() else ""
-    context = {
-        "filter": filterset,
-        "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-        "headers": sort_headers(
-            POOL_COLUMNS, request.GET.get("ordering") or POOL_DEFAULT_ORDERING
-        ),
-        "pools": PoolKind.choices,
-        "tiers": PoolTier.choices,
-        "current_pool": pool,
-        "current_tier": tier,
-        "can_admit": bool(services.pool_admit_tiers(request.user)),
-    }
-    # htmx swaps only the results; a history restore after a reload needs the whole page.
-    if request.htmx and not request.htmx.history_restore_request:
-        template = "registry/pool/partials/entry_results.html"
-    else:
-        template = "registry/pool/entry_list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+class PoolEntryList(RegistryListView):
+    table_class = PoolEntryTable
+    filterset_class = PoolEntryFilterSet
+    template_name = "registry/pool/entry_list.html"
+    partial_template_name = "registry/pool/partials/entry_results.html"
+    export_listing = "pool_entries"
+    export_title = "培育库"
+
+    def get(self, request, *args, **kwargs):
+        if not self.export and not request.GET:
+            return redirect(
+                f"{reverse('registry:pool-entry-list')}?{urlencode(DEFAULT_LIST_QUERY)}"
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.pool_entry_list(user=self.request.user)
+
+    def get_context_data(self, filter, **context):
+        valid = filter.is_valid()
+        return {
+            **context,
+            "filter": filter,
+            "pools": PoolKind.choices,
+            "tiers": PoolTier.choices,
+            "current_pool": filter.form.cleaned_data.get("pool") if valid else "",
+            "current_tier": filter.form.cleaned_data.get("tier") if valid else "",
+            "can_admit": bool(services.pool_admit_tiers(self.request.user)),
+        }
 
 
 def _render_detail(request, entry, forms=None, status=200):

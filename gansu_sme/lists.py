@@ -1,0 +1,300 @@
+"""The object-list page every list is built on, and the one column spec behind it.
+
+A list is a selector (the rows in the user's scope), a FilterSet (shared with the API), a table
+(django-tables2, as NetBox uses it: one class renders the header, the cells and the Excel
+export, so the three cannot drift apart) and a template. ``ObjectListView`` filters, orders
+stably, paginates, answers htmx with the results partial only and says so in ``Vary``; the same
+view with ``export=True`` streams every filtered row into a workbook and logs the download.
+Money columns are totalled over every filtered row, on the page and in the export.
+"""
+
+from collections.abc import Callable, Iterable
+
+import django_tables2 as tables
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import FileResponse
+from django.shortcuts import render
+from django.template.defaultfilters import floatformat
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django_tables2.rows import BoundRow
+from django_tables2.utils import AttributeDict, computed_values
+
+from gansu_sme.excel import XLSX_CONTENT_TYPE
+from gansu_sme.excel.columns import Column as SheetColumn
+from gansu_sme.excel.writer import write_rows
+
+PAGE_SIZE = 50
+# Rows fetched per round trip of the server-side cursor of an export.
+EXPORT_CHUNK_ROWS = 2_000
+# Parameters that choose a page or an order of the list rather than its rows.
+NOT_FILTERS = frozenset({"page"})
+# Exports carry Chinese headers and labels whatever the page's language, as the printed forms do.
+EXPORT_LANGUAGE = "zh-hans"
+TOTAL_LABEL = "合计"
+
+
+class MoneyColumn(tables.Column):
+    """An amount: right-aligned, two decimals with separators; the list totals it."""
+
+    def __init__(self, *args, attrs=None, **kwargs):
+        attrs = attrs or {}
+        for part in ("th", "td", "tf"):
+            attrs.setdefault(part, {"class": "num"})
+        super().__init__(*args, attrs=attrs, **kwargs)
+
+    def render(self, value):
+        return floatformat(value, "2g")
+
+    def value(self, value):
+        # The export writes the number itself; the sheet formats it.
+        return value
+
+
+class Header:
+    """A column header and the ``ordering`` value a click on it asks for."""
+
+    def __init__(self, column, current):
+        self.column = column
+        self.label = column.header
+        self.order_by = column.order_by[0].bare if column.orderable else None
+        self.direction = None
+        self.next_ordering = self.order_by
+        field = current.removeprefix("-")
+        if self.order_by is not None and self.order_by == field:
+            self.direction = "desc" if current.startswith("-") else "asc"
+            self.next_ordering = self.order_by if self.direction == "desc" else f"-{self.order_by}"
+
+
+class Table(tables.Table):
+    """The column spec of one list: page columns, export columns, money columns.
+
+    Sorting goes through the FilterSet's ``ordering`` filter (the API sorts the same way): a
+    column is sortable when it says ``orderable=True, order_by="<ordering value>"``.
+    The export has the page's columns (each cell's ``value``), unless ``export_specs`` name an
+    import template's columns (``gansu_sme.excel.columns.Column``), so that an exported list uploads again: each
+    spec's cell is then the table's ``value_<key>(record)`` if it has one, else the record's
+    ``key`` (a ``__`` path), shown by its choice label.
+    """
+
+    export_specs: tuple = ()
+    # The ``ordering`` the list has when the request names none (for the sorted header).
+    default_sort = ""
+    # Whether the export ends with a row of totals; not for exports that upload again.
+    export_totals = True
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "data-table"}
+        template_name = "partials/table.html"
+
+    def __init__(self, data, *args, totals=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.totals = totals
+
+    @classmethod
+    def money_columns(cls):
+        return {
+            name: column.accessor or name
+            for name, column in cls.base_columns.items()
+            if isinstance(column, MoneyColumn)
+        }
+
+    @property
+    def headers(self):
+        current = (self.request.GET.get("ordering") if self.request else "") or self.default_sort
+        return [Header(column, current.split(",")[0]) for column in self.columns]
+
+    @property
+    def body(self):
+        """(row, its attributes) for each row: ``Meta.row_attrs`` without tables2's even/odd
+        classes, which the stylesheet does not use."""
+        for row in self.rows:
+            attrs = computed_values(self.row_attrs, kwargs={"table": self, "record": row.record})
+            yield row, AttributeDict(attrs).as_html()
+
+    @property
+    def footer_cells(self):
+        """The totals row: a label in the first column, each money column's sum."""
+        cells = []
+        for index, column in enumerate(self.columns):
+            if column.name in self.totals:
+                cells.append((column, floatformat(self.totals[column.name] or 0, "2g")))
+            else:
+                cells.append((column, _("Total") if index == 0 else ""))
+        return cells
+
+    def export_columns(self):
+        """(name, header, width) of each column of the export, in order."""
+        if self.export_specs:
+            return [(spec.key, spec.header, spec.width) for spec in self.export_specs]
+        return [
+            (column.name, str(column.header), 16)
+            for column in self.columns.iterall()
+            if not column.column.exclude_from_export
+        ]
+
+    def _spec_value(self, record, spec):
+        method = getattr(self, f"value_{spec.key}", None)
+        if method is not None:
+            return method(record)
+        value = tables.A(spec.key).resolve(record, quiet=True)
+        return spec.label_of(value) if spec.choices else value
+
+    def export_row(self, record):
+        if self.export_specs:
+            return {spec.key: self._spec_value(record, spec) for spec in self.export_specs}
+        row = BoundRow(record, table=self)
+        return {name: row.get_cell_value(name) for name, _h, _w in self.export_columns()}
+
+    def export_rows(self, records: Iterable):
+        """Each record as {column name: value}, then the totals row if the table has one."""
+        names = [name for name, _header, _width in self.export_columns()]
+        money = self.money_columns() if self.export_totals else {}
+        sums = dict.fromkeys(money, 0)
+        for record in records:
+            values = self.export_row(record)
+            for name in sums:
+                sums[name] += values.get(name) or 0
+            yield values
+        if money:
+            yield {names[0]: TOTAL_LABEL, **sums}
+
+
+def write_table(table, records, *, title):
+    """The export of ``table`` over ``records`` as (temporary xlsx file, data row count)."""
+    columns = [SheetColumn(name, header, width=width)
+               for name, header, width in table.export_columns()]
+    with translation.override(EXPORT_LANGUAGE):
+        workbook, count = write_rows(columns, table.export_rows(records), title=title)
+    if table.money_columns() and table.export_totals and count:
+        count -= 1
+    return workbook, count
+
+
+class ObjectListView(LoginRequiredMixin, View):
+    """A list page: filter, stable order, page, htmx partial, ``Vary``; and its Excel export.
+
+    Subclasses name ``table_class``, ``template_name``, usually ``filterset_class`` and
+    ``partial_template_name``, and define ``get_queryset`` (the selector) and ``allowed``.
+    """
+
+    table_class: type[Table]
+    filterset_class = None
+    template_name: str
+    # The results alone, which htmx swaps in; None when the page has no htmx filter.
+    partial_template_name = None
+    # The order when the request names none; the queryset's own (else the model's) if empty.
+    default_ordering: tuple = ()
+    paginate_by = PAGE_SIZE
+    # Set on the export URL's view: ``ListView.as_view(export=True)``.
+    export = False
+    # The key and the sheet title of the export, and how it is logged:
+    # ``log_export = staticmethod(f)`` with f(*, actor, listing, filters, row_count).
+    export_listing = ""
+    export_title = ""
+    log_export: Callable | None = None
+
+    def allowed(self, user):
+        return True
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def get_context_data(self, **context):
+        return context
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not self.allowed(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def filtered(self):
+        """(FilterSet or None, the rows it selects in a stable order)."""
+        rows = self.get_queryset()
+        filterset = None
+        asked = ()
+        if self.filterset_class is not None:
+            filterset = self.filterset_class(
+                self.request.GET, queryset=rows, request=self.request
+            )
+            rows = filterset.qs
+            if "ordering" in filterset.filters and self.request.GET.get("ordering"):
+                asked = rows.query.order_by
+        order = list(
+            asked or self.default_ordering or rows.query.order_by or rows.model._meta.ordering
+        )
+        # A unique last key keeps rows from moving between pages when sort values tie.
+        if not {"pk", "-pk"} & set(order):
+            order.append("pk")
+        return filterset, rows.order_by(*order)
+
+    def counted(self, rows):
+        """A paginator over ``rows`` and the sums of the money columns: one query for both."""
+        paginator = Paginator(rows, self.paginate_by)
+        money = self.table_class.money_columns()
+        if not money:
+            return paginator, {}
+        totals = rows.order_by().aggregate(
+            _count=Count("pk"),
+            **{name: Sum(accessor.replace(".", "__")) for name, accessor in money.items()},
+        )
+        paginator.count = totals.pop("_count")
+        return paginator, totals
+
+    def get(self, request, *args, **kwargs):
+        if self.export:
+            return self.export_response()
+        filterset, rows = self.filtered()
+        paginator, totals = self.counted(rows)
+        page = paginator.get_page(request.GET.get("page"))
+        # A list, so that the table counts the page's rows without asking the database again.
+        table = self.table_class(list(page.object_list), request=request, totals=totals)
+        context = self.get_context_data(
+            filter=filterset,
+            page=page,
+            page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2),
+            table=table,
+        )
+        template = self.template_name
+        # htmx swaps only the results; a history restore after a reload needs the whole page.
+        if (
+            self.partial_template_name
+            and request.htmx
+            and not request.htmx.history_restore_request
+        ):
+            template = self.partial_template_name
+        response = render(request, template, context, status=self.status(context))
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+
+    def status(self, context):
+        return 200
+
+    def export_response(self):
+        _filterset, rows = self.filtered()
+        table = self.table_class([], request=self.request)
+        workbook, count = write_table(
+            table, rows.iterator(chunk_size=EXPORT_CHUNK_ROWS), title=self.export_title
+        )
+        params = self.request.GET
+        filters = {
+            name: values if len(values) > 1 else values[0]
+            for name, values in params.lists()
+            if name not in NOT_FILTERS and any(values)
+        }
+        self.log_export(
+            actor=self.request.user, listing=self.export_listing, filters=filters,
+            row_count=count,
+        )
+        name = f"{self.export_title}_{timezone.localtime():%Y%m%d_%H%M}.xlsx"
+        return FileResponse(
+            workbook, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE
+        )
