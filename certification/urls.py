@@ -11,11 +11,11 @@ from certification.views import (
 
 app_name = "certification"
 urlpatterns = [
-    path("campaigns/", campaigns.campaign_list, name="campaign-list"),
+    path("campaigns/", campaigns.CampaignList.as_view(), name="campaign-list"),
     path("campaigns/new/", campaigns.campaign_create, name="campaign-create"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign-detail"),
     path("campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign-edit"),
-    path("applications/", applications.application_list, name="application-list"),
+    path("applications/", applications.ApplicationList.as_view(), name="application-list"),
     path("applications/new/", applications.application_create, name="application-create"),
     path("applications/precheck/", applications.application_precheck, name="precheck"),
     path("applications/<int:pk>/", applications.application_detail, name="application-detail"),
@@ -39,11 +39,11 @@ urlpatterns = [
         )
         for verb in applications.PAGE_VERBS
     ),
-    path("tasks/", applications.application_tasks, name="tasks"),
-    path("experts/", experts.expert_list, name="expert-list"),
+    path("tasks/", applications.ApplicationTasks.as_view(), name="tasks"),
+    path("experts/", experts.ExpertList.as_view(), name="expert-list"),
     path("experts/new/", experts.expert_create, name="expert-create"),
     path("experts/<int:pk>/edit/", experts.expert_edit, name="expert-edit"),
-    path("assignments/", experts.assignment_list, name="assignment-list"),
+    path("assignments/", experts.AssignmentList.as_view(), name="assignment-list"),
     path("assignments/<int:pk>/", experts.assignment_detail, name="assignment-detail"),
     path(
         "assignments/<int:pk>/declare/", experts.assignment_declare, name="assignment-declare"
@@ -68,14 +68,14 @@ urlpatterns = [
     path("notices/<int:pk>/", notices.notice_detail, name="notice-detail"),
     path("notices/<int:pk>/close/", notices.notice_close, name="notice-close"),
     path("objections/<int:pk>/decide/", notices.objection_decide, name="objection-decide"),
-    path("certificates/", certificates.certificate_list, name="certificate-list"),
+    path("certificates/", certificates.CertificateList.as_view(), name="certificate-list"),
     path("certificates/<int:pk>/", certificates.certificate_detail, name="certificate-detail"),
     path("certificates/<int:pk>/pdf/", certificates.certificate_pdf, name="certificate-pdf"),
     path(
         "certificates/<int:pk>/revoke/", certificates.certificate_revoke,
         name="certificate-revoke",
     ),
-    path("recommendations/", certificates.recommendation_list, name="recommendation-list"),
+    path("recommendations/", certificates.RecommendationList.as_view(), name="recommendation-list"),
     path(
         "recommendations/export/", certificates.recommendation_export,
         name="recommendation-export",

@@ -192,6 +192,8 @@ class ObjectListView(LoginRequiredMixin, View):
     # The order when the request names none; the queryset's own (else the model's) if empty.
     default_ordering: tuple = ()
     paginate_by = PAGE_SIZE
+    # What the table says when no row matches; the table's own if None.
+    empty_text = None
     # Set on the export URL's view: ``ListView.as_view(export=True)``.
     export = False
     # The key and the sheet title of the export, and how it is logged:
@@ -256,7 +258,9 @@ class ObjectListView(LoginRequiredMixin, View):
         paginator, totals = self.counted(rows)
         page = paginator.get_page(request.GET.get("page"))
         # A list, so that the table counts the page's rows without asking the database again.
-        table = self.table_class(list(page.object_list), request=request, totals=totals)
+        table = self.table_class(
+            list(page.object_list), request=request, totals=totals, empty_text=self.empty_text
+        )
         context = self.get_context_data(
             filter=filterset,
             page=page,

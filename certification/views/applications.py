@@ -2,11 +2,9 @@
 live pre-check, the application page with its timeline, evidence and actions."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,12 +17,11 @@ from certification.services import applications as services
 from certification.services.attachments import attachment_add, can_attach
 from certification.services.evaluations import evaluation_run
 from certification.services.workflow import REASON_REQUIRED, allowed_verbs
-from certification.tables import precheck_rows, summary_reasons
+from certification.tables import ApplicationTable, precheck_rows, summary_reasons
 from gansu_sme import exceptions
+from gansu_sme.lists import ObjectListView
 from gansu_sme.views import allowed_if, call_service
 
-PAGE_SIZE = 50
-DEFAULT_ORDER = ("-status_changed_at",)
 # The verbs these pages carry out; the other verbs' buttons come from the decision pages.
 PAGE_VERBS = tuple(services.VERB_SERVICES)
 DONE = {
@@ -46,43 +43,32 @@ def _get(request, pk):
     return selectors.application_get(user=request.user, pk=pk)
 
 
-def _list_page(request, rows, template, partial, extra=None):
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-        **(extra or {}),
-    }
-    if request.htmx and not request.htmx.history_restore_request:
-        template = partial
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+class ApplicationList(ObjectListView):
+    table_class = ApplicationTable
+    filterset_class = ApplicationFilterSet
+    template_name = "certification/applications/list.html"
+    partial_template_name = "certification/applications/partials/results.html"
+    default_ordering = ("-status_changed_at",)
+
+    def get_queryset(self):
+        # Rows are scoped by visible_to (experts see only what is assigned to them).
+        return selectors.application_list(user=self.request.user)
+
+    def get_context_data(self, **context):
+        return {**context, "can_file": services.can_file(self.request.user)}
 
 
-@allowed_if(signed_in)
-def application_list(request):
-    filterset = ApplicationFilterSet(
-        request.GET, queryset=selectors.application_list(user=request.user), request=request
-    )
-    rows = filterset.qs
-    # A unique last key keeps rows from moving between pages when sort values tie.
-    rows = rows.order_by(*(rows.query.order_by or DEFAULT_ORDER), "pk")
-    return _list_page(
-        request, rows, "certification/applications/list.html",
-        "certification/applications/partials/results.html",
-        {"filter": filterset, "can_file": services.can_file(request.user)},
-    )
+class ApplicationTasks(ApplicationList):
+    filterset_class = None
+    template_name = "certification/applications/tasks.html"
+    empty_text = gettext_lazy("Nothing waits for you.")
 
+    def get_queryset(self):
+        # Overdue stages first: the selector's order.
+        return selectors.applications_waiting_for(self.request.user)
 
-@allowed_if(signed_in)
-def application_tasks(request):
-    rows = selectors.applications_waiting_for(request.user)
-    return _list_page(
-        request, rows, "certification/applications/tasks.html",
-        "certification/applications/partials/results.html",
-        {"tasks": True},
-    )
+    def get_context_data(self, **context):
+        return {**context, "tasks": True}
 
 
 def _precheck(request, form, enterprise, campaign):

@@ -1,7 +1,6 @@
 """Browser pages of campaigns: everyone with a region reads them, the province edits them."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,33 +10,29 @@ from certification.choices import ApplicationStatus
 from certification.filtersets.applications import CampaignFilterSet
 from certification.forms.campaigns import CampaignForm
 from certification.services import campaigns as services
+from certification.tables import CampaignTable
+from gansu_sme.lists import ObjectListView
 from gansu_sme.views import allowed_if, call_service
-
-PAGE_SIZE = 50
 
 
 def _get(request, pk):
     return selectors.campaign_get(user=request.user, pk=pk)
 
 
-@allowed_if(selectors.can_read_campaigns)
-def campaign_list(request):
-    filterset = CampaignFilterSet(
-        request.GET, queryset=selectors.campaign_list(user=request.user), request=request
-    )
-    page = Paginator(filterset.qs.order_by("-year", "-opens_on", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "certification/campaigns/list.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-            "can_edit": services.can_edit_campaigns(request.user),
-        },
-    )
+class CampaignList(ObjectListView):
+    table_class = CampaignTable
+    filterset_class = CampaignFilterSet
+    template_name = "certification/campaigns/list.html"
+    default_ordering = ("-year", "-opens_on", "-pk")
+
+    def allowed(self, user):
+        return selectors.can_read_campaigns(user)
+
+    def get_queryset(self):
+        return selectors.campaign_list(user=self.request.user)
+
+    def get_context_data(self, **context):
+        return {**context, "can_edit": services.can_edit_campaigns(self.request.user)}
 
 
 @allowed_if(selectors.can_read_campaigns)

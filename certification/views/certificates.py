@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,12 +18,12 @@ from certification.models import Campaign
 from certification.selectors import certificates as selectors
 from certification.services import certificates as services
 from certification.services import recommendations
+from certification.tables import CertificateTable, RecommendationTable
 from gansu_sme.excel import XLSX_CONTENT_TYPE
+from gansu_sme.lists import ObjectListView
 from gansu_sme.views import allowed_if, call_service
 
 from .notices import can_read
-
-PAGE_SIZE = 50
 
 
 def verification_url(request, number):
@@ -42,23 +41,17 @@ def _get(request, pk):
     return selectors.certificate_get(user=request.user, pk=pk)
 
 
-@allowed_if(can_read)
-def certificate_list(request):
-    filterset = CertificateFilterSet(
-        request.GET, queryset=selectors.certificate_list(user=request.user), request=request
-    )
-    page = Paginator(filterset.qs.order_by("-issued_on", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "certification/certificates/list.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-        },
-    )
+class CertificateList(ObjectListView):
+    table_class = CertificateTable
+    filterset_class = CertificateFilterSet
+    template_name = "certification/certificates/list.html"
+    default_ordering = ("-issued_on", "-pk")
+
+    def allowed(self, user):
+        return can_read(user)
+
+    def get_queryset(self):
+        return selectors.certificate_list(user=self.request.user)
 
 
 def _render_detail(request, certificate, form=None, status=200):
@@ -110,37 +103,33 @@ def certificate_revoke(request, pk):
     return _render_detail(request, certificate, form, status=400)
 
 
-@allowed_if(services.is_province)
-def recommendation_list(request, forms=None, status=200):
-    filterset = NationalRecommendationFilterSet(
-        request.GET, queryset=selectors.recommendation_list(user=request.user), request=request
-    )
-    page = Paginator(filterset.qs.order_by("-year", "enterprise__name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    forms = forms or {}
-    rows = [
-        (
-            row,
-            forms.get(row.pk) or OutcomeForm(prefix=f"r{row.pk}")
-            if row.outcome == RecommendationOutcome.PENDING
-            else None,
-        )
-        for row in page
-    ]
-    campaign = filterset.form.cleaned_data.get("campaign") if filterset.is_valid() else None
-    return render(
-        request,
-        "certification/certificates/recommendations.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "rows": rows,
-            "campaign": campaign,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-        },
-        status=status,
-    )
+class RecommendationList(ObjectListView):
+    table_class = RecommendationTable
+    filterset_class = NationalRecommendationFilterSet
+    template_name = "certification/certificates/recommendations.html"
+    default_ordering = ("-year", "enterprise__name", "pk")
+    # Outcome forms refused by the service, by recommendation, shown again with a 400.
+    bound_forms: dict = {}
+
+    def allowed(self, user):
+        return services.is_province(user)
+
+    def get_queryset(self):
+        return selectors.recommendation_list(user=self.request.user)
+
+    def get_context_data(self, table, **context):
+        for row in table.data:
+            row.outcome_form = None
+            if row.outcome == RecommendationOutcome.PENDING:
+                row.outcome_form = self.bound_forms.get(row.pk) or OutcomeForm(
+                    prefix=f"r{row.pk}"
+                )
+        valid = context["filter"].is_valid()
+        campaign = context["filter"].form.cleaned_data.get("campaign") if valid else None
+        return {**context, "table": table, "campaign": campaign}
+
+    def status(self, context):
+        return 400 if self.bound_forms else 200
 
 
 @allowed_if(services.is_province)
@@ -171,4 +160,6 @@ def recommendation_outcome(request, pk):
         if result is not None:
             messages.success(request, _("The national outcome has been recorded."))
             return redirect("certification:recommendation-list")
-    return recommendation_list(request, forms={recommendation.pk: form}, status=400)
+    page = RecommendationList(bound_forms={recommendation.pk: form})
+    page.setup(request)
+    return page.get(request)

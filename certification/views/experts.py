@@ -3,7 +3,6 @@ sheets (declaration, the file, scoring, submission)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,10 +21,10 @@ from certification.forms.experts import (
 from certification.querysets import SHEET_READER_ROLES
 from certification.selectors import experts as selectors
 from certification.services import experts as services
+from certification.tables import AssignmentTable, ExpertTable
 from gansu_sme import exceptions
+from gansu_sme.lists import ObjectListView
 from gansu_sme.views import allowed_if, call_service
-
-PAGE_SIZE = 50
 
 
 def reads_sheets(user):
@@ -33,26 +32,20 @@ def reads_sheets(user):
     return user.has_role(Role.EXPERT, *SHEET_READER_ROLES)
 
 
-def _page(request, rows):
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return {
-        "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-    }
-
-
 # --- the pool ---------------------------------------------------------------------------------
 
 
-@allowed_if(policies.can_manage_experts)
-def expert_list(request):
-    filterset = ExpertFilterSet(
-        request.GET, queryset=selectors.expert_list(user=request.user), request=request
-    )
-    rows = filterset.qs.order_by("name", "pk")
-    return render(
-        request, "certification/experts/list.html", {"filter": filterset, **_page(request, rows)}
-    )
+class ExpertList(ObjectListView):
+    table_class = ExpertTable
+    filterset_class = ExpertFilterSet
+    template_name = "certification/experts/list.html"
+    default_ordering = ("name", "pk")
+
+    def allowed(self, user):
+        return policies.can_manage_experts(user)
+
+    def get_queryset(self):
+        return selectors.expert_list(user=self.request.user)
 
 
 def _expert_form_page(request, form, *, title, expert=None):
@@ -112,17 +105,22 @@ def _detail_url(sheet):
     return reverse("certification:assignment-detail", args=[sheet.pk])
 
 
-@allowed_if(reads_sheets)
-def assignment_list(request):
-    filterset = AssignmentFilterSet(
-        request.GET, queryset=selectors.assignment_list(user=request.user), request=request
-    )
-    rows = filterset.qs.order_by("-draw__drawn_at", "-pk")
-    context = {"filter": filterset, **_page(request, rows)}
-    context["sheets"] = [
-        (sheet, selectors.scores_visible(sheet, request.user)) for sheet in context["page"]
-    ]
-    return render(request, "certification/experts/assignment_list.html", context)
+class AssignmentList(ObjectListView):
+    table_class = AssignmentTable
+    filterset_class = AssignmentFilterSet
+    template_name = "certification/experts/assignment_list.html"
+    default_ordering = ("-draw__drawn_at", "-pk")
+
+    def allowed(self, user):
+        return reads_sheets(user)
+
+    def get_queryset(self):
+        return selectors.assignment_list(user=self.request.user)
+
+    def get_context_data(self, table, **context):
+        for sheet in table.data:
+            sheet.scores_visible = selectors.scores_visible(sheet, self.request.user)
+        return {**context, "table": table}
 
 
 def _render_sheet(request, sheet, *, declaration_form=None, score_form=None, status=200):
