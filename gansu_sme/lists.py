@@ -14,7 +14,7 @@ import django_tables2 as tables
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.http import FileResponse
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
@@ -219,7 +219,10 @@ class ObjectListView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def filtered(self):
-        """(FilterSet or None, the rows it selects in a stable order)."""
+        """(FilterSet or None, the rows it selects in a stable order).
+
+        A page whose rows are not a queryset (a computed summary) overrides this.
+        """
         rows = self.get_queryset()
         filterset = None
         asked = ()
@@ -244,12 +247,20 @@ class ObjectListView(LoginRequiredMixin, View):
         money = self.table_class.money_columns()
         if not money:
             return paginator, {}
-        totals = rows.order_by().aggregate(
+        if not isinstance(rows, QuerySet):
+            return paginator, {
+                name: sum(tables.A(accessor).resolve(row, quiet=True) or 0 for row in rows)
+                for name, accessor in money.items()
+            }
+        # Aliases unlike the columns' names: a sum named as the annotation it sums (a batch's
+        # total) would hide that annotation from the query.
+        sums = rows.order_by().aggregate(
             _count=Count("pk"),
-            **{name: Sum(accessor.replace(".", "__")) for name, accessor in money.items()},
+            **{f"{name}__total": Sum(accessor.replace(".", "__"))
+               for name, accessor in money.items()},
         )
-        paginator.count = totals.pop("_count")
-        return paginator, totals
+        paginator.count = sums.pop("_count")
+        return paginator, {name: sums[f"{name}__total"] for name in money}
 
     def get(self, request, *args, **kwargs):
         if self.export:
@@ -284,10 +295,10 @@ class ObjectListView(LoginRequiredMixin, View):
 
     def export_response(self):
         _filterset, rows = self.filtered()
+        if isinstance(rows, QuerySet):
+            rows = rows.iterator(chunk_size=EXPORT_CHUNK_ROWS)
         table = self.table_class([], request=self.request)
-        workbook, count = write_table(
-            table, rows.iterator(chunk_size=EXPORT_CHUNK_ROWS), title=self.export_title
-        )
+        workbook, count = write_table(table, rows, title=self.export_title)
         params = self.request.GET
         filters = {
             name: values if len(values) > 1 else values[0]

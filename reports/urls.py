@@ -4,7 +4,7 @@ from . import views
 
 app_name = "reports"
 urlpatterns = [
-    path("", views.report_list, name="report-list"),
+    path("", views.ReportList.as_view(), name="report-list"),
     path("<int:pk>/", views.report_detail, name="report-detail"),
     path("<int:pk>/download/", views.report_download, name="report-download"),
     path("notifications/", views.notification_list, name="notification-list"),

@@ -11,12 +11,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gansu_sme.lists import ObjectListView
 from gansu_sme.views import allowed_if
 
 from . import selectors
 from .dashboard import dashboard_context
 from .filtersets import ReportFilterSet
 from .services import notifications
+from .tables import ReportTable
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,14 +29,17 @@ def can_read(user):
     return user.sees_regions
 
 
-@allowed_if(can_read)
-def report_list(request):
-    filterset = ReportFilterSet(
-        request.GET, queryset=selectors.report_list(user=request.user), request=request
-    )
-    rows = filterset.qs.order_by("-year", "-period", "kind", "region__path", "pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "reports/report_list.html", {"filter": filterset, "page": page})
+class ReportList(ObjectListView):
+    table_class = ReportTable
+    filterset_class = ReportFilterSet
+    template_name = "reports/report_list.html"
+    default_ordering = ("-year", "-period", "kind", "region__path", "pk")
+
+    def allowed(self, user):
+        return can_read(user)
+
+    def get_queryset(self):
+        return selectors.report_list(user=self.request.user)
 
 
 def _report(request, pk, **options):

@@ -1,7 +1,6 @@
 """Browser pages of the subsidy app: thin adapters over the selectors and services."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,8 +9,10 @@ from django.views.decorators.http import require_POST
 
 from gansu_sme import exceptions
 from gansu_sme.excel import XLSX_CONTENT_TYPE
+from gansu_sme.lists import ObjectListView
 from gansu_sme.views import allowed_if, call_service
 from registry import selectors as registry_selectors
+from registry.services import export_record
 from subsidies import forms, selectors, services
 from subsidies.choices import BatchStatus, BatchVerb, EntitlementStatus
 from subsidies.filtersets import (
@@ -22,19 +23,11 @@ from subsidies.filtersets import (
 from subsidies.models import Program
 from subsidies.querysets import sees_province
 from subsidies.services.common import city_of
-
-PAGE_SIZE = 50
+from subsidies.tables import BatchTable, EntitlementTable, LedgerTable, ProjectTable
 
 
 def can_read(user):
     return user.sees_regions
-
-
-def _paged(request, rows):
-    rows = rows.order_by(*(rows.query.order_by or rows.model._meta.ordering), "pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return {"page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2)}
 
 
 def _xlsx(file, name):
@@ -110,14 +103,20 @@ def budget_detail(request, pk):
 # --- entitlements and ledger ---------------------------------------------------------------
 
 
-@allowed_if(can_read)
-def entitlement_list(request):
-    filterset = EntitlementFilterSet(
-        request.GET, queryset=selectors.entitlement_list(user=request.user), request=request
-    )
-    return render(request, "subsidies/entitlement_list.html", {
-        "filter": filterset, **_paged(request, filterset.qs),
-    })
+class SubsidyListView(ObjectListView):
+    log_export = staticmethod(export_record)
+
+    def allowed(self, user):
+        return can_read(user)
+
+
+class EntitlementList(SubsidyListView):
+    table_class = EntitlementTable
+    filterset_class = EntitlementFilterSet
+    template_name = "subsidies/entitlement_list.html"
+
+    def get_queryset(self):
+        return selectors.entitlement_list(user=self.request.user)
 
 
 def _entitlement_page(request, entitlement, bound=None, status=200):
@@ -181,50 +180,57 @@ def entitlement_recovery(request, pk):
                                _("The recovery has been recorded."))
 
 
-def _ledger_filter(request):
-    return EntitlementFilterSet(
-        request.GET, queryset=selectors.entitlement_list(user=request.user), request=request
-    )
+class Ledger(SubsidyListView):
+    table_class = LedgerTable
+    template_name = "subsidies/ledger.html"
+    # Every program, year and city on one page: the ledger is a summary, not a register.
+    paginate_by = 10_000
+    export_listing = "subsidy_ledger"
+    export_title = "奖补台账"
 
-
-@allowed_if(can_read)
-def ledger(request):
-    filterset = _ledger_filter(request)
-    return render(request, "subsidies/ledger.html", {
-        "filter": filterset,
-        "rows": list(selectors.ledger(user=request.user, entitlements=filterset.qs)),
-    })
-
-
-@allowed_if(can_read)
-def ledger_export(request):
-    filterset = _ledger_filter(request)
-    filters = {k: v for k, v in request.GET.items() if v}
-    file, name, _count = services.ledger_export(
-        actor=request.user, entitlements=filterset.qs, filters=filters
-    )
-    return _xlsx(file, name)
+    def filtered(self):
+        # The filters choose entitlements; the ledger sums what they chose.
+        filterset = EntitlementFilterSet(
+            self.request.GET, queryset=selectors.entitlement_list(user=self.request.user),
+            request=self.request,
+        )
+        rows = selectors.ledger(user=self.request.user, entitlements=filterset.qs)
+        return filterset, list(rows)
 
 
 # --- batches -------------------------------------------------------------------------------
 
 
-@allowed_if(sees_province)
-def batch_list(request):
-    filterset = PaymentBatchFilterSet(
-        request.GET, queryset=selectors.batch_list(user=request.user), request=request
-    )
-    form = forms.BatchForm(request.POST or None)
-    if request.method == "POST" and services.is_finance(request.user) and form.is_valid():
-        batch = call_service(form, services.batch_create, actor=request.user,
-                             **form.cleaned_data)
-        if batch is not None:
-            messages.success(request, _("The draft batch has been opened."))
-            return redirect("subsidies:batch-detail", batch.pk)
-    return render(request, "subsidies/batch_list.html", {
-        "filter": filterset, **_paged(request, filterset.qs), "form": form,
-        "can_edit": services.is_finance(request.user),
-    }, status=400 if form.is_bound else 200)
+class BatchList(SubsidyListView):
+    """Payment batches; finance officers open a draft one from the same page."""
+
+    table_class = BatchTable
+    filterset_class = PaymentBatchFilterSet
+    template_name = "subsidies/batch_list.html"
+    form = None
+
+    def allowed(self, user):
+        return sees_province(user)
+
+    def get_queryset(self):
+        return selectors.batch_list(user=self.request.user)
+
+    def post(self, request):
+        self.form = forms.BatchForm(request.POST)
+        if services.is_finance(request.user) and self.form.is_valid():
+            batch = call_service(self.form, services.batch_create, actor=request.user,
+                                 **self.form.cleaned_data)
+            if batch is not None:
+                messages.success(request, _("The draft batch has been opened."))
+                return redirect("subsidies:batch-detail", batch.pk)
+        return self.get(request)
+
+    def get_context_data(self, **context):
+        return {**context, "form": self.form or forms.BatchForm(),
+                "can_edit": services.is_finance(self.request.user)}
+
+    def status(self, context):
+        return 400 if self.form is not None else 200
 
 
 VERB_FORMS = {
@@ -346,15 +352,17 @@ def city_reward_detail(request, pk):
     })
 
 
-@allowed_if(can_read)
-def project_list(request):
-    filterset = SupportProjectFilterSet(
-        request.GET, queryset=selectors.project_list(user=request.user), request=request
-    )
-    return render(request, "subsidies/project_list.html", {
-        "filter": filterset, **_paged(request, filterset.qs),
-        "can_submit": request.user.has_role(*services.PROJECT_SUBMITTER_ROLES),
-    })
+class ProjectList(SubsidyListView):
+    table_class = ProjectTable
+    filterset_class = SupportProjectFilterSet
+    template_name = "subsidies/project_list.html"
+
+    def get_queryset(self):
+        return selectors.project_list(user=self.request.user)
+
+    def get_context_data(self, **context):
+        return {**context,
+                "can_submit": self.request.user.has_role(*services.PROJECT_SUBMITTER_ROLES)}
 
 
 @allowed_if(lambda user: user.has_role(*services.PROJECT_SUBMITTER_ROLES))

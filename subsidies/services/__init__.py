@@ -23,7 +23,7 @@ from .entitlements import (
     entitlements_clawback,
     entitlements_reconcile,
 )
-from .exports import batch_bank_file, ledger_export
+from .exports import batch_bank_file
 from .programs import program_pair_set, program_update
 from .projects import (
     project_approve,
@@ -59,7 +59,6 @@ __all__ = [
     "entitlements_clawback",
     "entitlements_reconcile",
     "is_finance",
-    "ledger_export",
     "program_pair_set",
     "program_update",
     "project_approve",

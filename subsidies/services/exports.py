@@ -1,4 +1,4 @@
-"""Excel files of subsidy money: the bank transfer file of a batch and the ledger, logged.
+"""The bank transfer file of a payment batch, logged (the ledger is exported by its list page).
 
 Written by XlsxWriter into a temporary file; text goes through the project's formula escape
 (a payee named "=HYPERLINK(...)" stays text), amounts are numbers in yuan shown with two
@@ -6,12 +6,10 @@ decimals, totals are summed in Decimal. Every download is recorded in registry's
 """
 
 import tempfile
-from collections.abc import Mapping
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO
 
 import xlsxwriter
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -20,13 +18,11 @@ from gansu_sme.exceptions import DomainError
 from registry.models import ExportRecord
 from subsidies import selectors
 from subsidies.choices import BatchStatus
-from subsidies.models import Entitlement, PaymentBatch
+from subsidies.models import PaymentBatch
 
 from .common import check_finance
 
 BANK_HEADERS = ("序号", "收款人", "统一社会信用代码", "金额（元）", "用途")
-LEDGER_HEADERS = ("奖补项目", "年度", "市州", "应奖补（元）", "已审核待付（元）", "批次中（元）",
-                  "已拨付（元）", "已追回（元）", "未拨付（元）")
 
 
 def _workbook(title):
@@ -89,26 +85,3 @@ def batch_bank_file(*, actor: User, batch: PaymentBatch) -> tuple[IO[bytes], str
         filters={"batch": batch.pk, "total": str(total)}, row_count=len(items),
     )
     return target, f"银行代发_{batch.pk}_{timezone.localtime():%Y%m%d_%H%M}.xlsx", total
-
-
-def ledger_export(
-    *, actor: User, entitlements: QuerySet[Entitlement], filters: Mapping[str, Any]
-) -> tuple[IO[bytes], str, int]:
-    """The ledger as the page shows it under ``filters``, logged. Returns (file, name, rows)."""
-    rows = list(selectors.ledger(user=actor, entitlements=entitlements))
-    target, workbook, sheet, formats = _workbook("奖补台账")
-    for column, header in enumerate(LEDGER_HEADERS):
-        sheet.set_column(column, column, 16 if column else 32)
-        sheet.write_string(0, column, header, formats["header"])
-    for number, row in enumerate(rows, start=1):
-        _text(sheet, number, 0, row["program__name"])
-        sheet.write_number(number, 1, row["year"])
-        _text(sheet, number, 2, row["city__name"])
-        for column, key in enumerate(selectors.LEDGER_COLUMNS, start=3):
-            _amount(sheet, number, column, row[key], formats["money"])
-    workbook.close()
-    target.seek(0)
-    ExportRecord.objects.create(
-        user=actor, listing="subsidy_ledger", filters=filters, row_count=len(rows)
-    )
-    return target, f"奖补台账_{timezone.localtime():%Y%m%d_%H%M}.xlsx", len(rows)

@@ -3,6 +3,7 @@
 from django import template
 
 from subsidies import selectors
+from subsidies.tables import EntitlementTable
 
 register = template.Library()
 
@@ -10,5 +11,7 @@ register = template.Library()
 @register.inclusion_tag("subsidies/partials/enterprise_awards.html", takes_context=True)
 def enterprise_awards(context, enterprise):
     """The awards of ``enterprise`` that the signed-in user may see (none: nothing shown)."""
-    user = context["request"].user
-    return {"awards": list(selectors.enterprise_awards(user=user, enterprise=enterprise))}
+    request = context["request"]
+    awards = list(selectors.enterprise_awards(user=request.user, enterprise=enterprise))
+    # The awards list's own columns, so both pages show an award alike.
+    return {"awards": EntitlementTable(awards, request=request), "request": request}
