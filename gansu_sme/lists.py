@@ -77,9 +77,9 @@ class Table(tables.Table):
     Sorting goes through the FilterSet's ``ordering`` filter (the API sorts the same way): a
     column is sortable when it says ``orderable=True, order_by="<ordering value>"``.
     The export has the page's columns (each cell's ``value``), unless ``export_specs`` name an
-    import template's columns (``gansu_sme.excel.columns.Column``), so that an exported list uploads again: each
-    spec's cell is then the table's ``value_<key>(record)`` if it has one, else the record's
-    ``key`` (a ``__`` path), shown by its choice label.
+    import template's columns (``gansu_sme.excel.columns.Column``), so that an exported list
+    uploads again: each spec's cell is then the table's ``value_<key>(record)`` if it has one,
+    else the record's ``key`` (a ``__`` path), shown by its choice label.
     """
 
     export_specs: tuple = ()

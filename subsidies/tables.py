@@ -3,7 +3,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from gansu_sme import excel, lists
+from gansu_sme import lists
+from gansu_sme.excel.columns import Column as SheetColumn
 
 
 class EntitlementTable(lists.Table):
@@ -74,15 +75,15 @@ class LedgerTable(lists.Table):
     remaining = lists.MoneyColumn(verbose_name=_("Remaining"))
 
     export_specs = (
-        excel.Column("program__name", "奖补项目", width=32),
-        excel.Column("year", "年度"),
-        excel.Column("city__name", "市州"),
-        excel.Column("entitled", "应奖补（元）"),
-        excel.Column("approved", "已审核待付（元）"),
-        excel.Column("in_batch", "批次中（元）"),
-        excel.Column("paid", "已拨付（元）"),
-        excel.Column("recovered", "已追回（元）"),
-        excel.Column("remaining", "未拨付（元）"),
+        SheetColumn("program__name", "奖补项目", width=32),
+        SheetColumn("year", "年度"),
+        SheetColumn("city__name", "市州"),
+        SheetColumn("entitled", "应奖补（元）"),
+        SheetColumn("approved", "已审核待付（元）"),
+        SheetColumn("in_batch", "批次中（元）"),
+        SheetColumn("paid", "已拨付（元）"),
+        SheetColumn("recovered", "已追回（元）"),
+        SheetColumn("remaining", "未拨付（元）"),
     )
 
     class Meta(lists.Table.Meta):
