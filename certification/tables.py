@@ -281,3 +281,28 @@ class AssignmentTable(lists.Table):
     class Meta(lists.Table.Meta):
         row_attrs = {"data-sheet": lambda record: record.pk}
         empty_text = _("No score sheet is assigned to you.")
+
+
+class NoticeTable(lists.Table):
+    title = tables.TemplateColumn(
+        '<a href="{% url \'certification:notice-detail\' record.pk %}">{{ value }}</a>',
+        verbose_name=_("Title"),
+    )
+    campaign = tables.Column(accessor="campaign__title", verbose_name=_("Campaign"))
+    period = tables.TemplateColumn(
+        '{{ record.starts_on|date:"Y-m-d" }} – {{ record.ends_on|date:"Y-m-d" }}',
+        verbose_name=_("Period"), empty_values=(), attrs={"td": {"class": "nowrap"}},
+    )
+    firm_count = tables.Column(verbose_name=_("Firms"))
+    pending_count = tables.TemplateColumn(
+        '{% if value %}<span class="badge badge-overdue">{{ value }}</span>{% else %}0'
+        "{% endif %}",
+        verbose_name=_("Objections pending"), empty_values=(),
+    )
+    status = tables.TemplateColumn(
+        template_name="certification/notices/status_cell.html", verbose_name=_("Status")
+    )
+
+    class Meta(lists.Table.Meta):
+        row_attrs = {"class": "notice-row"}
+        empty_text = _("No notice has been published yet.")

@@ -63,7 +63,7 @@ urlpatterns = [
         "applications/<int:pk>/decide/reject/", decisions.application_reject,
         name="application-reject",
     ),
-    path("notices/", notices.notice_list, name="notice-list"),
+    path("notices/", notices.NoticeList.as_view(), name="notice-list"),
     path("notices/new/", notices.notice_create, name="notice-create"),
     path("notices/<int:pk>/", notices.notice_detail, name="notice-detail"),
     path("notices/<int:pk>/close/", notices.notice_close, name="notice-close"),

@@ -184,7 +184,8 @@ class ObjectListView(LoginRequiredMixin, View):
     ``partial_template_name``, and define ``get_queryset`` (the selector) and ``allowed``.
     """
 
-    table_class: type[Table]
+    # None for a list shown as a feed rather than a table: the template walks ``page``.
+    table_class: type[Table] | None
     filterset_class = None
     template_name: str
     # The results alone, which htmx swaps in; None when the page has no htmx filter.
@@ -244,7 +245,7 @@ class ObjectListView(LoginRequiredMixin, View):
     def counted(self, rows):
         """A paginator over ``rows`` and the sums of the money columns: one query for both."""
         paginator = Paginator(rows, self.paginate_by)
-        money = self.table_class.money_columns()
+        money = self.table_class.money_columns() if self.table_class else {}
         if not money:
             return paginator, {}
         if not isinstance(rows, QuerySet):
@@ -269,9 +270,12 @@ class ObjectListView(LoginRequiredMixin, View):
         paginator, totals = self.counted(rows)
         page = paginator.get_page(request.GET.get("page"))
         # A list, so that the table counts the page's rows without asking the database again.
-        table = self.table_class(
-            list(page.object_list), request=request, totals=totals, empty_text=self.empty_text
-        )
+        table = None
+        if self.table_class is not None:
+            table = self.table_class(
+                list(page.object_list), request=request, totals=totals,
+                empty_text=self.empty_text,
+            )
         context = self.get_context_data(
             filter=filterset,
             page=page,

@@ -36,7 +36,7 @@ urlpatterns = [
         name="import-job-annotated",
     ),
     path("monitoring/", monitoring.MonitoringList.as_view(), name="monitoring-list"),
-    path("monitoring/queue/", monitoring.monitoring_queue, name="monitoring-queue"),
+    path("monitoring/queue/", monitoring.MonitoringQueue.as_view(), name="monitoring-queue"),
     path(
         "monitoring/export/", monitoring.MonitoringList.as_view(export=True),
         name="monitoring-export",

@@ -4,7 +4,6 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +19,6 @@ from .filtersets import ReportFilterSet
 from .services import notifications
 from .tables import ReportTable
 
-PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -68,11 +66,14 @@ def report_download(request, pk):
     return xlsx_response(_report(request, pk, with_workbook=True))
 
 
-@login_required
-def notification_list(request):
-    rows = selectors.notification_list(user=request.user)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "reports/notification_list.html", {"page": page})
+class NotificationList(ObjectListView):
+    """The user's notifications, newest first; a feed rather than a table."""
+
+    table_class = None
+    template_name = "reports/notification_list.html"
+
+    def get_queryset(self):
+        return selectors.notification_list(user=self.request.user)
 
 
 @login_required

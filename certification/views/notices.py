@@ -1,7 +1,6 @@
 """Staff pages of public notices: publish, follow the objections, rule on them, close."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,10 +12,10 @@ from certification.models import Application, Campaign
 from certification.selectors import notices as selectors
 from certification.services import notices as services
 from certification.services.certificates import is_province
+from certification.tables import NoticeTable
 from gansu_sme import exceptions
+from gansu_sme.lists import ObjectListView
 from gansu_sme.views import allowed_if, call_service
-
-PAGE_SIZE = 50
 
 
 def can_read(user):
@@ -27,19 +26,18 @@ def _get(request, pk):
     return selectors.notice_get_staff(user=request.user, pk=pk)
 
 
-@allowed_if(can_read)
-def notice_list(request):
-    rows = selectors.notice_list_staff(user=request.user)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "certification/notices/list.html",
-        {
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-            "can_publish": is_province(request.user),
-        },
-    )
+class NoticeList(ObjectListView):
+    table_class = NoticeTable
+    template_name = "certification/notices/list.html"
+
+    def allowed(self, user):
+        return can_read(user)
+
+    def get_queryset(self):
+        return selectors.notice_list_staff(user=self.request.user)
+
+    def get_context_data(self, **context):
+        return {**context, "can_publish": is_province(self.request.user)}
 
 
 @allowed_if(is_province)

@@ -214,3 +214,45 @@ class MonitoringReportTable(lists.Table):
 
     def value_verified_at(self, report):
         return report.verified_at and timezone.localtime(report.verified_at)
+
+
+class VerificationQueueTable(lists.Table):
+    """Submitted reports waiting for the county's verification, each with its two actions."""
+
+    enterprise = tables.TemplateColumn(
+        ENTERPRISE_CELL, verbose_name=_("Enterprise"), empty_values=()
+    )
+    period = tables.TemplateColumn(
+        PERIOD_CELL.replace("{% if record.revision %} ", "{% if record.revision %}<br>"),
+        verbose_name=_("Period"), empty_values=(), attrs={"td": {"class": "nowrap"}},
+    )
+    operating_revenue = lists.MoneyColumn(
+        verbose_name=FIGURES_BY_NAME["operating_revenue"].label
+    )
+    employees = tables.Column(
+        verbose_name=FIGURES_BY_NAME["employees"].label,
+        attrs={"th": {"class": "num"}, "td": {"class": "num"}},
+    )
+    flags = tables.TemplateColumn(
+        '{% load i18n %}{% include "registry/monitoring/partials/flags.html" with '
+        "report=record %}{% if not record.flags %}<span class=\"muted\">"
+        '{% translate "None" %}</span>{% endif %}',
+        verbose_name=_("Data-quality flags"), empty_values=(),
+    )
+    submitted_at = tables.DateTimeColumn(
+        "Y-m-d H:i", verbose_name=_("Submitted at"), attrs={"td": {"class": "nowrap"}}
+    )
+    actions = tables.TemplateColumn(
+        template_name="registry/monitoring/partials/queue_actions.html",
+        verbose_name=_("Verify or return"), empty_values=(),
+    )
+
+    class Meta(lists.Table.Meta):
+        attrs = {"class": "data-table queue"}
+        row_attrs = {"class": "report-row", "id": lambda record: f"report-{record.pk}"}
+
+    def render_operating_revenue(self, value):
+        return format_figure("operating_revenue", value)
+
+    def render_employees(self, value):
+        return format_figure("employees", value)

@@ -2,7 +2,6 @@
 
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -11,16 +10,17 @@ from django.views.decorators.http import require_POST
 from gansu_sme import exceptions
 from registry import policies
 from registry.choices import REPORT_EDITABLE, ReportStatus
-from registry.figures import FIGURES_BY_NAME
 from registry.filtersets.monitoring import MonitoringReportFilterSet
 from registry.forms.monitoring import MonitoringFiguresForm, MonitoringReportForm, ReturnForm
 from registry.selectors import monitoring as selectors
 from registry.services import monitoring as services
-from registry.tables.monitoring import MonitoringReportTable, detail_figures
+from registry.tables.monitoring import (
+    MonitoringReportTable,
+    VerificationQueueTable,
+    detail_figures,
+)
 
 from .base import RegistryListView, allowed_if, call_service, can_read, get_enterprise
-
-PAGE_SIZE = 50
 
 
 def can_file(user):
@@ -55,20 +55,20 @@ class MonitoringList(RegistryListView):
         return selectors.monitoring_report_list(user=self.request.user)
 
 
-@allowed_if(can_verify)
-def monitoring_queue(request):
-    reports = selectors.monitoring_report_queue(user=request.user)
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "registry/monitoring/queue.html",
-        {
-            "page": page,
-            "next": request.get_full_path(),
-            "revenue_label": FIGURES_BY_NAME["operating_revenue"].label,
-            "employees_label": FIGURES_BY_NAME["employees"].label,
-        },
-    )
+class MonitoringQueue(RegistryListView):
+    """Reports waiting for the user's verification, oldest first (the selector's order)."""
+
+    table_class = VerificationQueueTable
+    template_name = "registry/monitoring/queue.html"
+
+    def allowed(self, user):
+        return can_verify(user)
+
+    def get_queryset(self):
+        return selectors.monitoring_report_queue(user=self.request.user)
+
+    def get_context_data(self, **context):
+        return {**context, "next": self.request.get_full_path()}
 
 
 def _render_detail(request, report, return_form=None, status=200):
