@@ -1,11 +1,17 @@
-"""What every page shares: sign-in and role checks, and showing a service's refusal on the form
-that asked for it. Rows out of scope (404) and roles that may not act (403) are answered for every
-page by ``gansu_sme.middleware.DomainErrorMiddleware``."""
+"""What every page shares: sign-in and role checks, showing a service's refusal on the form
+that asked for it, and the action view of a POST that calls one service. Rows out of scope (404)
+and roles that may not act (403) are answered for every page by
+``gansu_sme.middleware.DomainErrorMiddleware``."""
 
+from collections.abc import Callable
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.views import View
 
 from gansu_sme import exceptions
 
@@ -35,3 +41,55 @@ def call_service(form, service, **kwargs):
     except (ValidationError, exceptions.DomainError) as exc:
         form.add_service_error(exc)
         return None
+
+
+class ActionView(LoginRequiredMixin, View):
+    """A POST that calls one service: bind the form, call the service on the page's object,
+    say so and redirect; a form the service refuses is shown again on its page with a 400.
+
+    Subclasses name ``form_class``, ``service`` and ``success_message``, and define
+    ``get_object``, ``success_url(result)`` and ``refused(obj, form)`` (the page, status 400).
+    The service is called as ``service(actor=user, <object_name>=obj, **form.cleaned_data)``.
+    """
+
+    http_method_names = ["post"]
+    form_class: type
+    service: Callable
+    success_message = ""
+    object_name = "obj"
+    form_prefix: str | None = None
+
+    def allowed(self, user):
+        return True
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not self.allowed(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        raise NotImplementedError
+
+    def service_kwargs(self, form):
+        return form.cleaned_data
+
+    def success_url(self, result):
+        raise NotImplementedError
+
+    def refused(self, obj, form):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        form = self.form_class(request.POST, prefix=self.form_prefix)
+        if form.is_valid():
+            result = call_service(
+                form, type(self).service, actor=request.user,
+                **{self.object_name: obj}, **self.service_kwargs(form),
+            )
+            if result is not None:
+                messages.success(request, self.success_message)
+                return redirect(self.success_url(result))
+        return self.refused(obj, form)

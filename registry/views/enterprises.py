@@ -4,9 +4,11 @@ from copy import copy
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
+from gansu_sme.views import ActionView
 from registry import selectors, services
 from registry.filtersets import EnterpriseFilterSet
 from registry.forms import DeactivateForm, EnterpriseForm, EnterpriseRegisterForm
@@ -90,20 +92,23 @@ def enterprise_edit(request, uscc):
     )
 
 
-@require_POST
-@allowed_if(_can_edit)
-def enterprise_deactivate(request, uscc):
-    enterprise = get_enterprise(request, uscc)
-    form = DeactivateForm(request.POST)
-    if form.is_valid():
-        deactivated = call_service(
-            form,
-            services.enterprise_deactivate,
-            actor=request.user,
-            enterprise=enterprise,
-            reason=form.cleaned_data["reason"],
-        )
-        if deactivated is not None:
-            messages.success(request, _("The enterprise has been deactivated."))
-            return redirect("registry:enterprise-detail", uscc=deactivated.uscc)
-    return _render_detail(request, enterprise, form, status=400)
+class EnterpriseDeactivate(ActionView):
+    form_class = DeactivateForm
+    service = services.enterprise_deactivate
+    object_name = "enterprise"
+    success_message = gettext_lazy("The enterprise has been deactivated.")
+
+    def allowed(self, user):
+        return _can_edit(user)
+
+    def get_object(self):
+        return get_enterprise(self.request, self.kwargs["uscc"])
+
+    def success_url(self, enterprise):
+        return reverse("registry:enterprise-detail", args=[enterprise.uscc])
+
+    def refused(self, enterprise, form):
+        return _render_detail(self.request, enterprise, form, status=400)
+
+
+enterprise_deactivate = EnterpriseDeactivate.as_view()

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
+from gansu_sme.views import ActionView
 from registry import selectors, services
 from registry.choices import PoolEntryStatus, PoolKind, PoolTier
 from registry.filtersets import PoolEntryFilterSet
@@ -99,60 +100,56 @@ def pool_entry_detail(request, pk):
     return _render_detail(request, _get_entry(request, pk))
 
 
-def _transition(request, pk, name, service, message):
-    entry = _get_entry(request, pk)
-    form = ReasonForm(request.POST, prefix=name)
-    if form.is_valid():
-        result = call_service(
-            form, service, actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
-        )
-        if result is not None:
-            messages.success(request, message)
-            return redirect(_detail_url(result))
-    return _render_detail(request, entry, {name: form}, status=400)
+class PoolEntryAction(ActionView):
+    """A POST from the entry's page that calls one pool service; a refusal shows there."""
+
+    object_name = "entry"
+
+    def allowed(self, user):
+        return _can_write(user)
+
+    def get_object(self):
+        return _get_entry(self.request, self.kwargs["pk"])
+
+    def success_url(self, result):
+        return _detail_url(result)
+
+    def refused(self, entry, form):
+        return _render_detail(self.request, entry, {self.form_prefix: form}, status=400)
 
 
-@require_POST
-@allowed_if(_can_write)
-def pool_entry_promote(request, pk):
-    return _transition(
-        request, pk, "promote", services.pool_entry_promote,
-        _("The entry has been promoted to the next tier."),
-    )
+class PoolEntryPromote(PoolEntryAction):
+    form_class = ReasonForm
+    form_prefix = "promote"
+    service = services.pool_entry_promote
+    success_message = gettext_lazy("The entry has been promoted to the next tier.")
 
 
-@require_POST
-@allowed_if(_can_write)
-def pool_entry_graduate(request, pk):
-    return _transition(
-        request, pk, "graduate", services.pool_entry_graduate,
-        _("The enterprise has graduated from the pool."),
-    )
+class PoolEntryGraduate(PoolEntryAction):
+    form_class = ReasonForm
+    form_prefix = "graduate"
+    service = services.pool_entry_graduate
+    success_message = gettext_lazy("The enterprise has graduated from the pool.")
 
 
-@require_POST
-@allowed_if(_can_write)
-def pool_entry_remove(request, pk):
-    return _transition(
-        request, pk, "remove", services.pool_entry_remove,
-        _("The enterprise has been removed from the pool."),
-    )
+class PoolEntryRemove(PoolEntryAction):
+    form_class = ReasonForm
+    form_prefix = "remove"
+    service = services.pool_entry_remove
+    success_message = gettext_lazy("The enterprise has been removed from the pool.")
 
 
-@require_POST
-@allowed_if(_can_write)
-def pool_entry_set_category(request, pk):
-    entry = _get_entry(request, pk)
-    form = CategoryForm(request.POST, prefix="category")
-    if form.is_valid():
-        result = call_service(
-            form, services.pool_entry_set_category, actor=request.user, entry=entry,
-            **form.cleaned_data,
-        )
-        if result is not None:
-            messages.success(request, _("The category has been saved."))
-            return redirect(_detail_url(result))
-    return _render_detail(request, entry, {"category": form}, status=400)
+class PoolEntrySetCategory(PoolEntryAction):
+    form_class = CategoryForm
+    form_prefix = "category"
+    service = services.pool_entry_set_category
+    success_message = gettext_lazy("The category has been saved.")
+
+
+pool_entry_promote = PoolEntryPromote.as_view()
+pool_entry_graduate = PoolEntryGraduate.as_view()
+pool_entry_remove = PoolEntryRemove.as_view()
+pool_entry_set_category = PoolEntrySetCategory.as_view()
 
 
 def _form_page(request, form, *, title, entry=None, enterprise=None, suggestion=None):
