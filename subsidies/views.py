@@ -5,12 +5,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gansu_sme import exceptions
 from gansu_sme.excel import XLSX_CONTENT_TYPE
 from gansu_sme.lists import ObjectListView
-from gansu_sme.views import allowed_if, call_service
+from gansu_sme.views import ActionView, allowed_if, call_service
 from registry import selectors as registry_selectors
 from registry.services import export_record
 from subsidies import forms, selectors, services
@@ -146,38 +147,48 @@ def entitlement_detail(request, pk):
     return _entitlement_page(request, entitlement)
 
 
-def _entitlement_action(request, pk, name, form_class, service, message):
-    entitlement = selectors.entitlement_get(user=request.user, pk=pk)
-    form = form_class(request.POST, prefix=name)
-    if form.is_valid() and call_service(
-        form, service, actor=request.user, entitlement=entitlement, **form.cleaned_data
-    ) is not None:
-        messages.success(request, message)
-        return redirect("subsidies:entitlement-detail", pk)
-    return _entitlement_page(request, entitlement, {name: form}, status=400)
+class EntitlementAction(ActionView):
+    """A finance officer's POST from the award's page that calls one service."""
+
+    object_name = "entitlement"
+
+    def allowed(self, user):
+        return services.is_finance(user)
+
+    def get_object(self):
+        return selectors.entitlement_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def success_url(self, result):
+        return reverse("subsidies:entitlement-detail", args=[self.kwargs["pk"]])
+
+    def refused(self, entitlement, form):
+        return _entitlement_page(self.request, entitlement, {self.form_prefix: form}, status=400)
 
 
-@require_POST
-@allowed_if(services.is_finance)
-def entitlement_approve(request, pk):
-    return _entitlement_action(request, pk, "approve", forms.ApproveForm,
-                               services.entitlement_approve,
-                               _("Approved; the amount is reserved in the city's block."))
+class EntitlementApprove(EntitlementAction):
+    form_class = forms.ApproveForm
+    form_prefix = "approve"
+    service = services.entitlement_approve
+    success_message = gettext_lazy("Approved; the amount is reserved in the city's block.")
 
 
-@require_POST
-@allowed_if(services.is_finance)
-def entitlement_cancel(request, pk):
-    return _entitlement_action(request, pk, "cancel", forms.ReasonForm,
-                               services.entitlement_cancel, _("The entitlement is cancelled."))
+class EntitlementCancel(EntitlementAction):
+    form_class = forms.ReasonForm
+    form_prefix = "cancel"
+    service = services.entitlement_cancel
+    success_message = gettext_lazy("The entitlement is cancelled.")
 
 
-@require_POST
-@allowed_if(services.is_finance)
-def entitlement_recovery(request, pk):
-    return _entitlement_action(request, pk, "recovery", forms.RecoveryForm,
-                               services.entitlement_record_recovery,
-                               _("The recovery has been recorded."))
+class EntitlementRecovery(EntitlementAction):
+    form_class = forms.RecoveryForm
+    form_prefix = "recovery"
+    service = services.entitlement_record_recovery
+    success_message = gettext_lazy("The recovery has been recorded.")
+
+
+entitlement_approve = EntitlementApprove.as_view()
+entitlement_cancel = EntitlementCancel.as_view()
+entitlement_recovery = EntitlementRecovery.as_view()
 
 
 class Ledger(SubsidyListView):

@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from certification.choices import CampaignKind, CertificateStatus, RecommendationOutcome
@@ -21,7 +22,7 @@ from certification.services import recommendations
 from certification.tables import CertificateTable, RecommendationTable
 from gansu_sme.excel import XLSX_CONTENT_TYPE
 from gansu_sme.lists import ObjectListView
-from gansu_sme.views import allowed_if, call_service
+from gansu_sme.views import ActionView, allowed_if, call_service
 
 from .notices import can_read
 
@@ -87,20 +88,26 @@ def certificate_pdf(request, pk):
     return response
 
 
-@require_POST
-@allowed_if(services.is_province)
-def certificate_revoke(request, pk):
-    certificate = _get(request, pk)
-    form = RevokeForm(request.POST)
-    if form.is_valid():
-        result = call_service(
-            form, services.certificate_revoke, actor=request.user, certificate=certificate,
-            **form.cleaned_data,
-        )
-        if result is not None:
-            messages.success(request, _("The certificate has been revoked."))
-            return redirect("certification:certificate-detail", pk=certificate.pk)
-    return _render_detail(request, certificate, form, status=400)
+class CertificateRevoke(ActionView):
+    form_class = RevokeForm
+    service = services.certificate_revoke
+    object_name = "certificate"
+    success_message = gettext_lazy("The certificate has been revoked.")
+
+    def allowed(self, user):
+        return services.is_province(user)
+
+    def get_object(self):
+        return _get(self.request, self.kwargs["pk"])
+
+    def success_url(self, result):
+        return reverse("certification:certificate-detail", args=[self.kwargs["pk"]])
+
+    def refused(self, certificate, form):
+        return _render_detail(self.request, certificate, form, status=400)
+
+
+certificate_revoke = CertificateRevoke.as_view()
 
 
 class RecommendationList(ObjectListView):
