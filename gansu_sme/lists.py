@@ -11,8 +11,6 @@ Money columns are totalled over every filtered row, on the page and in the expor
 from collections.abc import Callable, Iterable
 
 import django_tables2 as tables
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet, Sum
 from django.http import FileResponse
@@ -28,6 +26,7 @@ from django_tables2.utils import AttributeDict, computed_values
 from gansu_sme.excel import XLSX_CONTENT_TYPE
 from gansu_sme.excel.columns import Column as SheetColumn
 from gansu_sme.excel.writer import write_rows
+from gansu_sme.views import AllowedMixin
 
 PAGE_SIZE = 50
 # Rows fetched per round trip of the server-side cursor of an export.
@@ -177,7 +176,7 @@ def write_table(table, records, *, title):
     return workbook, count
 
 
-class ObjectListView(LoginRequiredMixin, View):
+class ObjectListView(AllowedMixin, View):
     """A list page: filter, stable order, page, htmx partial, ``Vary``; and its Excel export.
 
     Subclasses name ``table_class``, ``template_name``, usually ``filterset_class`` and
@@ -203,21 +202,11 @@ class ObjectListView(LoginRequiredMixin, View):
     export_title = ""
     log_export: Callable | None = None
 
-    def allowed(self, user):
-        return True
-
     def get_queryset(self):
         raise NotImplementedError
 
     def get_context_data(self, **context):
         return context
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not self.allowed(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def filtered(self):
         """(FilterSet or None, the rows it selects in a stable order).

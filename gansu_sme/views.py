@@ -43,7 +43,22 @@ def call_service(form, service, **kwargs):
         return None
 
 
-class ActionView(LoginRequiredMixin, View):
+class AllowedMixin(LoginRequiredMixin):
+    """``allowed_if`` for class-based views: sign-in required, and signed-in users for whom
+    ``allowed`` is false get the 403 page."""
+
+    def allowed(self, user):
+        return True
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not self.allowed(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ActionView(AllowedMixin, View):
     """A POST that calls one service: bind the form, call the service on the page's object,
     say so and redirect; a form the service refuses is shown again on its page with a 400.
 
@@ -58,16 +73,6 @@ class ActionView(LoginRequiredMixin, View):
     success_message = ""
     object_name = "obj"
     form_prefix: str | None = None
-
-    def allowed(self, user):
-        return True
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not self.allowed(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_object(self):
         raise NotImplementedError
