@@ -6,18 +6,17 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.choices import Role
 from certification.choices import ApplicationStatus
 from registry.models import ExportRecord
-from reports.choices import ReportKind
 from reports.models import Report
 from subsidies import services as subsidy_services
 from subsidies.views import EntitlementList
 from tests.factories.accounts import UserFactory
 from tests.factories.applications import ApplicationFactory, CampaignFactory
 from tests.factories.registry import EnterpriseFactory, region
+from tests.factories.reports import ReportFactory
 from tests.factories.subsidies import certificate
 from tests.factories.workbooks import open_workbook
 
@@ -103,10 +102,7 @@ def _reports(count):
     """``count`` monthly reports of two counties, after the months already made."""
     made = Report.objects.count() // 2
     return [
-        Report.objects.create(
-            kind=ReportKind.MONTHLY, year=2026, period=made + month, region=region(code),
-            xlsx=b"", generated_at=timezone.now(),
-        )
+        ReportFactory(period=made + month, region=region(code))
         for code in ("620102", "620103")
         for month in range(1, count // 2 + 1)
     ]
