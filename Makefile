@@ -3,6 +3,7 @@
 # make lint  - ruff, the import contracts (lint-imports) and mypy, configured in pyproject.toml
 # make stop  - stop the embedded PostgreSQL/Redis under .data/ if something left them running
 # make bench - time a 10,000-row monitoring import and 10,000/100,000-row exports (memory)
+# make messages - refresh locale/*/django.po from the code and compile them (needs GNU gettext)
 #
 # Without DATABASE_URL / REDIS_URL, private PostgreSQL and Redis servers are started under .data/
 # (see gansu_sme/devservices/); with them set, those servers are used and nothing is started.
@@ -15,7 +16,7 @@ STAMP := $(VENV)/.requirements.lock.installed
 PYTEST_ARGS ?=
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: run test lint stop venv bench
+.PHONY: run test lint stop venv bench messages
 
 run: $(STAMP)
 	$(PY) -m gansu_sme.devservices run
@@ -35,6 +36,11 @@ bench: $(STAMP)
 		$(PY) manage.py bench_import --rows 10000 && \
 		$(PY) manage.py bench_export --rows 10000 && \
 		$(PY) manage.py bench_export --rows 100000'
+
+# No source locations in the catalogues: a moved line would otherwise touch every entry below it.
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-location --no-obsolete
+	$(PY) manage.py compilemessages -l zh_Hans -l en --ignore=.venv
 
 stop:
 	$(PY) -m gansu_sme.devservices stop

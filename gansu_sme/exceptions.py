@@ -1,33 +1,41 @@
-"""Domain errors raised by services; the API and views map them to responses in one place."""
+"""Domain errors raised by services; the API and views map them to responses in one place.
+
+Each error carries a stable ``code`` (what clients and tests rely on) and a translatable
+message (what a person reads, in the language of the request).
+"""
+
+from django.utils.translation import gettext_lazy as _
 
 
 class DomainError(Exception):
     """A rule of the domain refused the request."""
 
     code = "domain_error"
-    default_message = "The request breaks a rule of the registry. 请求不符合登记规则。"
+    default_message = _("The request breaks a rule of the registry.")
 
-    def __init__(self, message=None, *, fields=None):
+    def __init__(self, message=None, *, code=None, fields=None):
         self.message = message or self.default_message
+        if code is not None:
+            self.code = code
         self.fields = fields or {}
         super().__init__(str(self.message))
 
 
 class PermissionDenied(DomainError):
     code = "permission_denied"
-    default_message = "Your role may not do this. 您的角色无权执行此操作。"
+    default_message = _("Your role may not do this.")
 
 
 class OutOfScope(DomainError):
     """The object lies outside the actor's region; answered as 'not found' so nothing leaks."""
 
     code = "not_found"
-    default_message = "Not found. 未找到。"
+    default_message = _("Not found.")
 
 
 class InvalidTransition(DomainError):
     code = "invalid_transition"
-    default_message = "This change of status is not allowed. 不允许此状态变更。"
+    default_message = _("This change of status is not allowed.")
 
 
 # Refusals every page answers with its status (404, 403; DomainErrorMiddleware), never on a form:
