@@ -15,7 +15,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet, Sum
 from django.http import FileResponse
 from django.shortcuts import render
-from django.template.defaultfilters import floatformat
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +22,7 @@ from django.views import View
 from django_tables2.rows import BoundRow
 from django_tables2.utils import AttributeDict, computed_values
 
+from gansu_sme import formatting
 from gansu_sme.excel import XLSX_CONTENT_TYPE
 from gansu_sme.excel.columns import Column as SheetColumn
 from gansu_sme.excel.writer import write_rows
@@ -39,7 +39,8 @@ TOTAL_LABEL = "合计"
 
 
 class MoneyColumn(tables.Column):
-    """An amount: right-aligned, two decimals with separators; the list totals it."""
+    """An amount (in yuan, or a figure in 万元 as the header says): right-aligned, two decimals
+    with separators (``gansu_sme.formatting``); the list totals it."""
 
     def __init__(self, *args, attrs=None, **kwargs):
         attrs = attrs or {}
@@ -48,11 +49,38 @@ class MoneyColumn(tables.Column):
         super().__init__(*args, attrs=attrs, **kwargs)
 
     def render(self, value):
-        return floatformat(value, "2g")
+        return formatting.number(value, 2)
 
     def value(self, value):
         # The export writes the number itself; the sheet formats it.
         return value
+
+
+class DayColumn(tables.Column):
+    """A date (or a moment's local date) in the page's language: 2026年1月5日."""
+
+    def render(self, value):
+        return formatting.day(value)
+
+    def value(self, value):
+        return value
+
+
+class MomentColumn(tables.Column):
+    """A moment in local time to the minute, in the page's language: 2026年1月5日 20:45."""
+
+    def render(self, value):
+        return formatting.moment(value)
+
+    def value(self, value):
+        return value
+
+
+def sums(rows, *names):
+    """{name: the total of attribute ``name`` over ``rows``}: the totals row of a table written
+    by hand (a page's small summary table rather than a list)."""
+    rows = list(rows)
+    return {name: sum((getattr(row, name) or 0 for row in rows), 0) for name in names}
 
 
 class Header:
@@ -123,7 +151,7 @@ class Table(tables.Table):
         cells = []
         for index, column in enumerate(self.columns):
             if column.name in self.totals:
-                cells.append((column, floatformat(self.totals[column.name] or 0, "2g")))
+                cells.append((column, formatting.number(self.totals[column.name] or 0, 2)))
             else:
                 cells.append((column, _("Total") if index == 0 else ""))
         return cells

@@ -38,7 +38,7 @@ class BatchTable(lists.Table):
     total = lists.MoneyColumn(verbose_name=_("Total (yuan)"))
     created_by = tables.Column(verbose_name=_("Made by"))
     approved_by = tables.Column(verbose_name=_("Approved by"), default="")
-    paid_on = tables.DateColumn("Y-m-d", verbose_name=_("Paid on"), default="")
+    paid_on = lists.DayColumn(verbose_name=_("Paid on"), default="")
 
     class Meta(lists.Table.Meta):
         row_attrs = {"data-batch": lambda record: record.pk}

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from gansu_sme import exceptions
 from gansu_sme.excel import XLSX_CONTENT_TYPE
-from gansu_sme.lists import ObjectListView
+from gansu_sme.lists import ObjectListView, sums
 from gansu_sme.views import ActionView, allowed_if, call_service
 from registry import selectors as registry_selectors
 from registry.services import export_record
@@ -61,6 +61,10 @@ def program_edit(request, pk):
                  subtitle=program.name)
 
 
+def allocation_totals(allocations):
+    return sums(allocations, "amount", "reserved", "committed", "paid", "remaining")
+
+
 def _form(request, form, title, back, subtitle=""):
     return render(request, "subsidies/form.html", {
         "form": form, "title": title, "back": back, "subtitle": subtitle,
@@ -79,8 +83,9 @@ def budget_list(request):
         if budget is not None:
             messages.success(request, _("The budget has been opened."))
             return redirect("subsidies:budget-detail", budget.pk)
+    budgets = list(selectors.budget_list(user=request.user))
     return render(request, "subsidies/budget_list.html", {
-        "budgets": selectors.budget_list(user=request.user),
+        "budgets": budgets, "totals": sums(budgets, "amount", "allocated", "unallocated"),
         "form": form, "can_edit": services.is_finance(request.user),
     }, status=400 if form.is_bound else 200)
 
@@ -94,9 +99,10 @@ def budget_detail(request, pk):
                         **form.cleaned_data) is not None:
             messages.success(request, _("The city's block has been saved."))
             return redirect("subsidies:budget-detail", budget.pk)
+    allocations = list(selectors.allocation_list(user=request.user).filter(budget=budget))
     return render(request, "subsidies/budget_detail.html", {
         "budget": budget,
-        "allocations": selectors.allocation_list(user=request.user).filter(budget=budget),
+        "allocations": allocations, "allocation_totals": allocation_totals(allocations),
         "form": form, "can_edit": services.is_finance(request.user),
     }, status=400 if form.is_bound else 200)
 
@@ -127,9 +133,11 @@ def _entitlement_page(request, entitlement, bound=None, status=200):
         "actor")}
     if finance and entitlement.status == EntitlementStatus.PENDING:
         context["approve_form"] = bound.get("approve") or forms.ApproveForm(prefix="approve")
-        context["allocations"] = selectors.allocation_list(user=request.user).filter(
+        allocations = list(selectors.allocation_list(user=request.user).filter(
             city=entitlement.city
-        )
+        ))
+        context["allocations"] = allocations
+        context["allocation_totals"] = allocation_totals(allocations)
     if finance and entitlement.status in (EntitlementStatus.PENDING,
                                           EntitlementStatus.APPROVED):
         if not entitlement.in_open_batch:
@@ -255,9 +263,10 @@ VERB_FORMS = {
 def _batch_page(request, batch, bound=None, status=200):
     bound = bound or {}
     verbs = services.batch_verbs(request.user, batch)
+    items = list(selectors.batch_items(batch=batch))
     context = {
         "batch": batch,
-        "items": selectors.batch_items(batch=batch),
+        "items": items, "items_total": sums(items, "amount")["amount"],
         "transitions": batch.transitions.select_related("actor"),
         "verb_forms": [(verb, BatchVerb(verb).label, bound.get(verb) or VERB_FORMS[verb](
             prefix=verb)) for verb in verbs],
@@ -406,15 +415,16 @@ PROJECT_SERVICES = {"vouch": services.project_vouch, "approve": services.project
 def _project_page(request, project, bound=None, status=200):
     bound = bound or {}
     verbs = services.project_verbs(request.user, project)
+    allocations = list(selectors.allocation_list(user=request.user).filter(
+        city=city_of(project.enterprise.region)
+    ))
     return render(request, "subsidies/project_detail.html", {
         "project": project,
         "entitlement": getattr(project, "entitlement", None),
         "transitions": project.transitions.select_related("actor"),
         "verb_forms": [(verb, bound.get(verb) or PROJECT_FORMS[verb](prefix=verb))
                        for verb in verbs],
-        "allocations": selectors.allocation_list(user=request.user).filter(
-            city=city_of(project.enterprise.region)
-        ),
+        "allocations": allocations, "allocation_totals": allocation_totals(allocations),
     }, status=status)
 
 

@@ -120,7 +120,7 @@ def test_campaign_pages(client, province_user, county_user):
     assert created.county_review_due == datetime.date(2026, 10, 10)
     assert created.quotas.get().quota == 6
     detail = client.get(response["Location"]).content.decode()
-    assert "2026-10-10" in detail
+    assert "2026年10月10日" in detail
 
     refused = client.post(CREATE, {**data, "closes_on": "2026-08-01"})
     assert refused.status_code == 400

@@ -170,7 +170,7 @@ def test_verification_page_shows_a_valid_certificate_without_sign_in(client, db)
 
     assert page.status_code == 200
     html = page.content.decode()
-    assert certificate.enterprise.name in html and "2029-10-19" in html
+    assert certificate.enterprise.name in html and "2029年10月19日" in html
     assert "verify-active" in html
 
 
