@@ -22,11 +22,28 @@ import pghistory
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 
 from gansu_sme.exceptions import DomainError, InvalidTransition, PermissionDenied
 
-REASON_MESSAGE = "请填写理由。 Please give a reason."
-REASON_FIELD_MESSAGE = "请填写理由。 A reason is required."
+REASON_MESSAGE = _("Please give a reason.")
+REASON_FIELD_MESSAGE = _("A reason is required.")
+
+
+def _refusal_text(noun, status, verb):
+    if isinstance(noun, tuple):
+        # (Chinese, English), as workflows named their objects before the catalogues held them.
+        noun = noun[0] if (get_language() or "").startswith("zh") else noun[1].lower()
+    return gettext(
+        "This change of status is not allowed: %(noun)s is “%(status)s”; “%(verb)s” is not"
+        " possible now."
+    ) % {"noun": noun, "status": status, "verb": verb}
+
+
+# In the language of whoever reads the refusal, not of the moment it was raised.
+refusal_message = lazy(_refusal_text, str)
 
 
 class Act:
@@ -106,8 +123,8 @@ class Workflow:
     reason_required: frozenset = frozenset()
     changed_at: str | None = None
     lock_related: tuple[str, ...] = ()
-    # How refusals name the object, in Chinese and in English.
-    noun: tuple[str, str] = ("对象", "The object")
+    # How refusals name the object: a translatable noun, e.g. _("the report").
+    noun: Any = _("the object")
 
     def sources(self, verb):
         """The statuses ``verb`` leaves."""
@@ -146,13 +163,10 @@ class Workflow:
         return waiting_q(self.acts, role)
 
     def refusal(self, obj, verb):
-        zh, en = self.noun
-        status = self.statuses(obj.status).label
-        label = self.verbs(verb).label
         return InvalidTransition(
-            f"不允许此状态变更：{zh}当前状态为“{status}”，不能执行“{label}”。"
-            f" This change of status is not allowed: {en.lower()} is {status};"
-            f" “{label}” is not possible now."
+            refusal_message(
+                self.noun, self.statuses(obj.status).label, self.verbs(verb).label
+            )
         )
 
 
@@ -242,7 +256,9 @@ def transition(
     """
     reason = (reason or "").strip()
     if verb in workflow.reason_required and not reason:
-        raise DomainError(REASON_MESSAGE, fields={"reason": [REASON_FIELD_MESSAGE]})
+        raise DomainError(
+            REASON_MESSAGE, code="reason_required", fields={"reason": [REASON_FIELD_MESSAGE]}
+        )
     row = obj if locked else lock(workflow, actor, obj)
     stale = expected_status is not None and row.status != expected_status
     if stale or verb not in workflow.table.get(row.status, {}):

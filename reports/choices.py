@@ -15,6 +15,28 @@ class NotificationKind(models.TextChoices):
     NOTICE_CLOSING = "notice_closing", _("Public notice closing tomorrow")  # 公示明日结束
 
 
+# What each reminder says, by kind and variant, filled from the notification's ``params`` in
+# the reader's language (Notification.message). Dates are ISO strings in ``params``.
+NOTIFICATION_TEXTS = {
+    (NotificationKind.CERTIFICATE_EXPIRING, ""): _(
+        "Certificate %(number)s of %(firm)s expires on %(date)s, in %(days)s days."
+    ),
+    (NotificationKind.MONITORING_OVERDUE, ""): _(
+        "The monitoring report of %(month)s is overdue: %(count)s firms of your region have"
+        " not filed it."
+    ),
+    (NotificationKind.STAGE_OVERDUE, ""): _(
+        "The application of %(firm)s is past the deadline of its stage “%(stage)s” (%(date)s)."
+    ),
+    (NotificationKind.NOTICE_CLOSING, "today"): _(
+        "The public notice “%(title)s” closes today (%(date)s)."
+    ),
+    (NotificationKind.NOTICE_CLOSING, "tomorrow"): _(
+        "The public notice “%(title)s” closes tomorrow (%(date)s)."
+    ),
+}
+
+
 # Plan targets of 甘工信发〔2018〕551号 (RULES.md §2.2), in percent: R&D spending against
 # main-business revenue, and the informatization rates of above-scale SMEs.
 RD_TARGET_ABOVE_SCALE = 1.5

@@ -1,13 +1,16 @@
+import datetime
 from functools import reduce
 from operator import or_
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from certification.choices import ApplicationStatus
 from registry.models import Region
 
-from .choices import NotificationKind, ReportKind
+from .choices import NOTIFICATION_TEXTS, NotificationKind, ReportKind
 from .querysets import NotificationQuerySet, ReportQuerySet
 from .specs import SPECS, spec_for
 
@@ -93,7 +96,13 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=24, choices=NotificationKind.choices)
     key = models.CharField(_("reminder key"), max_length=120)
+    # The reminder in Chinese as it was given (the record, and what the admin searches);
+    # pages and the API show ``message``, in the reader's language.
     text = models.TextField(_("text"))
+    # The facts the reminder is made of, to say it in any language (NOTIFICATION_TEXTS):
+    # ``variant`` picks the wording, ``dates`` maps the params that are ISO dates to the date
+    # format they are shown in (DATE_FORMAT, YEAR_MONTH_FORMAT).
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -124,3 +133,17 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.text[:40]}"
+
+    @property
+    def message(self):
+        """The reminder in the active language; a reminder kept without params, as given."""
+        params = dict(self.params or {})
+        template = NOTIFICATION_TEXTS.get((self.kind, params.pop("variant", "")))
+        if template is None or not params:
+            return self.text
+        for name, form in params.pop("dates", {}).items():
+            params[name] = date_format(datetime.date.fromisoformat(params[name]), form)
+        if "stage" in params:
+            # An application's status, named as the reader's language names it.
+            params["stage"] = ApplicationStatus(params["stage"]).label
+        return str(template) % params

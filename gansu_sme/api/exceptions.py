@@ -41,16 +41,14 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound(_("Not found. 未找到。"))
+        exc = exceptions.NotFound(_("Not found."))
 
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
         fields, general = _split_fields(exc.detail)
-        message = " ".join(str(m) for m in general) or _(
-            "Some fields are invalid. 部分字段填写有误。"
-        )
+        message = " ".join(str(m) for m in general) or _("Some fields are invalid.")
         response.data = {"code": "invalid", "message": message, "fields": fields}
     else:
         detail = getattr(exc, "detail", str(exc))

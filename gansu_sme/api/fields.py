@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 
@@ -9,11 +10,8 @@ class ScopedSlugRelatedField(serializers.SlugRelatedField):
     """
 
     default_error_messages = {
-        "does_not_exist": (
-            "{value} 不存在或不在您的管辖范围内。 {value} does not exist or is outside your"
-            " jurisdiction."
-        ),
-        "invalid": "值无效。 Invalid value.",
+        "does_not_exist": _("{value} does not exist or is outside your jurisdiction."),
+        "invalid": _("Invalid value."),
     }
 
     def get_queryset(self):

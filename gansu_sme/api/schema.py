@@ -5,7 +5,7 @@ ERROR_SCHEMA = {
     "description": "Every error of the API has this shape.",
     "properties": {
         "code": {"type": "string", "example": "invalid"},
-        "message": {"type": "string", "example": "Some fields are invalid. 部分字段填写有误。"},
+        "message": {"type": "string", "example": "Some fields are invalid."},
         "fields": {
             "type": "object",
             "description": "Messages per input field; empty unless the input was refused.",

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from reports.models import Notification, Report
@@ -31,6 +32,10 @@ class ReportDetailSerializer(ReportSerializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    text = serializers.CharField(
+        source="message", read_only=True, help_text=_("The reminder, in the request's language.")
+    )
+
     class Meta:
         model = Notification
         fields = ["id", "kind", "text", "link", "created_at", "read_at"]

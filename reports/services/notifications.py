@@ -16,7 +16,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import User
@@ -40,6 +42,14 @@ FILED = (ReportStatus.SUBMITTED, ReportStatus.VERIFIED, ReportStatus.SUPERSEDED)
 SMTP_CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
 
 logger = logging.getLogger(__name__)
+
+
+def _notification(user, kind, key, link, **params):
+    """A reminder for ``user``: its params, and its text as given, in Chinese."""
+    notification = Notification(user=user, kind=kind, key=key, link=link, params=params)
+    with translation.override(settings.LANGUAGE_CODE):
+        notification.text = notification.message
+    return notification
 
 
 class _Staff:
@@ -80,17 +90,13 @@ def _certificates_expiring(today, staff):
         # The nearest warning the certificate has reached; one notice per warning, so a day
         # the task did not run is caught up the next day.
         warning = min(d for d in EXPIRY_WARNING_DAYS if days <= d)
-        text = (
-            f"证书 {cert.number}（{cert.enterprise.name}）将于 {cert.valid_until} 到期，"
-            f"还有 {days} 天。 Certificate {cert.number} of {cert.enterprise.name} expires on "
-            f"{cert.valid_until}, in {days} days."
-        )
         link = reverse("registry:enterprise-detail", args=[cert.enterprise.uscc])
         key = f"certificate:{cert.pk}:{cert.valid_until}:{warning}"
         for user in staff.covering(cert.enterprise.region.path):
-            yield Notification(
-                user=user, kind=NotificationKind.CERTIFICATE_EXPIRING, key=key, text=text,
-                link=link,
+            yield _notification(
+                user, NotificationKind.CERTIFICATE_EXPIRING, key, link,
+                number=cert.number, firm=cert.enterprise.name,
+                date=cert.valid_until.isoformat(), days=days, dates={"date": "DATE_FORMAT"},
             )
 
 
@@ -120,16 +126,10 @@ def _monitoring_overdue(today, staff):
             missing[user] += n
     link = f"{reverse('registry:monitoring-list')}?year={year}&period_kind=month&period={month}"
     for user, n in missing.items():
-        yield Notification(
-            user=user,
-            kind=NotificationKind.MONITORING_OVERDUE,
-            key=f"monitoring-overdue:{year}-{month:02d}",
-            text=(
-                f"{year}年{month}月运行监测报表已逾期：本地区 {n} 家企业尚未报送。 "
-                f"{n} firms of your region have not filed the monitoring report of "
-                f"{year}-{month:02d}, which is overdue."
-            ),
-            link=link,
+        yield _notification(
+            user, NotificationKind.MONITORING_OVERDUE, f"monitoring-overdue:{year}-{month:02d}",
+            link, month=datetime.date(year, month, 1).isoformat(), count=n,
+            dates={"month": "YEAR_MONTH_FORMAT"},
         )
 
 
@@ -141,16 +141,13 @@ def _stages_overdue(today, staff):
         roles = waiting_roles(APPLICATION_ACTS, application)
         if not roles:
             continue
-        text = (
-            f"{application.enterprise.name} 的申报在“{application.get_status_display()}”环节已超过"
-            f"办理期限（{application.stage_due}）。 The application of "
-            f"{application.enterprise.name} is past its stage deadline ({application.stage_due})."
-        )
         key = f"stage-overdue:{application.pk}:{application.status}:{application.stage_due}"
         link = reverse("certification:application-detail", args=[application.pk])
         for user in staff.covering(application.enterprise.region.path, roles):
-            yield Notification(
-                user=user, kind=NotificationKind.STAGE_OVERDUE, key=key, text=text, link=link
+            yield _notification(
+                user, NotificationKind.STAGE_OVERDUE, key, link,
+                firm=application.enterprise.name, stage=application.status,
+                date=application.stage_due.isoformat(), dates={"date": "DATE_FORMAT"},
             )
 
 
@@ -162,21 +159,14 @@ def _notices_closing(today, staff):
     )
     reviewers = staff.within((Role.PROVINCIAL_REVIEWER,))
     for notice in notices:
-        if notice.ends_on == today:
-            text = (
-                f"公示“{notice.title}”将于今天（{notice.ends_on}）结束。 "
-                f"The public notice “{notice.title}” closes today ({notice.ends_on})."
-            )
-        else:
-            text = (
-                f"公示“{notice.title}”将于明天（{notice.ends_on}）结束。 "
-                f"The public notice “{notice.title}” closes tomorrow ({notice.ends_on})."
-            )
+        variant = "today" if notice.ends_on == today else "tomorrow"
         link = reverse("certification:campaign-detail", args=[notice.campaign_id])
         for user in reviewers:
-            yield Notification(
-                user=user, kind=NotificationKind.NOTICE_CLOSING,
-                key=f"notice-closing:{notice.pk}:{notice.ends_on}", text=text, link=link,
+            yield _notification(
+                user, NotificationKind.NOTICE_CLOSING,
+                f"notice-closing:{notice.pk}:{notice.ends_on}", link,
+                variant=variant, title=notice.title, date=notice.ends_on.isoformat(),
+                dates={"date": "DATE_FORMAT"},
             )
 
 
@@ -225,14 +215,19 @@ def _digest_send_one(user_id, today):
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
             emailed_at=timezone.now()
         )
-        lines = [f"- {n.text}" for n in pending]
+        # In the site's default language (Chinese): accounts keep no language of their own.
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("[Gansu SRDI SME registry] Reminders of %(date)s (%(count)s)") % {
+                "date": date_format(today), "count": len(pending)
+            }
+            body = "\n\n".join([
+                _("Dear %(user)s, these reminders are unread:") % {"user": user},
+                "\n".join(f"- {n.message}" for n in pending),
+                _("Please sign in to the registry to act on them."),
+            ])
         send_mail(
-            subject=f"【甘肃省专精特新培育库】{today} 待办提醒（{len(pending)}条）",
-            message=(
-                f"{user}，您好：\n\n以下提醒尚未阅读 / Unread reminders:\n\n"
-                + "\n".join(lines)
-                + "\n\n请登录系统查看。 Please sign in to the registry to act on them.\n"
-            ),
+            subject=subject,
+            message=body + "\n",
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[user.email],
         )

@@ -27,6 +27,7 @@ def _workbook(spec, region, period, data, generated_at):
     header = book.add_format(
         {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79", "text_wrap": True}
     )
+    # An official document sent to superiors: Chinese whatever the reader's language.
     with translation.override("zh-hans"):
         cover = book.add_worksheet("封面")
         cover.set_column(0, 0, 18)

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.mail import send_mail as django_send_mail
 from django.urls import reverse
+from django.utils import translation
 
 from certification.choices import ApplicationStatus
 from registry.choices import PeriodKind, ReportStatus
@@ -76,7 +77,10 @@ def test_missing_monitoring_reports_are_reminded_after_the_due_day(
     assert overdue_month(TODAY) == (2026, 10)
     notifications_remind(today=TODAY)
     [note] = Notification.objects.filter(user=county_user)
-    assert note.kind == NotificationKind.MONITORING_OVERDUE and "1" in note.text
+    assert note.kind == NotificationKind.MONITORING_OVERDUE and note.params["count"] == 1
+    assert note.text == "2026年10月的运行监测报表已逾期：本地区有 1 家企业尚未报送。"
+    with translation.override("en"):
+        assert "1 firms of your region" in note.message and "October 2026" in note.message
     assert NotificationKind.MONITORING_OVERDUE in kinds(city_user)
     assert NotificationKind.MONITORING_OVERDUE not in kinds(province_user)
 
@@ -110,7 +114,7 @@ def test_notifications_page_badge_and_marking_read(client, county_user, enterpri
     assert reverse("reports:notification-badge") in client.get(reverse("home")).text
     assert 'data-unread="1"' in client.get(reverse("reports:notification-badge")).text
     listing = client.get(reverse("reports:notification-list")).text
-    assert note.text in listing
+    assert note.message in listing
     response = client.post(
         reverse("reports:notification-read", args=[note.pk]), {"follow": "1"}
     )
@@ -225,7 +229,10 @@ def test_a_notice_missed_the_day_before_is_reminded_on_its_last_day(province_use
     notice = NoticeFactory(starts_on=TODAY - datetime.timedelta(5), ends_on=TODAY)
     notifications_remind(today=TODAY)
     [note] = Notification.objects.filter(user=province_user, kind=NotificationKind.NOTICE_CLOSING)
-    assert "closes today" in note.text and str(notice.ends_on) in note.text
+    assert note.params["variant"] == "today"
+    assert note.params["date"] == notice.ends_on.isoformat()
+    with translation.override("en"):
+        assert "closes today" in note.message
 
 
 def test_a_notice_is_reminded_once_over_its_last_two_days(province_user):
