@@ -4,10 +4,10 @@ from operator import or_
 
 from django.conf import settings
 from django.db import models
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from certification.choices import ApplicationStatus
+from gansu_sme import formatting
 from registry.models import Region
 
 from .choices import NOTIFICATION_TEXTS, NotificationKind, ReportKind
@@ -100,8 +100,8 @@ class Notification(models.Model):
     # pages and the API show ``message``, in the reader's language.
     text = models.TextField(_("text"))
     # The facts the reminder is made of, to say it in any language (NOTIFICATION_TEXTS):
-    # ``variant`` picks the wording, ``dates`` maps the params that are ISO dates to the date
-    # format they are shown in (DATE_FORMAT, YEAR_MONTH_FORMAT).
+    # ``variant`` picks the wording, ``dates`` maps the params that are ISO dates to how they
+    # read (gansu_sme.formatting: "day" or "month").
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -142,7 +142,7 @@ class Notification(models.Model):
         if template is None or not params:
             return self.text
         for name, form in params.pop("dates", {}).items():
-            params[name] = date_format(datetime.date.fromisoformat(params[name]), form)
+            params[name] = getattr(formatting, form)(datetime.date.fromisoformat(params[name]))
         if "stage" in params:
             # An application's status, named as the reader's language names it.
             params["stage"] = ApplicationStatus(params["stage"]).label

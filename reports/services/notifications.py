@@ -17,13 +17,13 @@ from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import User
 from certification.choices import APPLICATION_ACTS, STATUS_STAGE, CertificateStatus, NoticeStatus
 from certification.models import Application, Certificate, Notice
+from gansu_sme import formatting
 from gansu_sme.exceptions import OutOfScope
 from gansu_sme.workflow import waiting_roles
 from registry.choices import PeriodKind, ReportStatus
@@ -96,7 +96,7 @@ def _certificates_expiring(today, staff):
             yield _notification(
                 user, NotificationKind.CERTIFICATE_EXPIRING, key, link,
                 number=cert.number, firm=cert.enterprise.name,
-                date=cert.valid_until.isoformat(), days=days, dates={"date": "DATE_FORMAT"},
+                date=cert.valid_until.isoformat(), days=days, dates={"date": "day"},
             )
 
 
@@ -129,7 +129,7 @@ def _monitoring_overdue(today, staff):
         yield _notification(
             user, NotificationKind.MONITORING_OVERDUE, f"monitoring-overdue:{year}-{month:02d}",
             link, month=datetime.date(year, month, 1).isoformat(), count=n,
-            dates={"month": "YEAR_MONTH_FORMAT"},
+            dates={"month": "month"},
         )
 
 
@@ -147,7 +147,7 @@ def _stages_overdue(today, staff):
             yield _notification(
                 user, NotificationKind.STAGE_OVERDUE, key, link,
                 firm=application.enterprise.name, stage=application.status,
-                date=application.stage_due.isoformat(), dates={"date": "DATE_FORMAT"},
+                date=application.stage_due.isoformat(), dates={"date": "day"},
             )
 
 
@@ -166,7 +166,7 @@ def _notices_closing(today, staff):
                 user, NotificationKind.NOTICE_CLOSING,
                 f"notice-closing:{notice.pk}:{notice.ends_on}", link,
                 variant=variant, title=notice.title, date=notice.ends_on.isoformat(),
-                dates={"date": "DATE_FORMAT"},
+                dates={"date": "day"},
             )
 
 
@@ -218,7 +218,7 @@ def _digest_send_one(user_id, today):
         # In the site's default language (Chinese): accounts keep no language of their own.
         with translation.override(settings.LANGUAGE_CODE):
             subject = _("[Gansu SRDI SME registry] Reminders of %(date)s (%(count)s)") % {
-                "date": date_format(today), "count": len(pending)
+                "date": formatting.day(today), "count": len(pending)
             }
             body = "\n\n".join([
                 _("Dear %(user)s, these reminders are unread:") % {"user": user},
