@@ -18,6 +18,7 @@ urlpatterns = [
     path("applications/", applications.ApplicationList.as_view(), name="application-list"),
     path("applications/new/", applications.application_create, name="application-create"),
     path("applications/precheck/", applications.application_precheck, name="precheck"),
+    path("applications/firms/", applications.firm_search, name="firm-search"),
     path("applications/<int:pk>/", applications.application_detail, name="application-detail"),
     path("applications/<int:pk>/edit/", applications.application_edit, name="application-edit"),
     path(

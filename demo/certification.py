@@ -249,7 +249,8 @@ class _Demo:
             S.COUNTY_REVIEWED: lambda a: filing.application_review(
                 actor=self.county, application=a),
             S.CITY_RECOMMENDED: lambda a: filing.application_recommend(
-                actor=self.city(firm), application=a),
+                actor=self.city(firm), application=a,
+                opinion=f"经审核，{firm.name}申报材料真实完整，符合认定条件，同意推荐。"),
             S.PROVINCE_ACCEPTED: lambda a: filing.application_accept(
                 actor=self.province, application=a),
         }

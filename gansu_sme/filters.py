@@ -1,6 +1,7 @@
 """Filters every FilterSet shares."""
 
 import django_filters
+from django import forms
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
@@ -40,3 +41,12 @@ class RegionFilter(django_filters.ModelChoiceFilter):
         if not self.subtree or value in EMPTY_VALUES:
             return super().filter(qs, value)
         return qs.within(value.path)
+
+
+class CheckboxesFilter(django_filters.MultipleChoiceFilter):
+    """Several values of a closed list, shown as a group of checkboxes: every option is on
+    the page, where a multi-select hides all but a few. The API repeats the parameter."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple(attrs={"class": "checkbox-group"}))
+        super().__init__(**kwargs)

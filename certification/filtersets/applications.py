@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certification.choices import ApplicationStatus, CampaignKind, FilingLevel, Outcome
 from certification.models import Application, Campaign, Evaluation, RuleSet
-from gansu_sme.filters import RegionFilter
+from gansu_sme.filters import CheckboxesFilter, RegionFilter
 
 
 class CampaignFilterSet(django_filters.FilterSet):
@@ -45,7 +45,7 @@ class ApplicationFilterSet(django_filters.FilterSet):
     campaign = django_filters.ModelChoiceFilter(
         label=_("campaign"), queryset=Campaign.objects.all(), empty_label=_("All campaigns")
     )
-    status = django_filters.MultipleChoiceFilter(
+    status = CheckboxesFilter(
         label=_("status"), choices=ApplicationStatus.choices,
         help_text=_("One or more statuses."),
     )

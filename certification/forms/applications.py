@@ -4,6 +4,7 @@ of a return or withdrawal, and an evidence upload."""
 from decimal import Decimal
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from certification.choices import AttachmentKind, ItemKind, ItemMode
@@ -23,8 +24,8 @@ class ApplicationForm(ServiceErrorsMixin, forms.Form):
 
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none())
     enterprise = forms.CharField(
-        label=_("Enterprise credit code"), max_length=18,
-        help_text=_("Unified social credit code of an enterprise in your region."),
+        label=_("Enterprise"), max_length=100,
+        help_text=_("Type part of the name or the credit code of an enterprise in your region."),
     )
     summary = forms.CharField(
         label=_("Summary of the application"), required=False,
@@ -41,6 +42,11 @@ class ApplicationForm(ServiceErrorsMixin, forms.Form):
         if application is not None:
             kwargs.setdefault("initial", {}).update(_initial_of(application))
         super().__init__(*args, **kwargs)
+        if application is None:
+            # The firm picker's type-ahead (static/js/firm-picker.js) asks this address.
+            self.fields["enterprise"].widget.attrs.update(
+                {"data-firm-search": reverse("certification:firm-search"), "autocomplete": "off"}
+            )
         if application is not None:
             del self.fields["campaign"], self.fields["enterprise"]
             self.chosen_campaign = application.campaign
@@ -183,6 +189,17 @@ def _initial_of(application):
 class ReasonForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class OpinionForm(ServiceErrorsMixin, forms.Form):
+    """The city's recommendation opinion (推荐意见), required to recommend."""
+
+    opinion = forms.CharField(
+        label=_("Recommendation opinion"), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why the city recommends the firm; the province and the city's summary "
+                    "show it."),
     )
 
 

@@ -2,14 +2,17 @@
 
 import datetime
 
-from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.models import User
-from certification.choices import APPLICATION_ACTS
+from certification.choices import APPLICATION_ACTS, Verb
 from certification.models import Application, ApplicationTransition, Attachment, Evaluation
 from gansu_sme.exceptions import OutOfScope
 from gansu_sme.workflow import waiting_q
+from registry.models import Enterprise
+
+FIRM_SEARCH_LIMIT = 20
 
 
 def overdue_expression(today: datetime.date | None = None) -> Case:
@@ -44,6 +47,31 @@ def application_transitions(
 ) -> QuerySet[ApplicationTransition]:
     """The application's status history, oldest first, with who did each step."""
     return ApplicationTransition.objects.filter(application=application).select_related("actor")
+
+
+def application_opinion(*, application: Application) -> ApplicationTransition | None:
+    """The city's latest recommendation of the application: its opinion (the transition's
+    reason), who gave it and when; None before any recommendation."""
+    return (
+        ApplicationTransition.objects.filter(application=application, verb=Verb.RECOMMEND)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+DECISION_VERBS = (Verb.APPROVE, Verb.REJECT, Verb.UPHOLD_OBJECTION)
+
+
+def application_decision(*, application: Application) -> ApplicationTransition | None:
+    """The province's latest decision on the application (approved, rejected, or rejected on
+    an upheld objection), with its reason, actor and time; None while undecided."""
+    return (
+        ApplicationTransition.objects.filter(application=application, verb__in=DECISION_VERBS)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
 
 
 def applications_waiting_for(user: User) -> QuerySet[Application]:
@@ -88,3 +116,19 @@ def evaluation_get(*, user: User, pk: int) -> Evaluation:
     if evaluation is None:
         raise OutOfScope()
     return evaluation
+
+
+def firms_for_filing(*, user: User, query: str) -> QuerySet[Enterprise]:
+    """Active enterprises of the user's region whose name contains ``query`` or whose credit
+    code starts with it: the new-application form's firm picker. A firm outside the user's
+    region is never among them, whatever is typed."""
+    query = (query or "").strip()
+    if not query:
+        return Enterprise.objects.none()
+    return (
+        Enterprise.objects.visible_to(user)
+        .filter(is_active=True)
+        .filter(Q(name__icontains=query) | Q(uscc__istartswith=query.upper()))
+        .select_related("region__parent")
+        .order_by("name", "pk")[:FIRM_SEARCH_LIMIT]
+    )

@@ -9,6 +9,7 @@ from typing import Any
 import pghistory
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from accounts.models import User
@@ -314,16 +315,26 @@ def _quota_check(locked):
 
 
 def application_recommend(
-    *, actor: User, application: Application, expected_status: str | None = None
+    *,
+    actor: User,
+    application: Application,
+    opinion: str,
+    expected_status: str | None = None,
 ) -> Application:
-    """The city recommends (推荐) the application to the province.
+    """The city recommends (推荐) the application to the province, with its opinion (推荐意见).
 
     Preconditions: county-filed and COUNTY_REVIEWED, or city-filed and SUBMITTED; the actor
-    is city staff of the firm's prefecture; the prefecture's quota in the campaign, if any, is
-    not used up. Side effects: the province's decision deadline starts; a transition row.
+    is city staff of the firm's prefecture; ``opinion`` is not blank (DomainError
+    ``opinion_required``); the prefecture's quota in the campaign, if any, is not used up.
+    Side effects: the province's decision deadline starts; the transition row keeps the
+    opinion as its reason, where the application page and the city's summary read it.
     """
+    opinion = (opinion or "").strip()
+    if not opinion:
+        message = _("Give the city's recommendation opinion.")
+        raise DomainError(message, code="opinion_required", fields={"opinion": [message]})
     return application_transition(
-        actor=actor, application=application, verb=Verb.RECOMMEND,
+        actor=actor, application=application, verb=Verb.RECOMMEND, reason=opinion,
         expected_status=expected_status, guard=_quota_check,
     )
 

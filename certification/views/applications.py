@@ -2,17 +2,24 @@
 live pre-check, the application page with its timeline, evidence and actions."""
 
 from django.contrib import messages
-from django.http import FileResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.choices import Role
 from certification import selectors
 from certification.choices import ApplicationStatus, Verb
+from certification.documents import region_label
 from certification.filtersets.applications import ApplicationFilterSet
-from certification.forms.applications import ApplicationForm, AttachmentForm, ReasonForm
+from certification.forms.applications import (
+    ApplicationForm,
+    AttachmentForm,
+    OpinionForm,
+    ReasonForm,
+)
 from certification.services import applications as services
 from certification.services.attachments import attachment_add, can_attach
 from certification.services.evaluations import evaluation_run
@@ -24,6 +31,11 @@ from gansu_sme.views import allowed_if, call_service
 
 # The verbs these pages carry out; the other verbs' buttons come from the decision pages.
 PAGE_VERBS = tuple(services.VERB_SERVICES)
+# Verbs that take a text with them, by the form that asks for it and the service's argument.
+FORM_VERBS = {
+    **{verb: (ReasonForm, "reason") for verb in REASON_REQUIRED},
+    Verb.RECOMMEND: (OpinionForm, "opinion"),
+}
 DONE = {
     Verb.SUBMIT: gettext_lazy("The application has been submitted."),
     Verb.REVIEW: gettext_lazy("The county review has been recorded."),
@@ -181,6 +193,17 @@ def application_precheck(request, pk=None):
     )
 
 
+def _decision(user, application):
+    """The panel score and the decision, once there is either; experts score on their own,
+    so the panel's figures are not shown to them."""
+    if user.role == Role.EXPERT:
+        return None
+    transition = selectors.application_decision(application=application)
+    if transition is None and application.panel_score is None:
+        return None
+    return {"transition": transition, "pass_mark": application.campaign.ruleset.pass_mark}
+
+
 def _render_detail(request, application, forms=None, status=200):
     user = request.user
     verbs = [verb for verb in allowed_verbs(user, application) if verb in PAGE_VERBS]
@@ -191,13 +214,14 @@ def _render_detail(request, application, forms=None, status=200):
         "transitions": selectors.application_transitions(application=application),
         "attachments": application.attachments.select_related("uploaded_by"),
         "verbs": verbs,
-        "reason_verbs": [v for v in verbs if v in REASON_REQUIRED],
-        "plain_verbs": [v for v in verbs if v not in REASON_REQUIRED],
+        "plain_verbs": [v for v in verbs if v not in FORM_VERBS],
         "reason_forms": {
-            verb: forms.get(verb) or ReasonForm(prefix=verb)
+            verb: forms.get(verb) or FORM_VERBS[verb][0](prefix=verb)
             for verb in verbs
-            if verb in REASON_REQUIRED
+            if verb in FORM_VERBS
         },
+        "opinion": selectors.application_opinion(application=application),
+        "decision": _decision(user, application),
         "attachment_form": forms.get("attachment") or AttachmentForm(),
         "can_attach": can_attach(user, application),
         "can_edit": services.can_file(user)
@@ -218,11 +242,12 @@ def _act(request, pk, verb):
     kwargs = {"expected_status": request.POST.get("expected_status") or None}
     if kwargs["expected_status"] not in (None, *ApplicationStatus.values):
         kwargs["expected_status"] = None
-    if verb in REASON_REQUIRED:
-        form = ReasonForm(request.POST, prefix=verb)
+    if verb in FORM_VERBS:
+        form_class, argument = FORM_VERBS[verb]
+        form = form_class(request.POST, prefix=verb)
         if not form.is_valid():
             return _render_detail(request, application, {verb: form}, status=400)
-        kwargs["reason"] = form.cleaned_data["reason"]
+        kwargs[argument] = form.cleaned_data[argument]
     try:
         changed = services.VERB_SERVICES[verb](
             actor=request.user, application=application, **kwargs
@@ -273,3 +298,19 @@ def attachment_download(request, pk, attachment_pk):
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
+
+
+@allowed_if(services.can_file)
+def firm_search(request):
+    """The firm picker's type-ahead: firms of the official's region matching ``q``, as JSON."""
+    firms = selectors.firms_for_filing(user=request.user, query=request.GET.get("q", ""))
+    return JsonResponse({
+        "results": [
+            {
+                "uscc": firm.uscc,
+                "name": firm.name,
+                "region": region_label(firm.region),
+            }
+            for firm in firms
+        ]
+    })

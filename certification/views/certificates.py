@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from certification.choices import CampaignKind, CertificateStatus, RecommendationOutcome
+from certification.choices import (
+    CLAWBACK_REASONS,
+    CampaignKind,
+    CertificateStatus,
+    RecommendationOutcome,
+)
 from certification.filtersets.certificates import (
     CertificateFilterSet,
     NationalRecommendationFilterSet,
@@ -55,17 +60,18 @@ class CertificateList(ObjectListView):
         return selectors.certificate_list(user=self.request.user)
 
 
-def _render_detail(request, certificate, form=None, status=200):
-    can_revoke = (
-        services.is_province(request.user) and certificate.status != CertificateStatus.REVOKED
-    )
+def _can_revoke(user, certificate):
+    return services.is_province(user) and certificate.status != CertificateStatus.REVOKED
+
+
+def _render_detail(request, certificate, status=200):
     return render(
         request,
         "certification/certificates/detail.html",
         {
             "certificate": certificate,
             "verify_url": verification_url(request, certificate.number),
-            "revoke_form": (form or RevokeForm()) if can_revoke else None,
+            "can_revoke": _can_revoke(request.user, certificate),
         },
         status=status,
     )
@@ -89,6 +95,10 @@ def certificate_pdf(request, pk):
 
 
 class CertificateRevoke(ActionView):
+    """The confirmation step of a revocation (GET), naming the firm and asking for the reason,
+    and the revocation itself (POST), which the form refuses unless confirmed."""
+
+    http_method_names = ["get", "post"]
     form_class = RevokeForm
     service = services.certificate_revoke
     object_name = "certificate"
@@ -100,11 +110,31 @@ class CertificateRevoke(ActionView):
     def get_object(self):
         return _get(self.request, self.kwargs["pk"])
 
+    def service_kwargs(self, form):
+        return form.service_kwargs()
+
     def success_url(self, result):
         return reverse("certification:certificate-detail", args=[self.kwargs["pk"]])
 
+    def confirm_page(self, certificate, form, status=200):
+        if certificate.status == CertificateStatus.REVOKED:
+            return redirect(self.success_url(certificate))
+        return render(
+            self.request,
+            "certification/certificates/revoke.html",
+            {
+                "certificate": certificate,
+                "form": form,
+                "clawback_reasons": [str(reason.label) for reason in CLAWBACK_REASONS],
+            },
+            status=status,
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.confirm_page(self.get_object(), RevokeForm())
+
     def refused(self, certificate, form):
-        return _render_detail(self.request, certificate, form, status=400)
+        return self.confirm_page(certificate, form, status=400)
 
 
 certificate_revoke = CertificateRevoke.as_view()

@@ -142,8 +142,12 @@ def test_an_application_goes_from_county_filing_to_a_verified_certificate(
     city = new_page()
     sign_in(city, city_user.username)
     city.goto(detail)
-    act(city, "recommend")
+    recommend = city.locator('details[data-verb="recommend"]')
+    recommend.locator("summary").click()
+    recommend.locator('textarea[name="recommend-opinion"]').fill("申报材料真实完整，同意推荐。")
+    recommend.locator('button[type="submit"]').click()
     expect(status_badge(city, "city_recommended")).to_be_visible()
+    expect(city.locator("#recommendation-opinion")).to_contain_text("同意推荐")
 
     # --- the province accepts and draws two experts ------------------------------------------
     province = new_page()

@@ -46,6 +46,8 @@ from tests.factories.registry import EnterpriseFactory, region
 # Dates here come from timestamps: run at Beijing midnight as well as at noon.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("beijing_clock")]
 
+OPINION = "申报材料真实完整，符合认定条件，同意推荐。"
+
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
@@ -331,7 +333,7 @@ def test_the_full_way_to_the_province_is_recorded_with_its_actors(
 
     application_submit(actor=county_user, application=application)
     application_review(actor=county_user, application=application)
-    application_recommend(actor=city_user, application=application)
+    application_recommend(actor=city_user, application=application, opinion=OPINION)
     accepted = application_accept(actor=province_user, application=application)
 
     assert accepted.status == S.PROVINCE_ACCEPTED
@@ -356,9 +358,9 @@ def test_a_city_cannot_recommend_beyond_its_quota(city_user, campaign):
         enterprise=EnterpriseFactory(region=region("620502")),
     )
 
-    application_recommend(actor=city_user, application=first)
+    application_recommend(actor=city_user, application=first, opinion=OPINION)
     with pytest.raises(DomainError) as refused:
-        application_recommend(actor=city_user, application=second)
+        application_recommend(actor=city_user, application=second, opinion=OPINION)
 
     assert "兰州市本批次推荐名额（1 个）已用完" in refused.value.message
     assert "has used all 1 recommendation places" in refused.value.message

@@ -129,18 +129,38 @@ def test_the_pdf_carries_the_name_in_chinese_and_a_qr_code_of_the_verification_p
     )
 
 
-def test_the_province_revokes_from_the_detail_page(client, province_user):
+def test_the_province_revokes_through_a_confirmation_that_names_the_firm(client, province_user):
+    certificate = CertificateFactory(enterprise__name="兰州城关精密机械有限公司")
+    client.force_login(province_user)
+    url = reverse("certification:certificate-revoke", args=[certificate.pk])
+
+    page = client.get(reverse("certification:certificate-detail", args=[certificate.pk]))
+    confirmation = client.get(url)
+    no_note = client.post(url, {"reason": "falsified", "note": "", "confirm": "on"})
+    done = client.post(url, {"reason": "falsified", "note": "申报材料弄虚作假。", "confirm": "on"})
+
+    assert f'href="{url}"' in page.content.decode()
+    assert confirmation.status_code == 200
+    html = confirmation.content.decode()
+    assert "兰州城关精密机械有限公司" in html and certificate.number in html
+    assert 'name="reason"' in html and 'name="confirm"' in html
+    assert no_note.status_code == 400
+    assert done.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.REVOKED
+
+
+def test_a_revocation_not_confirmed_is_refused_and_changes_nothing(client, province_user):
     certificate = CertificateFactory()
     client.force_login(province_user)
     url = reverse("certification:certificate-revoke", args=[certificate.pk])
 
-    refused = client.post(url, {"reason": "falsified", "note": ""})
-    done = client.post(url, {"reason": "falsified", "note": "申报材料弄虚作假。"})
+    refused = client.post(url, {"reason": "falsified", "note": "申报材料弄虚作假。"})
 
     assert refused.status_code == 400
-    assert done.status_code == 302
+    assert 'id="revoke-confirmation"' in refused.content.decode()
     certificate.refresh_from_db()
-    assert certificate.status == CertificateStatus.REVOKED
+    assert certificate.status == CertificateStatus.ACTIVE
 
 
 def test_other_roles_see_no_revoke_form_and_cannot_post_it(client, city_user):
@@ -148,15 +168,17 @@ def test_other_roles_see_no_revoke_form_and_cannot_post_it(client, city_user):
     client.force_login(city_user)
 
     page = client.get(reverse("certification:certificate-detail", args=[certificate.pk]))
+    confirmation = client.get(reverse("certification:certificate-revoke", args=[certificate.pk]))
     posted = client.post(
         reverse("certification:certificate-revoke", args=[certificate.pk]),
-        {"reason": "falsified", "note": "x"},
+        {"reason": "falsified", "note": "x", "confirm": "on"},
     )
 
     assert "certificate-revoke" not in page.content.decode()
     assert reverse("certification:certificate-revoke", args=[certificate.pk]) not in (
         page.content.decode()
     )
+    assert confirmation.status_code == 403
     assert posted.status_code == 403
 
 

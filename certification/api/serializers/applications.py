@@ -85,6 +85,13 @@ class ReasonTransitionSerializer(TransitionSerializer):
     reason = serializers.CharField(max_length=2000, help_text=_("Why; kept with the transition."))
 
 
+class OpinionTransitionSerializer(TransitionSerializer):
+    opinion = serializers.CharField(
+        max_length=2000,
+        help_text=_("The city's recommendation opinion (推荐意见); kept with the transition."),
+    )
+
+
 class ApplicationTransitionSerializer(serializers.Serializer):
     verb = serializers.CharField()
     from_status = serializers.CharField()

@@ -15,6 +15,7 @@ from certification.api.serializers.applications import (
     ApplicationUpdateSerializer,
     AttachmentSerializer,
     AttachmentUploadSerializer,
+    OpinionTransitionSerializer,
     ReasonTransitionSerializer,
     TransitionSerializer,
 )
@@ -39,9 +40,9 @@ ACTION_NOTE = (
 )
 
 
-def _action_schema(description, reason=False):
+def _action_schema(description, reason=False, request=None):
     return extend_schema(
-        request=ReasonTransitionSerializer if reason else TransitionSerializer,
+        request=request or (ReasonTransitionSerializer if reason else TransitionSerializer),
         responses=ApplicationSerializer,
         description=description + ACTION_NOTE,
     )
@@ -113,9 +114,11 @@ class ApplicationViewSet(
         )
         return self._respond(application)
 
-    def _transition(self, request, verb, reason=False):
+    def _transition(self, request, verb, reason=False, input_class=None):
         application = self.get_object()
-        input_class = ReasonTransitionSerializer if reason else TransitionSerializer
+        input_class = input_class or (
+            ReasonTransitionSerializer if reason else TransitionSerializer
+        )
         serializer = input_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         changed = services.VERB_SERVICES[verb](
@@ -137,11 +140,13 @@ class ApplicationViewSet(
         return self._transition(request, Verb.REVIEW)
 
     @_action_schema(
-        "The city recommends (推荐) the application to the province, within its quota."
+        "The city recommends (推荐) the application to the province, within its quota, with "
+        "its recommendation opinion (`opinion`, required).",
+        request=OpinionTransitionSerializer,
     )
-    @action(detail=True, methods=["post"], serializer_class=TransitionSerializer)
+    @action(detail=True, methods=["post"], serializer_class=OpinionTransitionSerializer)
     def recommend(self, request, pk=None):
-        return self._transition(request, Verb.RECOMMEND)
+        return self._transition(request, Verb.RECOMMEND, input_class=OpinionTransitionSerializer)
 
     @_action_schema("The province accepts (受理) a recommended application.")
     @action(detail=True, methods=["post"], serializer_class=TransitionSerializer)
