@@ -3,18 +3,26 @@
 Headers are the Chinese names officials know from their own workbooks, each with its unit;
 closed values are offered as drop-downs with Chinese labels, whatever the page language, because
 the workbooks circulate between offices as they are. The same columns head the exports, so a
-downloaded list can be edited and uploaded again.
+downloaded list can be edited and uploaded again. Headers, labels, notes and titles here are
+those official Chinese artefacts: data, not interface text, so they are not translated.
+
+Each figure is read cell by cell by the monitoring rules (registry.figures), so every mistyped
+figure of a row is its own error, reported with a code and a message that does not repeat the
+column's name.
 """
 
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from gansu_sme.excel.columns import (
     BOOL_CHOICES,
+    MSG_NUMBER,
+    MSG_YES_NO,
+    CellInvalid,
     Column,
-    parse_as_read,
     parse_code,
     parse_date,
     parse_int,
@@ -29,7 +37,7 @@ from registry.choices import (
     RegionLevel,
     ScaleUpCategory,
 )
-from registry.figures import FIGURES, FLAG
+from registry.figures import FIGURES, FLAG, FigureError
 from registry.models import Enterprise, Industry, PoolEntry, Region
 
 REGION_LIST = "地区代码"
@@ -102,11 +110,57 @@ ENTERPRISE_COLUMNS = (
 )
 
 
+# What the monitoring rules refuse in a figure, by code, said without naming the figure.
+FIGURE_MESSAGES = {
+    "not_a_number": MSG_NUMBER,
+    "too_many_decimals": _("At most %(places)s decimal places."),
+    "too_large": _("The number is too large."),
+    "not_a_percentage": _("Must be between 0 and 100."),
+    "negative": _("Must not be negative."),
+    "not_a_count": _("Must be a whole number, 0 or more."),
+    "not_yes_no": MSG_YES_NO,
+}
+# The rules' English reasons, for a FigureError that carries no code of its own.
+_FIGURE_CODES = {
+    "must be a number.": "not_a_number",
+    "the number is too large.": "too_large",
+    "must be between 0 and 100.": "not_a_percentage",
+    "must not be negative.": "negative",
+    "must be a whole number, 0 or more.": "not_a_count",
+    "must be yes or no.": "not_yes_no",
+}
+
+
+def _figure_refusal(figure, exc):
+    """The CellInvalid for a figure the monitoring rules refused."""
+    code = getattr(exc, "code", None) or _FIGURE_CODES.get(str(getattr(exc, "en", "")))
+    if code is None and "decimal places" in str(getattr(exc, "en", "")):
+        code = "too_many_decimals"
+    if code in FIGURE_MESSAGES:
+        places = getattr(figure.field, "decimal_places", 0)
+        return CellInvalid(FIGURE_MESSAGES[code], code=code, params={"places": places})
+    return CellInvalid(getattr(exc, "message", None) or str(exc), code=code or "invalid_figure")
+
+
+def _figure_parser(figure):
+    parse = figure.parser
+
+    def parse_figure(value):
+        if value == "":
+            return None
+        try:
+            return parse(value)
+        except FigureError as exc:
+            raise _figure_refusal(figure, exc) from exc
+
+    return parse_figure
+
+
 def _figure_column(figure):
     if figure.kind == FLAG:
         return Column(figure.name, f"{figure.zh}（是/否）", choices=BOOL_CHOICES, width=14)
-    # The figures go to the monitoring service as read, so its rules alone decide them.
-    return Column(figure.name, figure.zh_label, parse=parse_as_read, width=14)
+    # The monitoring rules read each figure, as the service will again when it saves.
+    return Column(figure.name, figure.zh_label, parse=_figure_parser(figure), width=14)
 
 
 MONITORING_KEY_COLUMNS = (
@@ -144,15 +198,17 @@ POOL_COLUMNS = (
 )
 
 
-def _region_entries(actor):
-    # Counties, and prefecture units without counties: where enterprises are registered.
+def enterprise_regions(actor):
+    """Regions of the actor's scope that hold enterprises: counties, and prefecture units
+    without counties (as Region.can_hold_enterprises)."""
     has_children = Exists(Region.objects.filter(parent=OuterRef("pk")))
-    regions = (
-        Region.objects.visible_to(actor)
-        .filter(Q(level=RegionLevel.COUNTY) | Q(~has_children, level=RegionLevel.PREFECTURE))
-        .select_related("parent")
-        .order_by("path")
+    return Region.objects.visible_to(actor).filter(
+        Q(level=RegionLevel.COUNTY) | Q(~has_children, level=RegionLevel.PREFECTURE)
     )
+
+
+def _region_entries(actor):
+    regions = enterprise_regions(actor).select_related("parent").order_by("path")
     return [
         f"{r.code} {r.parent.name}{r.name}" if r.level == RegionLevel.COUNTY
         else f"{r.code} {r.name}"

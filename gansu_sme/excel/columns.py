@@ -2,26 +2,82 @@
 errors.
 
 Each parser takes what the reader gives (str, float, int, bool, date, datetime or "" for an
-empty cell) and returns a Python value, or raises CellInvalid with a message.
+empty cell) and returns a Python value, or raises CellInvalid with a code and a message.
+
+A message is about one cell and never names its column: the report shows the row and the
+column once, beside the message. Messages are translatable and rendered in every language of
+the site when an error is stored, so the page and the error workbook read in the language of
+whoever opens them, whenever that is; the code is what programs and tests rely on.
 """
 
 import datetime
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from openpyxl.utils import get_column_letter
+
+MSG_NUMBER = _("Must be a number.")
+MSG_WHOLE_NUMBER = _("Must be a whole number.")
+MSG_DATE = _("Dates must be written YYYY-MM-DD.")
+# 是 and 否 are what the template's drop-down holds, in every language.
+MSG_YES_NO = _("Must be “是” (yes) or “否” (no).")
+MSG_CHOICE = _("Must be one of: %(choices)s.")
+MSG_REQUIRED = _("Required.")
+
+
+def render_message(message, params=None, language=None):
+    """``message`` (lazy or plain) with its ``params`` filled in, in ``language`` if given."""
+    with translation.override(language) if language else nullcontext():
+        text = str(message)
+        if params:
+            try:
+                text = text % params
+            except (KeyError, TypeError, ValueError):
+                pass  # a message that is not a template keeps its text
+        return text
+
+
+def rendered(message, params=None):
+    """The message in each language of the site, keyed by language code."""
+    return {code: render_message(message, params, code) for code, _name in settings.LANGUAGES}
+
+
+def message_in(error, language=None):
+    """The text of a stored error (a dict of ``CellError.as_dict``) in ``language`` (default:
+    the active one); errors stored before messages were kept per language have one text."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    texts = error.get("messages") or {}
+    for code in (language, language.split("-")[0], settings.LANGUAGE_CODE):
+        if texts.get(code):
+            return texts[code]
+    return error.get("message", "")
 
 
 @dataclass(frozen=True)
 class CellError:
-    """A problem in one cell (``column`` is a letter) or in a whole row (``column`` is "")."""
+    """A problem in one cell (``column`` is a letter) or in a whole row (``column`` is "").
+
+    ``code`` names the kind of problem (stable, for programs and tests); ``message`` is a
+    translatable text, filled in with ``params``.
+    """
 
     row: int
     column: str
     header: str
     value: object
-    message: str
+    message: object
+    code: str = "invalid"
+    params: dict | None = None
+
+    @property
+    def text(self):
+        """The message in the active language."""
+        return render_message(self.message, self.params)
 
     def as_dict(self):
         value = self.value
@@ -34,12 +90,20 @@ class CellError:
             "column": self.column,
             "header": self.header,
             "value": value,
-            "message": self.message,
+            "code": self.code,
+            "message": self.text,
+            "messages": rendered(self.message, self.params),
         }
 
 
 class CellInvalid(ValueError):
-    pass
+    """A cell's value cannot be used: ``code`` names why, ``message`` says it (translatable)."""
+
+    def __init__(self, message, *, code="invalid", params=None):
+        self.message = message
+        self.code = code
+        self.params = params
+        super().__init__(code)
 
 
 def cell_text(value):
@@ -83,7 +147,7 @@ def parse_decimal(value):
         if len(text) > 15:
             text = format(value, ".15g")
     elif isinstance(value, bool):
-        raise CellInvalid("应为数字。 Must be a number.")
+        raise CellInvalid(MSG_NUMBER, code="not_a_number")
     elif isinstance(value, int):
         return Decimal(value)
     else:
@@ -93,9 +157,9 @@ def parse_decimal(value):
     try:
         number = Decimal(text)
     except InvalidOperation as exc:
-        raise CellInvalid("应为数字。 Must be a number.") from exc
+        raise CellInvalid(MSG_NUMBER, code="not_a_number") from exc
     if not number.is_finite():
-        raise CellInvalid("应为数字。 Must be a number.")
+        raise CellInvalid(MSG_NUMBER, code="not_a_number")
     return number
 
 
@@ -104,7 +168,7 @@ def parse_int(value):
     if number is None:
         return None
     if number != number.to_integral_value():
-        raise CellInvalid("应为整数。 Must be a whole number.")
+        raise CellInvalid(MSG_WHOLE_NUMBER, code="not_a_whole_number")
     return int(number)
 
 
@@ -114,7 +178,7 @@ def parse_date(value):
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise CellInvalid("日期格式应为 YYYY-MM-DD。 Dates must be YYYY-MM-DD.")
+        raise CellInvalid(MSG_DATE, code="not_a_date")
     text = cell_text(value)
     if text == "":
         return None
@@ -125,7 +189,7 @@ def parse_date(value):
             return datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError:
         pass
-    raise CellInvalid("日期格式应为 YYYY-MM-DD。 Dates must be YYYY-MM-DD.")
+    raise CellInvalid(MSG_DATE, code="not_a_date")
 
 
 _TRUE = frozenset({"是", "有", "y", "yes", "true", "1"})
@@ -142,7 +206,7 @@ def parse_bool(value):
         return True
     if text in _FALSE:
         return False
-    raise CellInvalid("应填写“是”或“否”。 Must be 是 (yes) or 否 (no).")
+    raise CellInvalid(MSG_YES_NO, code="not_yes_no")
 
 
 BOOL_CHOICES = ((True, "是"), (False, "否"))
@@ -206,10 +270,11 @@ class Column:
             elif isinstance(raw, bool) and raw in self._lookup.values():
                 value = raw
             else:
-                listed = "、".join(self.labels)
-                raise CellInvalid(f"应为以下之一：{listed}。 Must be one of the listed values.")
+                raise CellInvalid(
+                    MSG_CHOICE, code="not_in_list", params={"choices": "、".join(self.labels)}
+                )
         if self.required and (value is None or value == ""):
-            raise CellInvalid("必填。 Required.")
+            raise CellInvalid(MSG_REQUIRED, code="required")
         return value
 
 
@@ -222,7 +287,7 @@ class Sheet:
     raw: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)
 
-    def error(self, row, index, header, value, message):
+    def error(self, row, index, header, value, message, code="invalid", params=None):
         """Record a problem at ``row`` and zero-based column ``index`` (None: the whole row)."""
         letter = get_column_letter(index + 1) if index is not None else ""
-        self.errors.append(CellError(row, letter, header, value, message))
+        self.errors.append(CellError(row, letter, header, value, message, code, params))

@@ -8,6 +8,7 @@ from posixpath import dirname, join, normpath
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
+from django.utils.translation import gettext_lazy as _
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -35,21 +36,41 @@ _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
-MSG_NOT_XLSX = "只接受 .xlsx 文件。 Only .xlsx files are accepted."
-MSG_MACROS = "不接受含宏的工作簿（.xlsm 或含 VBA 工程）。 Workbooks with macros are refused."
-MSG_INVALID = "不是有效的 Excel 工作簿。 Not a valid Excel workbook."
-MSG_TOO_LARGE = "文件解压后过大。 The file expands to more than a workbook should."
-MSG_UNREADABLE = "无法读取该工作簿。 The workbook cannot be read."
-MSG_FORMULA = "不接受公式，请将公式单元格粘贴为数值。 Formulas are not accepted; paste values."
-MSG_ERROR_VALUE = "单元格含错误值（如 #DIV/0!）。 The cell holds an error value."
+MSG_NOT_XLSX = _("Only .xlsx files are accepted.")
+MSG_MACROS = _("Workbooks with macros (.xlsm, or with a VBA project) are refused.")
+MSG_INVALID = _("This is not a valid Excel workbook.")
+MSG_TOO_LARGE = _("The file expands to more than a workbook should.")
+MSG_UNREADABLE = _("The workbook cannot be read.")
+MSG_DTD = _("The workbook contains an XML declaration (DTD), which is refused.")
+MSG_TOO_BIG = _("The file is larger than %(limit)s MB.")
+MSG_TOO_MANY_PARTS = _("The file has too many parts to be a normal workbook.")
+MSG_TOO_MANY_ROWS = _("The sheet has more than %(rows)s rows.")
+MSG_TOO_WIDE = _("The sheet spans more rows and columns than a workbook of this kind can.")
+MSG_FORMULA = _("Formulas are not accepted: paste the cell as a value.")
+MSG_ERROR_VALUE = _("The cell holds an error value (such as #DIV/0!).")
+
+# Cells refused before they are read, by code: see check_container.
+FORMULA, ERROR_VALUE = "formula", "error_value"
+REFUSED_MESSAGES = {FORMULA: MSG_FORMULA, ERROR_VALUE: MSG_ERROR_VALUE}
 
 
 class UploadRejected(Exception):
-    """The file itself cannot be read safely; nothing in it was looked at."""
+    """The file itself cannot be read safely; nothing in it was looked at.
 
-    def __init__(self, message):
+    ``code`` names the reason; ``message`` (translatable) and ``params`` say it.
+    """
+
+    def __init__(self, message, *, code="invalid_file", params=None):
         self.message = message
-        super().__init__(message)
+        self.code = code
+        self.params = params or {}
+        super().__init__(code)
+
+    @property
+    def text(self):
+        """The message in the active language."""
+        text = str(self.message)
+        return text % self.params if self.params else text
 
 
 def _upload_name(upload):
@@ -70,10 +91,10 @@ def _first_sheet_path(archive):
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, ElementTree.ParseError, DefusedXmlException) as exc:
-        raise UploadRejected(MSG_INVALID) from exc
+        raise UploadRejected(MSG_INVALID, code="invalid_file") from exc
     sheet = workbook.find(f"{_NS_MAIN}sheets/{_NS_MAIN}sheet")
     if sheet is None:
-        raise UploadRejected(MSG_INVALID)
+        raise UploadRejected(MSG_INVALID, code="invalid_file")
     rel_id = sheet.get(f"{_NS_REL}id")
     for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
         if rel.get("Id") == rel_id:
@@ -81,7 +102,7 @@ def _first_sheet_path(archive):
             if target.startswith("/"):
                 return target.lstrip("/")
             return normpath(join(dirname("xl/workbook.xml"), target))
-    raise UploadRejected(MSG_INVALID)
+    raise UploadRejected(MSG_INVALID, code="invalid_file")
 
 
 class _SheetScan:
@@ -142,17 +163,14 @@ def _stream_member(archive, info, budget, scan=None):
         while chunk := member.read(_CHUNK):
             budget -= len(chunk)
             if budget < 0:
-                raise UploadRejected(MSG_TOO_LARGE)
+                raise UploadRejected(MSG_TOO_LARGE, code="too_large")
             # XML in UTF-16 would hide markup from the byte scans.
             if first and is_xml and (chunk.startswith((b"\xff\xfe", b"\xfe\xff"))
                                      or b"\x00" in chunk[:64]):
-                raise UploadRejected(MSG_INVALID)
+                raise UploadRejected(MSG_INVALID, code="invalid_file")
             first = False
             if is_xml and _DTD.search(tail + chunk):
-                raise UploadRejected(
-                    "工作簿含有不允许的 XML 声明（DTD）。 The workbook contains an XML DTD,"
-                    " which is refused."
-                )
+                raise UploadRejected(MSG_DTD, code="dtd")
             if scan is not None:
                 scan.feed(chunk)
             tail = chunk[-16:]
@@ -166,38 +184,36 @@ def check_container(upload):
     absurd extent, non-xlsx.
 
     Returns the positions (row, column; 1-based) of the first sheet's cells that hold a formula
-    or an error value, each mapped to its message: those cells are errors, never read.
+    or an error value, each mapped to its code (FORMULA, ERROR_VALUE): those cells are errors,
+    never read.
     """
     name = _upload_name(upload)
     if name.endswith((".xlsm", ".xltm", ".xlam", ".xlsb")):
-        raise UploadRejected(MSG_MACROS)
+        raise UploadRejected(MSG_MACROS, code="macros")
     if not name.endswith(".xlsx"):
-        raise UploadRejected(MSG_NOT_XLSX)
+        raise UploadRejected(MSG_NOT_XLSX, code="not_xlsx")
     if _upload_size(upload) > MAX_UPLOAD_BYTES:
         limit = MAX_UPLOAD_BYTES // 2**20
-        raise UploadRejected(f"文件超过 {limit} MB。 The file is larger than {limit} MB.")
+        raise UploadRejected(MSG_TOO_BIG, code="file_too_big", params={"limit": limit})
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
             entries = archive.infolist()
             if len(entries) > MAX_ZIP_ENTRIES:
-                raise UploadRejected(
-                    "文件结构异常（条目过多）。"
-                    " The file has too many parts to be a normal workbook."
-                )
+                raise UploadRejected(MSG_TOO_MANY_PARTS, code="too_many_parts")
             if sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES:
-                raise UploadRejected(MSG_TOO_LARGE)
+                raise UploadRejected(MSG_TOO_LARGE, code="too_large")
             names = {e.filename.lower() for e in entries}
             if any(n.rsplit("/", 1)[-1].startswith("vbaproject") for n in names):
-                raise UploadRejected(MSG_MACROS)
+                raise UploadRejected(MSG_MACROS, code="macros")
             if "[content_types].xml" not in names:
-                raise UploadRejected(MSG_INVALID)
+                raise UploadRejected(MSG_INVALID, code="invalid_file")
             content_types = archive.read("[Content_Types].xml")
             if b"macroEnabled" in content_types or b"vbaProject" in content_types:
-                raise UploadRejected(MSG_MACROS)
+                raise UploadRejected(MSG_MACROS, code="macros")
             sheet_path = _first_sheet_path(archive)
             if sheet_path not in {e.filename for e in entries}:
-                raise UploadRejected(MSG_INVALID)
+                raise UploadRejected(MSG_INVALID, code="invalid_file")
             scan = _SheetScan()
             budget = MAX_UNCOMPRESSED_BYTES
             for info in entries:
@@ -211,10 +227,10 @@ def check_container(upload):
             )
             return _refused_cells(archive, sheet_path) if scan.flagged else {}
     except zipfile.BadZipFile as exc:
-        raise UploadRejected(MSG_INVALID) from exc
+        raise UploadRejected(MSG_INVALID, code="invalid_file") from exc
     except (EOFError, OSError, ValueError, NotImplementedError) as exc:
         # Damaged or unsupported compression, truncated parts, bad CRCs.
-        raise UploadRejected(MSG_INVALID) from exc
+        raise UploadRejected(MSG_INVALID, code="invalid_file") from exc
     finally:
         upload.seek(0)
 
@@ -222,16 +238,13 @@ def check_container(upload):
 def _check_extent(rows, columns):
     """Refuse a sheet reaching past the last row or column allowed (the header is row 1)."""
     if rows > MAX_ROWS + 1:
-        raise UploadRejected(f"行数超过 {MAX_ROWS}。 More than {MAX_ROWS} rows.")
+        raise UploadRejected(MSG_TOO_MANY_ROWS, code="too_many_rows", params={"rows": MAX_ROWS})
     if columns > MAX_COLUMNS:
-        raise UploadRejected(
-            "工作表的行列范围过大。 The sheet spans more rows and columns than a workbook of"
-            " this kind can."
-        )
+        raise UploadRejected(MSG_TOO_WIDE, code="sheet_too_wide")
 
 
 def _refused_cells(archive, sheet_path, *, bound_extent=False):
-    """Positions of the cells holding a formula or an error value, mapped to the message.
+    """Positions of the cells holding a formula or an error value, mapped to its code.
 
     Positions follow the reader's rule: a row or cell without ``r`` comes right after the one
     before it. With ``bound_extent`` the sheet's extent is checked on the way.
@@ -263,12 +276,12 @@ def _refused_cells(archive, sheet_path, *, bound_extent=False):
                 if tag == "c":
                     children = {child.tag.rsplit("}", 1)[-1] for child in element}
                     if "f" in children:
-                        refused[(row_number, column_number)] = MSG_FORMULA
+                        refused[(row_number, column_number)] = FORMULA
                     elif element.get("t") == "e":
-                        refused[(row_number, column_number)] = MSG_ERROR_VALUE
+                        refused[(row_number, column_number)] = ERROR_VALUE
                     element.clear()
                 elif tag == "row":
                     element.clear()
     except (ElementTree.ParseError, DefusedXmlException, ValueError) as exc:
-        raise UploadRejected(MSG_INVALID) from exc
+        raise UploadRejected(MSG_INVALID, code="invalid_file") from exc
     return refused

@@ -1,21 +1,30 @@
 """Reading an upload: the container checked, the first sheet's cells read by python-calamine
 and validated against the column specs, every error collected."""
 
+from django.utils.translation import gettext_lazy as _
 from python_calamine import CalamineWorkbook
 
 from gansu_sme.excel.columns import CellInvalid, Sheet, cell_text, parse_as_read
-from gansu_sme.excel.container import MSG_UNREADABLE, UploadRejected, check_container
+from gansu_sme.excel.container import (
+    MSG_UNREADABLE,
+    REFUSED_MESSAGES,
+    UploadRejected,
+    check_container,
+)
+
+MSG_HEADER = _(
+    "The header row does not match the template; use the downloaded template. Missing or out"
+    " of order: %(headers)s."
+)
 
 
 def _check_header(header, columns):
     expected = [c.header for c in columns]
     if header[: len(expected)] != expected:
         missing = [h for h in expected if h not in header]
+        # The headers are the template's Chinese ones, quoted as they are.
         listed = "、".join(missing or expected)
-        raise UploadRejected(
-            f"表头与模板不一致，请使用下载的模板。缺少或顺序不符：{listed}。"
-            " The header row does not match the template."
-        )
+        raise UploadRejected(MSG_HEADER, code="header_mismatch", params={"headers": listed})
 
 
 def _load_grid(upload, columns):
@@ -28,7 +37,7 @@ def _load_grid(upload, columns):
         workbook = CalamineWorkbook.from_filelike(upload)
         grid = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as exc:  # python-calamine raises several types for a damaged file
-        raise UploadRejected(MSG_UNREADABLE) from exc
+        raise UploadRejected(MSG_UNREADABLE, code="unreadable") from exc
     finally:
         upload.seek(0)
     _check_header([cell_text(v) for v in grid[0]] if grid else [], columns)
@@ -86,13 +95,15 @@ def read_sheet(upload, columns):
         parsed = {}
         for index, column in enumerate(columns):
             raw = values[index]
-            message = refused.get((row_number, index + 1))
-            if message is None:
-                try:
-                    parsed[column.key] = column.reader(raw)
-                    continue
-                except CellInvalid as exc:
-                    message = str(exc)
-            sheet.error(row_number, index, column.header, raw, message)
+            code = refused.get((row_number, index + 1))
+            if code is not None:
+                sheet.error(row_number, index, column.header, raw, REFUSED_MESSAGES[code], code)
+                continue
+            try:
+                parsed[column.key] = column.reader(raw)
+            except CellInvalid as exc:
+                sheet.error(
+                    row_number, index, column.header, raw, exc.message, exc.code, exc.params
+                )
         sheet.rows[row_number] = parsed
     return sheet

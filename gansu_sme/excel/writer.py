@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import xlsxwriter
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -17,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from gansu_sme.excel.columns import Sheet
+from gansu_sme.excel.columns import CellError, Sheet, message_in
 from gansu_sme.excel.container import MAX_ROWS
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -26,8 +28,11 @@ ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 ERROR_FONT = Font(color="9C0006")
 # Characters that make a spreadsheet treat a typed cell as a formula or a command.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Templates, their headers, drop-downs and notes are the official Chinese forms that circulate
+# between offices, so they stay Chinese whatever the page language; only the error column of an
+# annotated copy speaks the language of the person who downloads it.
 NOTES_SHEET = "填写说明"
-ERRORS_HEADER = "错误说明"
+ERRORS_HEADER = gettext_lazy("Errors")
 
 
 def escape_cell(value):
@@ -89,7 +94,7 @@ def _data_sheet(workbook, columns, title, lists, *, extra_headers=()):
         else:
             continue
         validation = DataValidation(type="list", formula1=formula, allow_blank=True)
-        validation.error = "请从下拉列表中选择。 Choose a value from the list."
+        validation.error = "请从下拉列表中选择。"
         validation.showErrorMessage = True
         validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
         worksheet.data_validations.append(validation)
@@ -154,17 +159,22 @@ def write_annotated(columns, sheet: Sheet, errors: Iterable, *, title, notes, li
     """The uploaded rows again at their own row numbers, with an error column and every bad cell
     highlighted, so an official can fix and upload the file they already have.
 
-    ``errors`` are CellError-like dicts or objects; the extra column is ignored on upload.
+    ``errors`` are CellErrors or their stored dicts; each message is written in the active
+    language, the column named once before it. The extra column is ignored on upload.
     """
     lists = lists or {}
     by_row = {}
     for error in errors:
-        get = error.get if isinstance(error, dict) else error.__getattribute__
-        by_row.setdefault(get("row"), []).append(
-            (get("column"), get("header"), get("message"))
+        if isinstance(error, CellError):
+            error = {"row": error.row, "column": error.column, "header": error.header,
+                     "message": error.text}
+        by_row.setdefault(error["row"], []).append(
+            (error["column"], error["header"], message_in(error))
         )
     workbook = Workbook(write_only=True)
-    worksheet = _data_sheet(workbook, columns, title, lists, extra_headers=(_Extra(ERRORS_HEADER),))
+    worksheet = _data_sheet(
+        workbook, columns, title, lists, extra_headers=(_Extra(str(ERRORS_HEADER)),)
+    )
     next_row = 2
     for row_number in sorted(set(sheet.raw) | set(by_row)):
         while next_row < row_number:
@@ -181,8 +191,10 @@ def write_annotated(columns, sheet: Sheet, errors: Iterable, *, title, notes, li
             cells.append(cell)
         cells += [None] * (len(columns) - len(cells))
         if row_errors:
-            message = "；".join(
-                f"{letter}列 {header}：{text}" if letter else text
+            message = _("; ").join(
+                _("Column %(letter)s %(header)s: %(message)s")
+                % {"letter": letter, "header": header, "message": text}
+                if letter else text
                 for letter, header, text in row_errors
             )
             note = _text_cell(worksheet, message)

@@ -21,29 +21,33 @@ import logging
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache as cache_function
 from pathlib import PurePath
 from typing import IO
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 from openpyxl.utils import get_column_letter
 
 from accounts.models import User
 from gansu_sme import bulk
 from gansu_sme.bulk import AnyOf
-from gansu_sme.excel.columns import CellError
+from gansu_sme.excel.columns import CellError, render_message
 from gansu_sme.excel.container import UploadRejected
 from gansu_sme.excel.reader import read_sheet
 from gansu_sme.excel.writer import write_annotated, write_template
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
 from registry import tasks
 from registry.choices import ImportKind, ImportStatus, PeriodKind, PoolEntryStatus, PoolKind
-from registry.figures import FIGURE_NAMES
-from registry.imports import SPECS
+from registry.figures import FIGURE_NAMES, FIGURES, FLAG
+from registry.imports import SPECS, enterprise_regions
 from registry.models import Enterprise, ImportJob, Industry, PoolEntry, Region
 from registry.policies import REPORT_FILER_ROLES
 from registry.services.enterprises import (
@@ -53,9 +57,12 @@ from registry.services.enterprises import (
     enterprise_update,
 )
 from registry.services.monitoring import (
+    PERIOD_RANGE,
+    YEAR_RANGE,
     ReportInput,
     ReportsInvalid,
     monitoring_reports_save,
+    period_start,
 )
 from registry.services.pool import (
     POOL_WRITER_ROLES,
@@ -88,12 +95,41 @@ IMPORTER_ROLES = {
 PENDING = (ImportStatus.VALIDATING, ImportStatus.IMPORTING)
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-NOT_FOUND = (
-    "未找到该统一社会信用代码的企业，或该企业不在您的管辖范围内。"
-    " No enterprise with this credit code in your jurisdiction."
-)
+# Codes of what the import itself refuses in a row, with their messages. Each message is about
+# one cell and does not name the column: the report names it once, beside the message.
+NOT_FOUND = "enterprise_not_found"
+DUPLICATE_ROW = "duplicate_row"
+UNKNOWN_CODE = "unknown_code"
+POOL_FIXED_FIELD = "pool_fixed_field"
+REGION_OUT_OF_SCOPE = "region_out_of_scope"
+YEAR_OUT_OF_RANGE = "year_out_of_range"
+PERIOD_OUT_OF_RANGE = "period_out_of_range"
+PERIOD_NOT_BEGUN = "period_not_begun"
+ROW_MESSAGES = {
+    NOT_FOUND: _("No enterprise with this credit code in your jurisdiction."),
+    DUPLICATE_ROW: _("Repeats row %(row)s."),
+    UNKNOWN_CODE: _("Unknown code: %(code)s."),
+    POOL_FIXED_FIELD: _(
+        "The enterprise is already in this pool: its tier, admission year and reason cannot be"
+        " changed by an import; promote it on the pool page."
+    ),
+    REGION_OUT_OF_SCOPE: _(
+        "Not a county of your jurisdiction (or a city without counties) where enterprises are"
+        " registered."
+    ),
+    YEAR_OUT_OF_RANGE: _("Must be a year from %(low)s to %(high)s."),
+    PERIOD_OUT_OF_RANGE: _(
+        "Must be 1 to 4 for a quarterly report, 1 to 12 for a monthly one, blank or 0 for an"
+        " annual one."
+    ),
+    PERIOD_NOT_BEGUN: _("This period has not begun yet."),
+}
 # Service field names that are not the column keys of the sheet.
 FIELD_ALIASES = {"enterprise": "uscc", "uscc_code": "uscc"}
+# A service's refusal of a whole row, or of a field that has no column, without its own code.
+ROW_REFUSED = "row_refused"
+
+_lazy_message = lazy(render_message, str)
 
 
 class ImportRejected(DomainError):
@@ -101,8 +137,8 @@ class ImportRejected(DomainError):
 
     code = "invalid_file"
 
-    def __init__(self, message):
-        super().__init__(message, fields={"file": [message]})
+    def __init__(self, message, *, code=None):
+        super().__init__(message, code=code, fields={"file": [message]})
 
 
 def import_kinds_for(actor: User) -> list[ImportKind]:
@@ -115,7 +151,9 @@ def import_kinds_for(actor: User) -> list[ImportKind]:
 
 def _check_importer(actor, kind):
     if kind not in IMPORTER_ROLES:
-        raise DomainError(fields={"kind": ["未知的导入类型。 Unknown kind of import."]})
+        raise DomainError(
+            code="unknown_import_kind", fields={"kind": [_("Unknown kind of import.")]}
+        )
     if not actor.has_role(*IMPORTER_ROLES[kind]):
         raise PermissionDenied()
 
@@ -173,11 +211,11 @@ def _job_store(actor, kind, upload):
         with _collector_paused():
             sheet = read_sheet(upload, SPECS[kind].columns)
     except UploadRejected as exc:
-        raise ImportRejected(exc.message) from exc
+        raise ImportRejected(_lazy_message(exc.message, exc.params), code=exc.code) from exc
     # Every row that is not blank, or that has a refused cell: as excel.reader.count_rows counts.
     rows = len(sheet.raw)
     if rows == 0:
-        raise ImportRejected("工作簿中没有数据行。 The workbook has no data rows.")
+        raise ImportRejected(_("The workbook has no data rows."), code="no_rows")
     name = PurePath(upload.name or "upload.xlsx").name[-255:]
     job = ImportJob(
         kind=kind, filename=name, sha256=_sha256(upload), row_count=rows, uploaded_by=actor
@@ -222,7 +260,7 @@ def _job_confirm(actor, job):
         return locked
     if locked.status != ImportStatus.READY:
         raise InvalidTransition(
-            "只有校验通过的导入才能确认。 Only an import that passed validation can be confirmed."
+            _("Only an import that passed validation can be confirmed."), code="not_validated"
         )
     locked.status = ImportStatus.IMPORTING
     locked.save(update_fields=["status"])
@@ -267,7 +305,7 @@ def import_job_restart(*, actor: User, job: ImportJob) -> ImportJob:
     )
     if locked is None:
         if ImportJob.objects.filter(pk=job.pk, **_owner(actor)).exists():
-            raise InvalidTransition("该导入正在处理中。 This import is being processed.")
+            raise InvalidTransition(_("This import is being processed."), code="import_busy")
         raise OutOfScope()
     if locked.status == ImportStatus.FAILED:
         locked.status = ImportStatus.VALIDATING
@@ -294,7 +332,8 @@ def import_job_annotated(*, actor: User, job: ImportJob) -> tuple[IO[bytes], str
         spec.columns, sheet, job.errors, title=spec.title, notes=spec.notes,
         lists=spec.lists(actor),
     )
-    return workbook, f"{PurePath(job.filename).stem}_错误标注.xlsx"
+    name = _("%(name)s_errors_marked.xlsx") % {"name": PurePath(job.filename).stem}
+    return workbook, name
 
 
 def import_job_progress(job: ImportJob) -> int:
@@ -337,16 +376,18 @@ def _work(job_id, expected, *, write):
             savepoint = transaction.savepoint()
             # Messages of the services and of Django's validators are stored with the job and
             # shown in the Chinese workbook, whatever language the request had.
-            with translation.override("zh-hans"):
+            # The stored "message" of each error is the Chinese one, the site's language; every
+            # language's text is kept beside it (CellError.as_dict).
+            with translation.override(settings.LANGUAGE_CODE):
                 outcome = _process(job, write=write)
+                errors = sorted(outcome.errors, key=lambda e: (e.row, len(e.column), e.column))
+                job.errors = [e.as_dict() for e in errors[:MAX_REPORTED_ERRORS]]
             if write and not outcome.errors:
                 transaction.savepoint_commit(savepoint)
                 job.status = ImportStatus.DONE
             else:
                 transaction.savepoint_rollback(savepoint)
                 job.status = ImportStatus.INVALID if outcome.errors else ImportStatus.READY
-            errors = sorted(outcome.errors, key=lambda e: (e.row, len(e.column), e.column))
-            job.errors = [e.as_dict() for e in errors[:MAX_REPORTED_ERRORS]]
             job.summary = outcome.summary()
             job.progress = job.row_count
             job.finished_at = timezone.now() if job.status == ImportStatus.DONE else None
@@ -386,7 +427,12 @@ class Outcome:
 
 
 class _Importer:
-    """Rows of one sheet into service calls; the same code validates and writes."""
+    """Rows of one sheet into service calls; the same code validates and writes.
+
+    Every row goes through its service, also a row with refused cells: those cells are given
+    to the service as blank (or as a harmless stand-in), and what the service then says about
+    them is dropped, so a row's every problem is reported at once, each cell once.
+    """
 
     def __init__(self, job, sheet, columns, *, write=True):
         self.job = job
@@ -399,34 +445,55 @@ class _Importer:
         self.index = {column.key: i for i, column in enumerate(columns)}
         self.outcome = Outcome(errors=list(sheet.errors))
         self.bad_rows = {error.row for error in sheet.errors}
+        # (row, column letter) of every cell with an error already; one error per cell.
+        self.bad_cells = {(error.row, error.column) for error in sheet.errors}
         self.done = self.reported = 0
 
     def rows(self):
-        """Rows without a cell error, in sheet order; the others cannot reach a service."""
-        return [(n, values) for n, values in self.sheet.rows.items() if n not in self.bad_rows]
+        """Every row in sheet order, with the values of its readable cells."""
+        return list(self.sheet.rows.items())
 
-    def error(self, row, key, message):
-        index = self.index.get(FIELD_ALIASES.get(key, key))
+    def bad(self, row, *keys):
+        """Whether any of the cells ``keys`` of ``row`` has an error already."""
+        return any(
+            (row, get_column_letter(self.index[key] + 1)) in self.bad_cells for key in keys
+        )
+
+    def error(self, row, key, message, code=ROW_REFUSED, params=None):
+        """Record an error at the column of ``key`` (a field or column name; None: the row).
+
+        A cell that has an error already keeps that one: a service judging a blank stand-in
+        for an unreadable cell says nothing the person does not know.
+        """
+        index = self.index.get(FIELD_ALIASES.get(key, key)) if key else None
         if index is None:
-            self.outcome.errors.append(CellError(row, "", "", None, message))
+            letter, header, value = "", "", None
         else:
-            self.outcome.errors.append(CellError(
-                row, get_column_letter(index + 1), self.columns[index].header,
-                self.sheet.raw[row][index], message,
-            ))
+            letter, header = get_column_letter(index + 1), self.columns[index].header
+            value = self.sheet.raw[row][index]
+        if (row, letter) in self.bad_cells:
+            return
+        if letter:
+            self.bad_cells.add((row, letter))
+        self.outcome.errors.append(CellError(row, letter, header, value, message, code, params))
         self.bad_rows.add(row)
+
+    def refuse(self, row, key, code, params=None):
+        """Record one of the import's own refusals (ROW_MESSAGES)."""
+        self.error(row, key, ROW_MESSAGES[code], code, params)
 
     def refused(self, row, exc):
         """Record what a service refused, each message at the column of its field."""
         if isinstance(exc, ValidationError):
-            messages = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-        elif exc.fields:
-            messages = exc.fields
-        else:
-            messages = {None: [exc.message]}
+            errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+            for key, items in errors.items():
+                for item in items:
+                    self.error(row, key, item.message, item.code or ROW_REFUSED, item.params)
+            return
+        messages = exc.fields or {None: [exc.message]}
         for key, texts in messages.items():
             for text in texts:
-                self.error(row, key, str(text))
+                self.error(row, key, text, _code_of(text, exc.code))
 
     def advance(self, rows=1):
         self.done += rows
@@ -434,15 +501,20 @@ class _Importer:
             _set_progress(self.job.pk, self.done)
             self.reported = self.done
 
-    def once_per_key(self, rows, key_of, key_column, describe):
-        """Drop and report rows repeating the key of an earlier row of the file."""
+    def once_per_key(self, rows, key_of, key_column, key_columns):
+        """Drop and report rows repeating the key of an earlier row of the file.
+
+        Rows whose key cells (``key_columns``) have an error are kept and not compared.
+        """
         first = {}
         kept = []
         for row, values in rows:
+            if self.bad(row, *key_columns):
+                kept.append((row, values))
+                continue
             key = key_of(values)
             if key in first:
-                self.error(row, key_column,
-                           f"与第{first[key]}行{describe}重复。 Repeats row {first[key]}.")
+                self.refuse(row, key_column, DUPLICATE_ROW, {"row": first[key]})
                 continue
             first[key] = row
             kept.append((row, values))
@@ -453,13 +525,18 @@ class _Importer:
 
         With ``fields`` only those are loaded, for services that need no more than the row.
         """
-        codes = {values["uscc"] for _, values in rows}
+        codes = {values["uscc"] for _, values in rows if values.get("uscc")}
         enterprises = Enterprise.objects.visible_to(self.actor).filter(AnyOf(F("uscc"), codes))
         enterprises = enterprises.order_by()
         if fields:
             names = ("id", *fields)
             enterprises = bulk.loaded(Enterprise, names, enterprises.values_list(*names))
         return {e.uscc: e for e in enterprises}
+
+
+def _code_of(message, default):
+    """A message's own code where it has one (a ValidationError), else ``default``."""
+    return getattr(message, "code", None) or default
 
 
 def _stored(enterprise, name):
@@ -474,24 +551,34 @@ def _stored_form(value):
 
 class _EnterpriseImporter(_Importer):
     def run(self):
-        rows = self.once_per_key(self.rows(), lambda v: v["uscc"], "uscc", "统一社会信用代码")
+        rows = self.once_per_key(self.rows(), lambda v: v["uscc"], "uscc", ("uscc",))
         self.advance(len(self.sheet.rows) - len(rows))
         existing = self.enterprises_by_code(rows)
         regions = {r.code: r for r in Region.objects.all()}
+        # The service refuses a region outside the actor's scope as well; checked here first,
+        # the refusal gets its own code.
+        in_scope = set(enterprise_regions(self.actor).values_list("code", flat=True))
         industries = {}
         for industry in Industry.objects.all():
             industries[industry.code] = industry
             # Division numbers are unique across sections, so "35" alone names C35.
             industries[industry.code[1:]] = industry
         for row, values in rows:
-            fields = {name: values[name] for name in ENTERPRISE_FIELDS}
+            fields = {name: values.get(name) for name in ENTERPRISE_FIELDS}
             for name, found in (("region", regions), ("industry", industries)):
-                code = values[name]
+                code = values.get(name)
                 fields[name] = found.get(code) if code else None
                 if code and fields[name] is None:
-                    self.error(row, name, f"未知的代码：{code}。 Unknown code.")
-            if row not in self.bad_rows:
-                self.save(row, values["uscc"], existing.get(values["uscc"]), fields)
+                    self.refuse(row, name, UNKNOWN_CODE, {"code": code})
+            if fields["region"] is not None and fields["region"].code not in in_scope:
+                self.refuse(row, "region", REGION_OUT_OF_SCOPE)
+            # A blank stand-in for each unreadable cell: the model's field rules still run on
+            # every other cell of the row.
+            fields = {k: ("" if v is None and k not in ("founded_on", "region", "industry")
+                          else v) for k, v in fields.items()}
+            uscc = values.get("uscc") or ""
+            if row not in self.bad_rows or not self.write:
+                self.save(row, uscc, existing.get(uscc), fields)
             self.advance()
         return self.outcome
 
@@ -512,30 +599,58 @@ class _EnterpriseImporter(_Importer):
 
 
 class _MonitoringImporter(_Importer):
+    def check_period(self, row, values, today):
+        """Refuse a year or period out of range, or not begun, with codes of their own (the
+        service's rules, checked first so that each gets its code and its cell)."""
+        year, kind, period = values.get("year"), values.get("period_kind"), values.get("period")
+        low, high = YEAR_RANGE
+        year_ok = year is not None and low <= year <= high
+        if year is not None and not year_ok:
+            self.refuse(row, "year", YEAR_OUT_OF_RANGE, {"low": low, "high": high})
+        if kind not in PERIOD_RANGE or self.bad(row, "period"):
+            return
+        first, last = PERIOD_RANGE[kind]
+        if period is None and kind == PeriodKind.YEAR:
+            period = 0
+        if period is None or not first <= period <= last:
+            self.refuse(row, "period", PERIOD_OUT_OF_RANGE)
+        elif year_ok and period_start(kind, year, period) > today:
+            self.refuse(row, "period", PERIOD_NOT_BEGUN)
+
     def run(self):
         rows = self.rows()
         found = self.enterprises_by_code(rows, "uscc")
+        stand_ins = _figure_stand_ins()
+        today = timezone.localdate()
         items, item_rows = [], []
         for row, values in rows:
-            enterprise = found.get(values["uscc"])
+            self.check_period(row, values, today)
+            enterprise = found.get(values.get("uscc"))
             if enterprise is None:
-                self.error(row, "uscc", NOT_FOUND)
+                if not self.bad(row, "uscc"):
+                    self.refuse(row, "uscc", NOT_FOUND)
                 continue
-            period = values["period"]
-            if values["period_kind"] == PeriodKind.YEAR and period is None:
+            period_kind, period = values.get("period_kind"), values.get("period")
+            if period_kind == PeriodKind.YEAR and period is None and not self.bad(row, "period"):
                 period = 0
+            # An unreadable figure is given as a valid stand-in, so the service judges the
+            # period and the rest of the row without asking for a figure the person typed.
+            figures = {
+                name: stand_ins[name] if name not in values else values[name]
+                for name in FIGURE_NAMES
+            }
             items.append(ReportInput(
                 enterprise=enterprise,
-                period_kind=values["period_kind"],
-                year=values["year"],
+                period_kind=period_kind,
+                year=values.get("year"),
                 period=period,
-                figures={name: values[name] for name in FIGURE_NAMES},
+                figures=figures,
             ))
             item_rows.append(row)
         keyed = self.once_per_key(
             zip(item_rows, items, strict=True),
             lambda i: (i.enterprise.pk, i.period_kind, i.year, i.period),
-            "uscc", "企业和报告期",
+            "uscc", ("year", "period_kind", "period"),
         )
         self.advance(len(self.sheet.rows) - len(keyed))
         for start in range(0, len(keyed), MONITORING_BATCH):
@@ -544,6 +659,12 @@ class _MonitoringImporter(_Importer):
         return self.outcome
 
     def save(self, batch):
+        if self.write:
+            # A confirmed job whose rows are refused now is rolled back whole; only the rows
+            # that can be written are asked for, so the service reports what changed meanwhile.
+            batch = [(row, item) for row, item in batch if row not in self.bad_rows]
+        if not batch:
+            return
         rows = [row for row, _ in batch]
         try:
             results = monitoring_reports_save(
@@ -553,17 +674,30 @@ class _MonitoringImporter(_Importer):
             for index, fields in exc.errors.items():
                 for key, texts in fields.items():
                     for text in texts:
-                        self.error(rows[index], None if key == "__all__" else key, text)
+                        self.error(
+                            rows[index], None if key == "__all__" else key, text,
+                            _code_of(text, ROW_REFUSED if key == "__all__" else f"invalid_{key}"),
+                        )
             return
         except DomainError as exc:
             for row in rows:
                 self.refused(row, exc)
             return
         for row, result in zip(rows, results, strict=True):
+            if row in self.bad_rows:
+                continue
             self.outcome.counts[result.outcome] += 1
             if result.outcome != UNCHANGED:
                 for flag in result.report.flags:
                     self.outcome.warnings.append({"row": row, "message": flag.get("message", "")})
+
+
+@cache_function
+def _figure_stand_ins():
+    """A valid value of each figure, given in place of one the person mistyped."""
+    return {
+        figure.name: False if figure.kind == FLAG else figure.parse(0) for figure in FIGURES
+    }
 
 
 # What a pool import may change on an entry already in the pool, through pool_entry_update.
@@ -575,7 +709,7 @@ POOL_FIXED = ("tier", "admission_year", "admission_reason")
 class _PoolImporter(_Importer):
     def run(self):
         rows = self.once_per_key(
-            self.rows(), lambda v: (v["uscc"], v["pool"]), "pool", "企业和培育库"
+            self.rows(), lambda v: (v["uscc"], v["pool"]), "pool", ("uscc", "pool")
         )
         self.advance(len(self.sheet.rows) - len(rows))
         found = self.enterprises_by_code(rows)
@@ -586,14 +720,27 @@ class _PoolImporter(_Importer):
             )
         }
         for row, values in rows:
-            enterprise = found.get(values["uscc"])
+            enterprise = found.get(values.get("uscc"))
             if enterprise is None:
-                self.error(row, "uscc", NOT_FOUND)
+                if not self.bad(row, "uscc"):
+                    self.refuse(row, "uscc", NOT_FOUND)
+            elif self.bad(row, "pool") or (self.write and row in self.bad_rows):
+                # Without its pool the row names no entry to judge the other cells against.
+                pass
             else:
+                # Unreadable cells are given as blank; what the service says of them is dropped.
+                values = {
+                    **{column.key: None for column in self.columns},
+                    **values,
+                }
                 values = {
                     **values,
                     "track": values["track"] or "",
                     "category": values["category"] or "",
+                    "admission_reason": values["admission_reason"] or "",
+                    "category_override_reason": values["category_override_reason"] or "",
+                    "contact_officer": values["contact_officer"] or "",
+                    "contact_officer_phone": values["contact_officer_phone"] or "",
                     "statistics_registered": bool(values["statistics_registered"]),
                 }
                 entry = entries.get((enterprise.pk, values["pool"]))
@@ -617,13 +764,12 @@ class _PoolImporter(_Importer):
         self.outcome.counts[CREATED] += 1
 
     def update(self, row, entry, values):
-        fixed = [name for name in POOL_FIXED if getattr(entry, name) != values[name]]
+        fixed = [
+            name for name in POOL_FIXED
+            if getattr(entry, name) != values[name] and not self.bad(row, name)
+        ]
         for name in fixed:
-            self.error(row, name, (
-                "该企业已在此培育库中，入库层级、年度和理由不能通过导入修改；晋级请在培育库页面办理。"
-                " The enterprise is already in this pool; its tier, admission year and reason"
-                " cannot be changed by an import."
-            ))
+            self.refuse(row, name, POOL_FIXED_FIELD)
         if fixed:
             return
         changed = {k: values[k] for k in POOL_UPDATABLE if getattr(entry, k) != values[k]}

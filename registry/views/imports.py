@@ -2,6 +2,7 @@
 report, confirm, see the result. Thin adapters over the import services and selectors."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gansu_sme import exceptions
 from gansu_sme.excel import XLSX_CONTENT_TYPE
+from gansu_sme.excel.columns import message_in
 from registry import selectors, services
 from registry.choices import ImportKind, ImportStatus
 from registry.forms import ImportUploadForm
@@ -64,6 +66,9 @@ def import_upload(request, kind):
             )
         except exceptions.ANSWERED_BY_STATUS:
             raise
+        except services.ImportRejected as exc:
+            # The refusal keeps its code on the form, for clients and tests.
+            form.add_error("file", ValidationError(exc.message, code=exc.code))
         except exceptions.DomainError as exc:
             form.add_service_error(exc)
         else:
@@ -90,7 +95,10 @@ def _job_context(request, job):
 def import_job_detail(request, pk):
     job = _get_job(request, pk)
     context = _job_context(request, job)
-    context["errors"] = Paginator(job.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(job.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    # Each error's message in the language of the page; the code stays beside it.
+    page.object_list = [{**error, "text": message_in(error)} for error in page.object_list]
+    context["errors"] = page
     context["upload_form"] = ImportUploadForm()
     return render(request, "registry/imports/job.html", context)
 

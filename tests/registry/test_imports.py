@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl.utils import get_column_letter
 
 from accounts.choices import Role
 from demo.codes import make_uscc
@@ -94,6 +95,10 @@ def writes():
 
 def errors_by_cell(job):
     return {(e["row"], e["column"]): e["message"] for e in job.errors}
+
+
+def codes_by_cell(job):
+    return {(e["row"], e["column"]): e["code"] for e in job.errors}
 
 
 # --- templates --------------------------------------------------------------------------------
@@ -237,14 +242,17 @@ def test_every_bad_cell_and_row_is_reported_and_nothing_is_written(county_user):
     )
 
     assert job.status == ImportStatus.INVALID
-    cells = errors_by_cell(job)
-    assert "与第2行统一社会信用代码重复" in cells[(3, "A")]
-    assert "不在您的管辖范围内" in cells[(4, "E")]
-    assert cells[(5, "B")] == "必填。 Required."
-    assert "日期" in cells[(5, "D")]
-    assert "Z99" in cells[(6, "F")]
-    assert "不在您的管辖范围内" in cells[(7, "E")]
-    assert {e["row"] for e in job.errors} == {3, 4, 5, 6, 7}
+    assert codes_by_cell(job) == {
+        (3, "A"): "duplicate_row",
+        (4, "E"): "region_out_of_scope",
+        (5, "B"): "required",
+        (5, "D"): "not_a_date",
+        (6, "F"): "unknown_code",
+        (7, "E"): "region_out_of_scope",
+    }
+    duplicate = next(e for e in job.errors if e["code"] == "duplicate_row")
+    assert "2" in duplicate["message"]
+    assert "Z99" in errors_by_cell(job)[(6, "F")]
     assert job.summary["error_rows"] == 5
     assert writes() == before
     with pytest.raises(InvalidTransition):
@@ -534,8 +542,10 @@ def test_the_report_page_lists_every_error_with_row_column_value_and_message(cli
 
     assert 'id="error-table"' in page.text
     assert "Z99" in page.text
-    assert "未知的代码" in page.text
-    assert "必填" in page.text
+    assert 'data-row="2" data-column="F" data-code="unknown_code"' in page.text
+    assert 'data-row="3" data-column="B" data-code="required"' in page.text
+    for error in job.errors:
+        assert error["messages"]["zh-hans"] in page.text
     assert reverse("registry:import-job-annotated", args=[job.pk]) in page.text
 
 
@@ -546,6 +556,11 @@ def test_the_nav_links_to_the_import_wizard_for_staff(client, county_user):
 
 
 # --- monitoring reports -----------------------------------------------------------------------
+
+
+def column_of(key):
+    """The letter of the monitoring template's column ``key``."""
+    return get_column_letter(1 + [c.key for c in MONITORING_COLUMNS].index(key))
 
 
 def report_record(enterprise, **overrides):
@@ -653,17 +668,63 @@ def test_monitoring_errors_are_reported_at_their_cells(county_user, tianshui_ent
     )
 
     assert job.status == ImportStatus.INVALID
-    cells = errors_by_cell(job)
-    revenue = MONITORING_COLUMNS.index(next(c for c in MONITORING_COLUMNS
-                                            if c.key == "operating_revenue"))
-    assert "不能为负数" in cells[(2, chr(ord("A") + revenue))]
-    assert "季度应为1至4" in cells[(3, "E")]
-    assert "年报、季报、月报" in cells[(4, "D")]
-    assert "非负整数" in " ".join(m for (row, _), m in cells.items() if row == 5)
-    assert cells[(6, "A")] == NOT_FOUND
-    assert cells[(7, "A")] == NOT_FOUND
-    assert "尚未开始" in cells[(8, "E")]
+    assert codes_by_cell(job) == {
+        (2, column_of("operating_revenue")): "negative",
+        (3, "E"): "period_out_of_range",
+        (4, "D"): "not_in_list",
+        (5, column_of("employees")): "not_a_count",
+        (6, "A"): NOT_FOUND,
+        (7, "A"): NOT_FOUND,
+        (8, "E"): "period_not_begun",
+    }
     assert writes() == before
+
+
+def test_every_bad_cell_of_a_monitoring_row_is_reported_at_once_each_with_its_column(
+    county_user
+):
+    firm = EnterpriseFactory()
+
+    job = import_job_create(
+        actor=county_user, kind=ImportKind.MONITORING,
+        upload=report_file(report_record(
+            firm, period_kind="半年报", operating_revenue="abc", employees=-5, cnc_ratio=120,
+        )),
+    )
+
+    assert codes_by_cell(job) == {
+        (2, "D"): "not_in_list",
+        (2, column_of("operating_revenue")): "not_a_number",
+        (2, column_of("employees")): "not_a_count",
+        (2, column_of("cnc_ratio")): "not_a_percentage",
+    }
+    headers = {e["column"]: e["header"] for e in job.errors}
+    assert headers[column_of("employees")] == "从业人员（人）"
+    for error in job.errors:
+        # The column is named once, beside the message, not again inside it.
+        assert error["header"] not in error["messages"]["zh-hans"]
+        assert set(error["messages"]) == {"zh-hans", "en"}
+
+
+def test_a_row_refused_by_its_cells_is_still_judged_by_the_service_on_the_others(county_user):
+    wrong_check = make_uscc("620102")
+    wrong_check = wrong_check[:17] + ("0" if wrong_check[17] != "0" else "1")
+
+    job = import_job_create(
+        actor=county_user, kind=ImportKind.ENTERPRISES,
+        upload=enterprise_file(enterprise_record(
+            uscc=wrong_check, founded_on="2015-13-40", industry="Z99",
+            contact_email="not an address",
+        )),
+    )
+
+    codes = codes_by_cell(job)
+    assert set(codes) == {(2, "A"), (2, "D"), (2, "F"), (2, "L")}
+    assert codes[(2, "A")].startswith("uscc_")
+    assert (codes[(2, "D")], codes[(2, "F")], codes[(2, "L")]) == (
+        "not_a_date", "unknown_code", "invalid"
+    )
+    assert not Enterprise.objects.exists()
 
 
 def test_an_enterprise_outside_scope_reads_exactly_like_an_unknown_code(
@@ -679,7 +740,8 @@ def test_an_enterprise_outside_scope_reads_exactly_like_an_unknown_code(
     )
 
     first, second = job.errors
-    assert first["message"] == second["message"] == NOT_FOUND
+    assert first["code"] == second["code"] == NOT_FOUND
+    assert first["messages"] == second["messages"]
     assert (first["column"], second["column"]) == ("A", "A")
 
 
@@ -793,7 +855,7 @@ def test_a_tier_change_is_refused_because_promotion_has_its_own_page(county_user
     )
 
     assert job.status == ImportStatus.INVALID
-    assert "晋级" in errors_by_cell(job)[(2, "D")]
+    assert codes_by_cell(job) == {(2, "D"): "pool_fixed_field"}
 
 
 def test_county_staff_cannot_admit_at_city_tier_by_import(county_user):
