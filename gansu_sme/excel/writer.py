@@ -145,12 +145,20 @@ class _Extra:
     width: int = 60
 
 
-def write_template(columns, *, title, notes, lists=None):
-    """A blank import template: Chinese headers with units, drop-downs for closed values (long
-    lists on hidden sheets) and a notes sheet explaining each column."""
+def write_template(columns, *, title, notes, lists=None, rows=()):
+    """An import template: Chinese headers with units, drop-downs for closed values (long
+    lists on hidden sheets) and a notes sheet explaining each column.
+
+    ``rows`` (dicts keyed by column key) are filled in below the header, written as the
+    uploader would type them (text as text), for the official to complete.
+    """
     lists = lists or {}
     workbook = Workbook(write_only=True)
-    _data_sheet(workbook, columns, title, lists)
+    worksheet = _data_sheet(workbook, columns, title, lists)
+    for row in rows:
+        worksheet.append([
+            _text_cell(worksheet, escape_cell(row.get(column.key))) for column in columns
+        ])
     _notes_and_lists(workbook, columns, notes, lists)
     return _save(workbook)
 

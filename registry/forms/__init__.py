@@ -1,5 +1,5 @@
 from .enterprises import DeactivateForm, EnterpriseForm, EnterpriseRegisterForm
-from .imports import ImportUploadForm
+from .imports import ImportUploadForm, TemplatePeriodForm
 from .pool import (
     CategoryForm,
     CultivationPlanForm,
@@ -22,4 +22,5 @@ __all__ = [
     "ReasonForm",
     "ServiceVisitForm",
     "TargetForm",
+    "TemplatePeriodForm",
 ]

@@ -47,7 +47,7 @@ from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, Per
 from registry import tasks
 from registry.choices import ImportKind, ImportStatus, PeriodKind, PoolEntryStatus, PoolKind
 from registry.figures import FIGURE_NAMES, FIGURES, FLAG
-from registry.imports import SPECS, enterprise_regions
+from registry.imports import PERIOD_KIND_LABELS, SPECS, enterprise_regions
 from registry.models import Enterprise, ImportJob, Industry, PoolEntry, Region
 from registry.policies import REPORT_FILER_ROLES
 from registry.services.enterprises import (
@@ -158,17 +158,60 @@ def _check_importer(actor, kind):
         raise PermissionDenied()
 
 
-def import_template(*, actor: User, kind: str) -> tuple[IO[bytes], str]:
-    """A blank template for ``kind``: (temporary file, download name).
+def import_template(
+    *, actor: User, kind: str, period: tuple[str, int, int] | None = None
+) -> tuple[IO[bytes], str]:
+    """A template for ``kind``: (temporary file, download name).
 
-    The drop-down of regions lists only the regions in the actor's scope.
+    The drop-down of regions lists only the regions in the actor's scope. For monitoring
+    reports with a ``period`` (period kind, year, period; 0 for a year), the template lists
+    every active enterprise of the actor's region, credit code and name, with the period filled
+    in, so that the official types only the figures.
     """
     _check_importer(actor, kind)
     spec = SPECS[kind]
+    rows: list[dict] = []
+    name = spec.template_name
+    if kind == ImportKind.MONITORING and period is not None:
+        rows = monitoring_template_rows(actor=actor, period=period)
+        name = monitoring_template_name(period)
     workbook = write_template(
-        spec.columns, title=spec.title, notes=spec.notes, lists=spec.lists(actor)
+        spec.columns, title=spec.title, notes=spec.notes, lists=spec.lists(actor), rows=rows
     )
-    return workbook, spec.template_name
+    return workbook, name
+
+
+def monitoring_template_rows(*, actor: User, period: tuple[str, int, int]) -> list[dict]:
+    """The rows of a pre-filled monitoring template: one per active enterprise of the actor's
+    region, by credit code, with the period as the template's columns spell it."""
+    period_kind, year, number = period
+    kind_label = dict(PERIOD_KIND_LABELS)[period_kind]
+    enterprises = (
+        Enterprise.objects.visible_to(actor).filter(is_active=True).order_by("uscc")
+        .values_list("uscc", "name")
+    )
+    return [
+        {
+            "uscc": uscc,
+            "enterprise_name": name,
+            "year": year,
+            "period_kind": kind_label,
+            "period": None if period_kind == PeriodKind.YEAR else number,
+        }
+        for uscc, name in enterprises
+    ]
+
+
+def monitoring_template_name(period: tuple[str, int, int]) -> str:
+    """The download name of a pre-filled template, e.g. 运行监测导入模板_2026年11月.xlsx: the
+    template is a Chinese form, named as one (see registry.imports)."""
+    period_kind, year, number = period
+    when = {
+        PeriodKind.YEAR: f"{year}年",
+        PeriodKind.QUARTER: f"{year}年第{number}季度",
+        PeriodKind.MONTH: f"{year}年{number}月",
+    }[PeriodKind(period_kind)]
+    return f"{SPECS[ImportKind.MONITORING].title}导入模板_{when}.xlsx"
 
 
 # --- the job's life ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from gansu_sme.excel import XLSX_CONTENT_TYPE
 from gansu_sme.excel.columns import message_in
 from registry import selectors, services
 from registry.choices import ImportKind, ImportStatus
-from registry.forms import ImportUploadForm
+from registry.forms import ImportUploadForm, TemplatePeriodForm
 from registry.imports import SPECS
 
 from .base import allowed_if
@@ -42,16 +42,32 @@ def _workbook(file, name):
     return FileResponse(file, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
 
 
+def _index(request, period_form=None, status=200):
+    kinds = [(kind, SPECS[kind]) for kind in services.import_kinds_for(request.user)]
+    context = {
+        "kinds": kinds,
+        "jobs": selectors.import_job_list(user=request.user),
+        "period_form": period_form or TemplatePeriodForm(),
+    }
+    return render(request, "registry/imports/index.html", context, status=status)
+
+
 @allowed_if(_can_import)
 def import_index(request):
-    kinds = [(kind, SPECS[kind]) for kind in services.import_kinds_for(request.user)]
-    context = {"kinds": kinds, "jobs": selectors.import_job_list(user=request.user)}
-    return render(request, "registry/imports/index.html", context)
+    return _index(request)
 
 
 @allowed_if(_can_import)
 def import_template(request, kind):
-    workbook, name = services.import_template(actor=request.user, kind=_kind(request, kind))
+    """The blank template; for monitoring reports with a period, pre-filled with the firms."""
+    kind = _kind(request, kind)
+    period = None
+    if kind == ImportKind.MONITORING and "period_kind" in request.GET:
+        form = TemplatePeriodForm(request.GET)
+        if not form.is_valid():
+            return _index(request, period_form=form, status=400)
+        period = form.chosen_period()
+    workbook, name = services.import_template(actor=request.user, kind=kind, period=period)
     return _workbook(workbook, name)
 
 

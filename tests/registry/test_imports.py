@@ -143,6 +143,69 @@ def test_the_region_list_of_the_template_holds_only_the_regions_in_scope(client,
     assert "'地区代码'!$A$1:$A$1" in formulas
 
 
+def test_the_monitoring_template_can_come_pre_filled_with_the_firms_and_the_period(
+    client, county_user
+):
+    firms = EnterpriseFactory.create_batch(2)
+    EnterpriseFactory(is_active=False)
+    EnterpriseFactory(region=region("620103"))  # another county's firm
+    client.force_login(county_user)
+
+    response = client.get(
+        reverse("registry:import-template", args=["monitoring"]),
+        {"period_kind": "month", "year": 2025, "period": 11},
+    )
+
+    assert response.status_code == 200
+    assert "2025" in response["Content-Disposition"]
+    sheet = open_workbook(response).worksheets[0]
+    rows = [[cell.value for cell in row[:5]] for row in sheet.iter_rows(min_row=2)]
+    assert rows == [
+        [firm.uscc, firm.name, 2025, "月报", 11]
+        for firm in sorted(firms, key=lambda f: f.uscc)
+    ]
+
+
+def test_a_pre_filled_template_with_figures_typed_in_imports_as_is(client, county_user):
+    firm = EnterpriseFactory()
+    client.force_login(county_user)
+    response = client.get(
+        reverse("registry:import-template", args=["monitoring"]),
+        {"period_kind": "year", "year": 2024},
+    )
+    book = open_workbook(response)
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[2]][:5] == [firm.uscc, firm.name, 2024, "年报", None]
+    sheet.cell(row=2, column=MONITORING_COLUMNS.index(
+        next(c for c in MONITORING_COLUMNS if c.key == "operating_revenue")) + 1, value=2400.5)
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    job = import_job_create(
+        actor=county_user, kind=ImportKind.MONITORING, upload=upload(buffer.getvalue())
+    )
+
+    assert job.status == ImportStatus.READY, job.errors
+    import_job_confirm(actor=county_user, job=job)
+    report = MonitoringReport.objects.get(enterprise=firm)
+    assert (report.period_kind, report.year, report.period) == ("year", 2024, 0)
+    assert report.operating_revenue == Decimal("2400.50")
+
+
+def test_a_wrong_period_for_the_template_shows_every_field_error_at_once(client, county_user):
+    client.force_login(county_user)
+
+    response = client.get(
+        reverse("registry:import-template", args=["monitoring"]),
+        {"period_kind": "quarter", "year": 1990, "period": 5},
+    )
+
+    assert response.status_code == 400
+    form = response.context["period_form"]
+    assert form.has_error("year", "min_value")
+    assert form.has_error("period", "period_out_of_range")
+
+
 # --- enterprises: validate, confirm, re-upload ------------------------------------------------
 
 
