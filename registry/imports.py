@@ -131,8 +131,9 @@ _FIGURE_CODES = {
 }
 
 
-def _figure_refusal(figure, exc):
-    """The CellInvalid for a figure the monitoring rules refused."""
+def figure_refusal(figure, exc):
+    """The refusal (a CellInvalid: message, code, params) of a figure the monitoring rules
+    refused, said without naming the figure; forms show it beside the field the same way."""
     code = getattr(exc, "code", None) or _FIGURE_CODES.get(str(getattr(exc, "en", "")))
     if code is None and "decimal places" in str(getattr(exc, "en", "")):
         code = "too_many_decimals"
@@ -151,7 +152,7 @@ def _figure_parser(figure):
         try:
             return parse(value)
         except FigureError as exc:
-            raise _figure_refusal(figure, exc) from exc
+            raise figure_refusal(figure, exc) from exc
 
     return parse_figure
 

@@ -49,8 +49,8 @@ class EnterpriseForm(ServiceErrorsMixin, forms.ModelForm):
             self.fields["region"].initial = actor.region_id
 
     def validate_unique(self):
-        # The service checks the credit code is new and says so in both languages; checking here
-        # as well would only show Django's generic message for the same fault.
+        # The credit code is checked by clean_uscc with a message of its own; Django's check
+        # would only add its generic message for the same fault.
         pass
 
 
@@ -69,7 +69,14 @@ class EnterpriseRegisterForm(EnterpriseForm):
     def clean_uscc(self):
         # Officials copy codes from licences with stray spaces or lower case; the stored form is
         # upper case, and the database constraint would otherwise answer with a generic message.
-        return uscc.normalize(self.cleaned_data["uscc"])
+        code = uscc.normalize(self.cleaned_data["uscc"])
+        # The service refuses a registered code too; said here, it shows in the same round as
+        # every other field's error instead of after they are fixed.
+        if Enterprise.objects.filter(uscc=code).exists():
+            raise forms.ValidationError(
+                _("An enterprise with this credit code is already registered."), code="uscc_taken"
+            )
+        return code
 
 
 class DeactivateForm(ServiceErrorsMixin, forms.Form):

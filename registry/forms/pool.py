@@ -30,7 +30,7 @@ class PoolEntryAdmitForm(ServiceErrorsMixin, forms.Form):
     track = forms.ChoiceField(
         label=_("Cultivated towards"), required=False,
         choices=_blank_first(PoolTrack.choices, "—"),
-        help_text=_("专精特新 pool only."),
+        help_text=_("For the SRDI cultivation pool only."),
     )
     contact_officer = forms.CharField(label=_("Contact officer"), max_length=50, required=False)
     contact_officer_phone = forms.CharField(
