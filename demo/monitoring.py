@@ -7,7 +7,7 @@ registering official. Sizes follow the industry: many industrial firms sit aroun
 above-scale threshold and some cross it upwards or downwards between the years, as the
 规下转规上 pool needs. A few reports carry deliberate data-quality flags, a few months are
 still drafts or were returned. Rows are written in bulk under the history reason
-"demo data load", as the rest of the demo data.
+"演示数据加载", as the rest of the demo data.
 """
 
 import datetime

@@ -8,7 +8,7 @@ Runs after the demo accounts and enterprises exist (``demo.registry``) and, when
 the demo monitoring figures, so the 规下转规上 categories are suggested from real figures. Firms
 are drawn with a fixed seed from the demo enterprises; a firm that already has an entry in a
 pool is left alone, and a target that already exists keeps its value, so a second run writes
-nothing. Every change carries the history reason "demo data load".
+nothing. Every change carries the history reason "演示数据加载".
 """
 
 import datetime

@@ -22,7 +22,7 @@ from registry.choices import RegionLevel
 from registry.models import Enterprise, Industry, Region
 
 SEED = 20260101
-HISTORY_REASON = "demo data load"
+HISTORY_REASON = "演示数据加载"
 
 # username, role, region code (None: no region), full name.
 DEMO_ACCOUNTS = (
@@ -278,7 +278,7 @@ def demo_data_load():
 
     Accounts are matched by username and get ``settings.DEMO_PASSWORD`` only when created.
     Enterprises are matched by credit code and inserted in bulk under a history context whose
-    reason is "demo data load", so the audit trail says where they came from.
+    reason is "演示数据加载", so the audit trail says where they came from.
     """
     with pghistory.context(reason=HISTORY_REASON):
         accounts_created = _create_accounts()
