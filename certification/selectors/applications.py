@@ -132,3 +132,12 @@ def firms_for_filing(*, user: User, query: str) -> QuerySet[Enterprise]:
         .select_related("region__parent")
         .order_by("name", "pk")[:FIRM_SEARCH_LIMIT]
     )
+
+
+def enterprise_applications(*, user: User, enterprise: Enterprise) -> QuerySet[Application]:
+    """The firm's applications the user may see, newest campaign first, for its page."""
+    return (
+        application_list(user=user)
+        .filter(enterprise=enterprise)
+        .order_by("-campaign__year", "-created_at")
+    )

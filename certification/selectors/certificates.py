@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from certification.models import Application, Certificate, NationalRecommendation
 from gansu_sme.exceptions import OutOfScope
+from registry.models import Enterprise
 
 
 def certificate_list(*, user: User) -> QuerySet[Certificate]:
@@ -53,3 +54,8 @@ def recommendation_get(*, user: User, pk: int) -> NationalRecommendation:
     if recommendation is None:
         raise OutOfScope()
     return recommendation
+
+
+def enterprise_certificates(*, user: User, enterprise: Enterprise) -> QuerySet[Certificate]:
+    """The firm's certificates the user may see, the latest first, for its page."""
+    return certificate_list(user=user).filter(enterprise=enterprise).order_by("-issued_on")

@@ -1,10 +1,12 @@
 """An official's day in the registry, driven through Chromium."""
 
 import re
+import shutil
 
 import pytest
 
 from registry.models import Enterprise
+from tests.browser.conftest import ARTIFACTS
 from tests.factories.accounts import PASSWORD
 from tests.factories.registry import EnterpriseFactory
 
@@ -163,3 +165,35 @@ def test_pages_fit_a_tablet_without_sideways_scrolling(new_page, screenshot, cit
     )
     assert overflow <= 0
     screenshot(page, f"tablet-{path.strip('/').replace('/', '-') or 'home'}")
+
+
+def test_a_certified_firms_page_tells_its_story_first(new_page, screenshot, county_user):
+    from certification.choices import ApplicationStatus
+    from tests.factories.applications import ApplicationFactory
+    from tests.factories.certificates import CertificateFactory
+    from tests.factories.certification import VerifiedAnnualReportFactory
+    from tests.factories.pool import PoolEntryFactory
+    from tests.factories.subsidies import EntitlementFactory
+
+    firm = EnterpriseFactory(name="兰州城关精密机械有限公司")
+    PoolEntryFactory(enterprise=firm)
+    application = ApplicationFactory(enterprise=firm, status=ApplicationStatus.CERTIFIED)
+    certificate = CertificateFactory(enterprise=firm, application=application)
+    EntitlementFactory(enterprise=firm)
+    VerifiedAnnualReportFactory(enterprise=firm, created_by=county_user)
+
+    page = new_page()
+    sign_in(page, county_user.username)
+    page.goto(f"/enterprises/{firm.uscc}/")
+    story = page.locator("#certification")
+    expect(story).to_contain_text(certificate.number)
+    expect(story).to_contain_text("有效")
+    expect(story).to_contain_text("已认定")
+    expect(page.locator("#pool-entries")).to_contain_text("专精特新培育库")
+    # The certificate is in view without scrolling past the registration details.
+    registration = page.locator("#registration").bounding_box()
+    assert story.bounding_box()["y"] < registration["y"]
+    shot = screenshot(page, "firm-page")
+    shutil.copy(shot, ARTIFACTS / "firm-page.png")
+    page.get_by_role("link", name=certificate.number).click()
+    expect(page).to_have_url(re.compile(rf"/certification/certificates/{certificate.pk}/$"))
