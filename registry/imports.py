@@ -243,12 +243,18 @@ class ImportSpec:
         return f"{self.title}导入模板.xlsx"
 
 
+# The notes explain the template on the upload page, in the page's language, and on the
+# template's notes sheet, where they are written in Chinese like the rest of the form.
 COMMON_NOTES = (
-    "第一行为表头，请勿修改、删除或调换列的顺序；从第二行起每行一条记录，可在右侧另加列，导入时不读取。",
-    "请直接填写数值，不要使用公式：含公式的单元格会被当作错误。",
-    "上传后系统先逐行逐格校验，全部通过并经您确认后才一次性写入；有任何错误则不写入任何数据。",
-    "校验报告可下载为标注了错误的工作簿：错误单元格标红，最后一列说明原因，修改后可直接重新上传。",
-    "同一文件重复上传时，未变化的记录显示为“无变化”，不会重复写入。",
+    _("Row 1 is the header: do not change, delete or reorder its columns. From row 2 on, one"
+      " record per row; columns added on the right are not read."),
+    _("Type the values themselves, not formulas: a cell with a formula is an error."),
+    _("After the upload every cell of every row is checked first; the rows are written all at"
+      " once only after you confirm, and nothing is written if there is any error."),
+    _("The report can be downloaded as the workbook with the errors marked: bad cells in red and"
+      " the reasons in the last column. Correct it and upload it again as it is."),
+    _("When the same file is uploaded again, unchanged records show as \"unchanged\" and are not"
+      " written twice."),
 )
 
 SPECS: dict[str, ImportSpec] = {
@@ -257,8 +263,10 @@ SPECS: dict[str, ImportSpec] = {
         title="企业名录",
         columns=ENTERPRISE_COLUMNS,
         notes=COMMON_NOTES + (
-            "以统一社会信用代码识别企业：未登记的代码将新登记企业，已登记的将按本表更新。",
-            "所属地区只能是您辖区内的县区（或无下辖县区的市州）。",
+            _("Enterprises are identified by their credit code: an unregistered code registers a"
+              " new enterprise, a registered one is updated from the sheet."),
+            _("The region can only be a county of your jurisdiction (or a city without"
+              " counties)."),
         ),
         list_sources=((REGION_LIST, _region_entries), (INDUSTRY_LIST, _industry_entries)),
     ),
@@ -267,11 +275,16 @@ SPECS: dict[str, ImportSpec] = {
         title="运行监测",
         columns=MONITORING_COLUMNS,
         notes=COMMON_NOTES + (
-            "以统一社会信用代码和报告期（年度、报表类型、季度或月份）识别报表。",
-            "金额单位为万元，保留两位小数；人数、件数、起数填整数；是否类指标填“是”或“否”。",
-            "空白单元格表示该指标无数据；已有报表中的数值会被清空。",
-            "已报送待核实的报表不能修改；已核实的报表如有不同，将作为更正草稿保存，待核实后生效。",
-            "导入的报表保存为草稿，可在运行监测页面报送。",
+            _("Reports are identified by the credit code and the period (year, kind of report,"
+              " quarter or month)."),
+            _("Amounts are in 10,000 yuan with at most two decimals; persons, items and incidents"
+              " are whole numbers; yes/no indicators take “是” or “否”."),
+            _("A blank cell means no figure; a value already in the report is cleared."),
+            _("A report submitted and awaiting verification cannot change; a verified report with"
+              " different figures is saved as a correction draft, in force once verified."),
+            _("Imported reports are saved as drafts, to be submitted on the monitoring pages."),
+            _("The template can be downloaded with the enterprises of your region and the period"
+              " already filled in."),
         ),
     ),
     ImportKind.POOL: ImportSpec(
@@ -279,10 +292,12 @@ SPECS: dict[str, ImportSpec] = {
         title="培育库",
         columns=POOL_COLUMNS,
         notes=COMMON_NOTES + (
-            "以统一社会信用代码和培育库识别入库记录：企业不在该库中则入库，已在库中则更新"
-            "联系帮扶人、培育方向、入统情况和类别。",
-            "晋级、毕业和出库请在培育库页面办理，不能通过导入完成。",
-            "培育方向只用于专精特新培育库；保/增/长/返/补类别只用于规下转规上培育库。",
+            _("Entries are identified by the credit code and the pool: an enterprise not in the"
+              " pool is admitted, one already in it has its contact officer, track, statistics"
+              " registration and category updated."),
+            _("Promotion, graduation and removal are done on the pool pages, not by an import."),
+            _("The track applies to the SRDI cultivation pool only; the category (keep, add,"
+              " grow, return, fill) to the above-scale cultivation pool only."),
         ),
     ),
 }

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import xlsxwriter
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -119,8 +120,10 @@ def _notes_and_lists(workbook, columns, notes, lists):
     notes_sheet.column_dimensions["A"].width = 28
     notes_sheet.column_dimensions["B"].width = 90
     notes_sheet.append(["说明", ""])
-    for line in notes:
-        notes_sheet.append(["", line])
+    # Notes may be translatable messages; the template is a Chinese form, so they are Chinese.
+    with translation.override(settings.LANGUAGE_CODE):
+        for line in notes:
+            notes_sheet.append(["", str(line)])
     notes_sheet.append([])
     notes_sheet.append(["列", "填写要求"])
     for column in columns:

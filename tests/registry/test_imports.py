@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl.utils import get_column_letter
 
 from accounts.choices import Role
@@ -610,6 +611,43 @@ def test_the_report_page_lists_every_error_with_row_column_value_and_message(cli
     for error in job.errors:
         assert error["messages"]["zh-hans"] in page.text
     assert reverse("registry:import-job-annotated", args=[job.pk]) in page.text
+
+
+def test_an_english_page_and_marked_workbook_give_the_errors_in_english(client, county_user):
+    client.force_login(county_user)
+    job = import_job_create(
+        actor=county_user, kind=ImportKind.ENTERPRISES,
+        upload=enterprise_file(enterprise_record(name="")),
+    )
+    [error] = job.errors
+    english = {"accept-language": "en"}
+
+    page = client.get(reverse("registry:import-job", args=[job.pk]), headers=english)
+    marked = open_workbook(
+        client.get(reverse("registry:import-job-annotated", args=[job.pk]), headers=english)
+    ).worksheets[0]
+
+    assert error["messages"]["en"] in page.text
+    assert error["messages"]["zh-hans"] not in page.text
+    assert error["messages"]["en"] in marked.cell(row=2, column=len(ENTERPRISE_COLUMNS) + 1).value
+
+
+def test_the_notes_read_in_the_page_language_and_in_chinese_on_the_template(client, county_user):
+    client.force_login(county_user)
+    note = SPECS[ImportKind.MONITORING].notes[-1]
+    english = {"accept-language": "en"}
+
+    page = client.get(reverse("registry:import-upload", args=["monitoring"]), headers=english)
+    book = open_workbook(
+        client.get(reverse("registry:import-template", args=["monitoring"]), headers=english)
+    )
+
+    with translation.override("en"):
+        assert str(note) in page.text
+    with translation.override("zh-hans"):
+        chinese = str(note)
+    assert chinese not in page.text
+    assert chinese in [row[1].value for row in book[NOTES_SHEET].iter_rows()]
 
 
 def test_the_nav_links_to_the_import_wizard_for_staff(client, county_user):
