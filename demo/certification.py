@@ -126,9 +126,10 @@ EXPERTS = (
 # The registry's demo expert account, given an expert record so it has sheets to work on.
 DEMO_EXPERT = ("expert1", "陈志远", "教授级高级工程师", "甘肃省科学院", "620000", ("C35", "C26"))
 
-# Points for the six manual items (I4, I5, I6, I9, I10, I13; at most 50 together).
-STRONG = {"I4": 4, "I5": 4, "I6": 4, "I9": 12, "I10": 8, "I13": 8}
-WEAK = {"I4": 2, "I5": 2, "I6": 2, "I9": 4, "I10": 2, "I13": 2}
+# Points for the manual items of the Gansu rule set (I4, I5, I6, the local indicators I9.1–I9.3,
+# I10, I13; at most 50 together).
+STRONG = {"I4": 4, "I5": 4, "I6": 4, "I9.1": 6, "I9.2": 3, "I9.3": 3, "I10": 8, "I13": 8}
+WEAK = {"I4": 2, "I5": 2, "I6": 2, "I9.1": 2, "I9.2": 1, "I9.3": 1, "I10": 2, "I13": 2}
 EVIDENCE = "依据企业申报材料及佐证文件评定。"
 
 

@@ -22,6 +22,7 @@ from tests.factories.registry import EnterpriseFactory, region
 REFERENCE_DATA = (
     ("registry.migrations.0002_load_reference_data", "load"),
     ("certification.migrations.0002_seed_rule_sets", "seed"),
+    ("certification.migrations.0007_gansu_zjtx_rule_set", "forwards"),
     ("subsidies.migrations.0002_seed_programs", "seed"),
 )
 

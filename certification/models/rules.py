@@ -27,6 +27,7 @@ class RuleSet(models.Model):
     code = models.SlugField(_("version code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=RuleSetKind.choices)
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     legal_basis = models.CharField(_("legal basis (document number)"), max_length=200)  # 文号
     effective_from = models.DateField(_("effective from"))
     pass_mark = _points(_("pass mark"), null=True, blank=True)
@@ -92,7 +93,8 @@ class RuleItem(models.Model):
     group = models.CharField(_("group"), max_length=20)
     title = models.CharField(_("title (Chinese)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
     metric = models.CharField(_("metric"), max_length=40, blank=True)
     max_points = _points(_("maximum points"), null=True, blank=True)
     bands = models.JSONField(_("bands"), default=list, blank=True)

@@ -2,6 +2,8 @@
 
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from certification.choices import ItemKind, ItemMode
 
 from .criteria import OPS, criteria_metrics, is_ranged, to_decimal
@@ -9,12 +11,40 @@ from .data import ManualInput
 from .metrics import DECLARED_FIGURES, DERIVED_METRICS, METRICS, SCORE_PASSED
 
 
+class EntryError(ValueError):
+    """One entry refused: a translated message and a stable code tests and clients read."""
+
+    def __init__(self, message, code):
+        self.message, self.code = str(message), code
+        super().__init__(self.message)
+
+
 class InvalidInput(ValueError):
-    """Manual inputs or declared figures that do not fit the rule set; ``errors`` by key."""
+    """Manual inputs or declared figures that do not fit the rule set.
+
+    ``errors`` maps each key to its message, ``codes`` to the stable code of that message.
+    """
 
     def __init__(self, errors):
-        self.errors = errors
-        super().__init__("; ".join(f"{key}: {message}" for key, message in errors.items()))
+        self.errors = {key: error.message for key, error in errors.items()}
+        self.codes = {key: error.code for key, error in errors.items()}
+        super().__init__("; ".join(f"{key}: {message}" for key, message in self.errors.items()))
+
+
+def _not_an_object():
+    return EntryError(_("Must be an object."), "not_an_object")
+
+
+def _evidence_missing():
+    return EntryError(_("An evidence note is required."), "evidence_required")
+
+
+def _not_a_number():
+    return EntryError(_("Must be a number."), "not_a_number")
+
+
+def _negative():
+    return EntryError(_("Must not be negative."), "negative")
 
 
 def _parse_number(raw):
@@ -31,35 +61,39 @@ def _parse_number(raw):
 
 def _parse_entry(item, raw):
     if not isinstance(raw, dict):
-        raise ValueError("须为对象。 Must be an object.")
+        raise _not_an_object()
     evidence = raw.get("evidence")
     if not isinstance(evidence, str) or not evidence.strip():
-        raise ValueError("须附证明材料说明。 An evidence note is required.")
+        raise _evidence_missing()
     if item.kind != ItemKind.SCORED:
         if set(raw) != {"met", "evidence"} or not isinstance(raw["met"], bool):
-            raise ValueError("须填写 met（是/否）。 Give met as true or false.")
+            raise EntryError(_("Say whether it is met (yes or no)."), "met_required")
         return ManualInput(evidence=evidence.strip(), met=raw["met"])
     given = set(raw) - {"evidence"}
     if given not in ({"points"}, {"value"}):
-        raise ValueError("须填写 points 或 value 之一。 Give either points or value.")
+        raise EntryError(_("Give either the points or the value."), "points_or_value")
     try:
         number = _parse_number(raw[given.pop()])
     except ValueError:
-        raise ValueError("须为数字。 Must be a number.") from None
+        raise _not_a_number() from None
     if number < 0:
-        raise ValueError("不能为负数。 Must not be negative.")
+        raise _negative()
     if "value" in raw:
         if not is_ranged(item.bands):
-            raise ValueError("此指标按选项打分，请填写 points。 This item takes points.")
+            raise EntryError(_("This item is scored by its tiers: give the points."),
+                             "points_required")
         return ManualInput(evidence=evidence.strip(), value=number)
     options = {to_decimal(band["points"]) for band in item.bands}
     if options and number not in options:
-        allowed = "、".join(str(o) for o in sorted(options, reverse=True))
-        raise ValueError(f"分值须为 {allowed} 之一。 Points must be one of {allowed}.")
+        allowed = ", ".join(str(o) for o in sorted(options, reverse=True))
+        raise EntryError(
+            _("The points must be one of %(allowed)s.") % {"allowed": allowed}, "not_a_tier"
+        )
     if number > item.max_points or number != number.quantize(Decimal("0.1")):
-        raise ValueError(
-            f"分值须在 0–{item.max_points} 之间，至多一位小数。"
-            f" Points must lie in 0–{item.max_points} with at most one decimal."
+        raise EntryError(
+            _("The points must lie between 0 and %(max)s, with at most one decimal.")
+            % {"max": item.max_points},
+            "points_out_of_range",
         )
     return ManualInput(evidence=evidence.strip(), points=number)
 
@@ -67,20 +101,22 @@ def _parse_entry(item, raw):
 def parse_inputs(rules, raw):
     """Manual inputs keyed by item code, checked against the rule set; raises InvalidInput."""
     if not isinstance(raw, dict):
-        raise InvalidInput({"": "须为对象。 Must be an object."})
+        raise InvalidInput({"": _not_an_object()})
     items = {item.code: item for item in rules.items}
     parsed, errors = {}, {}
     for code, entry in raw.items():
         item = items.get(code)
         if item is None:
-            errors[code] = "规则集中无此项。 The rule set has no such item."
+            errors[code] = EntryError(_("The rule set has no such item."), "unknown_item")
         elif item.mode != ItemMode.MANUAL:
-            errors[code] = "此项自动计算，不接受人工填报。 This item is computed automatically."
+            errors[code] = EntryError(
+                _("This item is computed automatically and takes no entry."), "automatic_item"
+            )
         else:
             try:
                 parsed[code] = _parse_entry(item, entry)
-            except ValueError as error:
-                errors[code] = str(error)
+            except EntryError as error:
+                errors[code] = error
     if errors:
         raise InvalidInput(errors)
     return parsed
@@ -89,23 +125,23 @@ def parse_inputs(rules, raw):
 def parse_declared(raw):
     """Declared figures ``{name: {"value", "evidence"}}`` as ``{name: ManualInput}``."""
     if not isinstance(raw, dict):
-        raise InvalidInput({"": "须为对象。 Must be an object."})
+        raise InvalidInput({"": _not_an_object()})
     parsed, errors = {}, {}
     for name, entry in raw.items():
         if name not in DECLARED_FIGURES:
-            errors[name] = "不是可申报的数据项。 Not a figure that can be declared."
+            errors[name] = EntryError(_("Not a figure that can be declared."), "unknown_figure")
             continue
         evidence = entry.get("evidence") if isinstance(entry, dict) else None
         if not isinstance(evidence, str) or not evidence.strip():
-            errors[name] = "须附证明材料说明。 An evidence note is required."
+            errors[name] = _evidence_missing()
             continue
         try:
             value = _parse_number(entry.get("value"))
         except ValueError:
-            errors[name] = "须为数字。 Must be a number."
+            errors[name] = _not_a_number()
             continue
         if value < 0:
-            errors[name] = "不能为负数。 Must not be negative."
+            errors[name] = _negative()
             continue
         parsed[name] = ManualInput(evidence=evidence.strip(), value=value)
     if errors:
@@ -113,13 +149,17 @@ def parse_declared(raw):
     return parsed
 
 
+# A tier: its bounds (absent for an option), its points, and its label in Chinese and English.
+BAND_KEYS = frozenset({"min", "max", "points", "label", "label_en"})
+
+
 def _bands_errors(bands, max_points, *, ranged):
     if not isinstance(bands, list | tuple):
         return ["bands must be a list"]
     errors = []
     for band in bands:
-        if not isinstance(band, dict) or not set(band) <= {"min", "max", "points", "label"}:
-            errors.append(f"band {band!r} may only have min, max, points and label")
+        if not isinstance(band, dict) or not set(band) <= BAND_KEYS:
+            errors.append(f"band {band!r} may only have min, max, points, label and label_en")
             continue
         try:
             points = to_decimal(band.get("points"))

@@ -19,6 +19,7 @@ from certification.forms.experts import (
     ScoreSheetForm,
 )
 from certification.querysets import SHEET_READER_ROLES
+from certification.rubric.sheet import in_page_language, score_sheet
 from certification.selectors import experts as selectors
 from certification.services import experts as services
 from certification.tables import AssignmentTable, ExpertTable
@@ -123,6 +124,23 @@ class AssignmentList(ObjectListView):
         return {**context, "table": table}
 
 
+def _document(file):
+    """The sheet as a document (``certification.rubric.sheet``) of the application's file."""
+    application = file["application"]
+    return score_sheet(
+        items=list(application.campaign.ruleset.items.all()),
+        results=file["results"],
+        declared=application.manual_inputs,
+        declared_figures=application.declared_figures,
+        attachments=file["attachments"],
+        pass_mark=application.campaign.ruleset.pass_mark,
+    )
+
+
+def _rows(document):
+    return {row.code: row for group in document.groups for row in group.rows}
+
+
 def _render_sheet(request, sheet, *, declaration_form=None, score_form=None, status=200):
     own = sheet.expert.user_id == request.user.pk
     file = selectors.assignment_file(user=request.user, assignment=sheet)
@@ -134,15 +152,22 @@ def _render_sheet(request, sheet, *, declaration_form=None, score_form=None, sta
     }
     if own and sheet.status == AssignmentStatus.ASSIGNED:
         context["declaration_form"] = declaration_form or DeclarationForm()
-    if own and sheet.status == AssignmentStatus.DECLARED and file is not None:
-        context["score_form"] = score_form or ScoreSheetForm(
-            items=file["items"], scores=sheet.scores, initial={"comment": sheet.comment}
-        )
+    if file is not None:
+        document = context["document"] = _document(file)
+        ruleset = file["application"].campaign.ruleset
+        context["ruleset_title"] = in_page_language(ruleset.title, ruleset.title_en)
+        rows = _rows(document)
+        if own and sheet.status == AssignmentStatus.DECLARED:
+            score_form = context["score_form"] = score_form or ScoreSheetForm(
+                items=file["items"], scores=sheet.scores, initial={"comment": sheet.comment}
+            )
+            for item, points, evidence in score_form.rows():
+                rows[item.code].fields = (points, evidence)
+        elif sheet.status == AssignmentStatus.SUBMITTED and context["scores_visible"]:
+            for code, entry in sheet.scores.items():
+                if code in rows:
+                    rows[code].entry = entry
     submitted = sheet.status == AssignmentStatus.SUBMITTED
-    if file is not None and submitted and context["scores_visible"]:
-        context["sheet_rows"] = [
-            (item, sheet.scores.get(item.code, {})) for item in file["items"]
-        ]
     if submitted and not sheet.panel_open:
         sheets, _complete = selectors.panel_sheets(application=sheet.application)
         context["panel"] = [s for s in sheets if s.status == AssignmentStatus.SUBMITTED]
@@ -218,10 +243,11 @@ def assignment_submit(request, pk):
             messages.success(request, _("Your score sheet has been submitted."))
             return redirect(_detail_url(result))
     missing = [item.code for item in file["items"] if item.code not in sheet.scores]
+    rows = _rows(_document(file))
     context = {
         "sheet": sheet,
         "file": file,
-        "rows": [(item, sheet.scores.get(item.code, {})) for item in file["items"]],
+        "rows": [(rows[item.code], sheet.scores.get(item.code, {})) for item in file["items"]],
         "missing": missing,
         "total": None if missing else services.sheet_total(file["application"], sheet.scores),
         "error": error,

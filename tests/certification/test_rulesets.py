@@ -1,8 +1,10 @@
 """The seeded rule sets in the database: what the migration wrote, re-running it, picking the
 version in force, and the invariants the rows keep."""
 
+import dataclasses
 import datetime
 import importlib
+import json
 
 import pytest
 from django.apps import apps
@@ -10,21 +12,44 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from certification import rubric
 from certification.models import RuleItem, RuleSet
 from certification.selectors import ruleset_current
 from gansu_sme.exceptions import DomainError
+from tests.factories.applications import CampaignFactory
 from tests.factories.certification import seeded_rules
 
 pytestmark = pytest.mark.django_db
 
 seed = importlib.import_module("certification.migrations.0002_seed_rule_sets").seed
+english = importlib.import_module("certification.migrations.0007_gansu_zjtx_rule_set")
+NATIONAL = {
+    "innovative": "miit-2022-innovative",
+    "zjtx": "miit-2022-zjtx",
+    "little_giant": "miit-2022-little-giant",
+}
+
+
+def _without_english_tiers(rules):
+    # 0007 adds the English of each tier (label_en); the engine never reads it.
+    def strip(bands):
+        return tuple({k: v for k, v in band.items() if k != "label_en"} for band in bands)
+
+    return dataclasses.replace(
+        rules, items=tuple(dataclasses.replace(i, bands=strip(i.bands)) for i in rules.items)
+    )
 
 
 @pytest.mark.parametrize("kind", ["innovative", "zjtx", "little_giant"])
 def test_the_migration_seeded_the_rule_sets_the_engine_tests_read(kind):
-    ruleset = RuleSet.objects.get(kind=kind)
+    ruleset = RuleSet.objects.get(code=NATIONAL[kind])
 
-    assert ruleset.as_rules() == seeded_rules(kind)
+    expected = seeded_rules(kind)
+    expected = dataclasses.replace(expected, items=tuple(
+        dataclasses.replace(item, title_en=english._title_en(item.title_en))
+        for item in expected.items
+    ))
+    assert _without_english_tiers(ruleset.as_rules()) == expected
     assert ruleset.legal_basis.startswith("工信部企业〔2022〕63号")
     assert ruleset.effective_from == datetime.date(2022, 8, 1)
     for item in ruleset.items.all():
@@ -95,8 +120,16 @@ def test_no_rule_set_is_in_force_before_the_first_one_took_effect():
 
 def test_the_current_rule_set_comes_with_its_items(django_assert_num_queries):
     with django_assert_num_queries(2):
-        rules = ruleset_current("zjtx").as_rules()
+        rules = ruleset_current("zjtx", on=datetime.date(2026, 1, 1)).as_rules()
     assert len(rules.items) == 26
+
+
+def test_the_gansu_version_is_in_force_from_december_2026():
+    assert ruleset_current("zjtx", on=datetime.date(2026, 11, 30)).code == "miit-2022-zjtx"
+    gansu = ruleset_current("zjtx", on=datetime.date(2026, 12, 1))
+    assert gansu.code == "gansu-2026-zjtx"
+    assert len(gansu.as_rules().items) == 28
+    assert rubric.rules_errors(gansu.as_rules()) == []
 
 
 def test_two_active_versions_of_a_kind_cannot_share_an_effective_date():
@@ -134,6 +167,7 @@ def test_a_rule_item_with_malformed_bands_does_not_validate():
 
 def test_the_province_rewords_the_local_indicator_in_the_admin(admin_client):
     ruleset = RuleSet.objects.get(code="miit-2022-zjtx")
+    CampaignFactory(ruleset=ruleset)  # in use: only the wording can change
     items = list(ruleset.items.all())
     url = reverse("admin:certification_ruleset_change", args=[ruleset.pk])
     assert admin_client.get(url).status_code == 200
@@ -156,6 +190,7 @@ def test_the_province_rewords_the_local_indicator_in_the_admin(admin_client):
             f"items-{index}-title": item.title,
             f"items-{index}-title_en": item.title_en,
             f"items-{index}-description": description,
+            f"items-{index}-description_en": item.description_en,
         })
 
     response = admin_client.post(url, data)
@@ -169,3 +204,96 @@ def test_the_province_rewords_the_local_indicator_in_the_admin(admin_client):
 def test_evaluations_are_read_only_in_the_admin(admin_client):
     assert admin_client.get(reverse("admin:certification_evaluation_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:certification_evaluation_add")).status_code == 403
+
+
+def _change_data(ruleset, items, **overrides):
+    """The admin change form's POST for a rule set no campaign uses (every field editable)."""
+    data = {
+        "kind": ruleset.kind,
+        "title": ruleset.title,
+        "title_en": ruleset.title_en,
+        "legal_basis": ruleset.legal_basis,
+        "effective_from": ruleset.effective_from.isoformat(),
+        "pass_mark": ruleset.pass_mark or "",
+        "group_minimums": json.dumps(ruleset.group_minimums),
+        "notes": ruleset.notes,
+        "items-TOTAL_FORMS": len(items),
+        "items-INITIAL_FORMS": len(items),
+        "items-MIN_NUM_FORMS": 0,
+        "items-MAX_NUM_FORMS": 1000,
+    }
+    if ruleset.is_active:
+        data["is_active"] = "on"
+    for index, item in enumerate(items):
+        for name in ("code", "position", "kind", "mode", "group", "title", "title_en",
+                     "description", "description_en", "metric", "waives"):
+            data[f"items-{index}-{name}"] = getattr(item, name)
+        data[f"items-{index}-max_points"] = item.max_points or ""
+        for name in ("bands", "alternatives", "criteria"):
+            data[f"items-{index}-{name}"] = json.dumps(getattr(item, name), ensure_ascii=False)
+        data[f"items-{index}-id"] = item.pk
+        data[f"items-{index}-ruleset"] = ruleset.pk
+    data.update(overrides)
+    return data
+
+
+def test_the_province_makes_a_new_version_and_changes_its_local_indicators(admin_client):
+    gansu = RuleSet.objects.get(code="gansu-2026-zjtx")
+    CampaignFactory(ruleset=gansu)
+    changelist = reverse("admin:certification_ruleset_changelist")
+
+    response = admin_client.post(
+        changelist, {"action": "make_new_version", "_selected_action": [gansu.pk]}
+    )
+
+    assert response.status_code == 302
+    copy = RuleSet.objects.exclude(pk=gansu.pk).get(code__startswith="gansu-2026-zjtx-")
+    assert not copy.is_active and copy.items.count() == gansu.items.count()
+    items = list(copy.items.all())
+    index = next(i for i, item in enumerate(items) if item.code == "I9.1")
+    bands = [dict(band, points=5 if band["points"] == 6 else band["points"])
+             for band in items[index].bands]
+    url = reverse("admin:certification_ruleset_change", args=[copy.pk])
+    data = _change_data(copy, items, **{
+        f"items-{index}-bands": json.dumps(bands, ensure_ascii=False),
+        f"items-{index}-max_points": "5",
+        "effective_from": "2027-01-01",
+        "is_active": "on",
+    })
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    copy.refresh_from_db()
+    i91 = copy.items.get(code="I9.1")
+    assert (copy.is_active, i91.max_points, i91.bands[0]["points"]) == (True, 5, 5)
+    # The version campaigns use is unchanged.
+    assert gansu.items.get(code="I9.1").max_points == 6
+    assert ruleset_current("zjtx", on=datetime.date(2027, 1, 1)) == copy
+
+
+def test_a_version_in_use_takes_only_rewording(admin_client):
+    gansu = RuleSet.objects.get(code="gansu-2026-zjtx")
+    CampaignFactory(ruleset=gansu)
+    url = reverse("admin:certification_ruleset_change", args=[gansu.pk])
+
+    page = admin_client.get(url).content.decode()
+
+    assert 'name="items-0-title"' in page
+    assert 'name="items-0-bands"' not in page and 'name="pass_mark"' not in page
+
+
+def test_a_new_version_that_breaks_the_rules_is_kept_inactive(admin_client):
+    gansu = RuleSet.objects.get(code="gansu-2026-zjtx")
+    admin_client.post(reverse("admin:certification_ruleset_changelist"),
+                      {"action": "make_new_version", "_selected_action": [gansu.pk]})
+    copy = RuleSet.objects.get(code__startswith="gansu-2026-zjtx-")
+    items = list(copy.items.all())
+    url = reverse("admin:certification_ruleset_change", args=[copy.pk])
+
+    # No pass mark while the C4 condition reads the score test.
+    admin_client.post(url, _change_data(copy, items, pass_mark="", is_active="on",
+                                        effective_from="2027-01-01"))
+
+    copy.refresh_from_db()
+    assert not copy.is_active
