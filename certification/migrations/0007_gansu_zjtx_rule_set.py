@@ -236,6 +236,19 @@ def _with_english(bands):
     ]
 
 
+# The Gansu version says how the expert reads the two counted indicators without naming the
+# input field the 2022 wording refers to.
+GANSU_DESCRIPTIONS = {
+    "I5": ("按中小企业数字化水平评测等级（一级至四级）评分。",
+           "Scored by the level of the SME digitalisation assessment (level 1 to 4)."),
+    "I6": ("每满足一项得3分，最高5分：获得省级以上质量奖荣誉；通过ISO9001等质量管理体系认证；"
+           "拥有自主品牌；参与制修订标准。",
+           "3 points for each item held, at most 5: a provincial or higher quality award; an"
+           " ISO 9001 or similar quality-management certificate; an own brand; taking part in"
+           " drafting or revising standards."),
+}
+
+
 def _title_en(title_en):
     for chinese, english in TITLES_EN.items():
         title_en = title_en.replace(chinese, english)
@@ -255,6 +268,9 @@ def _gansu_items():
             )
             continue
         english = DESCRIPTIONS_EN.get(item.get("description", ""), "")
+        if item["code"] in GANSU_DESCRIPTIONS:
+            item = {**item, "description": GANSU_DESCRIPTIONS[item["code"]][0]}
+            english = GANSU_DESCRIPTIONS[item["code"]][1]
         items.append({**item, "bands": _with_english(item.get("bands", [])),
                       "title_en": _title_en(item["title_en"]), "description_en": english})
     return items

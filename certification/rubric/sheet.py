@@ -6,6 +6,7 @@ Built from plain data (the rule set's items, the stored evaluation's results, th
 application's declared entries and attachments); no database access.
 """
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -104,10 +105,6 @@ def _chinese():
 def in_page_language(chinese, english):
     """The Chinese wording on a Chinese page, the English one (where given) on any other."""
     return chinese if _chinese() or not english else english
-
-
-def _points(value):
-    return "" if value is None or value == "" else labels.amount(value, labels.POINTS)
 
 
 def _bare_points(value):
@@ -209,25 +206,59 @@ def _declared(item, entry):
             # A veto's entry says whether the circumstance applies.
             text = _("Applies") if entry["met"] else _("Does not apply")
     elif "points" in entry:
-        text = _points(entry["points"])
+        text = labels.plain_points(entry["points"])
     else:
-        text = _("Value %(value)s") % {"value": formatting.number(entry["value"], 1)}
+        text = _("Value %(value)s") % {"value": labels.plain(entry["value"])}
     return Declared(text=text, evidence=entry.get("evidence", ""))
 
 
-def _figures(result, declared_figures):
+_BY_YEAR = re.compile(r"^(?P<name>.+)_(?P<year>\d{4})$")
+_SCORE_FIGURES = ("total_points", "pass_mark")
+
+
+def _figure_order(headline, groups):
+    """Sort key of a figure: the score test's figures, the item's own metric, then each figure
+    with its years together, oldest first."""
+
+    def key(name):
+        if name in _SCORE_FIGURES:
+            return (0, _SCORE_FIGURES.index(name), "", 0)
+        base = name.removesuffix("_minimum")
+        if base in groups:
+            return (1, groups.index(base), name, 0)
+        if name in headline:
+            return (2, headline.index(name), "", 0)
+        match = _BY_YEAR.match(name)
+        if match:
+            return (3, 0, match["name"], int(match["year"]))
+        return (3, 0, name, 0)
+
+    return key
+
+
+def _leaves(node):
+    """The metrics a criteria tree reads, in the order the criteria state them."""
+    if "metric" in node:
+        return [node["metric"]]
+    return [key for child in node.get("all") or node.get("any") or [] for key in _leaves(child)]
+
+
+def _figures(item, result, declared_figures, groups):
     units = {key: metric.unit for key, metric in METRICS.items()}
+    headline = [item.metric] if item.metric else [a["metric"] for a in item.alternatives]
+    headline += _leaves(item.criteria or {})
+    figures = result.get("figures") or {}
     rows = []
-    for key, value in (result.get("figures") or {}).items():
+    for key in sorted(figures, key=_figure_order(headline, groups)):
         if key == "value":
             continue  # a manual value is shown as the county's declaration
-        label, text = labels.figure(key, value, units)
+        label, text = labels.figure(key, figures[key], units)
         evidence = (declared_figures.get(key) or {}).get("evidence", "")
         rows.append((label, text, evidence))
     return rows
 
 
-def _criterion(item, result, entry, declared_figures, attachments, expert_codes):
+def _criterion(item, result, entry, declared_figures, attachments, expert_codes, groups):
     verdict = result.get("verdict", Verdict.UNKNOWN)
     manual = item.mode == ItemMode.MANUAL
     marked_is_declared = manual and entry is not None
@@ -241,7 +272,7 @@ def _criterion(item, result, entry, declared_figures, attachments, expert_codes)
         max_points="" if item.max_points is None else labels.plain(item.max_points),
         tier_groups=_tier_groups(item, result, entry),
         tier_note=_("declared by the county") if marked_is_declared else _("reached"),
-        figures=_figures(result, declared_figures),
+        figures=_figures(item, result, declared_figures, groups),
         verdict=verdict,
         verdict_text=labels.verdict_label(verdict),
         badge=VERDICT_BADGE[verdict],
@@ -266,14 +297,17 @@ def score_sheet(*, items, results, declared, declared_figures, attachments, pass
         item.code for item in items
         if item.kind == ItemKind.SCORED and item.mode == ItemMode.MANUAL
     }
-    sheet = Sheet(conditions=[], routes=[], groups=[], vetoes=[], pass_mark=_points(pass_mark),
-                  expert_max="", automatic_max="")
+    sheet = Sheet(
+        conditions=[], routes=[], groups=[], vetoes=[], expert_max="", automatic_max="",
+        pass_mark="" if pass_mark is None else labels.plain_points(pass_mark),
+    )
     groups = {}
+    group_order = list(dict.fromkeys(i.group for i in items if i.kind == ItemKind.SCORED))
     expert_max = automatic_max = Decimal(0)
     for item in items:
         row = _criterion(
             item, by_code.get(item.code, {}), declared.get(item.code), declared_figures,
-            attachments, expert_codes,
+            attachments, expert_codes, group_order,
         )
         if item.kind == ItemKind.SCORED:
             if item.group not in groups:

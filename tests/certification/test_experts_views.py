@@ -177,7 +177,7 @@ def test_the_file_stays_closed_until_the_declaration(client, panel):
 
     before = client.get(url("assignment-detail", sheet.pk))
     assert 'id="declaration"' in before.text
-    assert 'id="evaluation"' not in before.text
+    assert 'id="score-sheet"' not in before.text
     assert client.post(url("assignment-score", sheet.pk), score_post()).status_code == 403
 
     response = client.post(
@@ -186,11 +186,11 @@ def test_the_file_stays_closed_until_the_declaration(client, panel):
     assert response.status_code == 302
 
     after = client.get(url("assignment-detail", sheet.pk))
-    assert 'id="evaluation"' in after.text
+    assert 'id="score-sheet"' in after.text
     assert 'data-item="I1"' in after.text
     assert 'id="automatic-points">13.0<' in after.text
     assert 'name="I9.points"' in after.text
-    assert "max 15" in after.text or "15.0" in after.text
+    assert "（0–15）" in after.text
 
 
 def test_recusing_without_a_reason_is_shown_on_the_form(client, panel):

@@ -201,7 +201,7 @@ def test_zjtx_i13_level_of_rd_institution(zjtx, given, expected):
 def test_manual_options_refuse_points_that_are_not_an_option(zjtx, code, given):
     with pytest.raises(rubric.InvalidInput) as caught:
         rubric.parse_inputs(zjtx, {code: {"points": given, "evidence": "证书"}})
-    assert "须为" in caught.value.errors[code]
+    assert caught.value.codes[code] == "not_a_tier"
 
 
 def test_the_thirteen_indicators_add_up_to_one_hundred_in_four_groups(zjtx):

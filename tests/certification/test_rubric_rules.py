@@ -479,23 +479,24 @@ def test_a_little_giant_failing_another_group_is_not_rescued_by_the_direct_route
 
 
 @pytest.mark.parametrize(
-    ("raw", "message"),
+    ("raw", "code"),
     [
-        ({"I7": {"points": 10, "evidence": "年报"}}, "此项自动计算"),
-        ({"X9": {"met": True, "evidence": "证书"}}, "规则集中无此项"),
-        ({"V4": {"met": False}}, "须附证明材料说明"),
-        ({"V4": {"met": False, "evidence": "  "}}, "须附证明材料说明"),
-        ({"V4": {"met": "no", "evidence": "信用中国截图"}}, "须填写 met"),
-        ({"I9": {"points": 5, "value": 5, "evidence": "评分表"}}, "points 或 value 之一"),
-        ({"I9": {"points": "many", "evidence": "评分表"}}, "须为数字"),
-        ({"I4": {"value": 1, "evidence": "说明"}}, "请填写 points"),
-        ({"I5": "3"}, "须为对象"),
+        ({"I7": {"points": 10, "evidence": "年报"}}, "automatic_item"),
+        ({"X9": {"met": True, "evidence": "证书"}}, "unknown_item"),
+        ({"V4": {"met": False}}, "evidence_required"),
+        ({"V4": {"met": False, "evidence": "  "}}, "evidence_required"),
+        ({"V4": {"met": "no", "evidence": "信用中国截图"}}, "met_required"),
+        ({"I9": {"points": 5, "value": 5, "evidence": "评分表"}}, "points_or_value"),
+        ({"I9": {"points": "many", "evidence": "评分表"}}, "not_a_number"),
+        ({"I4": {"value": 1, "evidence": "说明"}}, "points_required"),
+        ({"I5": "3"}, "not_an_object"),
     ],
 )
-def test_manual_inputs_that_do_not_fit_the_rule_set_are_refused(zjtx, raw, message):
+def test_manual_inputs_that_do_not_fit_the_rule_set_are_refused(zjtx, raw, code):
     with pytest.raises(rubric.InvalidInput) as caught:
         rubric.parse_inputs(zjtx, raw)
-    assert message in next(iter(caught.value.errors.values()))
+    assert list(caught.value.codes.values()) == [code]
+    assert next(iter(caught.value.errors.values()))
 
 
 def test_manual_inputs_keep_their_evidence(zjtx):
@@ -507,18 +508,18 @@ def test_manual_inputs_keep_their_evidence(zjtx):
 
 
 @pytest.mark.parametrize(
-    ("raw", "message"),
+    ("raw", "code"),
     [
-        ({"loans": {"value": 1, "evidence": "合同"}}, "不是可申报的数据项"),
-        ({"equity_financing_2y": {"value": -1, "evidence": "合同"}}, "不能为负数"),
-        ({"equity_financing_2y": {"value": 100}}, "须附证明材料说明"),
-        ({"equity_financing_2y": {"value": True, "evidence": "合同"}}, "须为数字"),
+        ({"loans": {"value": 1, "evidence": "合同"}}, "unknown_figure"),
+        ({"equity_financing_2y": {"value": -1, "evidence": "合同"}}, "negative"),
+        ({"equity_financing_2y": {"value": 100}}, "evidence_required"),
+        ({"equity_financing_2y": {"value": True, "evidence": "合同"}}, "not_a_number"),
     ],
 )
-def test_declared_figures_are_checked(raw, message):
+def test_declared_figures_are_checked(raw, code):
     with pytest.raises(rubric.InvalidInput) as caught:
         rubric.parse_declared(raw)
-    assert message in next(iter(caught.value.errors.values()))
+    assert list(caught.value.codes.values()) == [code]
 
 
 # --- The seeded rule data ---------------------------------------------------------------------
