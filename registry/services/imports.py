@@ -185,7 +185,7 @@ def monitoring_template_rows(*, actor: User, period: tuple[str, int, int]) -> li
     """The rows of a pre-filled monitoring template: one per active enterprise of the actor's
     region, by credit code, with the period as the template's columns spell it."""
     period_kind, year, number = period
-    kind_label = dict(PERIOD_KIND_LABELS)[period_kind]
+    kind_label = dict(PERIOD_KIND_LABELS)[PeriodKind(period_kind)]
     enterprises = (
         Enterprise.objects.visible_to(actor).filter(is_active=True).order_by("uscc")
         .values_list("uscc", "name")
@@ -732,7 +732,9 @@ class _MonitoringImporter(_Importer):
             self.outcome.counts[result.outcome] += 1
             if result.outcome != UNCHANGED:
                 for flag in result.report.flags:
-                    self.outcome.warnings.append({"row": row, "message": flag.get("message", "")})
+                    # The whole flag (rule, figures, message), so that it can be shown as the
+                    # report's own flags are.
+                    self.outcome.warnings.append({"row": row, **flag})
 
 
 @cache_function
