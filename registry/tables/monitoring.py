@@ -239,8 +239,8 @@ class VerificationQueueTable(lists.Table):
         '{% translate "None" %}</span>{% endif %}',
         verbose_name=_("Data-quality flags"), empty_values=(),
     )
-    submitted_at = tables.DateTimeColumn(
-        "Y-m-d H:i", verbose_name=_("Submitted at"), attrs={"td": {"class": "nowrap"}}
+    submitted_at = lists.MomentColumn(
+        verbose_name=_("Submitted at"), attrs={"td": {"class": "nowrap"}}
     )
     actions = tables.TemplateColumn(
         template_name="registry/monitoring/partials/queue_actions.html",
@@ -248,7 +248,8 @@ class VerificationQueueTable(lists.Table):
     )
 
     class Meta(lists.Table.Meta):
-        attrs = {"class": "data-table queue"}
+        # "stack": one card per report on a phone; officials verify from the field too.
+        attrs = {"class": "data-table queue stack"}
         row_attrs = {"class": "report-row", "id": lambda record: f"report-{record.pk}"}
 
     def render_operating_revenue(self, value):

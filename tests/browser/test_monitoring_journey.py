@@ -79,3 +79,24 @@ def test_county_official_reads_the_chart_and_verifies_and_returns_reports(
     assert statuses == {waiting.pk: ReportStatus.VERIFIED, flagged.pk: ReportStatus.RETURNED}
     firm.refresh_from_db()
     assert (firm.figures_year, firm.is_above_scale) == (2025, True)
+
+
+def test_the_queue_is_usable_on_a_phone(new_page, screenshot, county_user):
+    firm = EnterpriseFactory(name="兰州城关精密机械有限公司")
+    waiting = file(county_user, firm, 2025, "2500")
+    page = new_page(viewport={"width": 390, "height": 844})
+    sign_in(page, county_user.username)
+    page.goto(reverse("registry:monitoring-queue"))
+    row = page.locator(f"#report-{waiting.pk}")
+    # Each figure under its own label (the header, shown above the cell on a phone).
+    expect(row.locator('td[data-label="营业收入（万元）"]')).to_contain_text("2,500.00")
+    # Nothing wider than the phone: no sideways scrolling to reach the buttons.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    verify = row.locator('form[action$="/verify/"] button')
+    box = verify.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    screenshot(page, "queue-390")
+    verify.click()
+    expect(page.locator(f"#report-{waiting.pk}")).to_have_count(0)
+    waiting.refresh_from_db()
+    assert waiting.status == ReportStatus.VERIFIED
