@@ -14,7 +14,9 @@ class BearerTokenAuthentication(TokenAuthentication):
     def validate_user(self, auth_token):
         user, token = super().validate_user(auth_token)
         if user.is_expired:
-            raise exceptions.AuthenticationFailed(_("This account has expired. 账户已过期。"))
+            raise exceptions.AuthenticationFailed(
+                _("This account has expired."), code="account_expired"
+            )
         return user, token
 
 

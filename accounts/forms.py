@@ -1,13 +1,18 @@
+import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-# Shown in both languages whatever the UI language: an official locked out of an expired account
-# may be on a shared machine switched to either, and has to pass the message on to support.
-EXPIRED_MESSAGE = (
-    "您的账号已于 %(date)s 到期，无法登录，请联系管理员延期。"
-    " Your account expired on %(date)s and can no longer sign in; ask your administrator"
-    " to extend it."
+from accounts.choices import Role
+from accounts.selectors import operation_list
+from oplog.choices import Kind
+from oplog.models import Operation
+
+EXPIRED_MESSAGE = _(
+    "Your account expired on %(date)s and can no longer sign in; ask your administrator to "
+    "extend it."
 )
 
 
@@ -38,3 +43,47 @@ class LoginForm(AuthenticationForm):
         if user.is_expired and user.check_password(self.cleaned_data.get("password")):
             return user
         return None
+
+
+def _people(request):
+    return get_user_model().objects.exclude(role=Role.API_CLIENT).order_by("username")
+
+
+class OperationFilterSet(django_filters.FilterSet):
+    """The filters of the operations log: who, which days, what kind, which object.
+
+    The rows are a union of two tables (``accounts.selectors.operation_list``), which a
+    queryset filter cannot narrow once joined: the cleaned values go to the selector instead.
+    """
+
+    class Meta:
+        model = Operation
+        fields: list[str] = []
+
+    user = django_filters.ModelChoiceFilter(
+        label=_("user"), queryset=_people, empty_label=_("All users")
+    )
+    date_from = django_filters.DateFilter(
+        label=_("from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        label=_("to"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("kind"), choices=Kind.choices, empty_label=_("All kinds")
+    )
+    object_type = django_filters.ChoiceFilter(
+        label=_("object type"), choices=(), empty_label=_("All objects")
+    )
+    object_id = django_filters.CharFilter(label=_("object id"))
+
+    def __init__(self, *args, object_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["object_type"].extra["choices"] = object_types
+
+    def filter_queryset(self, queryset):
+        return operation_list(**{
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if value not in (None, "")
+        })

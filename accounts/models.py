@@ -1,3 +1,4 @@
+import pghistory
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
 from django.core.exceptions import ValidationError
@@ -16,6 +17,9 @@ class UserManager(BaseUserManager):
         return super().create_superuser(username, email, password, **extra_fields)
 
 
+# Changes of role, region, expiry and activity are history an auditor reads; the password hash
+# and the sign-in time are not (sign-ins are in the operations log).
+@pghistory.track(exclude=["password", "last_login"])
 class User(AbstractUser):
     """A person or machine using the registry, bound to a role and (for most roles) a region."""
 
@@ -34,6 +38,14 @@ class User(AbstractUser):
         null=True,
         blank=True,
         help_text=_("From this date on the account can no longer sign in or use tokens."),
+    )
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_(
+            "Set when an administrator sets or resets the password; the user is sent to the "
+            "password change page until they choose their own."
+        ),
     )
 
     objects = UserManager()

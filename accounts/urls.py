@@ -1,18 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .forms import LoginForm
+from accounts import views
 
 # No app_name: settings name these routes "login" and "logout" (LOGIN_URL, LOGOUT_REDIRECT_URL),
-# as django.contrib.auth.urls does.
+# as django.contrib.auth.urls does; "password_change" is the name Django's views expect too.
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", views.LoginView.as_view(), name="login"),
     # LogoutView accepts POST only, so a link or prefetch cannot sign anyone out.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("me/", views.account, name="account"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("operations/", views.OperationList.as_view(), name="operation-list"),
+    path(
+        "operations/export/", views.OperationList.as_view(export=True), name="operation-export"
+    ),
 ]

@@ -27,6 +27,8 @@ from gansu_sme.excel import XLSX_CONTENT_TYPE
 from gansu_sme.excel.columns import Column as SheetColumn
 from gansu_sme.excel.writer import write_rows
 from gansu_sme.views import AllowedMixin
+from oplog import services as oplog
+from oplog.choices import Kind
 
 PAGE_SIZE = 50
 # Rows fetched per round trip of the server-side cursor of an export.
@@ -316,7 +318,9 @@ class ObjectListView(AllowedMixin, View):
 
     def export_response(self):
         _filterset, rows = self.filtered()
+        object_type = ""
         if isinstance(rows, QuerySet):
+            object_type = rows.model._meta.label
             rows = rows.iterator(chunk_size=EXPORT_CHUNK_ROWS)
         table = self.table_class([], request=self.request)
         workbook, count = write_table(table, rows, title=self.export_title)
@@ -326,11 +330,17 @@ class ObjectListView(AllowedMixin, View):
             for name, values in params.lists()
             if name not in NOT_FILTERS and any(values)
         }
-        self.log_export(
-            actor=self.request.user, listing=self.export_listing, filters=filters,
-            row_count=count,
-        )
+        if self.log_export is not None:
+            self.log_export(
+                actor=self.request.user, listing=self.export_listing, filters=filters,
+                row_count=count,
+            )
         name = f"{self.export_title}_{timezone.localtime():%Y%m%d_%H%M}.xlsx"
-        return FileResponse(
+        response = FileResponse(
             workbook, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE
+        )
+        # The operations log (oplog.middleware) records the file as this list's export.
+        return oplog.describe(
+            response, kind=Kind.EXPORT, object_type=object_type, object_repr=self.export_title,
+            details={"listing": self.export_listing, "filters": filters, "rows": count},
         )

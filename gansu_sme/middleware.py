@@ -5,12 +5,14 @@ from django.http import Http404
 from pghistory.middleware import HistoryMiddleware
 
 from gansu_sme import exceptions
+from oplog.services import client_address
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
 
 class AuditContextMiddleware(HistoryMiddleware):
-    """Attach the acting user, URL and a request id to every row change made by a request.
+    """Attach the acting user, URL, client address and a request id to every row change made
+    by a request.
 
     Extends pghistory's middleware so that the history triggers record which request made a
     change; the id is echoed back in the response so a user can quote it to support.
@@ -19,6 +21,7 @@ class AuditContextMiddleware(HistoryMiddleware):
     def get_context(self, request):
         context = super().get_context(request)
         context["request_id"] = request.request_id
+        context["address"] = client_address(request)
         return context
 
     def __call__(self, request):

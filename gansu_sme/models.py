@@ -23,6 +23,9 @@ class AuditEvent(Events):
     reason = ProxyField(
         "pgh_context__reason", models.TextField(null=True, verbose_name=_("reason"))
     )
+    address = ProxyField(
+        "pgh_context__address", models.TextField(null=True, verbose_name=_("address"))
+    )
 
     class Meta:
         proxy = True

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "oplog",
     "gansu_sme",
     "accounts",
     "registry",
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "gansu_sme.middleware.AuditContextMiddleware",
     "gansu_sme.middleware.DomainErrorMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
+    "oplog.middleware.OperationLogMiddleware",
 ]
 
 ROOT_URLCONF = "gansu_sme.urls"

@@ -121,6 +121,8 @@ def expert_create(
         except ValidationError as error:
             raise DomainError(fields={"password": list(error.messages)}) from error
         user.set_password(password)
+        # A password the reviewer chose is handed over: the expert replaces it at first sign-in.
+        user.must_change_password = True
     else:
         user.set_unusable_password()
     try:

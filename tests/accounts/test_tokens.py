@@ -58,14 +58,14 @@ def test_expires_days_sets_the_expiry(api_user):
 
 @pytest.mark.parametrize("days", ["0", "-3"])
 def test_expires_days_must_be_positive(api_user, days):
-    with pytest.raises(CommandError, match="positive"):
+    with pytest.raises(CommandError, match="--expires-days"):
         create_token("--user", api_user.username, "--expires-days", days)
 
     assert not AuthToken.objects.exists()
 
 
 def test_unknown_user_is_an_error(db):
-    with pytest.raises(CommandError, match="No user named 'nobody'"):
+    with pytest.raises(CommandError, match="'nobody'"):
         create_token("--user", "nobody")
 
     assert not AuthToken.objects.exists()
@@ -97,7 +97,7 @@ def test_token_of_an_expired_account_is_refused(api_user):
     response = bearer(token).get(ENTERPRISES)
 
     assert response.status_code == 401
-    assert "账户已过期" in response.json()["message"]
+    assert response.json()["code"] == "account_expired"
 
 
 def test_token_of_a_deactivated_account_is_refused(api_user):

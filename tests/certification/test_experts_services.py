@@ -86,6 +86,8 @@ def test_province_adds_an_expert_with_an_expert_account(province_user):
     assert expert.user.role == Role.EXPERT
     assert expert.user.region is None
     assert expert.user.check_password("Expert-password-2026")
+    # The reviewer chose it: the expert replaces it at the first sign-in.
+    assert expert.user.must_change_password
     assert [i.code for i in expert.industries.all()] == ["C35"]
 
 

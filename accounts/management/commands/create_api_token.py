@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 
@@ -16,9 +17,9 @@ class Command(BaseCommand):
         try:
             owner = get_user_model().objects.get(username=user)
         except get_user_model().DoesNotExist as exc:
-            raise CommandError(f"No user named {user!r}. 用户不存在。") from exc
+            raise CommandError(_("No user named %(name)r.") % {"name": user}) from exc
         if expires_days is not None and expires_days <= 0:
-            raise CommandError("--expires-days must be a positive number. 有效天数必须为正数。")
+            raise CommandError(_("--expires-days must be a positive number."))
         expiry = timedelta(days=expires_days) if expires_days else None
         _instance, token = AuthToken.objects.create(user=owner, expiry=expiry)
         self.stdout.write(token)

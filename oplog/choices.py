@@ -1,0 +1,20 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    """What an operations-log row records. Changes of data are not rows of this log: the history
+    triggers keep them (django-pghistory) and the operations page shows them as ``CHANGE``."""
+
+    CHANGE = "change", _("Change of data")
+    SIGN_IN = "sign_in", _("Sign-in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+    SIGN_OUT = "sign_out", _("Sign-out")
+    EXPORT = "export", _("Export")
+    DOWNLOAD = "download", _("Download")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+
+
+# The kinds stored in the operations-log table (all but changes).
+LOGGED_KINDS = [kind for kind in Kind if kind != Kind.CHANGE]

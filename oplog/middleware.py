@@ -1,0 +1,55 @@
+import re
+from urllib.parse import unquote
+
+from oplog.choices import Kind
+from oplog.services import RESPONSE_ATTRIBUTE, record
+
+FILENAME_STAR = re.compile(r"filename\*=UTF-8''([^;]+)", re.IGNORECASE)
+FILENAME = re.compile(r'filename="?([^";]+)"?', re.IGNORECASE)
+
+
+def _filename(disposition):
+    match = FILENAME_STAR.search(disposition)
+    if match:
+        return unquote(match.group(1))
+    match = FILENAME.search(disposition)
+    return match.group(1) if match else ""
+
+
+class OperationLogMiddleware:
+    """Log every file the site hands out: any successful response that carries a
+    Content-Disposition header, from a page or the API, is an export or a download.
+
+    One place for all of them, so a new download view cannot forget to log; what a file is
+    about comes from ``oplog.services.describe`` when the view said so.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        disposition = response.get("Content-Disposition")
+        if disposition and 200 <= response.status_code < 300:
+            self._log(request, response, disposition)
+        return response
+
+    def _log(self, request, response, disposition):
+        described = dict(getattr(response, RESPONSE_ATTRIBUTE, None) or {})
+        filename = _filename(disposition)
+        match = request.resolver_match
+        arguments = match.kwargs if match else {}
+        details = {
+            **described.pop("details", {}),
+            "file": filename,
+            "view": match.view_name if match else "",
+            "arguments": {key: str(value) for key, value in arguments.items()},
+        }
+        record(
+            kind=described.pop("kind", Kind.DOWNLOAD),
+            request=request,
+            subject=described.pop("subject", None),
+            object_type=described.pop("object_type", ""),
+            object_repr=described.pop("object_repr", "") or filename,
+            details=details,
+        )
