@@ -7,6 +7,21 @@ message (what a person reads, in the language of the request).
 from django.utils.translation import gettext_lazy as _
 
 
+class FieldMessage(str):
+    """A message about one input field that carries a stable ``code`` too.
+
+    It is a plain string wherever text goes (forms, the API, import reports); clients and tests
+    that need to know which rule refused read ``code`` instead of the wording.
+    """
+
+    code: str
+
+    def __new__(cls, message, code="invalid"):
+        self = super().__new__(cls, message)
+        self.code = code
+        return self
+
+
 class DomainError(Exception):
     """A rule of the domain refused the request."""
 
@@ -19,6 +34,11 @@ class DomainError(Exception):
             self.code = code
         self.fields = fields or {}
         super().__init__(str(self.message))
+
+    @classmethod
+    def for_field(cls, field, message, *, code):
+        """A refusal of one input field; the error and the field's message share ``code``."""
+        return cls(code=code, fields={field: [FieldMessage(message, code)]})
 
 
 class PermissionDenied(DomainError):

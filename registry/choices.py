@@ -74,7 +74,7 @@ REPORT_OPEN = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED
 
 
 class PoolKind(models.TextChoices):
-    ZJTX = "zjtx", _("专精特新 cultivation pool")  # 专精特新培育库
+    ZJTX = "zjtx", _("SRDI cultivation pool")  # 专精特新培育库
     SCALE_UP = "scale_up", _("Below-to-above-scale pool")  # 规下转规上培育库
 
 
@@ -82,7 +82,7 @@ class PoolTrack(models.TextChoices):
     """What a 专精特新 pool entry is being cultivated towards (2023 Gansu measures)."""
 
     INNOVATIVE = "innovative", _("Innovative SME")  # 创新型中小企业
-    ZJTX = "zjtx", _("专精特新 SME")  # 专精特新中小企业
+    ZJTX = "zjtx", _("SRDI SME")  # 专精特新中小企业
     LITTLE_GIANT = "little_giant", _("Little giant candidate")  # 专精特新"小巨人"
 
 
@@ -142,11 +142,11 @@ POOL_ENTRY_ACTS = {
 class ScaleUpCategory(models.TextChoices):
     """Working categories of the 规下转规上 pool (2018 plan: 保、增、长、返、补)."""
 
-    KEEP = "keep", _("保 Keep above scale")  # 保：守住临界的规上企业
-    ADD = "add", _("增 New capacity")  # 增：新建投产、新增产能
-    GROW = "grow", _("长 Grow into scale")  # 长：成长中的规下企业
-    RETURN = "return", _("返 Return to scale")  # 返：退规企业重返
-    FILL = "fill", _("补 Register in statistics")  # 补：达标未入统企业补录
+    KEEP = "keep", _("Keep above scale")  # 保：守住临界的规上企业
+    ADD = "add", _("New capacity")  # 增：新建投产、新增产能
+    GROW = "grow", _("Grow into scale")  # 长：成长中的规下企业
+    RETURN = "return", _("Return to scale")  # 返：退规企业重返
+    FILL = "fill", _("Register in statistics")  # 补：达标未入统企业补录
 
 
 class VisitStatus(models.TextChoices):
@@ -163,7 +163,7 @@ class TargetMetric(models.TextChoices):
     POOL_PROVINCE = "pool_province", _("Pool entries, province tier")
     POOL_SCALE_UP = "pool_scale_up", _("Below-to-above-scale pool entries")
     NET_NEW_ABOVE_SCALE = "net_new_above_scale", _("Net new above-scale firms")
-    CERTIFIED = "certified", _("Provincially certified 专精特新 firms")
+    CERTIFIED = "certified", _("Provincially certified SRDI firms")
     LITTLE_GIANT = "little_giant", _("National little giants")
 
 

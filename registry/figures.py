@@ -14,6 +14,7 @@ from math import copysign
 
 from django.utils import translation
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 MONEY = "money"  # 万元, two decimals; may not be negative
 SIGNED_MONEY = "signed_money"  # 万元, two decimals; a loss is negative
@@ -32,12 +33,17 @@ FLAG_WORDS = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, Fa
 
 
 class FigureError(ValueError):
-    """A value that cannot be stored in a figure; carries the reason in both languages."""
+    """A value that cannot be stored in a figure: why (translatable) and a stable ``code``."""
 
-    def __init__(self, zh, en):
-        self.zh = zh
-        self.en = en
-        super().__init__(f"{zh} {en}")
+    def __init__(self, message, code):
+        self.message = message
+        self.code = code
+        super().__init__(str(message))
+
+
+TOO_LARGE = _("The number is too large.")
+NOT_A_NUMBER = _("Must be a number.")
+NOT_A_COUNT = _("Must be a whole number, 0 or more.")
 
 
 @dataclass(frozen=True)
@@ -68,10 +74,6 @@ class Figure:
         """The label in the language of the request: Chinese names the form's own indicator."""
         language = translation.get_language() or ""
         return self.zh_label if language.startswith("zh") else self.en_label
-
-    def message(self, zh, en):
-        """``zh`` and ``en`` prefixed with this figure's name in each language."""
-        return f"{self.zh_label}：{zh} {self.en_label}: {en}"
 
     def parse(self, value):
         """The value as stored, or None when empty; raises FigureError when it cannot be."""
@@ -166,17 +168,19 @@ class Figure:
             rounded = number.quantize(self._quantum)
         except InvalidOperation:
             # More digits than the decimal context holds: far beyond any column.
-            raise FigureError("数值过大。", "the number is too large.") from None
+            raise FigureError(TOO_LARGE, "too_large") from None
         # Spreadsheets hand over binary floats (0.1 + 0.2 is 0.30000000000000004); a value
         # within rounding noise of a number with the allowed decimals is that number.
         if rounded != number and not (isinstance(value, float) and abs(rounded - number) < NOISE):
-            raise FigureError(f"最多保留{places}位小数。", f"at most {places} decimal places.")
+            raise FigureError(
+                _("At most %(places)s decimal places.") % {"places": places}, "too_many_decimals"
+            )
         if abs(rounded) >= self._limit:
-            raise FigureError("数值过大。", "the number is too large.")
+            raise FigureError(TOO_LARGE, "too_large")
         if self.kind == PERCENT and not 0 <= rounded <= 100:
-            raise FigureError("应在0到100之间。", "must be between 0 and 100.")
+            raise FigureError(_("Must be between 0 and 100."), "out_of_range")
         if self.kind in (MONEY, QUANTITY) and rounded < 0:
-            raise FigureError("不能为负数。", "must not be negative.")
+            raise FigureError(_("Must not be negative."), "negative")
         return rounded
 
 
@@ -184,7 +188,7 @@ def _to_decimal(value):
     if type(value) is Decimal:
         number = value
     elif isinstance(value, bool):
-        raise FigureError("应为数字。", "must be a number.")
+        raise FigureError(NOT_A_NUMBER, "not_a_number")
     elif isinstance(value, int):
         return Decimal(value)
     elif isinstance(value, float) and math.isfinite(value):
@@ -193,29 +197,29 @@ def _to_decimal(value):
         try:
             number = Decimal(str(value).strip().replace(",", ""))
         except InvalidOperation:
-            raise FigureError("应为数字。", "must be a number.") from None
+            raise FigureError(NOT_A_NUMBER, "not_a_number") from None
     if not number.is_finite():
-        raise FigureError("应为数字。", "must be a number.")
+        raise FigureError(NOT_A_NUMBER, "not_a_number")
     return number
 
 
 def _parse_count(value):
     if isinstance(value, bool):
-        raise FigureError("应为非负整数。", "must be a whole number, 0 or more.")
+        raise FigureError(NOT_A_COUNT, "not_a_count")
     if isinstance(value, int):
         number = value
     else:
         try:
             decimal = Decimal(str(value).strip().replace(",", ""))
         except InvalidOperation:
-            raise FigureError("应为非负整数。", "must be a whole number, 0 or more.") from None
+            raise FigureError(NOT_A_COUNT, "not_a_count") from None
         if not decimal.is_finite() or decimal != decimal.to_integral_value():
-            raise FigureError("应为非负整数。", "must be a whole number, 0 or more.")
+            raise FigureError(NOT_A_COUNT, "not_a_count")
         number = int(decimal)
     if number < 0:
-        raise FigureError("应为非负整数。", "must be a whole number, 0 or more.")
+        raise FigureError(NOT_A_COUNT, "not_a_count")
     if number > MAX_COUNT:
-        raise FigureError("数值过大。", "the number is too large.")
+        raise FigureError(TOO_LARGE, "too_large")
     return number
 
 
@@ -227,7 +231,7 @@ def _parse_flag(value):
         return True
     if word in FALSE_WORDS:
         return False
-    raise FigureError("应为“是”或“否”。", "must be yes or no.")
+    raise FigureError(_("Must be “yes” or “no”."), "not_yes_or_no")
 
 
 FIGURES = (

@@ -1,9 +1,10 @@
 """Data-quality rules of monitoring reports (数据质量校验).
 
 Each rule looks at a report's figures, and where it needs them at the same period a year earlier
-and at the year's monthly reports, and returns a flag ``{"rule", "message", "figures"}`` when the
-figures look wrong. Flags are stored on the report and shown to the officials who file and
-verify it; nothing is ever corrected automatically, because a surprising figure may be true.
+and at the year's monthly reports, and returns a flag ``{"rule", "figures", "message"}`` when the
+figures look wrong; ``flag_message`` says what it means in the reader's language. Flags are
+stored on the report and shown to the officials who file and verify it; nothing is ever
+corrected automatically, because a surprising figure may be true.
 
 The services run the rules on every save, so reports filed through the form, the API and the
 Excel import are flagged alike; callers hand in the reference reports they already hold, so the
@@ -13,6 +14,12 @@ rules never query the database themselves.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from gansu_sme import formatting
 from registry.choices import PeriodKind
 
 # Year-on-year change of operating revenue beyond this share of last year's is flagged.
@@ -25,16 +32,16 @@ MONTHS_TOLERANCE_SHARE = Decimal("0.01")
 REFERENCE_FIGURES = ("operating_revenue",)
 
 
-def _money(value):
-    return f"{value:,.2f}"
-
-
-def _flag(rule, zh, en, **figures):
-    return {
+def _flag(rule, **figures):
+    flag = {
         "rule": rule,
-        "message": f"{zh} {en}",
         "figures": {name: None if value is None else str(value) for name, value in figures.items()},
     }
+    # The message as first given, in the site's language, for readers of the stored JSON;
+    # pages and the API say it in the reader's language (flag_message).
+    with translation.override(settings.LANGUAGE_CODE):
+        flag["message"] = flag_message(flag)
+    return flag
 
 
 def yoy_revenue(report, previous, months):
@@ -46,13 +53,8 @@ def yoy_revenue(report, previous, months):
     change = (current - before) / before
     if abs(change) <= YOY_LIMIT:
         return None
-    percent = f"{change * 100:+.1f}%"
     return _flag(
         "yoy_revenue",
-        f"营业收入同比变动{percent}（本期{_money(current)}万元，上年同期{_money(before)}万元），"
-        "超过±50%。",
-        f"Operating revenue changed {percent} year on year ({_money(current)} against "
-        f"{_money(before)} 10k yuan a year earlier), beyond ±50%.",
         operating_revenue=current,
         previous_operating_revenue=before,
         change_percent=round(change * 100, 1),
@@ -64,13 +66,7 @@ def rd_above_revenue(report, previous, months):
     rd, revenue = report.rd_expense, report.operating_revenue
     if rd is None or revenue is None or rd <= revenue:
         return None
-    return _flag(
-        "rd_above_revenue",
-        f"研发费用（{_money(rd)}万元）高于营业收入（{_money(revenue)}万元）。",
-        f"R&D expense ({_money(rd)}) is above operating revenue ({_money(revenue)} 10k yuan).",
-        rd_expense=rd,
-        operating_revenue=revenue,
-    )
+    return _flag("rd_above_revenue", rd_expense=rd, operating_revenue=revenue)
 
 
 def revenue_without_employees(report, previous, months):
@@ -78,14 +74,7 @@ def revenue_without_employees(report, previous, months):
     revenue, employees = report.operating_revenue, report.employees
     if not revenue or employees:
         return None
-    return _flag(
-        "revenue_without_employees",
-        f"有营业收入（{_money(revenue)}万元）但从业人员为{'空' if employees is None else 0}。",
-        f"Operating revenue of {_money(revenue)} 10k yuan with "
-        f"{'no employee figure' if employees is None else 'zero employees'}.",
-        operating_revenue=revenue,
-        employees=employees,
-    )
+    return _flag("revenue_without_employees", operating_revenue=revenue, employees=employees)
 
 
 def main_above_operating(report, previous, months):
@@ -93,14 +82,7 @@ def main_above_operating(report, previous, months):
     main, revenue = report.main_business_revenue, report.operating_revenue
     if main is None or revenue is None or main <= revenue:
         return None
-    return _flag(
-        "main_above_operating",
-        f"主营业务收入（{_money(main)}万元）高于营业收入（{_money(revenue)}万元）。",
-        f"Main-business revenue ({_money(main)}) is above operating revenue "
-        f"({_money(revenue)} 10k yuan).",
-        main_business_revenue=main,
-        operating_revenue=revenue,
-    )
+    return _flag("main_above_operating", main_business_revenue=main, operating_revenue=revenue)
 
 
 def months_add_up(report, previous, months):
@@ -119,15 +101,7 @@ def months_add_up(report, previous, months):
     tolerance = max(MONTHS_TOLERANCE, annual * MONTHS_TOLERANCE_SHARE)
     if abs(total - annual) <= tolerance:
         return None
-    return _flag(
-        "months_add_up",
-        f"12个月营业收入合计{_money(total)}万元，与年报{_money(annual)}万元不符"
-        f"（相差{_money(total - annual)}万元）。",
-        f"The twelve monthly operating revenues add up to {_money(total)}, not the annual "
-        f"{_money(annual)} 10k yuan (difference {_money(total - annual)}).",
-        operating_revenue=annual,
-        months_operating_revenue=total,
-    )
+    return _flag("months_add_up", operating_revenue=annual, months_operating_revenue=total)
 
 
 def rd_staff_above_employees(report, previous, months):
@@ -135,43 +109,98 @@ def rd_staff_above_employees(report, previous, months):
     rd_staff, employees = report.rd_staff, report.employees
     if rd_staff is None or employees is None or rd_staff <= employees:
         return None
-    return _flag(
-        "rd_staff_above_employees",
-        f"研发人员（{rd_staff}人）多于从业人员（{employees}人）。",
-        f"R&D staff ({rd_staff}) outnumber employees ({employees} persons).",
-        rd_staff=rd_staff,
-        employees=employees,
-    )
+    return _flag("rd_staff_above_employees", rd_staff=rd_staff, employees=employees)
 
 
 @dataclass(frozen=True)
 class Rule:
     code: str
-    # Name of the rule in both languages, for filters and legends.
+    # Name of the rule, for filters and legends.
     title: str
     check: object
 
 
 RULES = (
-    Rule("yoy_revenue", "营业收入同比变动超过±50% Revenue change beyond ±50%", yoy_revenue),
-    Rule("rd_above_revenue", "研发费用高于营业收入 R&D above revenue", rd_above_revenue),
-    Rule(
-        "revenue_without_employees",
-        "有收入无从业人员 Revenue without employees",
-        revenue_without_employees,
-    ),
+    Rule("yoy_revenue", _("Revenue change beyond ±50%"), yoy_revenue),
+    Rule("rd_above_revenue", _("R&D expense above revenue"), rd_above_revenue),
+    Rule("revenue_without_employees", _("Revenue without employees"), revenue_without_employees),
     Rule(
         "main_above_operating",
-        "主营业务收入高于营业收入 Main-business above operating revenue",
+        _("Main-business revenue above operating revenue"),
         main_above_operating,
     ),
-    Rule("months_add_up", "月报合计与年报不符 Months do not add up", months_add_up),
-    Rule(
-        "rd_staff_above_employees",
-        "研发人员多于从业人员 R&D staff above employees",
-        rd_staff_above_employees,
-    ),
+    Rule("months_add_up", _("Monthly reports do not add up to the annual one"), months_add_up),
+    Rule("rd_staff_above_employees", _("R&D staff above employees"), rd_staff_above_employees),
 )
+RULE_TITLES = {rule.code: rule.title for rule in RULES}
+
+
+def _wanyuan(figures, name):
+    return formatting.wanyuan(figures[name])
+
+
+def flag_message(flag):
+    """What a stored flag says, in the active language, from its rule and figures.
+
+    A flag of a rule this code does not know, or stored without the figures its rule reads,
+    keeps the message it was stored with.
+    """
+    try:
+        return _message(flag)
+    except (KeyError, TypeError, ArithmeticError, ValueError):
+        return flag.get("message", "")
+
+
+def _message(flag):
+    figures = flag.get("figures") or {}
+    rule = flag.get("rule")
+    if rule == "yoy_revenue":
+        change = Decimal(figures["change_percent"])
+        return gettext(
+            "Operating revenue changed %(change)s year on year (%(current)s against %(previous)s"
+            " 10k yuan a year earlier), beyond ±50%%."
+        ) % {
+            "change": f"{'+' if change > 0 else ''}{formatting.number(change, 1)}%",
+            "current": _wanyuan(figures, "operating_revenue"),
+            "previous": _wanyuan(figures, "previous_operating_revenue"),
+        }
+    if rule == "rd_above_revenue":
+        return gettext(
+            "R&D expense (%(rd)s 10k yuan) is above operating revenue (%(revenue)s 10k yuan)."
+        ) % {
+            "rd": _wanyuan(figures, "rd_expense"),
+            "revenue": _wanyuan(figures, "operating_revenue"),
+        }
+    if rule == "revenue_without_employees":
+        if figures["employees"] is None:
+            text = gettext("Operating revenue of %(revenue)s 10k yuan with no employee figure.")
+        else:
+            text = gettext("Operating revenue of %(revenue)s 10k yuan with zero employees.")
+        return text % {"revenue": _wanyuan(figures, "operating_revenue")}
+    if rule == "main_above_operating":
+        return gettext(
+            "Main-business revenue (%(main)s 10k yuan) is above operating revenue"
+            " (%(revenue)s 10k yuan)."
+        ) % {
+            "main": _wanyuan(figures, "main_business_revenue"),
+            "revenue": _wanyuan(figures, "operating_revenue"),
+        }
+    if rule == "months_add_up":
+        total = Decimal(figures["months_operating_revenue"])
+        annual = Decimal(figures["operating_revenue"])
+        return gettext(
+            "The twelve monthly operating revenues add up to %(total)s 10k yuan, not the annual"
+            " %(annual)s 10k yuan (difference %(difference)s 10k yuan)."
+        ) % {
+            "total": formatting.wanyuan(total),
+            "annual": formatting.wanyuan(annual),
+            "difference": formatting.wanyuan(total - annual),
+        }
+    if rule == "rd_staff_above_employees":
+        return gettext(
+            "R&D staff (%(rd_staff)s persons) outnumber employees (%(employees)s persons)."
+        ) % {"rd_staff": figures["rd_staff"], "employees": figures["employees"]}
+    return flag.get("message", "")
 
 
 def report_flags(report, *, previous=None, months=()):

@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from gansu_sme import formatting
 from registry.choices import ScaleUpCategory
 from registry.sizeclass import ABOVE_SCALE_THRESHOLD, is_above_scale, is_industrial
 
@@ -59,7 +60,7 @@ class Suggestion:
 
 
 def _wan(amount):
-    return f"{amount:,.2f}"
+    return formatting.wanyuan(amount)
 
 
 def suggest_category(revenues, *, year, industry_code, founded_on, statistics_registered):
@@ -104,29 +105,31 @@ def suggest_category(revenues, *, year, industry_code, founded_on, statistics_re
         if not statistics_registered:
             return Suggestion(
                 ScaleUpCategory.FILL,
-                _("Main-business revenue %(revenue)s 万元 in %(year)s reaches the %(threshold)s "
-                  "万元 threshold, but the firm is not yet in the statistics directory.") % facts,
+                _("Main-business revenue %(revenue)s 10k yuan in %(year)s reaches the "
+                  "%(threshold)s 10k yuan threshold, but the firm is not yet in the statistics "
+                  "directory.") % facts,
                 figures,
             )
         if current <= ABOVE_SCALE_THRESHOLD * KEEP_MARGIN:
             return Suggestion(
                 ScaleUpCategory.KEEP,
-                _("Main-business revenue %(revenue)s 万元 in %(year)s is above the %(threshold)s "
-                  "万元 threshold by at most 10 %%; the firm could drop below it.") % facts,
+                _("Main-business revenue %(revenue)s 10k yuan in %(year)s is above the "
+                  "%(threshold)s 10k yuan threshold by at most 10 %%; the firm could drop below "
+                  "it.") % facts,
                 figures,
             )
         return Suggestion(
             "",
-            _("Main-business revenue %(revenue)s 万元 in %(year)s is well above the "
-              "%(threshold)s 万元 threshold.") % facts,
+            _("Main-business revenue %(revenue)s 10k yuan in %(year)s is well above the "
+              "%(threshold)s 10k yuan threshold.") % facts,
             figures,
         )
     earlier = [f for f in figures[1:] if f.above_scale]
     if earlier:
         return Suggestion(
             ScaleUpCategory.RETURN,
-            _("Main-business revenue %(revenue)s 万元 in %(year)s is below the %(threshold)s "
-              "万元 threshold, which it reached in %(earlier)s.")
+            _("Main-business revenue %(revenue)s 10k yuan in %(year)s is below the "
+              "%(threshold)s 10k yuan threshold, which it reached in %(earlier)s.")
             % {**facts, "earlier": earlier[0].year},
             figures,
         )
@@ -138,8 +141,9 @@ def suggest_category(revenues, *, year, industry_code, founded_on, statistics_re
     ):
         return Suggestion(
             ScaleUpCategory.GROW,
-            _("Main-business revenue %(revenue)s 万元 in %(year)s is at least half the "
-              "%(threshold)s 万元 threshold and up from %(previous)s 万元 in %(previous_year)s.")
+            _("Main-business revenue %(revenue)s 10k yuan in %(year)s is at least half the "
+              "%(threshold)s 10k yuan threshold and up from %(previous)s 10k yuan in "
+              "%(previous_year)s.")
             % {**facts, "previous": _wan(previous), "previous_year": latest - 1},
             figures,
         )
@@ -159,7 +163,7 @@ def suggest_category(revenues, *, year, industry_code, founded_on, statistics_re
         )
     return Suggestion(
         "",
-        _("Main-business revenue %(revenue)s 万元 in %(year)s: below the %(threshold)s 万元 "
-          "threshold and not within reach by these rules.") % facts,
+        _("Main-business revenue %(revenue)s 10k yuan in %(year)s: below the %(threshold)s "
+          "10k yuan threshold and not within reach by these rules.") % facts,
         figures,
     )

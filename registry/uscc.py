@@ -1,9 +1,12 @@
 """Unified social credit code (统一社会信用代码, GB 32100-2015): shape and check character.
 
-Kept free of Django so the same check serves forms, the API, Excel imports and demo data.
+Kept free of models so the same check serves forms, the API, Excel imports and demo data; its
+messages are in the active language, its codes stable.
 """
 
 import re
+
+from django.utils.translation import gettext
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # I, O, S, V and Z are never used
 WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
@@ -35,31 +38,34 @@ def validate(value):
     if len(code) != 18:
         raise USCCError(
             "length",
-            f"统一社会信用代码应为18位，当前为{len(code)}位。"
-            f" The credit code must have 18 characters, it has {len(code)}.",
+            gettext("The credit code must have 18 characters; it has %(count)s.")
+            % {"count": len(code)},
         )
     bad = sorted({c for c in code if c not in CHARSET})
     if bad:
         chars = "".join(bad)
         raise USCCError(
             "charset",
-            f"统一社会信用代码含有不允许的字符：{chars}（不使用 I、O、S、V、Z）。"
-            f" The credit code contains characters that are never used: {chars}"
-            " (I, O, S, V and Z are not allowed).",
+            gettext(
+                "The credit code contains characters that are never used: %(chars)s"
+                " (I, O, S, V and Z are not allowed)."
+            ) % {"chars": chars},
         )
     if not SHAPE.match(code):
         raise USCCError(
             "shape",
-            "统一社会信用代码第3–8位应为数字（登记管理机关行政区划码）。"
-            " Characters 3–8 of the credit code must be digits (the registering"
-            " authority's division code).",
+            gettext(
+                "Characters 3–8 of the credit code must be digits (the registering"
+                " authority's division code)."
+            ),
         )
     expected = check_character(code[:17])
     if code[17] != expected:
         raise USCCError(
             "check_digit",
-            f"统一社会信用代码校验位错误：第18位应为 {expected}，实际为 {code[17]}。"
-            f" Wrong check character: the 18th character should be {expected},"
-            f" not {code[17]}.",
+            gettext(
+                "Wrong check character: the 18th character should be %(expected)s, not"
+                " %(actual)s."
+            ) % {"expected": expected, "actual": code[17]},
         )
     return code

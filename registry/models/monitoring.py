@@ -2,7 +2,9 @@ import pghistory
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
+from gansu_sme import formatting
 from gansu_sme.models import TransitionRecord, from_status_field, to_status_field, verb_field
 from registry.choices import REPORT_OPEN, PeriodKind, ReportStatus, ReportVerb
 from registry.querysets import MonitoringReportQuerySet
@@ -170,11 +172,14 @@ class MonitoringReport(models.Model):
 
     @property
     def period_label(self):
+        """The period as the active language names it: 2026年, 2026年第2季度, 2026年5月."""
         if self.period_kind == PeriodKind.YEAR:
-            return f"{self.year}年"
+            return pgettext("period", "%(year)s") % {"year": self.year}
         if self.period_kind == PeriodKind.QUARTER:
-            return f"{self.year}年第{self.period}季度"
-        return f"{self.year}年{self.period}月"
+            return pgettext("period", "Q%(quarter)s %(year)s") % {
+                "quarter": self.period, "year": self.year
+            }
+        return formatting.month(self.year, self.period)
 
 
 class MonitoringReportTransition(TransitionRecord):

@@ -52,7 +52,7 @@ class PoolEntry(models.Model):
     category_override_reason = models.TextField(_("reason for another category"), blank=True)
     statistics_registered = models.BooleanField(
         _("in the statistics directory"), default=False,
-        help_text=_("Already counted by the statistics bureau as above scale (入库纳统)."),
+        help_text=_("Already counted by the statistics bureau as above scale."),
     )
     # 联系帮扶人
     contact_officer = models.CharField(_("contact officer"), max_length=50, blank=True)

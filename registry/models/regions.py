@@ -27,7 +27,7 @@ class Region(models.Model):
     is_standard = models.BooleanField(
         _("GB/T 2260 code"),
         default=True,
-        help_text=_("False for units such as 兰州新区 that have no GB/T 2260 code."),
+        help_text=_("False for units such as Lanzhou New Area that have no GB/T 2260 code."),
     )
 
     objects = RegionQuerySet.as_manager()

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from accounts.models import User
 from gansu_sme.exceptions import OutOfScope
@@ -50,7 +51,7 @@ def _display(field, raw, lookups):
     if field.choices:
         return str(dict(field.flatchoices).get(raw, raw))
     if isinstance(raw, bool):
-        return "是 Yes" if raw else "否 No"
+        return gettext("Yes") if raw else gettext("No")
     return str(raw)
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from gansu_sme.exceptions import OutOfScope
@@ -130,7 +131,7 @@ def _display(field, raw):
     if raw is None or raw == "":
         return "—"
     if isinstance(raw, bool):
-        return "是 Yes" if raw else "否 No"
+        return gettext("Yes") if raw else gettext("No")
     if field.choices:
         return str(dict(field.flatchoices).get(raw, raw))
     return str(raw)

@@ -4,6 +4,8 @@ from typing import Any
 
 import pghistory
 from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from accounts.models import User
@@ -39,15 +41,14 @@ def _check_region(actor, region):
     if region is None:
         return
     if not Region.objects.visible_to(actor).filter(pk=region.pk).exists():
-        raise DomainError(
-            fields={
-                "region": ["该地区不在您的管辖范围内。 This region is outside your jurisdiction."]
-            }
+        raise DomainError.for_field(
+            "region", gettext("This region is outside your jurisdiction."), code="out_of_scope"
         )
     if not region.can_hold_enterprises:
-        raise DomainError(
-            fields={"region": ["请选择县区（无下辖县区的市州除外）。"
-                               " Choose a county, or a prefecture unit that has no counties."]}
+        raise DomainError.for_field(
+            "region",
+            gettext("Choose a county, or a prefecture unit that has no counties."),
+            code="region_holds_no_enterprises",
         )
 
 
@@ -71,13 +72,17 @@ def enterprise_register(*, actor: User, uscc_code: str, **fields: Any) -> Enterp
     _check_editor(actor)
     unknown = set(fields) - set(ENTERPRISE_FIELDS)
     if unknown:
-        raise DomainError(f"Unknown fields: {', '.join(sorted(unknown))}")
+        raise DomainError(
+            _("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))},
+            code="unknown_fields",
+        )
     _check_region(actor, fields.get("region"))
     code = uscc.normalize(uscc_code)
     if Enterprise.objects.filter(uscc=code).exists():
-        raise DomainError(
-            fields={"uscc": ["该统一社会信用代码已登记。 An enterprise with this credit code is"
-                             " already registered."]}
+        raise DomainError.for_field(
+            "uscc",
+            gettext("An enterprise with this credit code is already registered."),
+            code="uscc_taken",
         )
     enterprise = Enterprise(uscc=code, created_by=actor, **fields)
     with pghistory.context(user=actor.pk):
@@ -94,7 +99,10 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, **fields: Any) -> 
     _check_editor(actor)
     unknown = set(fields) - set(ENTERPRISE_FIELDS)
     if unknown:
-        raise DomainError(f"Unknown fields: {', '.join(sorted(unknown))}")
+        raise DomainError(
+            _("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))},
+            code="unknown_fields",
+        )
     locked = (
         Enterprise.objects.visible_to(actor).select_for_update().filter(pk=enterprise.pk).first()
     )
@@ -116,7 +124,7 @@ def enterprise_deactivate(*, actor: User, enterprise: Enterprise, reason: str) -
     """
     _check_editor(actor)
     if not (reason or "").strip():
-        raise DomainError(fields={"reason": ["请填写停用原因。 Give a reason."]})
+        raise DomainError.for_field("reason", gettext("Give a reason."), code="reason_required")
     locked = (
         Enterprise.objects.visible_to(actor).select_for_update().filter(pk=enterprise.pk).first()
     )

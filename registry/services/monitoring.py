@@ -14,15 +14,24 @@ from functools import cache
 from typing import Any, NamedTuple
 
 import pghistory
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.base import ModelState
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from gansu_sme import bulk, workflow
 from gansu_sme.bulk import AnyOf
-from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
+from gansu_sme.exceptions import (
+    DomainError,
+    FieldMessage,
+    InvalidTransition,
+    OutOfScope,
+    PermissionDenied,
+)
 from registry import quality, sizeclass
 from registry.choices import (
     REPORT_ACTS,
@@ -33,7 +42,7 @@ from registry.choices import (
     ReportStatus,
     ReportVerb,
 )
-from registry.figures import FIGURE_NAMES, FIGURES, FIGURES_BY_NAME, FigureError
+from registry.figures import FIGURE_NAMES, FIGURES, FigureError
 from registry.models import Enterprise, MonitoringReport, MonitoringReportTransition
 from registry.policies import REPORT_FILER_ROLES, REPORT_VERIFIER_ROLES, report_verifiable_by
 
@@ -48,7 +57,7 @@ REPORT_WORKFLOW = workflow.Workflow(
     acts=REPORT_ACTS,
     reason_required=frozenset({ReportVerb.RETURN}),
     lock_related=("enterprise",),
-    noun=("报表", "The report"),
+    noun=_("the report"),
 )
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -89,11 +98,11 @@ class ReportsInvalid(DomainError):
 
     ``errors`` maps the index of each refused item to its messages by field: a figure name,
     ``enterprise``, ``period_kind``, ``year``, ``period``, or ``__all__`` for the item as a
-    whole. Every message is in Chinese and English and names the figure it is about.
+    whole. Every message is a FieldMessage: its text in the active language, and its code.
     """
 
     code = "invalid"
-    default_message = "部分报表有误，均未保存。 Some reports are invalid; none was saved."
+    default_message = _("Some reports are invalid; none was saved.")
 
     def __init__(self, errors):
         self.errors = errors
@@ -103,7 +112,8 @@ class ReportsInvalid(DomainError):
         """The errors of one item as a DomainError whose fields are that item's fields."""
         errors = dict(self.errors[index])
         general = errors.pop(ALL, [])
-        return DomainError(" ".join(general) or None, fields=errors)
+        code = general[0].code if general else self.code
+        return DomainError(" ".join(general) or None, code=code, fields=errors)
 
 
 def _check_role(actor, roles):
@@ -114,9 +124,13 @@ def _check_role(actor, roles):
 def _check_verifier(actor, report):
     if not report_verifiable_by(actor, report):
         raise PermissionDenied(
-            "只有企业所在县区的工信部门可以核实或退回报表。"
-            " Only staff of the enterprise's own county verify or return its reports."
+            _("Only staff of the enterprise's own county verify or return its reports.")
         )
+
+
+def _superseded_reason(revision):
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext("Superseded by correction %(revision)s.") % {"revision": revision}
 
 
 def _key(report):
@@ -132,32 +146,33 @@ def period_start(period_kind: str, year: int, period: int) -> date:
 # Validation
 
 
-def _refuse(errors, field, message):
-    errors.setdefault(field, []).append(message)
+def _refuse(errors, field, message, code):
+    errors.setdefault(field, []).append(FieldMessage(message, code))
 
 
 def _period_errors(errors, item, today):
     if not isinstance(item.enterprise, Enterprise) or item.enterprise.pk is None:
-        _refuse(errors, "enterprise", "企业：请选择已登记的企业。"
-                                      " Enterprise: choose a registered enterprise.")
+        _refuse(errors, "enterprise", gettext("Choose a registered enterprise."),
+                "enterprise_required")
     kind_ok = item.period_kind in PERIOD_RANGE
     if not kind_ok:
-        _refuse(errors, "period_kind", "报表类型：应为年报、季报或月报。"
-                                       " Period kind: must be year, quarter or month.")
+        _refuse(errors, "period_kind", gettext("Must be year, quarter or month."),
+                "invalid_period_kind")
     year_ok = isinstance(item.year, int) and YEAR_RANGE[0] <= item.year <= YEAR_RANGE[1]
     if not year_ok:
-        _refuse(errors, "year", "年份：应在2000至2100之间。 Year: must be between 2000 and 2100.")
+        _refuse(errors, "year", gettext("Must be between %(low)s and %(high)s.") % {
+            "low": YEAR_RANGE[0], "high": YEAR_RANGE[1]}, "invalid_year")
     if kind_ok:
         low, high = PERIOD_RANGE[item.period_kind]
         if not isinstance(item.period, int) or not low <= item.period <= high:
             _refuse(errors, "period", {
-                PeriodKind.YEAR: "期间：年报的期间应为0。 Period: must be 0 for a year.",
-                PeriodKind.QUARTER: "期间：季度应为1至4。 Period: a quarter is 1 to 4.",
-                PeriodKind.MONTH: "期间：月份应为1至12。 Period: a month is 1 to 12.",
-            }[item.period_kind])
+                PeriodKind.YEAR: gettext("Must be 0 for a year."),
+                PeriodKind.QUARTER: gettext("A quarter is 1 to 4."),
+                PeriodKind.MONTH: gettext("A month is 1 to 12."),
+            }[item.period_kind], "invalid_period")
         elif year_ok and period_start(item.period_kind, item.year, item.period) > today:
-            _refuse(errors, "period",
-                    "期间：该期间尚未开始。 Period: this period has not begun yet.")
+            _refuse(errors, "period", gettext("This period has not begun yet."),
+                    "period_not_begun")
 
 
 @cache
@@ -172,12 +187,12 @@ def _figure_errors(errors, given):
     for name, value in given.items():
         parse = parsers.get(name)
         if parse is None:
-            _refuse(errors, name, f"{name}：未知的指标。 {name}: unknown figure.")
+            _refuse(errors, name, gettext("Unknown figure."), "unknown_figure")
             continue
         try:
             figures[name] = parse(value)
         except FigureError as exc:
-            _refuse(errors, name, FIGURES_BY_NAME[name].message(exc.zh, exc.en))
+            _refuse(errors, name, str(exc.message), exc.code)
     return figures
 
 
@@ -298,7 +313,7 @@ def _set_flags(reports, references):
     The months of each year are gathered once, not looked up twelve times per annual report.
     """
     months = {}
-    for (enterprise, kind, year, _), reference in references.items():
+    for (enterprise, kind, year, _period), reference in references.items():
         if kind == PeriodKind.MONTH:
             months.setdefault((enterprise, year), []).append(reference)
     for report in reports:
@@ -404,19 +419,20 @@ def monitoring_reports_save(
         if "enterprise" in item_errors:
             continue
         if item.enterprise.pk not in active:
-            item_errors["enterprise"] = [
-                "企业：不存在或不在您的管辖范围内。"
-                " Enterprise: does not exist or is outside your jurisdiction."
-            ]
+            item_errors["enterprise"] = [FieldMessage(
+                gettext("Does not exist or is outside your jurisdiction."), "out_of_scope"
+            )]
         elif not active[item.enterprise.pk]:
-            item_errors["enterprise"] = ["企业：已停用。 Enterprise: has been deactivated."]
+            item_errors["enterprise"] = [
+                FieldMessage(gettext("Has been deactivated."), "enterprise_inactive")
+            ]
         elif not item_errors:
             key = (item.enterprise.pk, item.period_kind, item.year, item.period)
             if key in keys:
-                item_errors[ALL] = [
-                    "同一企业同一期间在本批中重复出现。"
-                    " The same enterprise and period appear more than once."
-                ]
+                item_errors[ALL] = [FieldMessage(
+                    gettext("The same enterprise and period appear more than once."),
+                    "duplicate_period",
+                )]
             else:
                 keys[key] = index
         if item_errors:
@@ -438,18 +454,22 @@ def monitoring_reports_save(
         elif found.get("open") is not None:
             report = found["open"]
             if report.status not in REPORT_EDITABLE:
-                errors[index] = {ALL: [
-                    "该期报表已报送、正在等待核实，不能修改；如需修改请先由县区退回。"
-                    " This period's report is submitted and awaits verification; it must be"
-                    " returned before it can change."
-                ]}
+                errors[index] = {ALL: [FieldMessage(
+                    gettext(
+                        "This period's report is submitted and awaits verification; it must be"
+                        " returned before it can change."
+                    ),
+                    "report_submitted",
+                )]}
                 continue
             for name, value in figures.items():
                 setattr(report, name, value)
             updated.append(report)
             results[index] = SaveResult(report, UPDATED)
         elif not any(value is not None for value in figures.values()) and current is None:
-            errors[index] = {ALL: ["请至少填写一项指标。 Enter at least one figure."]}
+            errors[index] = {
+                ALL: [FieldMessage(gettext("Enter at least one figure."), "no_figures")]
+            }
         else:
             report = new_report(item.enterprise, key, figures, current)
             created.append(report)
@@ -540,8 +560,10 @@ def monitoring_report_update(
     locked = workflow.lock(REPORT_WORKFLOW, actor, report)
     if locked.status not in REPORT_EDITABLE:
         raise InvalidTransition(
-            "只有草稿或被退回的报表可以修改；已核实的报表请提交更正。"
-            " Only a draft or returned report can be changed; file a correction of a verified one."
+            _(
+                "Only a draft or returned report can be changed; file a correction of a"
+                " verified one."
+            )
         )
     return monitoring_report_save(
         actor=actor,
@@ -604,10 +626,8 @@ def monitoring_report_verify(*, actor: User, report: MonitoringReport) -> Monito
                 REPORT_WORKFLOW, actor=actor,
                 obj=MonitoringReport.objects.get(pk=locked.corrects_id),
                 verb=ReportVerb.SUPERSEDE,
-                reason=(
-                    f"被第{locked.revision}次更正取代。"
-                    f" Superseded by correction {locked.revision}."
-                ),
+                # Kept as the record's reason, in the site's language: Chinese.
+                reason=_superseded_reason(locked.revision),
             )
 
         def stamp(row):
@@ -636,7 +656,11 @@ def monitoring_report_return(
     _check_role(actor, REPORT_VERIFIER_ROLES)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(fields={"reason": ["请填写退回原因。 Give a reason for returning it."]})
+        raise DomainError(
+            code="reason_required",
+            fields={"reason": [FieldMessage(gettext("Give a reason for returning it."),
+                                            "reason_required")]},
+        )
     locked = workflow.lock(REPORT_WORKFLOW, actor, report)
     _check_verifier(actor, locked)
     if locked.status == ReportStatus.RETURNED:

@@ -13,6 +13,8 @@ from typing import Any
 import pghistory
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from accounts.models import User
@@ -47,7 +49,7 @@ POOL_ENTRY_WORKFLOW = workflow.Workflow(
     table=POOL_ENTRY_TRANSITIONS,
     acts=POOL_ENTRY_ACTS,
     reason_required=frozenset(PoolEntryVerb),
-    noun=("培育库条目", "The pool entry"),
+    noun=_("the pool entry"),
 )
 
 # The level of government each writing role acts for, ranked like the tiers.
@@ -75,16 +77,17 @@ CARRIED_ON_PROMOTION = (
 VISIT_FIELDS = ("visited_on", "officer", "problems", "actions", "status")
 EARLIEST_YEAR = 2000
 
-CLOSED_MESSAGE = (
-    "该企业已出库或晋级，此条记录不能再修改。 This entry has left the pool or moved up a tier; "
-    "it can no longer be changed."
+CATEGORY_SCALE_UP_ONLY = _("Categories belong to the below-to-above-scale pool only.")
+TRACK_SRDI_ONLY = _("The track belongs to the SRDI pool only.")
+CLOSED_MESSAGE = _(
+    "This entry has left the pool or moved up a tier; it can no longer be changed."
 )
 
 
 def _reason_required(reason):
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(fields={"reason": ["请填写原因。 Give a reason."]})
+        raise DomainError.for_field("reason", gettext("Give a reason."), code="reason_required")
     return reason
 
 
@@ -106,7 +109,7 @@ def _check_tier_or_above(actor, entry):
     """
     if _tier_rank(actor) < TIER_RANK[entry.tier]:
         raise PermissionDenied(
-            "只有本级及以上工信部门可以办理。 Only staff at the entry's tier or above may do this."
+            _("Only staff at the entry's tier or above may do this.")
         )
 
 
@@ -131,11 +134,11 @@ def _close(actor, entry, verb, reason):
 def _check_year(year):
     this_year = timezone.localdate().year
     if not EARLIEST_YEAR <= year <= this_year:
-        raise DomainError(
-            fields={"admission_year": [
-                f"入库年度应在{EARLIEST_YEAR}至{this_year}年之间。"
-                f" The admission year must lie between {EARLIEST_YEAR} and {this_year}."
-            ]}
+        raise DomainError.for_field(
+            "admission_year",
+            gettext("The admission year must lie between %(low)s and %(high)s.")
+            % {"low": EARLIEST_YEAR, "high": this_year},
+            code="invalid_admission_year",
         )
 
 
@@ -145,9 +148,8 @@ def _category_fields(enterprise, *, pool, category, override_reason, year,
     suggestion needs a reason. A blank category takes the suggestion."""
     if pool != PoolKind.SCALE_UP:
         if category or (override_reason or "").strip():
-            raise DomainError(
-                fields={"category": ["保/增/长/返/补类别只用于规下转规上培育库。"
-                                     " Categories belong to the below-to-above-scale pool only."]}
+            raise DomainError.for_field(
+                "category", str(CATEGORY_SCALE_UP_ONLY), code="category_scale_up_only"
             )
         return {"category": "", "suggested_category": "", "category_override_reason": ""}
     suggestion = scale_up_category_suggest(
@@ -158,11 +160,10 @@ def _category_fields(enterprise, *, pool, category, override_reason, year,
     if category == suggestion.category:
         reason = ""
     elif not reason:
-        raise DomainError(
-            fields={"category_override_reason": [
-                "所选类别与系统建议不同，请说明理由。"
-                " The category differs from the one the figures suggest; give a reason."
-            ]}
+        raise DomainError.for_field(
+            "category_override_reason",
+            gettext("The category differs from the one the figures suggest; give a reason."),
+            code="category_override_reason_required",
         )
     return {
         "category": category,
@@ -206,17 +207,16 @@ def pool_entry_admit(
         raise OutOfScope()
     if not actor.is_superuser and tier not in ADMIT_TIERS[actor.role]:
         raise PermissionDenied(
-            "您所在层级不能在该层级入库。 Your level of government does not keep this tier."
+            _("Your level of government does not keep this tier.")
         )
     if not locked.is_active:
-        raise DomainError(
-            fields={"enterprise": ["该企业已停用。 This enterprise has been deactivated."]}
+        raise DomainError.for_field(
+            "enterprise",
+            gettext("This enterprise has been deactivated."),
+            code="enterprise_inactive",
         )
     if pool == PoolKind.SCALE_UP and track:
-        raise DomainError(
-            fields={"track": ["培育方向只用于专精特新培育库。"
-                              " The track belongs to the 专精特新 pool only."]}
-        )
+        raise DomainError.for_field("track", str(TRACK_SRDI_ONLY), code="track_srdi_only")
     _check_year(admission_year)
     if PoolEntry.objects.filter(
         enterprise=locked, pool=pool, status=PoolEntryStatus.ACTIVE
@@ -251,9 +251,10 @@ def pool_entry_admit(
 
 
 def _already_in_pool():
-    return DomainError(
-        fields={"pool": ["该企业已在此培育库中。 The enterprise already has an active entry in "
-                         "this pool."]}
+    return DomainError.for_field(
+        "pool",
+        gettext("The enterprise already has an active entry in this pool."),
+        code="already_in_pool",
     )
 
 
@@ -283,11 +284,11 @@ def pool_entry_promote(*, actor: User, entry: PoolEntry, reason: str) -> PoolEnt
     next_tier = NEXT_TIER.get(locked.tier)
     if next_tier is None:
         raise InvalidTransition(
-            "省级库是最高层级。 The province tier is the highest; there is no tier to move to."
+            _("The province tier is the highest; there is no tier to move to.")
         )
     if not actor.is_superuser and ROLE_TIER[actor.role] != next_tier:
         raise PermissionDenied(
-            "晋级由上一级工信部门办理。 Promotion is decided by staff of the next tier."
+            _("Promotion is decided by staff of the next tier.")
         )
     if locked.status == PoolEntryStatus.PROMOTED:
         # A repeated request (double submit, retry) gets the entry it already opened.
@@ -352,16 +353,16 @@ def pool_entry_update(*, actor: User, entry: PoolEntry, **fields: Any) -> PoolEn
     """
     unknown = set(fields) - set(POOL_ENTRY_EDITABLE_FIELDS)
     if unknown:
-        raise DomainError(f"Unknown fields: {', '.join(sorted(unknown))}")
+        raise DomainError(
+            _("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))},
+            code="unknown_fields",
+        )
     _check_writer(actor)
     locked = workflow.lock(POOL_ENTRY_WORKFLOW, actor, entry)
     _check_tier_or_above(actor, locked)
     _check_active(locked)
     if locked.pool == PoolKind.SCALE_UP and fields.get("track"):
-        raise DomainError(
-            fields={"track": ["培育方向只用于专精特新培育库。"
-                              " The track belongs to the 专精特新 pool only."]}
-        )
+        raise DomainError.for_field("track", str(TRACK_SRDI_ONLY), code="track_srdi_only")
     changed = [name for name, value in fields.items() if getattr(locked, name) != value]
     if not changed:
         return locked
@@ -390,9 +391,8 @@ def pool_entry_set_category(
     _check_tier_or_above(actor, locked)
     _check_active(locked)
     if locked.pool != PoolKind.SCALE_UP:
-        raise DomainError(
-            fields={"category": ["保/增/长/返/补类别只用于规下转规上培育库。"
-                                 " Categories belong to the below-to-above-scale pool only."]}
+        raise DomainError.for_field(
+            "category", str(CATEGORY_SCALE_UP_ONLY), code="category_scale_up_only"
         )
     values = _category_fields(
         locked.enterprise, pool=locked.pool, category=category, override_reason=reason,
@@ -459,10 +459,10 @@ def cultivation_plan_save(
 
 def _check_visit_date(visited_on):
     if visited_on is not None and visited_on > timezone.localdate():
-        raise DomainError(
-            fields={"visited_on": [
-                "走访日期不能晚于今天。 The visit date cannot be in the future."
-            ]}
+        raise DomainError.for_field(
+            "visited_on",
+            gettext("The visit date cannot be in the future."),
+            code="visit_in_future",
         )
 
 
@@ -515,7 +515,10 @@ def service_visit_update(*, actor: User, visit: ServiceVisit, **fields: Any) -> 
     """
     unknown = set(fields) - set(VISIT_FIELDS)
     if unknown:
-        raise DomainError(f"Unknown fields: {', '.join(sorted(unknown))}")
+        raise DomainError(
+            _("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))},
+            code="unknown_fields",
+        )
     _check_writer(actor)
     locked = (
         ServiceVisit.objects.visible_to(actor)

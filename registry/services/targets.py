@@ -4,6 +4,7 @@ counties."""
 import pghistory
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from accounts.choices import Role
 from accounts.models import User
@@ -43,17 +44,20 @@ def target_set(
     if not actor.has_role(*TARGET_SETTER_ROLES):
         raise PermissionDenied()
     if not target_regions(actor).filter(pk=region.pk).exists():
-        raise DomainError(
-            fields={"region": [
-                "您不能为该地区设定目标：省级为全省和各市州设定，市州为所辖县区设定。"
-                " You cannot set targets for this region: the province sets them for itself and"
+        raise DomainError.for_field(
+            "region",
+            gettext(
+                "You cannot set targets for this region: the province sets them for itself and"
                 " its cities, a city for its counties."
-            ]}
+            ),
+            code="region_not_targeted_by_you",
         )
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        raise DomainError(
-            fields={"year": [f"年度应在{EARLIEST_YEAR}至{LATEST_YEAR}年之间。"
-                             f" The year must lie between {EARLIEST_YEAR} and {LATEST_YEAR}."]}
+        raise DomainError.for_field(
+            "year",
+            gettext("The year must lie between %(low)s and %(high)s.")
+            % {"low": EARLIEST_YEAR, "high": LATEST_YEAR},
+            code="invalid_year",
         )
     note = (note or "").strip()
     key = {"year": year, "region": region, "metric": metric}

@@ -4,14 +4,16 @@ and the monitoring list's column spec."""
 from dataclasses import dataclass
 
 import django_tables2 as tables
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gansu_sme import lists
+from gansu_sme import formatting, lists
 from gansu_sme.excel.columns import Column as SheetColumn
 from registry import imports
 from registry.choices import PeriodKind, ReportStatus
 from registry.figures import COUNT, FIGURES_BY_NAME, FLAG
+from registry.quality import flag_message
 
 from .enterprises import REGION_CELL, region_label
 
@@ -37,11 +39,10 @@ def format_figure(name, value):
         return "—"
     kind = FIGURES_BY_NAME[name].kind
     if kind == FLAG:
-        chinese = (translation.get_language() or "").startswith("zh")
-        return ("是" if value else "否") if chinese else ("Yes" if value else "No")
+        return gettext("Yes") if value else gettext("No")
     if kind == COUNT:
-        return f"{value:,}"
-    return f"{value:,.2f}"
+        return formatting.number(value)
+    return formatting.number(value, 2)
 
 
 @dataclass(frozen=True)
@@ -77,17 +78,15 @@ def _x(report):
 
 
 def figures_chart(reports, *, monthly=False):
-    """A Plotly figure of the key figures of ``reports`` over time, labelled in Chinese.
-
-    The axes carry the statistics form's Chinese indicator names and units whatever the page's
-    language, as the printed forms do; the values are those of the tables on the same page.
+    """A Plotly figure of the key figures of ``reports`` over time, labelled in the page's
+    language; the values are those of the tables on the same page.
     """
     x = [_x(r) for r in reports]
     traces = [
         {
             "type": "scatter",
             "mode": "lines+markers",
-            "name": FIGURES_BY_NAME[name].zh_label,
+            "name": str(FIGURES_BY_NAME[name].label),
             "x": x,
             "y": [_number(getattr(r, name)) for r in reports],
         }
@@ -95,7 +94,7 @@ def figures_chart(reports, *, monthly=False):
     ]
     traces.append({
         "type": "bar",
-        "name": FIGURES_BY_NAME[CHART_PERSONS].zh_label,
+        "name": str(FIGURES_BY_NAME[CHART_PERSONS].label),
         "x": x,
         "y": [_number(getattr(r, CHART_PERSONS)) for r in reports],
         "yaxis": "y2",
@@ -105,10 +104,13 @@ def figures_chart(reports, *, monthly=False):
     return {
         "data": traces,
         "layout": {
-            "xaxis": {"title": {"text": "月份" if monthly else "年度"}, "type": "category"},
-            "yaxis": {"title": {"text": "金额（万元）"}, "rangemode": "tozero"},
+            "xaxis": {
+                "title": {"text": gettext("Month") if monthly else gettext("Year")},
+                "type": "category",
+            },
+            "yaxis": {"title": {"text": gettext("Amount (10k yuan)")}, "rangemode": "tozero"},
             "yaxis2": {
-                "title": {"text": "从业人员（人）"},
+                "title": {"text": gettext("Employees (persons)")},
                 "overlaying": "y",
                 "side": "right",
                 "rangemode": "tozero",
@@ -204,7 +206,7 @@ class MonitoringReportTable(lists.Table):
         return report.revision
 
     def value_flags(self, report):
-        return "；".join(flag.get("message", "") for flag in report.flags) or None
+        return "；".join(flag_message(flag) for flag in report.flags) or None
 
     def value_region(self, report):
         return region_label(report.enterprise.region)

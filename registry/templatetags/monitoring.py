@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django import template
 
 from registry.policies import REPORT_FILER_ROLES, report_verifiable_by
+from registry.quality import flag_message as _flag_message
 from registry.selectors.monitoring import enterprise_monitoring
 from registry.tables.monitoring import (
     ANNUAL_FIGURES,
@@ -16,6 +17,12 @@ from registry.tables.monitoring import (
 )
 
 register = template.Library()
+
+
+@register.filter
+def flag_message(flag):
+    """A data-quality flag in the reader's language."""
+    return _flag_message(flag)
 
 
 @dataclass(frozen=True)

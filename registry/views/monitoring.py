@@ -12,6 +12,7 @@ from registry import policies
 from registry.choices import REPORT_EDITABLE, ReportStatus
 from registry.filtersets.monitoring import MonitoringReportFilterSet
 from registry.forms.monitoring import MonitoringFiguresForm, MonitoringReportForm, ReturnForm
+from registry.quality import flag_message
 from registry.selectors import monitoring as selectors
 from registry.services import monitoring as services
 from registry.tables.monitoring import (
@@ -102,7 +103,7 @@ def _saved_message(request, result):
     else:
         messages.success(request, _("The report has been saved."))
     for flag in result.report.flags:
-        messages.warning(request, flag["message"])
+        messages.warning(request, flag_message(flag))
 
 
 def _initial_for_period(request, enterprise):

@@ -341,8 +341,13 @@ def test_a_region_outside_scope_is_refused_without_revealing_whether_it_exists(
     nowhere = client.post(ENTERPRISES, registration(region="629999"), format="json").json()
 
     message = elsewhere["fields"]["region"][0]
-    assert "不在您的管辖范围内" in message
-    assert "outside your jurisdiction" in message
+    assert message == "620502 不存在或不在您的管辖范围内。"
+    english = client.post(
+        ENTERPRISES, registration(region="620502"), format="json", HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
+    assert english["fields"]["region"] == [
+        "620502 does not exist or is outside your jurisdiction."
+    ]
     assert message.replace("620502", "") == nowhere["fields"]["region"][0].replace("629999", "")
     assert not Enterprise.objects.exists()
 

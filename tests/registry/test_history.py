@@ -86,7 +86,7 @@ def test_deactivation_appears_in_history_with_its_reason(county_user, registered
 
     assert latest.reason == "企业已注销"
     assert latest.user == county_user
-    assert changes(latest)["is_active"] == ("是 Yes", "否 No")
+    assert changes(latest)["is_active"] == ("是", "否")
 
 
 # The next two start from a factory row, not a service call: pghistory's context lives until the

@@ -275,18 +275,20 @@ def test_filing_for_a_verified_period_files_a_correction(as_user, county_user, e
     assert (body["revision"], body["corrects"], body["status"]) == (1, verified.pk, "draft")
 
 
-def test_refused_figures_are_reported_per_field_in_both_languages(as_user, county_user,
-                                                                  enterprise):
-    response = as_user(county_user).post(
-        REPORTS, filing(enterprise, operating_revenue="-1", cnc_ratio="150"), format="json"
-    )
+def test_refused_figures_are_reported_per_field_in_the_requests_language(
+    as_user, county_user, enterprise
+):
+    client = as_user(county_user)
+    bad = filing(enterprise, operating_revenue="-1", cnc_ratio="150")
+    response = client.post(REPORTS, bad, format="json")
 
     assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
     fields = response.json()["fields"]
     assert set(fields) == {"operating_revenue", "cnc_ratio"}
-    assert fields["operating_revenue"] == [
-        "营业收入（万元）：不能为负数。 Operating revenue (10k yuan): must not be negative."
-    ]
+    assert fields["operating_revenue"] == ["不能为负数。"]
+    english = client.post(REPORTS, bad, format="json", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["fields"]["operating_revenue"] == ["Must not be negative."]
     assert not MonitoringReport.objects.exists()
 
 

@@ -4,10 +4,11 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from registry.choices import PeriodKind
 from registry.figures import FIGURE_NAMES
-from registry.quality import RULES, report_flags
+from registry.quality import RULES, flag_message, report_flags
 
 
 def report(period_kind=PeriodKind.YEAR, period=0, **figures):
@@ -50,10 +51,15 @@ def test_revenue_change_beyond_half_is_flagged_naming_both_years(before, now):
     )
 
     assert flag["rule"] == "yoy_revenue"
-    assert f"{Decimal(now):,.2f}" in flag["message"]
-    assert f"{Decimal(before):,.2f}" in flag["message"]
-    assert "营业收入同比" in flag["message"] and "year on year" in flag["message"]
     assert flag["figures"]["previous_operating_revenue"] == before
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            message = flag_message(flag)
+        assert f"{Decimal(now):,.2f}" in message
+        assert f"{Decimal(before):,.2f}" in message
+    assert "营业收入同比" in flag["message"]
+    with translation.override("en"):
+        assert "year on year" in flag_message(flag)
 
 
 @pytest.mark.parametrize(("before", "now"), [("1000", "1500"), ("1000", "500"), ("0", "900")])

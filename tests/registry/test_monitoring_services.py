@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from accounts.choices import Role
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
@@ -106,8 +107,8 @@ def test_an_enterprise_of_another_county_is_an_item_error_in_bulk(
     with pytest.raises(ReportsInvalid) as caught:
         monitoring_reports_save(actor=other_county_user, items=[annual(enterprise)])
 
-    assert "不在您的管辖范围内" in caught.value.errors[0]["enterprise"][0]
-    assert "outside your jurisdiction" in caught.value.errors[0]["enterprise"][0]
+    [message] = caught.value.errors[0]["enterprise"]
+    assert message.code == "out_of_scope"
 
 
 def test_an_enterprise_of_another_city_is_not_found_for_a_single_save(other_city_user, enterprise):
@@ -317,60 +318,62 @@ def test_nothing_is_written_when_one_item_of_many_is_bad(county_user, enterprise
     assert list(caught.value.errors) == [1]
     errors = caught.value.errors[1]
     assert set(errors) == {"operating_revenue", "cnc_ratio"}
-    assert errors["operating_revenue"] == [
-        "营业收入（万元）：不能为负数。 Operating revenue (10k yuan): must not be negative."
-    ]
-    assert errors["cnc_ratio"][0].startswith("关键工序数控化率（%）：应在0到100之间。")
+    assert [m.code for m in errors["operating_revenue"]] == ["negative"]
+    assert [m.code for m in errors["cnc_ratio"]] == ["out_of_range"]
 
 
 @pytest.mark.parametrize(
-    ("kind", "year", "period", "field", "words"),
+    ("kind", "year", "period", "field", "code"),
     [
-        ("year", 2024, 3, "period", "年报的期间应为0"),
-        ("quarter", 2024, 5, "period", "季度应为1至4"),
-        ("month", 2024, 13, "period", "月份应为1至12"),
-        ("month", 2024, 0, "period", "月份应为1至12"),
-        ("week", 2024, 1, "period_kind", "年报、季报或月报"),
-        ("year", 1999, 0, "year", "2000至2100"),
-        ("year", 2099, 0, "period", "尚未开始"),
+        ("year", 2024, 3, "period", "invalid_period"),
+        ("quarter", 2024, 5, "period", "invalid_period"),
+        ("month", 2024, 13, "period", "invalid_period"),
+        ("month", 2024, 0, "period", "invalid_period"),
+        ("week", 2024, 1, "period_kind", "invalid_period_kind"),
+        ("year", 1999, 0, "year", "invalid_year"),
+        ("year", 2099, 0, "period", "period_not_begun"),
     ],
 )
 def test_period_must_exist_and_have_begun(county_user, enterprise, kind, year, period, field,
-                                          words):
+                                          code):
     item = ReportInput(enterprise, kind, year, period, figures())
 
     with pytest.raises(ReportsInvalid) as caught:
         monitoring_reports_save(actor=county_user, items=[item])
 
-    assert words in caught.value.errors[0][field][0]
+    assert caught.value.errors[0][field][0].code == code
 
 
 @pytest.mark.parametrize(
-    ("name", "value", "words"),
+    ("name", "value", "code"),
     [
-        ("operating_revenue", "12.345", "最多保留2位小数"),
-        ("operating_revenue", "abc", "应为数字"),
-        ("operating_revenue", Decimal("1e12"), "数值过大"),
-        ("total_assets", -1, "不能为负数"),
-        ("land_area", "-0.5", "不能为负数"),
-        ("employees", 12.5, "应为非负整数"),
-        ("employees", -3, "应为非负整数"),
-        ("employees", True, "应为非负整数"),
-        ("uses_cloud", "maybe", "应为“是”或“否”"),
-        ("turnover", 5, "未知的指标"),
+        ("operating_revenue", "12.345", "too_many_decimals"),
+        ("operating_revenue", "abc", "not_a_number"),
+        ("operating_revenue", Decimal("1e12"), "too_large"),
+        ("total_assets", -1, "negative"),
+        ("land_area", "-0.5", "negative"),
+        ("employees", 12.5, "not_a_count"),
+        ("employees", -3, "not_a_count"),
+        ("employees", True, "not_a_count"),
+        ("uses_cloud", "maybe", "not_yes_or_no"),
+        ("turnover", 5, "unknown_figure"),
     ],
 )
-def test_each_figure_is_validated_with_a_message_naming_it(county_user, enterprise, name, value,
-                                                          words):
+def test_each_figure_is_validated_under_its_own_name(county_user, enterprise, name, value, code):
     with pytest.raises(ReportsInvalid) as caught:
         monitoring_reports_save(actor=county_user, items=[annual(enterprise, **{name: value})])
 
-    [message] = caught.value.errors[0][name]
-    assert words in message
-    figure = FIGURES_BY_NAME.get(name)
-    assert message.startswith(f"{figure.zh_label}：" if figure else f"{name}：")
-    if figure:
-        assert f" {figure.en_label}: " in message
+    # Filed under the figure's name, so a form, the API and an import name it once.
+    assert list(caught.value.errors[0]) == [name]
+    [refusal] = caught.value.errors[0][name]
+    assert refusal.code == code
+
+
+def test_refusals_are_in_the_active_language(county_user, enterprise):
+    with translation.override("en"), pytest.raises(ReportsInvalid) as caught:
+        monitoring_reports_save(actor=county_user, items=[annual(enterprise, taxes="abc")])
+
+    assert caught.value.errors[0]["taxes"] == ["Must be a number."]
 
 
 def test_values_from_spreadsheets_and_forms_are_accepted(county_user, enterprise):

@@ -200,7 +200,8 @@ def test_the_queue_holds_the_countys_submitted_reports_with_their_flags(
 ):
     waiting = MonitoringReportFactory(
         enterprise=enterprise, status=ReportStatus.SUBMITTED,
-        flags=[{"rule": "rd_above_revenue", "message": "研发费用高于营业收入", "figures": {}}],
+        flags=[{"rule": "rd_above_revenue", "message": "",
+                 "figures": {"rd_expense": "2500.00", "operating_revenue": "2400.00"}}],
     )
     MonitoringReportFactory(enterprise=enterprise, year=2023, status=ReportStatus.DRAFT)
     MonitoringReportFactory(
@@ -211,7 +212,7 @@ def test_the_queue_holds_the_countys_submitted_reports_with_their_flags(
     response = client.get(QUEUE_URL)
 
     assert listed(response) == [waiting.pk]
-    assert "研发费用高于营业收入" in response.text
+    assert "研发费用（2,500.00万元）高于营业收入（2,400.00万元）。" in response.text
     assert action_url(waiting, "verify") in response.text
     assert action_url(waiting, "return") in response.text
 

@@ -1,6 +1,7 @@
 import random
 
 import pytest
+from django.utils import translation
 
 from demo.codes import make_uscc
 from registry import uscc
@@ -29,6 +30,8 @@ def test_wrong_check_character_names_the_expected_one():
         uscc.validate("91110000600037341N")
     assert err.value.code == "check_digit"
     assert "第18位应为 L" in err.value.message
+    with translation.override("en"), pytest.raises(uscc.USCCError) as err:
+        uscc.validate("91110000600037341N")
     assert "should be L" in err.value.message
 
 

@@ -38,7 +38,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     )
     region_name = serializers.CharField(source="region.name", read_only=True)
     prefecture_name = serializers.SerializerMethodField(
-        help_text=_("Name of the prefecture (市州) the region belongs to.")
+        help_text=_("Name of the prefecture the region belongs to.")
     )
     industry = serializers.SlugRelatedField(
         slug_field="code",

@@ -6,15 +6,21 @@ from gansu_sme.api.fields import ScopedSlugRelatedField
 from registry.choices import PeriodKind
 from registry.figures import FIGURE_NAMES
 from registry.models import Enterprise, MonitoringReport
+from registry.quality import flag_message
 
 
 class FlagSerializer(serializers.Serializer):
     rule = serializers.CharField(help_text=_("Code of the data-quality rule."))
-    message = serializers.CharField(help_text=_("What looks wrong, in Chinese and English."))
+    message = serializers.SerializerMethodField(
+        help_text=_("What looks wrong, in the request's language.")
+    )
     figures = serializers.DictField(
         child=serializers.CharField(allow_null=True),
         help_text=_("The figures the rule looked at."),
     )
+
+    def get_message(self, flag) -> str:
+        return flag_message(flag)
 
 
 class MonitoringReportSerializer(serializers.ModelSerializer):

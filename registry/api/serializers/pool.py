@@ -88,7 +88,7 @@ class PoolEntryAdmitSerializer(serializers.Serializer):
     admission_reason = serializers.CharField(label=_("admission reason"), max_length=2000)
     track = serializers.ChoiceField(
         choices=PoolTrack.choices, required=False, allow_blank=True, default="",
-        label=_("cultivated towards"), help_text=_("专精特新 pool only."),
+        label=_("cultivated towards"), help_text=_("SRDI pool only."),
     )
     contact_officer = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=50, label=_("contact officer")
