@@ -178,7 +178,7 @@ class Figure:
         if abs(rounded) >= self._limit:
             raise FigureError(TOO_LARGE, "too_large")
         if self.kind == PERCENT and not 0 <= rounded <= 100:
-            raise FigureError(_("Must be between 0 and 100."), "out_of_range")
+            raise FigureError(_("Must be between 0 and 100."), "not_a_percentage")
         if self.kind in (MONEY, QUANTITY) and rounded < 0:
             raise FigureError(_("Must not be negative."), "negative")
         return rounded
@@ -231,7 +231,7 @@ def _parse_flag(value):
         return True
     if word in FALSE_WORDS:
         return False
-    raise FigureError(_("Must be “yes” or “no”."), "not_yes_or_no")
+    raise FigureError(_("Must be “yes” or “no”."), "not_yes_no")
 
 
 FIGURES = (

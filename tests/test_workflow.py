@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps as django_apps
 from django.db import models
+from django.utils import translation
 
 from certification.services.workflow import APPLICATION_WORKFLOW
 from gansu_sme import workflow
@@ -235,8 +236,13 @@ def test_a_stale_expected_status_is_refused(city_user, finance, submitted):
             actor=city_user, project=submitted, expected_status=ProjectStatus.SUBMITTED
         )
 
-    assert "未批准" in refused.value.message  # the status by its label, never its code
-    assert "rejected" not in refused.value.message
+    assert refused.value.code == "invalid_transition"
+    with translation.override("zh-hans"):
+        assert "未批准" in str(refused.value.message)  # the status by its label, never its code
+    with translation.override("en"):
+        # Said in the reader's language, whenever it is read.
+        english = str(refused.value.message)
+    assert "rejected" not in english and not any("\u4e00" <= c <= "\u9fff" for c in english)
 
 
 def test_a_guard_that_refuses_writes_nothing(city_user, submitted):
@@ -275,6 +281,7 @@ def test_a_reason_is_required_where_the_workflow_says(finance, entitlement):
     with pytest.raises(DomainError) as refused:
         workflow.transition(ENTITLEMENT_WORKFLOW, actor=finance, obj=entitlement, verb="cancel")
 
+    assert refused.value.code == "reason_required"
     assert "reason" in refused.value.fields
 
 

@@ -319,7 +319,7 @@ def test_nothing_is_written_when_one_item_of_many_is_bad(county_user, enterprise
     errors = caught.value.errors[1]
     assert set(errors) == {"operating_revenue", "cnc_ratio"}
     assert [m.code for m in errors["operating_revenue"]] == ["negative"]
-    assert [m.code for m in errors["cnc_ratio"]] == ["out_of_range"]
+    assert [m.code for m in errors["cnc_ratio"]] == ["not_a_percentage"]
 
 
 @pytest.mark.parametrize(
@@ -355,7 +355,7 @@ def test_period_must_exist_and_have_begun(county_user, enterprise, kind, year, p
         ("employees", 12.5, "not_a_count"),
         ("employees", -3, "not_a_count"),
         ("employees", True, "not_a_count"),
-        ("uses_cloud", "maybe", "not_yes_or_no"),
+        ("uses_cloud", "maybe", "not_yes_no"),
         ("turnover", 5, "unknown_figure"),
     ],
 )
