@@ -10,30 +10,34 @@ import re
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from certification.choices import Verdict
 from gansu_sme import formatting
 
-from .metrics import COUNT, FLAG, RATIO, WAN_YUAN, YEARS
+from .metrics import COUNT, DERIVED_METRICS, FIGURE_NAMES, FLAG, RATIO, WAN_YUAN, YEARS
+from .metrics import METRICS as ENGINE_METRICS
 
 PERSONS, POINTS, DATE, TEXT = "persons", "points", "date", "text"
 
-# Figures the engine reads from the verified reports and the enterprise record.
+# Figures the engine reads from the verified reports and the enterprise record, with units.
+_UNITS = {
+    "operating_revenue": WAN_YUAN,
+    "main_business_revenue": WAN_YUAN,
+    "net_profit": WAN_YUAN,
+    "total_assets": WAN_YUAN,
+    "total_liabilities": WAN_YUAN,
+    "employees": PERSONS,
+    "rd_staff": PERSONS,
+    "rd_expense": WAN_YUAN,
+    "safety_incidents": COUNT,
+    "quality_incidents": COUNT,
+    "environmental_incidents": COUNT,
+    "founded_on": DATE,
+    "niche_market": TEXT,
+}
 FIGURES = {
-    "operating_revenue": (gettext_lazy("Operating revenue"), WAN_YUAN),
-    "main_business_revenue": (gettext_lazy("Main-business revenue"), WAN_YUAN),
-    "net_profit": (gettext_lazy("Net profit"), WAN_YUAN),
-    "total_assets": (gettext_lazy("Total assets"), WAN_YUAN),
-    "total_liabilities": (gettext_lazy("Total liabilities"), WAN_YUAN),
-    "employees": (gettext_lazy("Employees"), PERSONS),
-    "rd_staff": (gettext_lazy("R&D staff"), PERSONS),
-    "rd_expense": (gettext_lazy("R&D expense"), WAN_YUAN),
-    "safety_incidents": (gettext_lazy("Major safety incidents"), COUNT),
-    "quality_incidents": (gettext_lazy("Major quality incidents"), COUNT),
-    "environmental_incidents": (gettext_lazy("Major environmental incidents"), COUNT),
-    "founded_on": (gettext_lazy("Founding date"), DATE),
-    "niche_market": (gettext_lazy("Niche market"), TEXT),
+    **{key: (FIGURE_NAMES[key], unit) for key, unit in _UNITS.items()},
     "equity_financing_2y": (
         gettext_lazy("New equity financing in the last 2 years (declared)"), WAN_YUAN
     ),
@@ -50,33 +54,8 @@ FIGURES = {
 
 # The metrics rule items read, as the criteria name them.
 METRICS = {
-    "operating_revenue": gettext_lazy("Prior-year operating revenue"),
-    "main_business_share": gettext_lazy(
-        "Prior-year main-business revenue share of operating revenue"
-    ),
-    "main_business_revenue_growth": gettext_lazy("Prior-year main-business revenue growth"),
-    "main_business_revenue_avg_growth": gettext_lazy(
-        "Average main-business revenue growth over the last 2 years"
-    ),
-    "net_profit_margin": gettext_lazy("Prior-year net profit margin"),
-    "debt_ratio": gettext_lazy("Prior-year asset-liability ratio"),
-    "rd_expense": gettext_lazy("Prior-year R&D expense"),
-    "rd_expense_share": gettext_lazy("Prior-year R&D expense share of operating revenue"),
-    "rd_expense_avg_2y": gettext_lazy("Average R&D expense over the last 2 years"),
-    "rd_expense_total_2y": gettext_lazy("Total R&D expense over the last 2 years"),
-    "rd_expense_share_min_2y": gettext_lazy(
-        "R&D expense share of revenue, the lower of the last 2 years"
-    ),
-    "rd_staff_share": gettext_lazy("Prior-year R&D staff share of employees"),
-    "years_in_niche": gettext_lazy("Years in the niche market"),
-    "safety_incidents_3y": gettext_lazy("Major safety incidents in the last 3 years"),
-    "quality_incidents_3y": gettext_lazy("Major quality incidents in the last 3 years"),
-    "environmental_incidents_3y": gettext_lazy(
-        "Major environmental incidents in the last 3 years"
-    ),
-    "equity_financing_2y": gettext_lazy("New equity financing in the last 2 years"),
-    "equity_financing_3y": gettext_lazy("New equity financing in the last 3 years"),
-    "score_passed": gettext_lazy("Score test passed"),
+    **{key: metric.name for key, metric in ENGINE_METRICS.items()},
+    **{key: name for key, (_unit, name) in DERIVED_METRICS.items()},
 }
 
 # The scoring groups and condition groups of the seeded rule sets; the Chinese names are the
@@ -140,8 +119,10 @@ def _plain(number):
 
 
 def plain_points(value):
-    """Points as the rules write them: 10 reads "10 points", 2.5 "2.5 points"."""
-    return _("%(points)s points") % {"points": _plain(value)}
+    """Points as the rules write them: 10 reads "10 points", 1 "1 point", 2.5 "2.5 points"."""
+    number = Decimal(str(value))
+    count = int(number) if number == number.to_integral_value() else 2
+    return ngettext("%(points)s point", "%(points)s points", count) % {"points": _plain(value)}
 
 
 def plain(value):

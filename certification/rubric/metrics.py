@@ -5,9 +5,12 @@ Money is in 万元 (10,000 yuan) as the monitoring reports keep it; ratios are f
 """
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 WAN_YUAN, RATIO, YEARS, COUNT, FLAG = "wan_yuan", "ratio", "years", "count", "flag"
 
@@ -30,33 +33,61 @@ REPORT_FIGURES = (
 )
 
 # Figures the registry does not hold, declared by the enterprise with evidence (万元).
-DECLARED_FIGURES = {
-    "equity_financing_2y": (
-        "近2年新增股权融资（合格机构投资者实缴额，万元）",
-        "new equity financing paid in by qualified investors in the last 2 years (10k yuan)",
+DECLARED_FIGURE_NAMES = {
+    "equity_financing_2y": gettext_lazy(
+        "New equity financing paid in by qualified investors in the last 2 years (10k yuan)"
     ),
-    "equity_financing_3y": (
-        "近3年新增股权融资（合格机构投资者实缴额，万元）",
-        "new equity financing paid in by qualified investors in the last 3 years (10k yuan)",
+    "equity_financing_3y": gettext_lazy(
+        "New equity financing paid in by qualified investors in the last 3 years (10k yuan)"
     ),
 }
 
-FIGURE_LABELS = {
-    "operating_revenue": ("营业收入", "operating revenue"),
-    "main_business_revenue": ("主营业务收入", "main-business revenue"),
-    "net_profit": ("净利润", "net profit"),
-    "total_assets": ("资产总额", "total assets"),
-    "total_liabilities": ("负债总额", "total liabilities"),
-    "employees": ("从业人员", "employees"),
-    "rd_staff": ("研发人员", "R&D staff"),
-    "rd_expense": ("研发费用", "R&D expense"),
-    "safety_incidents": ("重大安全事故", "major safety incidents"),
-    "quality_incidents": ("重大质量事故", "major quality incidents"),
-    "environmental_incidents": ("重大环境事件", "major environmental incidents"),
-    "founded_on": ("成立日期", "founding date"),
-    "niche_market": ("细分市场", "niche market"),
-    **DECLARED_FIGURES,
+FIGURE_NAMES = {
+    "operating_revenue": gettext_lazy("Operating revenue"),
+    "main_business_revenue": gettext_lazy("Main-business revenue"),
+    "net_profit": gettext_lazy("Net profit"),
+    "total_assets": gettext_lazy("Total assets"),
+    "total_liabilities": gettext_lazy("Total liabilities"),
+    "employees": gettext_lazy("Employees"),
+    "rd_staff": gettext_lazy("R&D staff"),
+    "rd_expense": gettext_lazy("R&D expense"),
+    "safety_incidents": gettext_lazy("Major safety incidents"),
+    "quality_incidents": gettext_lazy("Major quality incidents"),
+    "environmental_incidents": gettext_lazy("Major environmental incidents"),
+    "founded_on": gettext_lazy("Founding date"),
+    "niche_market": gettext_lazy("Niche market"),
+    **DECLARED_FIGURE_NAMES,
 }
+
+
+class Bilingual(Mapping):
+    """``{key: (Chinese, English)}`` over translatable names, for readers that keep both
+    languages side by side; the texts themselves live in the catalogues."""
+
+    def __init__(self, names):
+        self._names = names
+
+    def __getitem__(self, key):
+        return both(self._names[key])
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self):
+        return len(self._names)
+
+
+def both(name):
+    """(Chinese, English) of one translatable name."""
+    with translation.override("zh-hans"):
+        chinese = str(name)
+    with translation.override("en"):
+        english = str(name)
+    return chinese, english
+
+
+DECLARED_FIGURES = Bilingual(DECLARED_FIGURE_NAMES)
+FIGURE_LABELS = Bilingual(FIGURE_NAMES)
 
 # Ratios are compared exactly but shown with this many decimal places.
 _DISPLAY = Decimal("0.000001")
@@ -230,111 +261,115 @@ def _declared(name):
 
 @dataclass(frozen=True)
 class Metric:
-    """A computation rule items name by key, with its unit and labels for display."""
+    """A computation rule items name by key, with its unit and its translatable name."""
 
     compute: Callable
     unit: str
-    label: str
-    label_en: str
+    name: object
+
+    @property
+    def label(self):
+        return both(self.name)[0]
+
+    @property
+    def label_en(self):
+        return both(self.name)[1]
 
 
 METRICS = {
     "operating_revenue": Metric(
-        _figure("operating_revenue"), WAN_YUAN, "上年度营业收入", "prior-year operating revenue"
+        _figure("operating_revenue"),
+        WAN_YUAN,
+        gettext_lazy("Prior-year operating revenue"),
     ),
     "main_business_share": Metric(
         _share("main_business_revenue", "operating_revenue"),
         RATIO,
-        "上年度主营业务收入占营业收入比重",
-        "prior-year main-business revenue share of operating revenue",
+        gettext_lazy("Prior-year main-business revenue share of operating revenue"),
     ),
     "main_business_revenue_growth": Metric(
         _main_business_revenue_growth,
         RATIO,
-        "上年度主营业务收入增长率",
-        "prior-year main-business revenue growth",
+        gettext_lazy("Prior-year main-business revenue growth"),
     ),
     "main_business_revenue_avg_growth": Metric(
         _main_business_revenue_avg_growth,
         RATIO,
-        "近2年主营业务收入平均增长率",
-        "average main-business revenue growth over the last 2 years",
+        gettext_lazy("Average main-business revenue growth over the last 2 years"),
     ),
     "net_profit_margin": Metric(
         _share("net_profit", "operating_revenue"),
         RATIO,
-        "上年度净利润率",
-        "prior-year net profit margin",
+        gettext_lazy("Prior-year net profit margin"),
     ),
     "debt_ratio": Metric(
         _share("total_liabilities", "total_assets"),
         RATIO,
-        "上年度资产负债率",
-        "prior-year asset-liability ratio",
+        gettext_lazy("Prior-year asset-liability ratio"),
     ),
     "rd_expense": Metric(
-        _figure("rd_expense"), WAN_YUAN, "上年度研发费用", "prior-year R&D expense"
+        _figure("rd_expense"),
+        WAN_YUAN,
+        gettext_lazy("Prior-year R&D expense"),
     ),
     "rd_expense_share": Metric(
         _share("rd_expense", "operating_revenue"),
         RATIO,
-        "上年度研发费用占营业收入比重",
-        "prior-year R&D expense share of operating revenue",
+        gettext_lazy("Prior-year R&D expense share of operating revenue"),
     ),
     "rd_expense_avg_2y": Metric(
         _rd_expense_over_2y(lambda recent, earlier: (recent + earlier) / 2),
         WAN_YUAN,
-        "近2年研发费用平均额",
-        "average R&D expense over the last 2 years",
+        gettext_lazy("Average R&D expense over the last 2 years"),
     ),
     "rd_expense_total_2y": Metric(
         _rd_expense_over_2y(operator.add),
         WAN_YUAN,
-        "近2年研发费用总额",
-        "total R&D expense over the last 2 years",
+        gettext_lazy("Total R&D expense over the last 2 years"),
     ),
     "rd_expense_share_min_2y": Metric(
         _rd_expense_share_min_2y,
         RATIO,
-        "近2年研发费用占营业收入比重（两年中较低者）",
-        "R&D expense share of revenue, the lower of the last 2 years",
+        gettext_lazy("R&D expense share of revenue, the lower of the last 2 years"),
     ),
     "rd_staff_share": Metric(
         _share("rd_staff", "employees"),
         RATIO,
-        "上年度研发人员占职工总数比重",
-        "prior-year R&D staff share of employees",
+        gettext_lazy("Prior-year R&D staff share of employees"),
     ),
     "years_in_niche": Metric(
-        _years_in_niche, YEARS, "从事细分市场年限", "years in the niche market"
+        _years_in_niche,
+        YEARS,
+        gettext_lazy("Years in the niche market"),
     ),
     "safety_incidents_3y": Metric(
         _incidents_3y("safety_incidents"),
         COUNT,
-        "近3年重大安全事故",
-        "major safety incidents in the last 3 years",
+        gettext_lazy("Major safety incidents in the last 3 years"),
     ),
     "quality_incidents_3y": Metric(
         _incidents_3y("quality_incidents"),
         COUNT,
-        "近3年重大质量事故",
-        "major quality incidents in the last 3 years",
+        gettext_lazy("Major quality incidents in the last 3 years"),
     ),
     "environmental_incidents_3y": Metric(
         _incidents_3y("environmental_incidents"),
         COUNT,
-        "近3年重大环境事件",
-        "major environmental incidents in the last 3 years",
+        gettext_lazy("Major environmental incidents in the last 3 years"),
     ),
-    **{
-        name: Metric(_declared(name), WAN_YUAN, label, label_en)
-        for name, (label, label_en) in DECLARED_FIGURES.items()
-    },
+    "equity_financing_2y": Metric(
+        _declared("equity_financing_2y"), WAN_YUAN,
+        gettext_lazy("New equity financing in the last 2 years"),
+    ),
+    "equity_financing_3y": Metric(
+        _declared("equity_financing_3y"), WAN_YUAN,
+        gettext_lazy("New equity financing in the last 3 years"),
+    ),
 }
 
 # Metrics the engine derives from the rule set itself rather than from the facts.
 SCORE_PASSED = "score_passed"
-DERIVED_METRICS = {SCORE_PASSED: (FLAG, "评价得分达标", "score test passed")}
+DERIVED_METRICS = {SCORE_PASSED: (FLAG, gettext_lazy("Score test passed"))}
 
 
 def measure(key, facts):

@@ -1,21 +1,42 @@
-"""Why an outcome is what it is, in Chinese and English."""
+"""Why an outcome is what it is, stored in Chinese and in English.
+
+An evaluation keeps its reasons in both languages (``{"item", "zh", "en"}``) so that a page in
+either language reads them as they were when the evaluation ran. Each text is one translatable
+message rendered once per language; the Chinese lives in the catalogue, not here.
+"""
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from certification.choices import Outcome, Verdict
 
+from . import labels
 from .criteria import criteria_metrics
-from .metrics import FIGURE_LABELS, SCORE_PASSED
+from .metrics import SCORE_PASSED
+
+LANGUAGES = (("zh", "zh-hans"), ("en", "en"))
 
 
-def _gap_text(gap):
-    label, label_en = FIGURE_LABELS[gap["figure"]]
-    year = gap["year"]
-    zh = f"{year}年{label}" if year else label
-    en = f"{label_en} {year}" if year else label_en
-    if gap["problem"] == "zero":
-        return f"{zh}为零", f"{en} is zero"
-    if gap["problem"] == "undeclared":
-        return f"{zh}（待企业申报）", f"{en} (to be declared)"
-    return zh, en
+def _in_both(build):
+    """``build()`` rendered under each stored language: ``{"zh": …, "en": …}``."""
+    texts = {}
+    for key, language in LANGUAGES:
+        with translation.override(language):
+            texts[key] = build()
+    return texts
+
+
+def _chinese():
+    return (translation.get_language() or "").startswith("zh")
+
+
+def _title(item):
+    return item.title if _chinese() or not item.title_en else item.title_en
+
+
+def _join(values):
+    return pgettext("list separator", ", ").join(values)
 
 
 def _plain(number):
@@ -23,40 +44,58 @@ def _plain(number):
     return format(number.normalize(), "f")
 
 
+def _gap_text(gap):
+    if gap["problem"] == "undeclared":
+        label = labels.metric_label(gap["figure"])
+    else:
+        known = labels.FIGURES.get(gap["figure"])
+        label = known[0] if known else gap["figure"]
+    if gap["year"]:
+        label = _("%(figure)s %(year)s") % {"figure": label, "year": gap["year"]}
+    if gap["problem"] == "zero":
+        return _("%(figure)s is zero") % {"figure": label}
+    if gap["problem"] == "undeclared":
+        return _("%(figure)s (to be declared)") % {"figure": label}
+    return str(label)
+
+
 def _score_text(score, groups):
-    total, pass_mark = _plain(score["total_points"]), _plain(score["pass_mark"])
-    zh = f"评价得分 {total} 分，及格线 {pass_mark} 分"
-    en = f"score {total}, pass mark {pass_mark}"
+    text = _("score %(total)s, pass mark %(pass_mark)s") % {
+        "total": _plain(score["total_points"]), "pass_mark": _plain(score["pass_mark"])
+    }
     for group in groups:
         if group["met"] is False:
-            points, minimum = _plain(group["points"]), _plain(group["minimum"])
-            zh += f"；{group['group']} {points} 分，低于最低 {minimum} 分"
-            en += f"; {group['group']} {points}, below its minimum {minimum}"
-    return zh, en
+            text += _("; %(group)s %(points)s, below its minimum %(minimum)s") % {
+                "group": labels.group_label(group["group"]),
+                "points": _plain(group["points"]),
+                "minimum": _plain(group["minimum"]),
+            }
+    return text
 
 
 def _undecided_text(result, scored_codes):
-    parts_zh, parts_en = [], []
+    parts = []
     if result.gaps:
-        texts = [_gap_text(gap) for gap in result.gaps]
-        parts_zh.append("缺少" + "、".join(zh for zh, _ in texts))
-        parts_en.append("missing " + ", ".join(en for _, en in texts))
+        parts.append(_("missing %(figures)s") % {
+            "figures": _join(_gap_text(gap) for gap in result.gaps)
+        })
     if result.needs_input:
-        parts_zh.append("待人工填报（附证明材料）")
-        parts_en.append("awaiting a manual entry with evidence")
+        parts.append(_("awaiting a manual entry with evidence"))
     open_scores = [code for code in result.pending if code in scored_codes]
     open_routes = [code for code in result.pending if code not in scored_codes]
     if open_scores:
-        parts_zh.append("待评分指标 " + "、".join(open_scores))
-        parts_en.append("scored items still open: " + ", ".join(open_scores))
+        parts.append(_("scored items still open: %(codes)s") % {"codes": _join(open_scores)})
     if open_routes:
-        parts_zh.append("待判定直通条件 " + "、".join(open_routes))
-        parts_en.append("direct routes still open: " + ", ".join(open_routes))
-    return "；".join(parts_zh), "; ".join(parts_en)
+        parts.append(_("direct routes still open: %(codes)s") % {"codes": _join(open_routes)})
+    return pgettext("clause separator", "; ").join(parts)
 
 
-def _reason(result, zh, en):
-    return {"item": result.item.code, "zh": zh, "en": en}
+def _reason(result, build):
+    return {"item": result.item.code, **_in_both(build)}
+
+
+def _named(item):
+    return {"code": item.code, "title": _title(item)}
 
 
 def reasons_for(outcome, vetoes, conditions, score, groups, scored_codes):
@@ -64,50 +103,42 @@ def reasons_for(outcome, vetoes, conditions, score, groups, scored_codes):
     incomplete, what each undecided veto or condition waits for."""
     reasons = []
     for veto in vetoes:
-        item = veto.item
         if veto.verdict == Verdict.FAIL:
-            reasons.append(
-                _reason(
-                    veto,
-                    f"否决项 {item.code}「{item.title}」：情形存在",
-                    f"Veto {item.code} ({item.title_en}): applies",
-                )
-            )
+            reasons.append(_reason(
+                veto, lambda item=veto.item: _("Veto %(code)s (%(title)s): applies") % _named(item)
+            ))
     for condition in conditions:
         item = condition.item
         if condition.verdict == Verdict.FAIL:
-            zh = f"{item.code}「{item.title}」：不满足"
-            en = f"{item.code} ({item.title_en}): not met"
-            if SCORE_PASSED in criteria_metrics(item.criteria):
-                score_zh, score_en = _score_text(score, groups)
-                zh, en = f"{zh}（{score_zh}）", f"{en} ({score_en})"
-            reasons.append(_reason(condition, zh, en))
+            with_score = SCORE_PASSED in criteria_metrics(item.criteria)
+
+            def failed(item=item, with_score=with_score):
+                text = _("%(code)s (%(title)s): not met") % _named(item)
+                if with_score:
+                    text = _("%(reason)s (%(score)s)") % {
+                        "reason": text, "score": _score_text(score, groups)
+                    }
+                return text
+
+            reasons.append(_reason(condition, failed))
         elif condition.waived_by:
-            reasons.append(
-                _reason(
-                    condition,
-                    f"{item.code}「{item.title}」：经直通条件 "
-                    f"{'、'.join(condition.waived_by)} 满足",
-                    f"{item.code} ({item.title_en}): met through direct route "
-                    f"{', '.join(condition.waived_by)}",
-                )
-            )
+            reasons.append(_reason(condition, lambda item=item, routes=condition.waived_by: (
+                _("%(code)s (%(title)s): met through direct route %(routes)s")
+                % {**_named(item), "routes": _join(routes)}
+            )))
     if outcome == Outcome.INCOMPLETE:
         for result in vetoes + conditions:
             if result.verdict == Verdict.UNKNOWN:
-                item = result.item
-                detail_zh, detail_en = _undecided_text(result, scored_codes)
-                reasons.append(
-                    _reason(
-                        result,
-                        f"{item.code}「{item.title}」：待定，{detail_zh}",
-                        f"{item.code} ({item.title_en}): undecided, {detail_en}",
-                    )
-                )
+                reasons.append(_reason(result, lambda result=result: (
+                    _("%(code)s (%(title)s): undecided, %(detail)s")
+                    % {**_named(result.item), "detail": _undecided_text(result, scored_codes)}
+                )))
     if outcome == Outcome.PASSED:
-        zh, en = "全部条件均已满足", "All conditions are met"
         if score["pass_mark"] is not None:
-            zh += f"，评价得分 {_plain(score['total_points'])} 分"
-            en += f"; score {_plain(score['total_points'])}"
-        reasons.append({"item": "", "zh": zh, "en": en})
+            texts = _in_both(lambda: _("All conditions are met; score %(total)s") % {
+                "total": _plain(score["total_points"])
+            })
+        else:
+            texts = _in_both(lambda: _("All conditions are met"))
+        reasons.append({"item": "", **texts})
     return reasons

@@ -144,3 +144,15 @@ def test_an_expert_scores_from_the_sheet_and_submits(
     assert sheet.scores["I9.2"] == {"points": "3.0", "evidence": "利用本地有色金属资源"}
     expect(page.locator('tr[data-item="I9.3"] .awarded')).to_have_text("4.0")
     screenshot(page, "submitted")
+
+    # The same sheet in English: the rules' English wording, verdicts and units.
+    page.locator('.lang-switch button[value="en"]').click()
+    expect(document).to_contain_text(
+        "Specialised and innovative SME recognition standard, Gansu edition (2026)"
+    )
+    expect(page.locator('tr[data-item="I9.2"]')).to_contain_text(
+        "Uses local resources and carries on traditional crafts or regional culture"
+    )
+    expect(page.locator('tr[data-item="I7"]')).to_contain_text("10.0% or more")
+    expect(page.locator('tr[data-item="C2"]')).to_contain_text("Met")
+    page.screenshot(path=str(ARTIFACTS / "score-sheet-en.png"), full_page=True)
