@@ -66,21 +66,27 @@ def password_change(
 
 @transaction.atomic
 def password_reset(
-    *, actor: User, user: User, new_password: str = "", request: HttpRequest | None = None
+    *, actor: User | None, user: User, new_password: str = "",
+    request: HttpRequest | None = None,
 ) -> str:
     """An administrator gives ``user`` a temporary password and returns it, to be handed over.
+
+    ``actor`` None is the server's own operator (``manage.py reset_password``), who may.
 
     Without ``new_password`` a random one is made. The user must change it at the next sign-in
     (not administrators setting their own, who chose it);
     their other sessions end, as a password change ends them. Logged with the administrator as
     the actor and the account as the object. Raises PermissionDenied for a non-administrator.
     """
-    if not may_reset_passwords(actor):
+    if actor is not None and not may_reset_passwords(actor):
         raise PermissionDenied(code="password_reset_not_allowed")
     password = new_password or temporary_password()
     _validated(password, user)
     user.set_password(password)
-    user.must_change_password = user.pk != actor.pk
+    user.must_change_password = actor is None or user.pk != actor.pk
     user.save(update_fields=["password", "must_change_password"])
-    record(kind=Kind.PASSWORD_RESET, request=request, user=actor, subject=user)
+    record(
+        kind=Kind.PASSWORD_RESET, request=request, user=actor, subject=user,
+        details={} if actor is not None else {"via": "manage.py reset_password"},
+    )
     return password

@@ -318,6 +318,9 @@ def _create_accounts():
     codes = [region_code for _, _, region_code, _ in missing if region_code]
     regions = Region.objects.in_bulk(codes, field_name="code")
     # One hash for all: they share a published password, and hashing is what makes a run slow.
+    # Not flagged must_change_password: a demo account is shared by everyone trying the demo,
+    # and the first to sign in would lock the others out by choosing a password of their own.
+    # A real account gets its first password from an administrator, and that one is flagged.
     password = make_password(settings.DEMO_PASSWORD)
     for username, role, region_code, full_name in missing:
         user = User(

@@ -1,9 +1,11 @@
 """Passwords people own: changing one's own, the change forced after an administrator set the
 password, an administrator's reset, and the last sign-in shown."""
 
+import io
 import re
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts import services
@@ -206,3 +208,27 @@ def test_failed_attempts_since_the_last_sign_in_are_reported_at_sign_in(client, 
     [message] = [m for m in response.context["messages"] if m.level_tag == "warning"]
     assert "2" in str(message)
     assert client.session["previous_sign_in"]["failures"] == 2
+
+
+def test_the_reset_command_prints_a_temporary_password_to_be_changed(county_user):
+    out = io.StringIO()
+    call_command("reset_password", "chengguan", stdout=out)
+    password = out.getvalue().strip()
+    county_user.refresh_from_db()
+    assert county_user.check_password(password) and county_user.must_change_password
+    row = Operation.objects.get(kind=Kind.PASSWORD_RESET)
+    assert (row.user, row.object_id, row.details) == (
+        None, str(county_user.pk), {"via": "manage.py reset_password"}
+    )
+
+
+def test_the_reset_command_refuses_an_unknown_account(db):
+    with pytest.raises(CommandError, match="'nobody'"):
+        call_command("reset_password", "nobody")
+
+
+def test_demo_accounts_share_a_password_and_are_not_held(db):
+    from demo.registry import demo_data_load
+
+    demo_data_load()
+    assert not User.objects.filter(must_change_password=True).exists()
