@@ -23,11 +23,11 @@ from gansu_sme.excel.columns import (
     MSG_YES_NO,
     CellInvalid,
     Column,
-    parse_code,
     parse_date,
     parse_int,
     parse_text,
 )
+from registry import uscc
 from registry.choices import (
     ImportKind,
     PeriodKind,
@@ -68,13 +68,18 @@ def parse_leading_code(value):
     return text.split()[0].upper() if text else ""
 
 
+def parse_uscc(value):
+    """A credit code cell, normalised as the form and the API normalise a typed code."""
+    return uscc.normalize(parse_text(value))
+
+
 def _required(model, name):
     # A column is required exactly when the model (and so the form) requires the field.
     return not model._meta.get_field(name).blank
 
 
 USCC = Column(
-    "uscc", "统一社会信用代码", parse=parse_code, required=True, width=22, text_format=True,
+    "uscc", "统一社会信用代码", parse=parse_uscc, required=True, width=22, text_format=True,
     note="18位，如 91620105MA71T4YW8Q。",
 )
 NAME_FOR_CHECKING = Column(

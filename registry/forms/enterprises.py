@@ -9,6 +9,7 @@ from registry import uscc
 from registry.choices import RegionLevel
 from registry.models import Enterprise, Region
 from registry.services import ENTERPRISE_FIELDS
+from registry.validators import validate_uscc
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -66,10 +67,18 @@ class EnterpriseRegisterForm(EnterpriseForm):
             ),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The credit code's own check says what is wrong with a code of the wrong length, with
+        # the same code as the API and the Excel import; the generic length check would not.
+        self.fields["uscc"].validators = []
+
     def clean_uscc(self):
         # Officials copy codes from licences with stray spaces or lower case; the stored form is
         # upper case, and the database constraint would otherwise answer with a generic message.
+        # The one normaliser (registry.uscc.normalize) serves the API and the import as well.
         code = uscc.normalize(self.cleaned_data["uscc"])
+        validate_uscc(code)
         # The service refuses a registered code too; said here, it shows in the same round as
         # every other field's error instead of after they are fixed.
         if Enterprise.objects.filter(uscc=code).exists():

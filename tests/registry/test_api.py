@@ -13,6 +13,7 @@ from demo.codes import make_uscc
 from gansu_sme.models import AuditEvent
 from registry import services
 from registry.models import Enterprise, Industry, Region
+from registry.uscc import AUTHORITIES, check_character
 from tests.factories.registry import EnterpriseFactory, region
 from tests.permissions import ACTORS, permission_matrix, user_of
 
@@ -300,6 +301,34 @@ def test_wrong_check_character_is_refused_naming_the_check(as_user, county_user)
     assert list(body["fields"]) == ["uscc"]
     assert "校验位错误" in body["fields"]["uscc"][0]
     assert "第18位应为 Q" in body["fields"]["uscc"][0]
+    assert not Enterprise.objects.exists()
+
+
+@pytest.mark.parametrize("pair", [a + k for a, (_, ks) in AUTHORITIES.items() for k in ks])
+def test_every_defined_authority_and_type_pair_registers(as_user, county_user, pair):
+    first17 = pair + "620102MA71T4YW8"
+
+    response = as_user(county_user).post(
+        ENTERPRISES, registration(uscc=first17 + check_character(first17)), format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+
+
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        ("01620100719023721X", "uscc_authority"),
+        ("Y2620100719023721U", "uscc_entity_type"),
+        ("91620105 MA71T4YW8Q", "uscc_length"),
+        ("91620105\tMA71T4YW8Q", "uscc_length"),
+    ],
+)
+def test_undefined_pairs_and_inner_spaces_are_refused(as_user, county_user, code, error):
+    response = as_user(county_user).post(ENTERPRISES, registration(uscc=code), format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["uscc"]
     assert not Enterprise.objects.exists()
 
 

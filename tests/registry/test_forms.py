@@ -4,7 +4,9 @@ and the ones the services would raise, all on the first submission."""
 import pytest
 from django.urls import reverse
 
+from registry.forms.enterprises import EnterpriseRegisterForm
 from registry.models import Enterprise, Industry, MonitoringReport
+from registry.uscc import check_character
 from tests.factories.registry import EnterpriseFactory, region
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +95,31 @@ def test_a_registered_code_shows_with_the_other_field_errors_in_one_round(client
     assert form.has_error("name", "required")
     assert form.has_error("contact_email", "invalid")
     assert Enterprise.objects.count() == 1
+
+
+@pytest.mark.parametrize("pair", ["91", "92", "93", "11", "51", "Y1", "N1", "A1"])
+def test_the_form_accepts_defined_authority_and_type_pairs(county_user, pair):
+    code = pair + "620102MA71T4YW8"
+    form = EnterpriseRegisterForm(
+        enterprise_data(uscc=code + check_character(code)), actor=county_user
+    )
+    form.is_valid()
+    assert "uscc" not in form.errors
+
+
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        ("01620100719023721X", "uscc_authority"),
+        ("Y2620100719023721U", "uscc_entity_type"),
+        ("91620105 MA71T4YW8Q", "uscc_length"),
+        ("91620105\tMA71T4YW8Q", "uscc_length"),
+    ],
+)
+def test_the_form_refuses_undefined_pairs_and_inner_spaces(client, county_user, code, error):
+    client.force_login(county_user)
+
+    response = client.post(reverse("registry:enterprise-create"), enterprise_data(uscc=code))
+
+    assert response.context["form"].has_error("uscc", error)
+    assert not Enterprise.objects.exists()

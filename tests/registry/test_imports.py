@@ -36,6 +36,7 @@ from registry.services import (
 )
 from registry.services import imports as import_services
 from registry.services.pool import pool_entry_admit
+from registry.uscc import AUTHORITIES, check_character
 from tests.factories.accounts import UserFactory
 from tests.factories.registry import EnterpriseFactory, region
 from tests.factories.workbooks import open_workbook, rows_of, sheet_upload, upload
@@ -321,6 +322,43 @@ def test_every_bad_cell_and_row_is_reported_and_nothing_is_written(county_user):
     assert writes() == before
     with pytest.raises(InvalidTransition):
         import_job_confirm(actor=county_user, job=job)
+    assert writes() == before
+
+
+def test_the_import_accepts_every_defined_authority_and_type_pair(county_user):
+    pairs = [a + k for a, (_, kinds) in AUTHORITIES.items() for k in kinds]
+    codes = [p + "620102MA71T4YW8" for p in pairs]
+    records = [enterprise_record(uscc=c + check_character(c), name=f"企业{i}")
+               for i, c in enumerate(codes)]
+
+    job = import_job_create(
+        actor=county_user, kind=ImportKind.ENTERPRISES, upload=enterprise_file(*records)
+    )
+
+    assert job.errors == []
+    assert job.summary["created"] == len(pairs)
+
+
+def test_the_import_refuses_what_the_form_refuses_and_removes_no_inner_space(county_user):
+    before = writes()
+
+    job = import_job_create(
+        actor=county_user, kind=ImportKind.ENTERPRISES,
+        upload=enterprise_file(
+            enterprise_record(uscc="01620100719023721X"),
+            enterprise_record(uscc="Y2620100719023721U"),
+            enterprise_record(uscc="91620105 MA71T4YW8Q"),
+            enterprise_record(uscc="91620105\tMA71T4YW8Q"),
+            enterprise_record(uscc=" 91620105ma71t4yw8q\u3000"),  # outer spaces, lower case
+        ),
+    )
+
+    assert codes_by_cell(job) == {
+        (2, "A"): "uscc_authority",
+        (3, "A"): "uscc_entity_type",
+        (4, "A"): "uscc_length",
+        (5, "A"): "uscc_length",
+    }
     assert writes() == before
 
 

@@ -79,3 +79,56 @@ def test_generated_demo_codes_are_valid():
     rng = random.Random(1)
     for _ in range(200):
         assert uscc.validate(make_uscc("620102", rng))
+
+
+def with_check(first17):
+    return first17 + uscc.check_character(first17)
+
+
+DEFINED_PAIRS = [a + k for a, (_, kinds) in uscc.AUTHORITIES.items() for k in kinds]
+# The examples: right check characters, undefined authority 0 and type Y2.
+UNDEFINED_AUTHORITY = "01620100719023721X"
+UNDEFINED_TYPE = "Y2620100719023721U"
+
+
+def test_the_table_holds_the_pairs_of_the_2015_text():
+    assert {"11", "12", "13", "19", "51", "52", "53", "59", "91", "92", "93", "Y1"} <= set(
+        DEFINED_PAIRS
+    )
+
+
+@pytest.mark.parametrize("pair", DEFINED_PAIRS)
+def test_every_defined_authority_and_type_pair_is_accepted(pair):
+    code = with_check(pair + "620105MA71T4YW8")
+    assert uscc.validate(code) == code
+
+
+def test_an_undefined_authority_is_refused_naming_the_character():
+    assert uscc.check_character(UNDEFINED_AUTHORITY[:17]) == UNDEFINED_AUTHORITY[17]
+    with pytest.raises(uscc.USCCError) as err:
+        uscc.validate(UNDEFINED_AUTHORITY)
+    assert err.value.code == "authority"
+    assert "0" in err.value.message
+
+
+def test_an_undefined_type_of_a_defined_authority_is_refused_naming_the_character():
+    assert uscc.check_character(UNDEFINED_TYPE[:17]) == UNDEFINED_TYPE[17]
+    with pytest.raises(uscc.USCCError) as err:
+        uscc.validate(UNDEFINED_TYPE)
+    assert err.value.code == "entity_type"
+    assert "2" in err.value.message and "Y" in err.value.message
+
+
+@pytest.mark.parametrize("authority", [c for c in uscc.CHARSET if c not in uscc.AUTHORITIES])
+def test_every_undefined_authority_is_refused(authority):
+    with pytest.raises(uscc.USCCError) as err:
+        uscc.validate(with_check(authority + "1620105MA71T4YW8"))
+    assert err.value.code == "authority"
+
+
+@pytest.mark.parametrize("inner", ["91620105 MA71T4YW8Q", "91620105\tMA71T4YW8Q",
+                                   "91620105\u3000MA71T4YW8Q"])
+def test_inner_spaces_and_tabs_are_refused_not_removed(inner):
+    with pytest.raises(uscc.USCCError) as err:
+        uscc.validate(inner)
+    assert err.value.code == "length"
