@@ -1,5 +1,6 @@
 """Checks of manual inputs, declared figures and rule-set data before the engine sees them."""
 
+import json
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -149,50 +150,70 @@ def parse_declared(raw):
     return parsed
 
 
+def _shown(value):
+    # Rule data as the admin shows it: JSON-like, Chinese labels readable.
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _on(code, error):
+    return _("%(code)s: %(error)s") % {"code": code, "error": error}
+
+
 # A tier: its bounds (absent for an option), its points, and its label in Chinese and English.
 BAND_KEYS = frozenset({"min", "max", "points", "label", "label_en"})
 
 
 def _bands_errors(bands, max_points, *, ranged):
     if not isinstance(bands, list | tuple):
-        return ["bands must be a list"]
+        return [_("The tiers must be a list.")]
     errors = []
     for band in bands:
         if not isinstance(band, dict) or not set(band) <= BAND_KEYS:
-            errors.append(f"band {band!r} may only have min, max, points, label and label_en")
+            errors.append(
+                _("Tier %(band)s may only have min, max, points, label and label_en.")
+                % {"band": _shown(band)}
+            )
             continue
         try:
             points = to_decimal(band.get("points"))
             low, high = to_decimal(band.get("min")), to_decimal(band.get("max"))
         except (InvalidOperation, TypeError):
-            errors.append(f"band {band!r} has a bound or points that are not numbers")
+            errors.append(
+                _("Tier %(band)s has a bound or points that are not numbers.")
+                % {"band": _shown(band)}
+            )
             continue
         if points is None or points < 0 or (max_points is not None and points > max_points):
-            errors.append(f"band {band!r} needs points between 0 and {max_points}")
+            errors.append(
+                _("Tier %(band)s needs points between 0 and %(max)s.")
+                % {"band": _shown(band), "max": max_points}
+            )
         if low is not None and high is not None and low >= high:
-            errors.append(f"band {band!r} has min not below max")
+            errors.append(_("Tier %(band)s has min not below max.") % {"band": _shown(band)})
     if ranged and not is_ranged(bands):
-        errors.append("an automatic scored item needs bands with bounds")
+        errors.append(_("An automatic scored item needs tiers with bounds."))
     return errors
 
 
 def _criteria_errors(node):
     if not isinstance(node, dict) or not node:
-        return ["criteria must be a non-empty object"]
+        return [_("The criteria must be a non-empty object.")]
     if set(node) in ({"all"}, {"any"}):
         children = next(iter(node.values()))
         if not isinstance(children, list) or not children:
-            return ["all/any need a non-empty list"]
+            return [_("all and any need a non-empty list.")]
         return [error for child in children for error in _criteria_errors(child)]
     if set(node) != {"metric", "op", "value"}:
-        return [f"criterion {node!r} needs metric, op and value"]
+        return [_("Criterion %(node)s needs metric, op and value.") % {"node": _shown(node)}]
     errors = []
     if node["metric"] not in METRICS and node["metric"] not in DERIVED_METRICS:
-        errors.append(f"unknown metric {node['metric']!r}")
+        errors.append(_("Unknown metric %(metric)s.") % {"metric": _shown(node["metric"])})
     if node["op"] not in OPS:
-        errors.append(f"unknown operator {node['op']!r}")
+        errors.append(_("Unknown operator %(op)s.") % {"op": _shown(node["op"])})
     if not isinstance(node["value"], bool | int | float | str):
-        errors.append(f"criterion {node!r} needs a number or true/false")
+        errors.append(
+            _("Criterion %(node)s needs a number or true/false.") % {"node": _shown(node)}
+        )
     return errors
 
 
@@ -201,61 +222,73 @@ def item_errors(item):
     errors = []
     if item.kind == ItemKind.SCORED:
         if item.max_points is None or item.max_points <= 0:
-            errors.append("a scored item needs positive max points")
+            errors.append(_("A scored item needs positive maximum points."))
         if item.criteria or item.waives:
-            errors.append("a scored item has no criteria and waives nothing")
+            errors.append(_("A scored item has no criteria and waives nothing."))
         if item.mode == ItemMode.AUTOMATIC:
             if bool(item.metric) == bool(item.alternatives):
-                errors.append("an automatic scored item reads one metric or a list of alternatives")
+                errors.append(
+                    _("An automatic scored item reads one metric or a list of alternatives.")
+                )
             choices = (
                 [{"metric": item.metric, "bands": item.bands}] if item.metric else item.alternatives
             )
             for choice in choices:
                 if not isinstance(choice, dict) or set(choice) != {"metric", "bands"}:
-                    errors.append(f"alternative {choice!r} needs metric and bands")
+                    errors.append(
+                        _("Alternative %(choice)s needs metric and bands.")
+                        % {"choice": _shown(choice)}
+                    )
                     continue
                 if choice["metric"] not in METRICS:
-                    errors.append(f"unknown metric {choice['metric']!r}")
+                    errors.append(
+                        _("Unknown metric %(metric)s.") % {"metric": _shown(choice["metric"])}
+                    )
                 errors += _bands_errors(choice["bands"], item.max_points, ranged=True)
         else:
             if item.metric or item.alternatives:
-                errors.append("a manual item reads no metric")
+                errors.append(_("A manual item reads no metric."))
             errors += _bands_errors(item.bands, item.max_points, ranged=False)
             if is_ranged(item.bands) and not all(
                 b.get("min") is not None or b.get("max") is not None for b in item.bands
             ):
-                errors.append("manual bands are either all ranges or all options")
+                errors.append(_("The tiers of a manual item are either all ranges or all options."))
         return errors
     if item.max_points is not None or item.bands or item.alternatives or item.metric:
-        errors.append("only scored items have points, bands, alternatives or a metric")
+        errors.append(_("Only scored items have points, tiers, alternatives or a metric."))
     if item.mode == ItemMode.AUTOMATIC:
         errors += _criteria_errors(item.criteria)
     elif item.criteria:
-        errors.append("a manual item has no criteria")
+        errors.append(_("A manual item has no criteria."))
     if (item.kind == ItemKind.DIRECT_ROUTE) != bool(item.waives):
-        errors.append("a direct route, and only a direct route, names the group it waives")
+        errors.append(_("A direct route, and only a direct route, names the group it waives."))
     return errors
 
 
 def rules_errors(rules):
     """What is wrong with a whole rule set, each message prefixed with the item it concerns."""
-    errors = [f"{item.code}: {error}" for item in rules.items for error in item_errors(item)]
+    errors = [_on(item.code, error) for item in rules.items for error in item_errors(item)]
     codes = [item.code for item in rules.items]
     duplicates = sorted({code for code in codes if codes.count(code) > 1})
-    errors += [f"{code}: duplicate code" for code in duplicates]
+    errors += [_on(code, _("The code is used twice.")) for code in duplicates]
     condition_groups = {i.group for i in rules.items if i.kind == ItemKind.BASIC_CONDITION}
     scored_groups = {i.group for i in rules.items if i.kind == ItemKind.SCORED}
     if not condition_groups:
-        errors.append("a rule set needs at least one basic condition")
+        errors.append(_("A rule set needs at least one basic condition."))
     for group in rules.group_minimums:
         if group not in scored_groups:
-            errors.append(f"group minimum for {group!r}, which has no scored items")
+            errors.append(
+                _("A group minimum for %(group)s, which has no scored items.") % {"group": group}
+            )
     for item in rules.items:
         if item.kind == ItemKind.DIRECT_ROUTE and item.waives not in condition_groups:
-            errors.append(f"{item.code}: waives {item.waives!r}, which has no basic conditions")
+            errors.append(_on(item.code, _("Waives %(group)s, which has no basic conditions.")
+                               % {"group": item.waives}))
         readable = item.mode == ItemMode.AUTOMATIC and not _criteria_errors(item.criteria)
         if readable and SCORE_PASSED in criteria_metrics(item.criteria) and not rules.pass_mark:
-            errors.append(f"{item.code}: reads the score test but the rule set has no pass mark")
+            errors.append(
+                _on(item.code, _("Reads the score test, but the rule set has no pass mark."))
+            )
     if (rules.pass_mark is None) != (not scored_groups):
-        errors.append("a rule set has a pass mark exactly when it has scored items")
+        errors.append(_("A rule set has a pass mark exactly when it has scored items."))
     return errors

@@ -7,6 +7,7 @@ import json
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 
 from certification import rubric
 from tests.factories.certification import facts
@@ -556,13 +557,14 @@ def test_the_little_giant_conditions_cover_all_six_groups(little_giant):
     [
         ({"bands": ({"min": 0.5, "points": 9, "label": "x"},)}, "points between 0 and 5"),
         ({"bands": ({"min": 0.7, "max": 0.6, "points": 1},)}, "min not below max"),
-        ({"metric": "profit_per_head"}, "unknown metric"),
+        ({"metric": "profit_per_head"}, "Unknown metric"),
         ({"criteria": {"metric": "rd_expense", "op": ">", "value": 1}}, "no criteria"),
     ],
 )
 def test_item_errors_name_what_is_wrong(zjtx, change, message):
     i1 = next(item for item in zjtx.items if item.code == "I1")
-    errors = rubric.item_errors(dataclasses.replace(i1, **change))
+    with translation.override("en"):
+        errors = rubric.item_errors(dataclasses.replace(i1, **change))
     assert any(message in error for error in errors), errors
 
 
@@ -571,5 +573,6 @@ def test_a_direct_route_must_waive_a_group_of_basic_conditions(zjtx):
         dataclasses.replace(item, waives="elsewhere") if item.code == "D2" else item
         for item in zjtx.items
     )
-    errors = rubric.rules_errors(dataclasses.replace(zjtx, items=items))
-    assert errors == ["D2: waives 'elsewhere', which has no basic conditions"]
+    with translation.override("en"):
+        errors = rubric.rules_errors(dataclasses.replace(zjtx, items=items))
+    assert errors == ["D2: Waives elsewhere, which has no basic conditions."]

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from certification import rubric
 from certification.models import RuleItem, RuleSet
@@ -159,7 +160,7 @@ def test_a_rule_item_with_malformed_bands_does_not_validate():
     item = RuleItem.objects.get(ruleset__code="miit-2022-zjtx", code="I7")
     item.bands = [{"min": 0.1, "max": 0.05, "points": 11, "label": "x"}]
 
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError) as caught, translation.override("en"):
         item.full_clean()
     assert any("min not below max" in message for message in caught.value.messages)
     assert any("points between 0 and 10.0" in message for message in caught.value.messages)
