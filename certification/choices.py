@@ -11,7 +11,7 @@ class RuleSetKind(models.TextChoices):
     """Which tier of the 2022 gradient-cultivation rules a rule set decides."""
 
     INNOVATIVE = "innovative", _("Innovative SME evaluation")  # 创新型中小企业评价
-    ZJTX = "zjtx", _("专精特新 SME recognition")  # 专精特新中小企业认定
+    ZJTX = "zjtx", _("SRDI SME recognition")  # 专精特新中小企业认定
     LITTLE_GIANT = "little_giant", _("Little giant recognition")  # 专精特新"小巨人"企业认定
 
 
@@ -47,7 +47,7 @@ class Outcome(models.TextChoices):
 
 
 class CampaignKind(models.TextChoices):
-    PROVINCIAL = "provincial", _("Provincial 专精特新 recognition")  # 省级专精特新认定
+    PROVINCIAL = "provincial", _("Provincial SRDI recognition")  # 省级专精特新认定
     LITTLE_GIANT = "little_giant", _("Little giant recommendation")  # 小巨人推荐
     RE_REVIEW = "re_review", _("Re-review")  # 复核
 
@@ -280,7 +280,7 @@ OBJECTION_ACTS = {ObjectionStatus.PENDING: (Act({Role.PROVINCIAL_REVIEWER}),)}
 
 
 class CertificateLevel(models.TextChoices):
-    PROVINCIAL = "provincial", _("Provincial 专精特新 SME")  # 省级专精特新中小企业
+    PROVINCIAL = "provincial", _("Provincial SRDI SME")  # 省级专精特新中小企业
     NATIONAL = "national", _("National little giant")  # 国家级专精特新"小巨人"企业
 
 

@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 EMBEDDED_FONT = "CertificateSans"
 FALLBACK_FONT = "STSong-Light"
 
+# The certificate is an official document in Chinese: its text is data, not interface, and stays
+# Chinese whatever the language of the person who downloads it (no gettext here).
 ISSUER = "甘肃省工业和信息化厅"
 TITLES = {
     "provincial": "甘肃省专精特新中小企业",

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from certification.choices import AttachmentKind, ItemKind, ItemMode
@@ -15,6 +16,11 @@ from gansu_sme.forms import ServiceErrorsMixin
 from registry.models import Enterprise
 
 MET_CHOICES = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
+
+
+def _chinese():
+    # Rule items and declared figures carry their own Chinese and English titles (data).
+    return (translation.get_language() or "").startswith("zh")
 
 
 class ApplicationForm(ServiceErrorsMixin, forms.Form):
@@ -60,7 +66,8 @@ class ApplicationForm(ServiceErrorsMixin, forms.Form):
                     self._add_item_fields(item)
         for name, (label, label_en) in DECLARED_FIGURES.items():
             self.fields[f"declared_{name}"] = forms.DecimalField(
-                label=label, required=False, min_value=0, help_text=label_en
+                label=label if _chinese() else label_en[:1].upper() + label_en[1:],
+                required=False, min_value=0,
             )
             self.fields[f"declared_{name}_evidence"] = forms.CharField(
                 label=_("Evidence"), required=False, max_length=500
@@ -74,7 +81,7 @@ class ApplicationForm(ServiceErrorsMixin, forms.Form):
             return None
 
     def _add_item_fields(self, item):
-        label = f"{item.code} {item.title}"
+        label = f"{item.code} {item.title if _chinese() else item.title_en}"
         if item.kind != ItemKind.SCORED:
             field = forms.ChoiceField(label=label, choices=MET_CHOICES, required=False)
         elif is_ranged(item.bands):

@@ -33,5 +33,5 @@ class OutcomeForm(ServiceErrorsMixin, forms.Form):
     )
     document = forms.CharField(
         label=_("National document number"), max_length=100,
-        help_text=_("Number of MIIT's notice (工信部公告文号)."),
+        help_text=_("Number of MIIT's notice."),
     )

@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from certification import rubric
 from certification.models import RuleSet
@@ -27,7 +28,7 @@ def ruleset_current(kind: str, on: datetime.date | None = None) -> RuleSet:
     )
     if ruleset is None:
         raise DomainError(
-            "该日期没有有效的规则集。 No rule set of this kind is in force on that date."
+            _("No rule set of this kind is in force on that date."), code="no_ruleset_in_force"
         )
     return ruleset
 

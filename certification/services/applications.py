@@ -8,7 +8,7 @@ from typing import Any
 
 import pghistory
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
@@ -45,9 +45,7 @@ QUOTA_STATUSES = frozenset({
 # What a re-review (复核) may renew: a certificate still valid, or one that lapsed during the
 # campaign's own filing round.
 RENEWABLE_STATUSES = (CertificateStatus.ACTIVE, CertificateStatus.EXPIRED)
-ALREADY_FILED = (
-    "该企业在本批次已有申报。 The enterprise already has an application in this campaign."
-)
+ALREADY_FILED = _("The enterprise already has an application in this campaign.")
 
 
 def can_file(user: User) -> bool:
@@ -60,12 +58,10 @@ def _window_open(campaign, today=None):
 
 
 def _window_error(campaign):
-    message = (
-        f"申报批次“{campaign.title}”的申报期为 {campaign.opens_on} 至 {campaign.closes_on}，"
-        f"当前不在申报期内。 Filing for this campaign is open from {campaign.opens_on} to"
-        f" {campaign.closes_on} only."
-    )
-    return DomainError(message, fields={"campaign": [message]})
+    message = _(
+        "Filing for the campaign “%(title)s” is open from %(opens)s to %(closes)s only."
+    ) % {"title": campaign.title, "opens": campaign.opens_on, "closes": campaign.closes_on}
+    return DomainError(message, code="filing_closed", fields={"campaign": [message]})
 
 
 def _check_inputs(campaign, manual_inputs, declared_figures):
@@ -80,23 +76,21 @@ def _check_inputs(campaign, manual_inputs, declared_figures):
         errors["declared_figures"] = [f"{name}: {text}" for name, text in error.errors.items()]
     if errors:
         raise DomainError(
-            "人工填报项或申报数据有误。 Some manual entries or declared figures are invalid.",
-            fields=errors,
+            _("Some manual entries or declared figures are invalid."),
+            code="invalid_inputs", fields=errors,
         )
 
 
 def _check_renews(campaign, enterprise, renews):
     if campaign.kind != CampaignKind.RE_REVIEW:
         if renews is not None:
-            message = "只有复核批次的申报才能续期证书。 Only a re-review renews a certificate."
-            raise DomainError(message, fields={"renews": [message]})
+            message = _("Only a re-review renews a certificate.")
+            raise DomainError(message, code="renewal_not_re_review", fields={"renews": [message]})
         return
-    message = (
-        "复核申报须指明本企业有效或即将到期的证书。 A re-review must name a valid or expiring"
-        " certificate of this enterprise."
-    )
+    message = _("A re-review must name a valid or expiring certificate of this enterprise.")
+    code = "renewal_certificate_required"
     if renews is None:
-        raise DomainError(message, fields={"renews": [message]})
+        raise DomainError(message, code=code, fields={"renews": [message]})
     renewable = (
         Certificate.objects.filter(
             pk=renews.pk, enterprise=enterprise, status__in=RENEWABLE_STATUSES
@@ -105,7 +99,7 @@ def _check_renews(campaign, enterprise, renews):
         .exists()
     )
     if not renewable:
-        raise DomainError(message, fields={"renews": [message]})
+        raise DomainError(message, code=code, fields={"renews": [message]})
 
 
 def _check_filer(actor, application):
@@ -144,12 +138,14 @@ def application_create(
     if enterprise is None:
         raise OutOfScope()
     if not enterprise.is_active:
-        message = "该企业已停用。 This enterprise is inactive."
-        raise DomainError(message, fields={"enterprise": [message]})
+        message = _("This enterprise is inactive.")
+        raise DomainError(message, code="enterprise_inactive", fields={"enterprise": [message]})
     if not _window_open(campaign):
         raise _window_error(campaign)
     if campaign.applications.filter(enterprise=enterprise).exclude(status=S.WITHDRAWN).exists():
-        raise DomainError(ALREADY_FILED, fields={"enterprise": [ALREADY_FILED]})
+        raise DomainError(
+            ALREADY_FILED, code="already_filed", fields={"enterprise": [ALREADY_FILED]}
+        )
     manual_inputs, declared_figures = manual_inputs or {}, declared_figures or {}
     _check_inputs(campaign, manual_inputs, declared_figures)
     _check_renews(campaign, enterprise, renews)
@@ -169,7 +165,9 @@ def application_create(
         with transaction.atomic(), pghistory.context(user=actor.pk):
             application.save()
     except IntegrityError as exc:
-        raise DomainError(ALREADY_FILED, fields={"enterprise": [ALREADY_FILED]}) from exc
+        raise DomainError(
+            ALREADY_FILED, code="already_filed", fields={"enterprise": [ALREADY_FILED]}
+        ) from exc
     return application
 
 
@@ -192,9 +190,7 @@ def application_update(
     locked = workflow.lock(APPLICATION_WORKFLOW, actor, application)
     _check_filer(actor, locked)
     if locked.status not in EDITABLE_STATUSES:
-        raise DomainError(
-            "只有草稿状态的申报可以修改。 Only a draft application can be changed."
-        )
+        raise DomainError(_("Only a draft application can be changed."), code="not_draft")
     if summary is not None:
         locked.summary = summary
     if manual_inputs is not None:
@@ -213,10 +209,13 @@ def application_update(
 
 def _failed_message(evaluation):
     # The engine's reasons already name each failing item with its code and title.
+    # They are stored in both languages; the message takes those of the request.
     failing = [r for r in evaluation.summary.get("reasons", []) if r.get("item")]
-    zh = "；".join(r["zh"] for r in failing)
-    en = "; ".join(r["en"] for r in failing)
-    return f"预审未通过：{zh}。 The pre-check failed: {en}."
+    if (translation.get_language() or "").startswith("zh"):
+        reasons = "；".join(r["zh"] for r in failing)
+    else:
+        reasons = "; ".join(r["en"] for r in failing)
+    return _("The pre-check failed: %(reasons)s.") % {"reasons": reasons}
 
 
 @transaction.atomic
@@ -243,11 +242,10 @@ def application_submit(
         )
     _check_filer(actor, locked)
     if not locked.attachments.filter(kind=AttachmentKind.PAPER_APPLICATION).exists():
-        message = (
-            "提交前须上传企业盖章的申报书。 Attach the enterprise's signed application before"
-            " submitting."
+        message = _("Attach the enterprise's signed application before submitting.")
+        raise DomainError(
+            message, code="paper_application_missing", fields={"attachments": [message]}
         )
-        raise DomainError(message, fields={"attachments": [message]})
     resubmission = locked.transitions.filter(verb=Verb.SUBMIT).exists()
     if not resubmission and not _window_open(locked.campaign):
         raise _window_error(locked.campaign)
@@ -262,7 +260,7 @@ def application_submit(
     if evaluation.outcome == Outcome.FAILED:
         # The refusal rolls the evaluation back with the rest: what failed is in the message.
         message = _failed_message(evaluation)
-        raise DomainError(message, fields={"evaluation": [message]})
+        raise DomainError(message, code="precheck_failed", fields={"evaluation": [message]})
 
     def attach(row):
         row.evaluation = evaluation
@@ -307,10 +305,10 @@ def _quota_check(locked):
         .count()
     )
     if used >= quota.quota:
-        name = quota.region.name
         raise DomainError(
-            f"{name}本批次推荐名额（{quota.quota} 个）已用完。"
-            f" {name} has used all {quota.quota} recommendation places of this campaign."
+            _("%(region)s has used all %(quota)s recommendation places of this campaign.")
+            % {"region": quota.region.name, "quota": quota.quota},
+            code="quota_used_up",
         )
 
 

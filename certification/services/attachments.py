@@ -7,6 +7,7 @@ import pghistory
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from certification.choices import APPLICATION_ACTS, APPLICATION_FINAL, FILER_ROLE, AttachmentKind
@@ -28,14 +29,20 @@ PDF, JPEG, PNG, XLSX = (
 # The file names each content type may carry: a name may not claim another type.
 EXTENSIONS = {PDF: (".pdf",), JPEG: (".jpg", ".jpeg"), PNG: (".png",), XLSX: (".xlsx",)}
 
-MSG_TYPE = (
-    "只接受 PDF、JPEG、PNG 或 XLSX 文件。 Only PDF, JPEG, PNG or XLSX files are accepted."
-)
-MSG_MACROS = "不接受含宏的工作簿。 Workbooks with macros are refused."
+MSG_TYPE = _("Only PDF, JPEG, PNG or XLSX files are accepted.")
+MSG_MACROS = _("Workbooks with macros are refused.")
 
 
-def _refuse(message):
-    return DomainError(message, fields={"file": [message]})
+def _refuse(message, code):
+    return DomainError(message, code=code, fields={"file": [message]})
+
+
+def _refuse_type():
+    return _refuse(MSG_TYPE, "file_type_refused")
+
+
+def _refuse_macros():
+    return _refuse(MSG_MACROS, "file_macros_refused")
 
 
 def _xlsx_ok(upload):
@@ -45,17 +52,17 @@ def _xlsx_ok(upload):
         with zipfile.ZipFile(upload) as archive:
             entries = archive.infolist()
             if len(entries) > MAX_XLSX_ENTRIES:
-                raise _refuse(MSG_TYPE)
+                raise _refuse_type()
             names = {entry.filename.lower() for entry in entries}
             if any(name.rsplit("/", 1)[-1].startswith("vbaproject") for name in names):
-                raise _refuse(MSG_MACROS)
+                raise _refuse_macros()
             if not {"[content_types].xml", "xl/workbook.xml"} <= names:
-                raise _refuse(MSG_TYPE)
+                raise _refuse_type()
             content_types = archive.read("[Content_Types].xml")
             if b"macroEnabled" in content_types or b"vbaProject" in content_types:
-                raise _refuse(MSG_MACROS)
+                raise _refuse_macros()
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as exc:
-        raise _refuse(MSG_TYPE) from exc
+        raise _refuse_type() from exc
     finally:
         upload.seek(0)
 
@@ -78,14 +85,14 @@ def sniff(upload: UploadedFile) -> str:
     elif head.startswith(b"PK\x03\x04"):
         name = (upload.name or "").lower()
         if name.endswith((".xlsm", ".xltm", ".xlam", ".xlsb")):
-            raise _refuse(MSG_MACROS)
+            raise _refuse_macros()
         _xlsx_ok(upload)
         content_type = XLSX
     else:
-        raise _refuse(MSG_TYPE)
+        raise _refuse_type()
     if not (upload.name or "").lower().endswith(EXTENSIONS[content_type]):
         raise _refuse(
-            "文件扩展名与内容不符。 The file name's extension does not match its content."
+            _("The file name's extension does not match its content."), "file_extension_mismatch"
         )
     return content_type
 
@@ -131,21 +138,22 @@ def attachment_add(
     if not can_attach(actor, locked):
         raise PermissionDenied()
     if kind not in AttachmentKind.values:
-        raise DomainError(
-            "材料类型无效。 Unknown attachment kind.",
-            fields={"kind": ["材料类型无效。 Unknown attachment kind."]},
-        )
+        message = _("Unknown attachment kind.")
+        raise DomainError(message, code="unknown_attachment_kind", fields={"kind": [message]})
     size = upload.size
     if not size:
-        raise _refuse("文件为空。 The file is empty.")
+        raise _refuse(_("The file is empty."), "file_empty")
     limit = settings.ATTACHMENT_MAX_BYTES
     if size > limit:
         megabytes = limit // (1024 * 1024)
-        raise _refuse(f"文件超过 {megabytes} MB。 The file is larger than {megabytes} MB.")
+        raise _refuse(
+            _("The file is larger than %(megabytes)s MB.") % {"megabytes": megabytes},
+            "file_too_large",
+        )
     content_type = sniff(upload)
     sha256 = _sha256(upload)
     if locked.attachments.filter(sha256=sha256).exists():
-        raise _refuse("该文件已上传。 This file is already attached.")
+        raise _refuse(_("This file is already attached."), "file_already_attached")
     original_name = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
     attachment = Attachment(
         application=locked,

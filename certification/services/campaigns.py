@@ -4,6 +4,7 @@ from typing import Any
 
 import pghistory
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from accounts.models import User
@@ -59,15 +60,13 @@ def _check_ruleset(campaign):
     wanted = CAMPAIGN_RULESET_KIND.get(campaign.kind)
     if campaign.ruleset_id is not None and campaign.ruleset.kind != wanted:
         raise DomainError(
-            "规则集类型与申报批次类型不符。 The rule set does not decide what this kind of"
-            " campaign recognises.",
-            fields={"ruleset": ["规则集类型与批次类型不符。 Rule set kind does not match."]},
+            _("The rule set does not decide what this kind of campaign recognises."),
+            code="ruleset_kind_mismatch",
+            fields={"ruleset": [_("Rule set kind does not match.")]},
         )
     if campaign.ruleset_id is not None and not campaign.ruleset.is_active:
-        raise DomainError(
-            "该规则集已停用。 This rule set is no longer in force.",
-            fields={"ruleset": ["该规则集已停用。 This rule set is no longer in force."]},
-        )
+        message = _("This rule set is no longer in force.")
+        raise DomainError(message, code="ruleset_inactive", fields={"ruleset": [message]})
 
 
 def _set_quotas(campaign, quotas):
@@ -76,12 +75,12 @@ def _set_quotas(campaign, quotas):
     for region, quota in quotas.items():
         if region.level != RegionLevel.PREFECTURE:
             errors.append(
-                f"{region.name} 不是市州级单位。 {region.name} is not a prefecture-level unit."
+                _("%(region)s is not a prefecture-level unit.") % {"region": region.name}
             )
         elif quota is not None and quota < 0:
-            errors.append(f"{region.name} 名额不能为负。 The quota of {region.name} is negative.")
+            errors.append(_("The quota of %(region)s is negative.") % {"region": region.name})
     if errors:
-        raise DomainError(errors[0], fields={"quotas": errors})
+        raise DomainError(errors[0], code="invalid_quota", fields={"quotas": errors})
     CampaignQuota.objects.filter(campaign=campaign).exclude(
         region__in=[r for r, q in quotas.items() if q is not None]
     ).delete()
@@ -112,10 +111,8 @@ def campaign_create(
         raise TypeError(f"unexpected campaign fields: {sorted(unknown)}")
     campaign = Campaign(created_by=actor, **fields)
     if campaign.kind not in CampaignKind.values:
-        raise DomainError(
-            "申报批次类型无效。 Unknown campaign kind.",
-            fields={"kind": ["申报批次类型无效。 Unknown campaign kind."]},
-        )
+        message = _("Unknown campaign kind.")
+        raise DomainError(message, code="unknown_campaign_kind", fields={"kind": [message]})
     _check_ruleset(campaign)
     _check_window(campaign)
     campaign_deadlines(campaign)
@@ -129,8 +126,9 @@ def campaign_create(
 def _check_window(campaign):
     if campaign.opens_on and campaign.closes_on and campaign.closes_on < campaign.opens_on:
         raise DomainError(
-            "截止日期不能早于开始日期。 Filing cannot close before it opens.",
-            fields={"closes_on": ["截止日期不能早于开始日期。 Must not be before the opening."]},
+            _("Filing cannot close before it opens."),
+            code="closes_before_opens",
+            fields={"closes_on": [_("Must not be before the opening.")]},
         )
 
 
@@ -162,8 +160,10 @@ def campaign_update(
             if name in fields and fields[name] != getattr(campaign, name)
         ]
         if frozen:
-            message = "已有申报的批次不能修改此项。 The campaign has applications; this is fixed."
-            raise DomainError(message, fields={name: [message] for name in frozen})
+            message = _("The campaign has applications; this is fixed.")
+            raise DomainError(
+                message, code="campaign_fixed", fields={name: [message] for name in frozen}
+            )
     for name, value in fields.items():
         setattr(campaign, name, value)
     _check_ruleset(campaign)

@@ -17,10 +17,13 @@ awards and claws back from them.
 """
 
 import datetime
+from typing import Any
 
 import pghistory
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from accounts.models import User
@@ -88,6 +91,16 @@ def _take_serial(year, level):
     return sequence.last
 
 
+def record_text(message: Any, **params: Any) -> str:
+    """``message`` % ``params`` in the registry's language of record (Chinese): the reasons the
+    system writes into histories are stored like those officials type, whatever the language of
+    the request that wrote them. Lazy ``params`` (choice labels) are rendered in it too."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if not params:
+            return str(message)
+        return str(message) % {name: str(value) for name, value in params.items()}
+
+
 def _graduate_pool_entry(actor, certificate):
     """Close the firm's active 专精特新 pool entry: the certificate is what it was cultivated for.
 
@@ -102,9 +115,10 @@ def _graduate_pool_entry(actor, certificate):
     pool_entry_graduate(
         actor=actor,
         entry=entry,
-        reason=(
-            f"获得{certificate.get_level_display()}认定，证书编号 {certificate.number}。"
-            f" Recognised, certificate {certificate.number}."
+        reason=record_text(
+            _("Recognised as %(level)s, certificate %(number)s."),
+            level=CertificateLevel(certificate.level).label,
+            number=certificate.number,
         ),
     )
 
@@ -133,15 +147,16 @@ def certificate_issue(
     """
     if application is not None and Certificate.objects.filter(application=application).exists():
         raise InvalidTransition(
-            "该申报已颁发证书。 A certificate has already been issued for this application."
+            _("A certificate has already been issued for this application."),
+            code="certificate_already_issued",
         )
     if Certificate.objects.filter(
         enterprise=enterprise, level=level, status=CertificateStatus.ACTIVE
     ).exists():
         raise DomainError(
-            "该企业已持有同级别有效证书，应通过复核续期。"
-            " The enterprise already holds a valid certificate of this level; renew it instead.",
-            fields={"enterprise": ["已持有有效证书。 Already holds a valid certificate."]},
+            _("The enterprise already holds a valid certificate of this level; renew it instead."),
+            code="certificate_held",
+            fields={"enterprise": [_("Already holds a valid certificate.")]},
         )
     year = issued_on.year
     serial = _take_serial(year, level)
@@ -182,8 +197,9 @@ def certificate_renew(
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if locked.status == CertificateStatus.REVOKED:
         raise InvalidTransition(
-            f"证书 {locked.number} 已撤销，不能续期。 Certificate {locked.number} is revoked; "
-            "it cannot be renewed."
+            _("Certificate %(number)s is revoked; it cannot be renewed.")
+            % {"number": locked.number},
+            code="certificate_revoked",
         )
     if locked.renewed_on == renewed_on:
         return locked
@@ -191,7 +207,8 @@ def certificate_renew(
     locked.renewed_on = renewed_on
     locked.status = CertificateStatus.ACTIVE
     locked.full_clean()
-    with pghistory.context(user=actor.pk if actor else None, reason="复核通过 re-review passed"):
+    reason = record_text(_("Re-review passed"))
+    with pghistory.context(user=actor.pk if actor else None, reason=reason):
         locked.save(update_fields=["valid_until", "renewed_on", "status"])
     events.announce(events.certificate_renewed, certificate_id=locked.pk)
     return locked
@@ -213,7 +230,7 @@ def certificates_expire(*, today: datetime.date | None = None) -> list[int]:
         .values_list("pk", flat=True)
     )
     if ids:
-        with pghistory.context(reason="有效期届满 validity passed"):
+        with pghistory.context(reason=record_text(_("Validity passed"))):
             Certificate.objects.filter(pk__in=ids).update(status=CertificateStatus.EXPIRED)
     for pk in ids:
         events.announce(events.certificate_expired, certificate_id=pk)
@@ -235,12 +252,14 @@ def certificate_revoke(
     check_province(actor)
     errors = {}
     if reason not in RevocationReason.values:
-        errors["reason"] = ["请选择撤销原因。 Choose a revocation reason."]
+        errors["reason"] = [_("Choose a revocation reason.")]
     note = (note or "").strip()
     if not note:
-        errors["note"] = ["请填写撤销说明。 Describe why the certificate is revoked."]
+        errors["note"] = [_("Describe why the certificate is revoked.")]
     if errors:
-        raise DomainError("撤销信息不完整。 The revocation is incomplete.", fields=errors)
+        raise DomainError(
+            _("The revocation is incomplete."), code="revocation_incomplete", fields=errors
+        )
     locked = (
         Certificate.objects.visible_to(actor).select_for_update().filter(pk=certificate.pk).first()
     )

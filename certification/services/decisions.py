@@ -10,6 +10,7 @@ then required and stored in ``departure_reason``; the score decided is stored in
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from certification.choices import ApplicationStatus, Verb
@@ -21,10 +22,7 @@ from gansu_sme.exceptions import DomainError, InvalidTransition
 
 MAX_SCORE = Decimal("100")
 
-DEPARTURE_MESSAGE = (
-    "决定与专家组意见不一致，请说明理由。 The decision departs from the expert panel; "
-    "write why."
-)
+DEPARTURE_MESSAGE = _("The decision departs from the expert panel; write why.")
 
 
 def _score(value):
@@ -34,12 +32,11 @@ def _score(value):
         score = None
     if score is None or not score.is_finite() or score != score.quantize(TENTH):
         raise DomainError(
-            fields={"score": ["分值最多保留一位小数。 A score with at most one decimal."]}
+            code="invalid_score", fields={"score": [_("A score with at most one decimal.")]}
         )
     if not Decimal("0") <= score <= MAX_SCORE:
-        raise DomainError(
-            fields={"score": [f"分值应在0至{MAX_SCORE}之间。 The score lies between 0 and 100."]}
-        )
+        message = _("The score lies between 0 and %(max)s.") % {"max": MAX_SCORE}
+        raise DomainError(code="score_out_of_range", fields={"score": [message]})
     return round_tenth(score)
 
 
@@ -79,12 +76,16 @@ def application_approve(
     def panel_done(locked):
         if not panel_complete(locked) or locked.panel_score is None:
             raise DomainError(
-                "专家评分尚未全部提交，不能审定通过。 Not every expert has submitted a score"
-                " sheet; the application cannot be approved yet."
+                _("Not every expert has submitted a score sheet; the application cannot be"
+                  " approved yet."),
+                code="panel_incomplete",
             )
         departs = decision_departs(locked, approve=True, score=decided(locked))
         if departs and not reason:
-            raise DomainError(DEPARTURE_MESSAGE, fields={"reason": [DEPARTURE_MESSAGE]})
+            raise DomainError(
+                DEPARTURE_MESSAGE, code="departure_reason_required",
+                fields={"reason": [DEPARTURE_MESSAGE]},
+            )
 
     def decided(locked):
         return locked.panel_score if score is None else _score(score)
@@ -119,8 +120,8 @@ def application_reject(*, actor: User, application: Application, reason: str) ->
     locked = workflow.lock(APPLICATION_WORKFLOW, actor, application)
     if locked.status == ApplicationStatus.PUBLIC_NOTICE:
         raise InvalidTransition(
-            "公示中的申报只能通过异议处理予以否决。 An application in public notice can only be"
-            " rejected by upholding an objection."
+            _("An application in public notice can only be rejected by upholding an objection."),
+            code="in_public_notice",
         )
 
     def decide(locked):

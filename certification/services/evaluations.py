@@ -5,6 +5,7 @@ from typing import Any
 import pghistory
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from accounts.models import User
@@ -28,7 +29,7 @@ def _parse(rules, manual_inputs, declared_figures):
     except rubric.InvalidInput as error:
         errors["declared_figures"] = [f"{name}: {text}" for name, text in error.errors.items()]
     if errors:
-        raise DomainError(fields=errors)
+        raise DomainError(code="invalid_inputs", fields=errors)
     return inputs, declared
 
 
@@ -63,7 +64,7 @@ def evaluation_run(
     if enterprise is None:
         raise OutOfScope()
     if not ruleset.is_active:
-        raise DomainError("该规则集已停用。 This rule set is no longer in force.")
+        raise DomainError(_("This rule set is no longer in force."), code="ruleset_inactive")
     rules = ruleset.as_rules()
     inputs, declared = _parse(rules, manual_inputs or {}, declared_figures or {})
     evaluated_at = timezone.now()

@@ -41,6 +41,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.choices import Role
 from accounts.models import User
@@ -87,7 +89,7 @@ def _expert_save(actor, expert, industries):
     try:
         expert.full_clean(exclude=["user"])
     except ValidationError as error:
-        raise DomainError(fields=error.message_dict) from error
+        raise DomainError(code="invalid", fields=error.message_dict) from error
     with pghistory.context(user=actor.pk):
         expert.save()
         if industries is not None:
@@ -119,7 +121,9 @@ def expert_create(
         try:
             validate_password(password, user)
         except ValidationError as error:
-            raise DomainError(fields={"password": list(error.messages)}) from error
+            raise DomainError(
+                code="invalid_password", fields={"password": list(error.messages)}
+            ) from error
         user.set_password(password)
         # A password the reviewer chose is handed over: the expert replaces it at first sign-in.
         user.must_change_password = True
@@ -128,7 +132,7 @@ def expert_create(
     try:
         user.full_clean(exclude=["password"])
     except ValidationError as error:
-        raise DomainError(fields=error.message_dict) from error
+        raise DomainError(code="invalid", fields=error.message_dict) from error
     with pghistory.context(user=actor.pk):
         user.save()
     expert = Expert(
@@ -155,7 +159,11 @@ def expert_update(
     _check_manager(actor)
     unknown = set(fields) - set(EXPERT_FIELDS)
     if unknown:
-        raise DomainError(f"不能修改：{', '.join(sorted(unknown))}。 Cannot change these fields.")
+        raise DomainError(
+            _("These fields cannot be changed: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))},
+            code="unknown_fields",
+        )
     locked = Expert.objects.select_for_update().get(pk=expert.pk)
     for name, value in fields.items():
         if name == "employer_uscc":
@@ -241,19 +249,21 @@ def draw_replay(candidates: Sequence[int], seed: str, count: int) -> list[int]:
 def _check_count(count):
     if count < 1:
         raise DomainError(
-            fields={"count": ["抽取人数至少为1。 At least one expert must be drawn."]}
+            code="invalid_count", fields={"count": [_("At least one expert must be drawn.")]}
         )
 
 
 def _draw(actor, application, *, count, seed):
     candidates, excluded = draw_pool(application, count=count)
     if len(candidates) < count:
-        message = (
-            f"符合回避规则的专家只有{len(candidates)}名，不足抽取人数{count}名；请扩充专家库或"
-            f"减少抽取人数。 Only {len(candidates)} experts are free of conflicts for "
-            f"{count} places; add experts to the pool or draw fewer."
-        )
-        raise DomainError(message, fields={"count": [message]})
+        message = ngettext(
+            "Only %(free)s expert is free of conflicts for %(count)s places; add experts to the"
+            " pool or draw fewer.",
+            "Only %(free)s experts are free of conflicts for %(count)s places; add experts to the"
+            " pool or draw fewer.",
+            len(candidates),
+        ) % {"free": len(candidates), "count": count}
+        raise DomainError(message, code="too_few_experts", fields={"count": [message]})
     seed = str(seed) if seed else secrets.token_hex(16)
     draw = ExpertDraw(
         application=application,
@@ -268,7 +278,7 @@ def _draw(actor, application, *, count, seed):
         # A draw that leaves nobody out stores an empty ``excluded``, which is not "blank".
         draw.full_clean(exclude=["application", "drawn_by", "excluded"])
     except ValidationError as error:
-        raise DomainError(fields=error.message_dict) from error
+        raise DomainError(code="invalid", fields=error.message_dict) from error
     with pghistory.context(user=actor.pk):
         draw.save()
         ExpertAssignment.objects.bulk_create(
@@ -317,9 +327,9 @@ def experts_draw(
         if first is not None:
             return first
         raise InvalidTransition(
-            f"申报当前状态为“{locked.get_status_display()}”，已有他人处理，请刷新后再试。"
-            f" The application is now {ApplicationStatus(locked.status).label}; reload the"
-            " page and try again."
+            _("The application is now “%(status)s”; someone else has acted on it. Reload the"
+              " page and try again.") % {"status": locked.get_status_display()},
+            code="status_changed",
         )
     if locked.status == ApplicationStatus.PROVINCE_ACCEPTED:
         count = locked.campaign.experts_per_application if count is None else count
@@ -333,25 +343,27 @@ def experts_draw(
         return _draw(actor, locked, count=count, seed=seed)
     if locked.status != ApplicationStatus.UNDER_EXPERT_REVIEW:
         raise InvalidTransition(
-            f"申报当前状态为“{locked.get_status_display()}”，不能抽取专家。"
-            f" The application is {ApplicationStatus(locked.status).label}; experts cannot be"
-            " drawn now."
+            _("The application is “%(status)s”; experts cannot be drawn now.")
+            % {"status": locked.get_status_display()},
+            code="draw_not_possible",
         )
     seated = locked.assignments.exclude(status=AssignmentStatus.RECUSED).count()
     needed = _panel_size(locked) - seated
     if needed < 1:
         raise DomainError(
-            "没有需要替换的回避专家。 No recused expert is waiting for a replacement.",
-            fields={"count": ["没有需要替换的回避专家。 No recused expert needs replacing."]},
+            _("No recused expert is waiting for a replacement."),
+            code="no_recused_expert",
+            fields={"count": [_("No recused expert needs replacing.")]},
         )
     count = needed if count is None else count
     _check_count(count)
     if count > needed:
-        raise DomainError(
-            fields={"count": [
-                f"只需替换{needed}名回避专家。 Only {needed} recused experts need replacing."
-            ]}
-        )
+        message = ngettext(
+            "Only %(needed)s recused expert needs replacing.",
+            "Only %(needed)s recused experts need replacing.",
+            needed,
+        ) % {"needed": needed}
+        raise DomainError(code="too_many_replacements", fields={"count": [message]})
     draw = _draw(actor, locked, count=count, seed=seed)
     _panel_update(actor, locked)
     return draw
@@ -421,7 +433,7 @@ def _lock_sheet(actor, assignment):
     )
     if locked.expert.user_id != actor.pk:
         raise PermissionDenied(
-            "只有被分配的专家本人可以办理。 Only the expert assigned may do this."
+            _("Only the expert assigned may do this."), code="not_assigned_expert"
         )
     return application, locked
 
@@ -429,21 +441,26 @@ def _lock_sheet(actor, assignment):
 def _check_open(application, assignment, *, want):
     if application.status != ApplicationStatus.UNDER_EXPERT_REVIEW:
         raise InvalidTransition(
-            "该申报已不在专家评审阶段。 The application is no longer under expert review."
+            _("The application is no longer under expert review."), code="not_under_review"
         )
     if assignment.status == want:
         return
     if assignment.status == AssignmentStatus.SUBMITTED:
         raise InvalidTransition(
-            "评分表已提交，不能再修改。 The score sheet is submitted and locked."
+            _("The score sheet is submitted and locked."), code="sheet_submitted"
         )
     if assignment.status == AssignmentStatus.RECUSED:
-        raise InvalidTransition("您已回避此申报。 You have recused yourself from this application.")
+        raise InvalidTransition(
+            _("You have recused yourself from this application."), code="expert_recused"
+        )
     if assignment.status == AssignmentStatus.ASSIGNED:
         raise InvalidTransition(
-            "请先声明无利益冲突。 Declare that you have no conflict of interest first."
+            _("Declare that you have no conflict of interest first."),
+            code="declaration_required",
         )
-    raise InvalidTransition("您已作出声明。 You have already made your declaration.")
+    raise InvalidTransition(
+        _("You have already made your declaration."), code="already_declared"
+    )
 
 
 @transaction.atomic
@@ -465,9 +482,8 @@ def assignment_declare(
     _check_open(application, locked, want=AssignmentStatus.ASSIGNED)
     if not no_conflict and not declaration:
         raise DomainError(
-            fields={"declaration": [
-                "请说明存在的利益冲突。 Describe the conflict of interest."
-            ]}
+            code="conflict_description_required",
+            fields={"declaration": [_("Describe the conflict of interest.")]},
         )
     locked.status = target
     locked.declaration = declaration
@@ -480,23 +496,22 @@ def assignment_declare(
     return locked
 
 
-def _points_error(code, message):
-    return DomainError(message, fields={f"{code}.points": [message]})
+def _points_error(item_code, message, code):
+    return DomainError(message, code=code, fields={f"{item_code}.points": [message]})
 
 
 def _parse_scores(items, scores):
     """Checked {code: {"points": "x.y", "evidence": text}} of the entries given; a None
     ``points`` removes the item's entry."""
     if not isinstance(scores, dict):
-        raise DomainError(fields={"scores": ["格式无效。 Invalid format."]})
+        raise DomainError(code="invalid_scores", fields={"scores": [_("Invalid format.")]})
     by_code = {item.code: item for item in items}
     parsed = {}
     for code, entry in scores.items():
         item = by_code.get(code)
         if item is None:
-            raise DomainError(
-                fields={"scores": [f"{code} 不是专家评分项。 {code} is not an item experts score."]}
-            )
+            message = _("%(item)s is not an item experts score.") % {"item": code}
+            raise DomainError(code="not_expert_item", fields={"scores": [message]})
         entry = entry if isinstance(entry, dict) else {"points": entry}
         raw, evidence = entry.get("points"), str(entry.get("evidence") or "").strip()
         if raw is None or raw == "":
@@ -508,17 +523,22 @@ def _parse_scores(items, scores):
             points = None
         if points is None or not points.is_finite() or points != points.quantize(TENTH):
             raise _points_error(
-                code, f"{code}：分值最多保留一位小数。 {code}: points with at most one decimal."
+                code,
+                _("%(item)s: points with at most one decimal.") % {"item": code},
+                "invalid_points",
             )
         if not Decimal("0") <= points <= item.max_points:
             raise _points_error(
                 code,
-                f"{code}：分值应在0至{item.max_points}分之间。"
-                f" {code}: points must lie between 0 and {item.max_points}.",
+                _("%(item)s: points must lie between 0 and %(max)s.")
+                % {"item": code, "max": item.max_points},
+                "points_out_of_range",
             )
         if points > 0 and not evidence:
-            message = f"{code}：得分须写明依据。 {code}: say what the points rest on."
-            raise DomainError(message, fields={f"{code}.evidence": [message]})
+            message = _("%(item)s: say what the points rest on.") % {"item": code}
+            raise DomainError(
+                message, code="evidence_required", fields={f"{code}.evidence": [message]}
+            )
         parsed[code] = {"points": str(round_tenth(points)), "evidence": evidence}
     return parsed
 
@@ -578,10 +598,10 @@ def assignment_submit(*, actor: User, assignment: ExpertAssignment) -> ExpertAss
         if item.code not in locked.scores
     ]
     if missing:
-        codes = "、".join(missing)
         raise DomainError(
-            f"以下评分项尚未评分：{codes}。 These items are not scored yet: {', '.join(missing)}.",
-            fields={f"{code}.points": ["请评分。 Score this item."] for code in missing},
+            _("These items are not scored yet: %(items)s.") % {"items": ", ".join(missing)},
+            code="items_not_scored",
+            fields={f"{code}.points": [_("Score this item.")] for code in missing},
         )
     locked.total = sheet_total(application, locked.scores)
     locked.status = AssignmentStatus.SUBMITTED

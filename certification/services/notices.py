@@ -23,6 +23,8 @@ from collections.abc import Iterable
 import pghistory
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext
 
 from accounts.models import User
 from certification.choices import (
@@ -42,7 +44,12 @@ from certification.models import (
     Notice,
     Objection,
 )
-from certification.services.certificates import certificate_issue, certificate_renew, check_province
+from certification.services.certificates import (
+    certificate_issue,
+    certificate_renew,
+    check_province,
+    record_text,
+)
 from certification.services.workflow import application_transition
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope
 from gansu_sme.workdays import add_working_days
@@ -64,8 +71,13 @@ def notice_is_open(notice: Notice, today: datetime.date | None = None) -> bool:
     return notice.status == NoticeStatus.OPEN and notice.starts_on <= today <= notice.ends_on
 
 
-def _field_error(field, message):
-    return DomainError(message, fields={field: [message]})
+def _names(names):
+    """Firm names listed in a sentence: 、 between them in Chinese, a comma in English."""
+    return pgettext("between names listed in a sentence", ", ").join(names)
+
+
+def _field_error(field, message, code):
+    return DomainError(message, code=code, fields={field: [message]})
 
 
 @transaction.atomic
@@ -95,16 +107,20 @@ def notice_publish(
     days = days or campaign.notice_days
     title = (title or "").strip()
     if not title:
-        raise _field_error("title", "请填写公示标题。 Give the notice a title.")
+        raise _field_error("title", _("Give the notice a title."), "title_required")
     if starts_on < today:
         raise _field_error(
-            "starts_on", "公示开始日期不能早于今天。 A notice cannot start in the past."
+            "starts_on", _("A notice cannot start in the past."), "notice_starts_in_past"
         )
     if days < 1:
-        raise _field_error("days", "公示期至少一个工作日。 A notice runs at least one working day.")
+        raise _field_error(
+            "days", _("A notice runs at least one working day."), "notice_too_short"
+        )
     ids = sorted({application.pk for application in applications})
     if not ids:
-        raise _field_error("applications", "请选择公示的企业。 Choose the applications to publish.")
+        raise _field_error(
+            "applications", _("Choose the applications to publish."), "no_applications"
+        )
     # Locked in id order before anything is checked, so two publishes of the same applications
     # cannot both pass the status check.
     locked = list(
@@ -121,19 +137,20 @@ def notice_publish(
         if a.campaign_id != campaign.pk or a.status != ApplicationStatus.APPROVED
     ]
     if wrong:
-        names = "、".join(a.enterprise.name for a in wrong)
         raise _field_error(
             "applications",
-            f"只能公示本批次审定通过的申报：{names}。"
-            " Only approved applications of this campaign can be published.",
+            _("Only approved applications of this campaign can be published: %(firms)s.")
+            % {"firms": _names(a.enterprise.name for a in wrong)},
+            "not_approved",
         )
     if campaign.kind == CampaignKind.RE_REVIEW:
         missing = [a.enterprise.name for a in locked if a.renews_id is None]
         if missing:
             raise _field_error(
                 "applications",
-                f"复核申报未注明所复核的证书：{'、'.join(missing)}。"
-                " A re-review application must name the certificate it renews.",
+                _("A re-review application must name the certificate it renews: %(firms)s.")
+                % {"firms": _names(missing)},
+                "renewal_certificate_missing",
             )
     if campaign.kind == CampaignKind.PROVINCIAL:
         holders = set(
@@ -146,8 +163,9 @@ def notice_publish(
         if holders:
             raise _field_error(
                 "applications",
-                f"以下企业已持有有效的省级证书，应通过复核续期：{'、'.join(sorted(holders))}。"
-                " These firms already hold a valid provincial certificate; renew by re-review.",
+                _("These firms already hold a valid provincial certificate; renew it by"
+                  " re-review: %(firms)s.") % {"firms": _names(sorted(holders))},
+                "certificate_held",
             )
     notice = Notice(
         campaign=campaign,
@@ -190,7 +208,7 @@ def objection_file(
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if not notice_is_open(notice, today):
         raise InvalidTransition(
-            "公示期外不能提出异议。 Objections can only be filed while the notice is open."
+            _("Objections can only be filed while the notice is open."), code="notice_not_open"
         )
     # Read again: the caller's copy may predate the notice closing or an upheld objection.
     # (None, the application gone, is refused below.)
@@ -201,7 +219,7 @@ def objection_file(
         or application.status != ApplicationStatus.PUBLIC_NOTICE
     ):
         raise _field_error(
-            "application", "该企业不在本次公示名单中。 The firm is not listed in this notice."
+            "application", _("The firm is not listed in this notice."), "not_in_notice"
         )
     objection = Objection(
         notice=notice,
@@ -231,7 +249,7 @@ def objection_decide(
     check_province(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise _field_error("reason", "请填写处理理由。 Give the reasons for the ruling.")
+        raise _field_error("reason", _("Give the reasons for the ruling."), "reason_required")
     visible = Application.objects.visible_to(actor)
     locked = (
         Objection.objects.select_for_update(of=("self",))
@@ -246,7 +264,7 @@ def objection_decide(
         if locked.status == outcome:
             return locked
         raise InvalidTransition(
-            "该异议已处理。 This objection has already been ruled on."
+            _("This objection has already been ruled on."), code="objection_already_ruled"
         )
     locked.status = outcome
     locked.decided_by = actor
@@ -266,7 +284,8 @@ def _unconcludable_reason(application):
     """Why a firm in notice can no longer be certified, or "" when it can.
 
     Both happen after publishing, while the notice runs: the certificate a re-review renews is
-    revoked, or the firm of a provincial campaign gets a provincial certificate elsewhere.
+    revoked, or the firm of a provincial campaign gets a provincial certificate elsewhere. The
+    reason is stored on the rejection, so in the language of record (``record_text``).
     """
     kind = application.campaign.kind
     if kind == CampaignKind.RE_REVIEW:
@@ -274,9 +293,8 @@ def _unconcludable_reason(application):
             pk=application.renews_id, status=CertificateStatus.REVOKED
         ).exists()
         if revoked:
-            return (
-                "证书已撤销，不能复核续期。"
-                " The certificate was revoked during the notice; it cannot be renewed."
+            return record_text(
+                _("The certificate was revoked during the notice; it cannot be renewed.")
             )
     elif kind == CampaignKind.PROVINCIAL:
         holds = Certificate.objects.filter(
@@ -285,10 +303,9 @@ def _unconcludable_reason(application):
             status=CertificateStatus.ACTIVE,
         ).exists()
         if holds:
-            return (
-                "企业已持有有效的省级证书，不能再次认定。"
-                " The firm already holds a valid provincial certificate; it cannot be certified"
-                " again."
+            return record_text(
+                _("The firm already holds a valid provincial certificate; it cannot be"
+                  " certified again.")
             )
     return ""
 
@@ -365,13 +382,19 @@ def notice_close(
         return locked
     if today <= locked.ends_on:
         raise InvalidTransition(
-            f"公示期至 {locked.ends_on:%Y-%m-%d} 结束，届满后才能结束公示。"
-            f" The notice runs until {locked.ends_on:%Y-%m-%d}; it closes after that day."
+            _("The notice runs until %(date)s; it closes after that day.")
+            % {"date": f"{locked.ends_on:%Y-%m-%d}"},
+            code="notice_still_running",
         )
     pending = locked.objections.filter(status=ObjectionStatus.PENDING).count()
     if pending:
         raise InvalidTransition(
-            f"还有 {pending} 件异议未处理。 {pending} objection(s) still await a ruling."
+            ngettext(
+                "%(pending)s objection still awaits a ruling.",
+                "%(pending)s objections still await a ruling.",
+                pending,
+            ) % {"pending": pending},
+            code="objections_pending",
         )
     graduating = actor or locked.published_by
     applications = (

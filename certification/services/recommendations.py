@@ -11,6 +11,7 @@ import pghistory
 from django.db import transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from certification.choices import CertificateLevel, CertificateStatus, RecommendationOutcome
@@ -26,7 +27,9 @@ from registry.models import ExportRecord, MonitoringReport
 PROVINCE_NAME = "甘肃省"
 EXPORT_LISTING = "national_recommendations"
 
-# The columns of the national recommendation list (小巨人推荐汇总表), in its order.
+# The columns of the national recommendation list (小巨人推荐汇总表), in its order. The list is an
+# official document sent to MIIT: its headings, title and file name stay Chinese whatever the
+# language of the page that exports it.
 EXPORT_COLUMNS = (
     Column("index", "序号", width=6),
     Column("province", "省份", width=8),
@@ -158,8 +161,8 @@ def national_recommendation_record_outcome(
     check_province(actor)
     document = (document or "").strip()
     if not document:
-        message = "请填写工信部公告文号。 Give the number of the national notice."
-        raise DomainError(message, fields={"document": [message]})
+        message = _("Give the number of the national notice.")
+        raise DomainError(message, code="document_required", fields={"document": [message]})
     locked = (
         NationalRecommendation.objects.select_for_update(of=("self",))
         .select_related("application__campaign__ruleset", "application__evaluation", "enterprise")
@@ -172,7 +175,9 @@ def national_recommendation_record_outcome(
     if locked.outcome != RecommendationOutcome.PENDING:
         if locked.outcome == outcome:
             return locked
-        raise InvalidTransition("该推荐的结果已登记。 The national outcome is already recorded.")
+        raise InvalidTransition(
+            _("The national outcome is already recorded."), code="outcome_already_recorded"
+        )
     if approved:
         application = locked.application
         locked.certificate = certificate_issue(

@@ -9,6 +9,8 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import User
 from certification.choices import (
     APPLICATION_ACTS,
@@ -35,7 +37,7 @@ APPLICATION_WORKFLOW = workflow.Workflow(
     reason_required=REASON_REQUIRED,
     changed_at="status_changed_at",
     lock_related=("campaign", "enterprise__region"),
-    noun=("申报", "The application"),
+    noun=_("the application"),
 )
 
 _STAGE_DUE_FIELD = {

@@ -150,7 +150,7 @@ def test_a_bad_attachment_is_refused_with_the_error_shape(as_user, county_user, 
     )
 
     assert response.status_code == 400
-    assert response.json()["code"] == "domain_error"
+    assert response.json()["code"] == "file_type_refused"
     assert "file" in response.json()["fields"]
 
 

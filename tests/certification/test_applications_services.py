@@ -134,7 +134,7 @@ def test_filing_is_refused_outside_the_window(county_user, enterprise, days):
         application_create(actor=county_user, campaign=campaign, enterprise=enterprise)
 
     assert "campaign" in refused.value.fields
-    assert "申报期" in refused.value.message
+    assert refused.value.code == "filing_closed"
 
 
 def test_one_live_application_per_firm_and_campaign_and_withdrawn_ones_free_the_place(
@@ -223,8 +223,10 @@ def test_a_draft_is_changed_by_its_filing_side_only(
 def test_a_submitted_application_cannot_be_changed(county_user, enterprise):
     application = ApplicationFactory(enterprise=enterprise, status=S.SUBMITTED)
 
-    with pytest.raises(DomainError, match="草稿"):
+    with pytest.raises(DomainError) as refused:
         application_update(actor=county_user, application=application, summary="改")
+
+    assert refused.value.code == "not_draft"
 
 
 # --- submission -----------------------------------------------------------------------------
@@ -236,6 +238,7 @@ def test_submission_needs_the_firms_signed_application(county_user, campaign, en
     with pytest.raises(DomainError) as refused:
         application_submit(actor=county_user, application=application)
 
+    assert refused.value.code == "paper_application_missing"
     assert "attachments" in refused.value.fields
     assert not ApplicationTransition.objects.exists()
 
@@ -249,8 +252,8 @@ def test_a_failed_pre_check_refuses_submission_naming_the_failing_items(
     with pytest.raises(DomainError) as refused:
         application_submit(actor=county_user, application=application)
 
-    assert refused.value.message.startswith("预审未通过")
-    assert "C2" in refused.value.message and "not met" in refused.value.message
+    assert refused.value.code == "precheck_failed"
+    assert "C2" in refused.value.message
     assert refused.value.fields == {"evaluation": [refused.value.message]}
     application.refresh_from_db()
     assert application.status == S.DRAFT
@@ -362,8 +365,7 @@ def test_a_city_cannot_recommend_beyond_its_quota(city_user, campaign):
     with pytest.raises(DomainError) as refused:
         application_recommend(actor=city_user, application=second, opinion=OPINION)
 
-    assert "兰州市本批次推荐名额（1 个）已用完" in refused.value.message
-    assert "has used all 1 recommendation places" in refused.value.message
+    assert refused.value.code == "quota_used_up"
     second.refresh_from_db()
     assert second.status == S.COUNTY_REVIEWED
     # Tianshui has no quota: its recommendation is not counted against Lanzhou's.

@@ -84,7 +84,7 @@ def test_a_rule_set_of_another_kind_is_refused(province_user):
     )
 
     assert response.status_code == 400
-    assert response.json()["code"] == "domain_error"
+    assert response.json()["code"] == "ruleset_kind_mismatch"
     assert "ruleset" in response.json()["fields"]
 
 

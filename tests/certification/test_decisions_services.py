@@ -44,7 +44,7 @@ def test_approval_waits_for_every_sheet(province_user):
     with pytest.raises(DomainError) as error:
         application_approve(actor=province_user, application=application)
 
-    assert "Not every expert" in error.value.message
+    assert error.value.code == "panel_incomplete"
     application.refresh_from_db()
     assert application.status == ApplicationStatus.UNDER_EXPERT_REVIEW
 
@@ -130,8 +130,10 @@ def test_an_accepted_application_may_be_rejected_before_any_panel(province_user)
 def test_a_firm_in_public_notice_is_rejected_only_through_an_objection(province_user):
     application = ApplicationFactory(status=ApplicationStatus.PUBLIC_NOTICE)
 
-    with pytest.raises(InvalidTransition, match="objection"):
+    with pytest.raises(InvalidTransition) as refused:
         application_reject(actor=province_user, application=application, reason="复查发现问题")
+
+    assert refused.value.code == "in_public_notice"
 
     application.refresh_from_db()
     assert application.status == ApplicationStatus.PUBLIC_NOTICE

@@ -212,8 +212,10 @@ def test_a_rule_set_no_longer_in_force_is_refused(county_user, enterprise, zjtx)
     zjtx.is_active = False
     zjtx.save()
 
-    with pytest.raises(DomainError, match="no longer in force"):
+    with pytest.raises(DomainError) as refused:
         evaluation_run(actor=county_user, enterprise=enterprise, ruleset=zjtx)
+
+    assert refused.value.code == "ruleset_inactive"
 
 
 def test_the_number_of_queries_does_not_grow_with_reports_or_items(county_user, enterprise):

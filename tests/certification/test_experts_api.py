@@ -178,7 +178,7 @@ def test_an_expert_declares_scores_and_submits(as_user, panel):
 
     locked = client.post(sheet_url(sheet, "score"), {"scores": full_scores("1")}, format="json")
     assert locked.status_code == 409
-    assert locked.json()["code"] == "invalid_transition"
+    assert locked.json()["code"] == "sheet_submitted"
 
 
 def test_other_sheets_scores_are_null_until_the_panel_is_complete(

@@ -39,10 +39,12 @@ def test_a_repeated_first_draw_returns_the_first_draw_unchanged(province_user, a
 
 
 def test_a_draw_seen_in_another_status_is_refused(province_user, accepted):
-    with pytest.raises(InvalidTransition, match="reload"):
+    with pytest.raises(InvalidTransition) as refused:
         experts_draw(
             actor=province_user, application=accepted, expected_status=S.UNDER_EXPERT_REVIEW
         )
+
+    assert refused.value.code == "status_changed"
 
     assert not ExpertDraw.objects.exists()
 

@@ -245,5 +245,6 @@ def test_an_objection_to_a_firm_no_longer_in_notice_is_refused_on_its_field(db):
     )
 
     assert response.status_code == 400
-    assert "no longer in notice" in response.data["fields"]["application"][0]
+    assert response.data["code"] == "no_longer_in_notice"
+    assert response.data["fields"]["application"]
     assert not Objection.objects.exists()

@@ -116,7 +116,7 @@ def test_the_rule_set_in_force_is_the_latest_active_one_effective_on_the_date():
 def test_no_rule_set_is_in_force_before_the_first_one_took_effect():
     with pytest.raises(DomainError) as caught:
         ruleset_current("little_giant", on=datetime.date(2022, 7, 31))
-    assert "No rule set" in str(caught.value)
+    assert caught.value.code == "no_ruleset_in_force"
 
 
 def test_the_current_rule_set_comes_with_its_items(django_assert_num_queries):

@@ -88,7 +88,7 @@ class ReasonTransitionSerializer(TransitionSerializer):
 class OpinionTransitionSerializer(TransitionSerializer):
     opinion = serializers.CharField(
         max_length=2000,
-        help_text=_("The city's recommendation opinion (推荐意见); kept with the transition."),
+        help_text=_("The city's recommendation opinion; kept with the transition."),
     )
 
 

@@ -100,5 +100,5 @@ class OutcomeSerializer(serializers.Serializer):
     )
     document = serializers.CharField(
         label=_("national document number"), max_length=100,
-        help_text=_("Number of MIIT's notice (工信部公告文号)."),
+        help_text=_("Number of MIIT's notice."),
     )

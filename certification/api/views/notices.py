@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -105,18 +106,17 @@ class ObjectionViewSet(
         notice = Notice.objects.filter(pk=data["notice"]).first()
         application = Application.objects.filter(pk=data["application"]).first()
         if notice is None or application is None:
-            message = "公示或企业不存在。 No such notice or firm."
-            raise DomainError(message, fields={"notice": [message]})
+            message = _("No such notice or firm.")
+            raise DomainError(message, code="notice_not_found", fields={"notice": [message]})
         if application.notice_id == notice.pk and application.status != (
             ApplicationStatus.PUBLIC_NOTICE
         ):
             # Listed with its outcome, but no longer open to objections (the page offers only
             # the firms still in notice); the service checks again under the notice's lock.
-            message = (
-                "该企业已不在公示中（异议成立或已结束），不能再提出异议。"
-                " The firm is no longer in notice; objections cannot name it."
+            message = _("The firm is no longer in notice; objections cannot name it.")
+            raise DomainError(
+                message, code="no_longer_in_notice", fields={"application": [message]}
             )
-            raise DomainError(message, fields={"application": [message]})
         objection = services.objection_file(
             notice=notice, application=application, name=data["name"],
             contact=data["contact"], text=data["text"],
