@@ -8,6 +8,8 @@ metric; otherwise medium or small when it reaches *both* floors of that class; o
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 LARGE, MEDIUM, SMALL, MICRO = "large", "medium", "small", "micro"
 
 
@@ -60,15 +62,52 @@ CURRENT_RULESET = "2011"
 _SECTION_INDUSTRY = {"A": 1, "B": 2, "C": 2, "D": 2, "E": 3, "L": 15}
 _DIVISION_INDUSTRY = {
     "F51": 4, "F52": 5,
-    "G53": 6, "G54": 6, "G55": 6, "G56": 6, "G57": 6, "G58": 6, "G59": 7, "G60": 8,
+    "G54": 6, "G55": 6, "G56": 6, "G57": 6, "G58": 6, "G59": 7, "G60": 8,
     "H61": 9, "H62": 10,
     "I63": 11, "I64": 11, "I65": 12,
     "K70": 13,
 }
 
 
+
+@dataclass(frozen=True)
+class NotClassed:
+    """Why a division gets no size class under the 2011 standard: a stable code and a message."""
+
+    code: str
+    message: object
+
+
+RAILWAYS = NotClassed(
+    "size_railway_not_covered",
+    _("Railway transport (GB/T 4754 division 53) is outside the 2011 size standard: its"
+      " transport industry excludes railway transport and no other industry of the standard"
+      " covers it, so no size class is given."),
+)
+FINANCE = NotClassed(
+    "size_financial_standard",
+    _("Financial enterprises (GB/T 4754 divisions 66–69) are sized under the financial"
+      " industry's own standard (Yinfa [2015] No. 309), by kind of institution and total"
+      " assets, which the registry does not hold; so no size class is given."),
+)
+# 工信部联企业〔2011〕300号 Art. 2 and 4(6): 交通运输业 "不含铁路运输业", and no other of its
+# industries takes railways in. Finance (section J) is left to 金融业企业划型标准规定
+# (银发〔2015〕309号), which classes by institution type (banks, securities, insurance,
+# trusts …, a distinction below the division) and by total assets; until the registry holds
+# both it refuses to class rather than fall back to 其他未列明行业.
+_NOT_CLASSED = {"G53": RAILWAYS, "J66": FINANCE, "J67": FINANCE, "J68": FINANCE, "J69": FINANCE}
+
+
+def not_classed(industry_code):
+    """The NotClassed reason of a division the 2011 standard does not class, else None."""
+    return _NOT_CLASSED.get(industry_code)
+
+
 def standard_industry(industry_code):
-    """The number (1–16) of the 2011 standard's industry for a GB/T 4754 division code."""
+    """The number (1–16) of the 2011 standard's industry for a GB/T 4754 division code; None
+    for a division it does not class (see not_classed)."""
+    if industry_code in _NOT_CLASSED:
+        return None
     return _DIVISION_INDUSTRY.get(industry_code) or _SECTION_INDUSTRY.get(industry_code[0], 16)
 
 
@@ -82,9 +121,13 @@ def _reaches(floors, figures):
 
 
 def size_class(industry_code, *, employees, revenue, assets, ruleset=CURRENT_RULESET):
-    """Classify a firm from its annual figures; None when a figure the rule needs is missing."""
+    """Classify a firm from its annual figures; None when a figure the rule needs is missing or
+    the standard does not class the division (``not_classed`` says why)."""
+    industry = standard_industry(industry_code)
+    if industry is None:
+        return None
     return classify(
-        standard_industry(industry_code),
+        industry,
         employees=employees,
         revenue=revenue,
         assets=assets,

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from registry import sizeclass
 from registry.choices import SizeClass
 from registry.querysets import EnterpriseQuerySet
 from registry.validators import validate_uscc
@@ -84,3 +85,9 @@ class Enterprise(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def size_class_not_classed(self):
+        """Why the size standard gives this enterprise's industry no class (a
+        ``sizeclass.NotClassed``), or None when it does."""
+        return sizeclass.not_classed(self.industry.code)

@@ -249,7 +249,7 @@ def test_enterprise_shows_region_prefecture_and_industry_by_code_and_name(
         "uscc", "name", "legal_representative", "founded_on", "region", "region_name",
         "prefecture_name", "industry", "industry_name", "main_products", "niche_market",
         "address", "contact_name", "contact_phone", "contact_email", "is_active", "size_class",
-        "is_above_scale", "figures_year", "created_at", "updated_at",
+        "size_class_not_classed", "is_above_scale", "figures_year", "created_at", "updated_at",
     }
 
 

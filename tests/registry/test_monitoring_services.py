@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from accounts.choices import Role
@@ -777,6 +778,23 @@ def test_a_non_industrial_firm_is_never_above_scale(county_user):
     software.refresh_from_db()
     assert software.is_above_scale is False
     assert software.size_class == "medium"  # software: Y ≥ 100 and R ≥ 1,000
+
+
+@pytest.mark.parametrize(("code", "reason"), [("G53", "size_railway_not_covered"),
+                                             ("J66", "size_financial_standard")])
+def test_railways_and_finance_are_left_unclassed_with_the_reason_on_the_page(
+    client, county_user, code, reason
+):
+    firm = EnterpriseFactory(industry=Industry.objects.get(code=code))
+
+    verified_report(firm, county_user)
+
+    firm.refresh_from_db()
+    assert firm.size_class == ""
+    assert firm.size_class_not_classed.code == reason
+    client.force_login(county_user)
+    page = client.get(reverse("registry:enterprise-detail", args=[firm.uscc])).content.decode()
+    assert f'data-code="{reason}"' in page
 
 
 # Validating without writing

@@ -9,9 +9,12 @@ from decimal import Decimal
 import pytest
 
 from registry.sizeclass import (
+    FINANCE,
+    RAILWAYS,
     classify,
     is_above_scale,
     is_industrial,
+    not_classed,
     size_class,
     standard_industry,
 )
@@ -83,8 +86,8 @@ def test_the_division_classes_as_its_industry_of_the_standard(industry):
 
 @pytest.mark.parametrize(
     ("code", "industry"),
-    [("A05", 1), ("B06", 2), ("C13", 2), ("D44", 2), ("E48", 3), ("G53", 6), ("G58", 6),
-     ("I63", 11), ("L71", 15), ("J66", 16), ("N77", 16), ("S94", 16)],
+    [("A05", 1), ("B06", 2), ("C13", 2), ("D44", 2), ("E48", 3), ("G54", 6), ("G58", 6),
+     ("I63", 11), ("L71", 15), ("N77", 16), ("S94", 16)],
 )
 def test_sections_and_divisions_map_to_the_standards_industries(code, industry):
     assert standard_industry(code) == industry
@@ -125,3 +128,31 @@ def test_only_mining_manufacturing_and_utilities_are_industrial():
     assert [c for c in ("A01", "B09", "C39", "D45", "E47", "I65") if is_industrial(c)] == [
         "B09", "C39", "D45",
     ]
+
+
+# Railways and finance: the 2011 standard does not class them; the neighbours keep their class.
+LARGE_ANYWHERE = {"employees": 100000, "revenue": Decimal("10000000"), "assets": Decimal("1e7")}
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [("G53", RAILWAYS), ("J66", FINANCE), ("J67", FINANCE), ("J68", FINANCE), ("J69", FINANCE)],
+)
+def test_railways_and_finance_get_no_class_and_a_reason_with_a_code(code, reason):
+    assert standard_industry(code) is None
+    assert size_class(code, **LARGE_ANYWHERE) is None
+    assert not_classed(code) is reason
+    assert reason.code in ("size_railway_not_covered", "size_financial_standard")
+    assert str(reason.message)
+
+
+@pytest.mark.parametrize(("code", "industry"), [("G54", 6), ("I65", 12), ("K70", 13)])
+def test_the_neighbours_of_railways_and_finance_keep_their_class(code, industry):
+    assert not_classed(code) is None
+    assert standard_industry(code) == industry
+    assert size_class(code, **LARGE_ANYWHERE) == "large"
+
+
+def test_not_classed_codes_differ_for_railways_and_finance():
+    assert RAILWAYS.code == "size_railway_not_covered"
+    assert FINANCE.code == "size_financial_standard"

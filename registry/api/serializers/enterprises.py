@@ -47,6 +47,10 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         help_text=_("GB/T 4754-2017 division, section letter first, e.g. C35."),
     )
     industry_name = serializers.CharField(source="industry.name", read_only=True)
+    size_class_not_classed = serializers.SerializerMethodField(
+        help_text=_("Why the size standard gives the enterprise's industry no size class"
+                    " ({code, message}); null when it does.")
+    )
 
     class Meta:
         model = Enterprise
@@ -68,6 +72,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "contact_email",
             "is_active",
             "size_class",
+            "size_class_not_classed",
             "is_above_scale",
             "figures_year",
             "created_at",
@@ -77,6 +82,14 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         read_only_fields = [
             "is_active", "size_class", "is_above_scale", "figures_year", "created_at", "updated_at"
         ]
+
+    @extend_schema_field(
+        {"type": "object", "nullable": True,
+         "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}
+    )
+    def get_size_class_not_classed(self, enterprise):
+        reason = enterprise.size_class_not_classed
+        return reason and {"code": reason.code, "message": str(reason.message)}
 
     @extend_schema_field(serializers.CharField())
     def get_prefecture_name(self, enterprise):
