@@ -5,6 +5,7 @@ import dataclasses
 import datetime
 import importlib
 import json
+import re
 
 import pytest
 from django.apps import apps
@@ -24,6 +25,16 @@ pytestmark = pytest.mark.django_db
 
 seed = importlib.import_module("certification.migrations.0002_seed_rule_sets").seed
 english = importlib.import_module("certification.migrations.0007_gansu_zjtx_rule_set")
+english_more = importlib.import_module(
+    "certification.migrations.0008_rule_texts_in_english_complete"
+)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _english_title(title_en):
+    # 0007 and 0008 replace the Chinese names the 2022 seed left in English titles.
+    title_en = english._title_en(title_en)
+    return english_more.TITLES_EN.get(title_en, title_en)
 NATIONAL = {
     "innovative": "miit-2022-innovative",
     "zjtx": "miit-2022-zjtx",
@@ -47,7 +58,7 @@ def test_the_migration_seeded_the_rule_sets_the_engine_tests_read(kind):
 
     expected = seeded_rules(kind)
     expected = dataclasses.replace(expected, items=tuple(
-        dataclasses.replace(item, title_en=english._title_en(item.title_en))
+        dataclasses.replace(item, title_en=_english_title(item.title_en))
         for item in expected.items
     ))
     assert _without_english_tiers(ruleset.as_rules()) == expected
@@ -123,6 +134,19 @@ def test_the_current_rule_set_comes_with_its_items(django_assert_num_queries):
     with django_assert_num_queries(2):
         rules = ruleset_current("zjtx", on=datetime.date(2026, 1, 1)).as_rules()
     assert len(rules.items) == 26
+
+
+def test_every_rule_text_has_an_english_wording_without_chinese():
+    for item in RuleItem.objects.select_related("ruleset"):
+        where = f"{item.ruleset.code} {item.code}"
+        assert item.title_en and not CJK.search(item.title_en), where
+        assert bool(item.description_en) == bool(item.description), where
+        assert not CJK.search(item.description_en), where
+        for band in item.bands:
+            if item.mode == "manual":
+                assert band["label_en"] and not CJK.search(band["label_en"]), where
+    for ruleset in RuleSet.objects.all():
+        assert ruleset.title_en and not CJK.search(ruleset.title_en)
 
 
 def test_the_gansu_version_is_in_force_from_december_2026():
