@@ -23,7 +23,7 @@ REFERENCE_DATA = (
     ("registry.migrations.0002_load_reference_data", "load"),
     ("certification.migrations.0002_seed_rule_sets", "seed"),
     ("certification.migrations.0007_gansu_zjtx_rule_set", "forwards"),
-    ("certification.migrations.0008_rule_texts_in_english_complete", "forwards"),
+    ("certification.migrations.0009_rule_texts_in_english_complete", "forwards"),
     ("subsidies.migrations.0002_seed_programs", "seed"),
 )
 

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 seed = importlib.import_module("certification.migrations.0002_seed_rule_sets").seed
 english = importlib.import_module("certification.migrations.0007_gansu_zjtx_rule_set")
 english_more = importlib.import_module(
-    "certification.migrations.0008_rule_texts_in_english_complete"
+    "certification.migrations.0009_rule_texts_in_english_complete"
 )
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -32,6 +32,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("certification", "0007_gansu_zjtx_rule_set")]
+    dependencies = [("certification", "0008_srdi_labels")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
