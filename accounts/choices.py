@@ -25,5 +25,12 @@ ROLE_REGION_LEVEL = {
     Role.EXPERT: None,
 }
 
+# The levels above in words, for messages (registry.choices.RegionLevel sits above this app).
+REGION_LEVEL_LABELS = {
+    "province": _("province"),
+    "prefecture": _("prefecture"),
+    "county": _("county"),
+}
+
 # Roles that may only read, whatever they are scoped to.
 READ_ONLY_ROLES = frozenset({Role.API_CLIENT, Role.AUDITOR})

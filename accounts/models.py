@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import READ_ONLY_ROLES, ROLE_REGION_LEVEL, Role
+from .choices import READ_ONLY_ROLES, REGION_LEVEL_LABELS, ROLE_REGION_LEVEL, Role
 
 
 class UserManager(BaseUserManager):
@@ -68,15 +68,20 @@ class User(AbstractUser):
         level = ROLE_REGION_LEVEL.get(self.role)
         if level is None:
             if self.region_id is not None:
-                raise ValidationError({"region": _("This role is not bound to a region.")})
+                raise ValidationError({"region": ValidationError(
+                    _("This role is not bound to a region."), code="region_not_allowed"
+                )})
             return
         if self.region_id is None:
-            raise ValidationError({"region": _("This role must be bound to a region.")})
+            raise ValidationError({"region": ValidationError(
+                _("This role must be bound to a region."), code="region_required"
+            )})
         if level != "any" and self.region.level != level:
-            raise ValidationError(
-                {"region": _("A %(role)s must be bound to a %(level)s-level region.")
-                 % {"role": self.get_role_display(), "level": level}}
-            )
+            raise ValidationError({"region": ValidationError(
+                _("A %(role)s must be bound to a %(level)s-level region."),
+                code="region_level",
+                params={"role": self.get_role_display(), "level": REGION_LEVEL_LABELS[level]},
+            )})
 
     def has_role(self, *roles):
         """Whether this user holds one of ``roles``; a superuser holds every role."""

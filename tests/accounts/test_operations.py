@@ -216,3 +216,19 @@ def test_the_page_costs_the_same_queries_whatever_the_rows(client, auditor_user,
         record(kind=Kind.DOWNLOAD, user=(county_user, city_user, auditor_user)[n % 3],
                object_repr=f"{n}.pdf")
     assert queries() == few
+
+
+def test_a_download_through_the_api_is_logged_with_the_token_s_owner(
+    as_user, county_user, enterprise, settings, tmp_path
+):
+    from tests.factories.applications import AttachmentFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    attachment = AttachmentFactory(application__enterprise=enterprise)
+    response = as_user(county_user).get(reverse(
+        "certification-api:application-attachment-download",
+        args=[attachment.application.pk, attachment.pk],
+    ))
+    assert response.status_code == 200
+    row = Operation.objects.get(kind=Kind.DOWNLOAD)
+    assert (row.user, row.object_repr) == (county_user, "申报书.pdf")

@@ -232,3 +232,8 @@ def test_demo_accounts_share_a_password_and_are_not_held(db):
 
     demo_data_load()
     assert not User.objects.filter(must_change_password=True).exists()
+
+
+def test_the_admin_s_own_password_change_is_the_site_s(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/admin/password_change/").url == CHANGE_URL
