@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import django_tables2 as tables
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,10 @@ CHART_AMOUNTS = ("operating_revenue", "taxes", "rd_expense")
 CHART_PERSONS = "employees"
 # Everything the detail page lists, in the order of the statistics form.
 DETAIL_FIGURES = tuple(FIGURES_BY_NAME)
+
+
+# A figure's label in the language of the page that shows it, for columns declared at import.
+figure_label = lazy(lambda name: str(FIGURES_BY_NAME[name].label), str)
 
 
 def format_figure(name, value):
@@ -162,7 +167,7 @@ class MonitoringReportTable(lists.Table):
         verbose_name=_("Status"),
     )
     operating_revenue = lists.MoneyColumn(
-        verbose_name=FIGURES_BY_NAME["operating_revenue"].label
+        verbose_name=figure_label("operating_revenue")
     )
     flags = tables.TemplateColumn(
         '{% if value %}<span class="badge badge-flag">{{ value|length }}</span>'
@@ -229,10 +234,10 @@ class VerificationQueueTable(lists.Table):
         verbose_name=_("Period"), empty_values=(), attrs={"td": {"class": "nowrap"}},
     )
     operating_revenue = lists.MoneyColumn(
-        verbose_name=FIGURES_BY_NAME["operating_revenue"].label
+        verbose_name=figure_label("operating_revenue")
     )
     employees = tables.Column(
-        verbose_name=FIGURES_BY_NAME["employees"].label,
+        verbose_name=figure_label("employees"),
         attrs={"th": {"class": "num"}, "td": {"class": "num"}},
     )
     flags = tables.TemplateColumn(

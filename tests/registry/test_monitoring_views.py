@@ -485,3 +485,16 @@ def test_an_enterprise_without_reports_says_so(client, county_user, enterprise):
 
     assert 'id="monitoring"' in page
     assert "plotly.min.js" not in page
+
+
+def test_the_lists_name_their_figure_columns_in_the_pages_language(
+    client, county_user, enterprise
+):
+    MonitoringReportFactory(enterprise=enterprise, status=ReportStatus.SUBMITTED)
+    client.force_login(county_user)
+
+    for url in (reverse("registry:monitoring-list"), QUEUE_URL):
+        english = client.get(url, headers={"Accept-Language": "en"}).text
+        chinese = client.get(url, headers={"Accept-Language": "zh-hans"}).text
+        assert "Operating revenue (10k yuan)" in english and "营业收入（万元）" not in english
+        assert "营业收入（万元）" in chinese
