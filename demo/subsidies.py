@@ -11,7 +11,10 @@ certification's own service, to be revoked:
 - the two extra certificates are then revoked by the province for a falsified application:
   the revocation event turns their paid awards into recoveries due, and one is recovered;
 - this year's awards, from this year's budget: one approved and in a draft batch, the
-  national little-giant award approved, the other provincial award still pending.
+  national little-giant award approved, the other provincial award still pending;
+- every firm with an award and every city's finance bureau (city rewards) has a receiving
+  account recorded by ``finance`` and confirmed by ``finance2``, so batches can be paid; the
+  firm of the pending award has a change of account awaiting ``finance``'s confirmation.
 
 Each step commits on its own, so the events of certificates issued and revoked fire as they
 do in production before the next step reads the awards. Runs once: with the paid batch
@@ -38,7 +41,7 @@ from registry.choices import RegionLevel
 from registry.models import Enterprise, Region
 from subsidies import services
 from subsidies.choices import EntitlementStatus, FundingSource
-from subsidies.models import Budget, Entitlement, PaymentBatch
+from subsidies.models import Budget, Entitlement, PaymentBatch, ReceivingAccount
 
 BATCH_TITLE = "2025年第一批专精特新认定奖励（演示）"
 PAID_YEAR = 2025
@@ -47,6 +50,15 @@ BUDGET = Decimal("50000000.00")
 BLOCK = Decimal("3000000.00")
 # 白银: certification's demo takes its firms from 兰州 and 天水.
 EXTRA_REGION = "620000/620400/"
+# Banks of the demo accounts, by the city's code (2nd–4th digits of a firm's region).
+DEMO_BANKS = {
+    "620100": "中国工商银行兰州城关支行",
+    "620500": "甘肃银行天水分行营业部",
+    "620400": "中国建设银行白银分行营业部",
+}
+OTHER_BANK = "中国农业银行甘肃省分行营业部"
+ACCOUNT_FORM_NOTE = "企业提交加盖公章的收款账户信息表（演示）"
+CITY_ACCOUNT_NOTE = "市州财政局提供的奖补资金专户（演示）"
 FALSIFIED_NOTE = "专项核查发现企业申报材料中研发费用和主导产品收入弄虚作假（演示）。"
 
 
@@ -82,6 +94,7 @@ def demo_subsidies_load():
     certificates["clawed_back"] = _issue_before_the_platform(province, extra_firms)
     _catch_up_events()
     awards = _awards(certificates)
+    _receiving_accounts(maker, awards)
     _budgets_and_batches(maker, awards)
     _revoke_for_falsification(province, certificates["clawed_back"])
     _catch_up_events()
@@ -174,6 +187,50 @@ def _budget(maker, year, document):
     for city in Region.objects.filter(level=RegionLevel.PREFECTURE).order_by("code"):
         services.allocation_set(actor=maker, budget=budget, city=city, amount=BLOCK)
     return budget
+
+
+def _demo_number(seed: str) -> str:
+    """A 19-digit account number made from ``seed`` (a credit code or a region code)."""
+    digits = "".join(str(ord(c) % 10) for c in seed)
+    return ("62" + digits + "0" * 19)[:19]
+
+
+@transaction.atomic
+def _receiving_accounts(maker, awards):
+    """Confirmed accounts for the firms of the awards and for every city's finance bureau,
+    recorded by ``maker`` and confirmed by the second officer (four eyes), as in production;
+    then a change of account of the pending award's firm recorded by the second officer,
+    waiting in ``maker``'s 我的待办."""
+    approver = _second_officer()
+    firms = {award.enterprise for group in awards.values() for award in group
+             if award.enterprise_id is not None}
+    for firm in sorted(firms, key=lambda f: f.uscc):
+        if ReceivingAccount.objects.filter(enterprise=firm).exists():
+            continue
+        account = services.account_record(
+            actor=maker, enterprise=firm, account_name=firm.name,
+            bank_name=DEMO_BANKS.get(firm.region.code[:4] + "00", OTHER_BANK),
+            account_number=_demo_number(firm.uscc), reason=ACCOUNT_FORM_NOTE,
+        )
+        services.account_confirm(actor=approver, account=account, reason="已与盖章原件核对（演示）")
+    for city in Region.objects.filter(level=RegionLevel.PREFECTURE).order_by("code"):
+        if ReceivingAccount.objects.filter(city=city).exists():
+            continue
+        account = services.account_record(
+            actor=maker, city=city, account_name=f"{city.name}财政局",
+            bank_name=f"中国人民银行{city.name}中心支行国库",
+            account_number=_demo_number(city.code), reason=CITY_ACCOUNT_NOTE,
+        )
+        services.account_confirm(
+            actor=approver, account=account, reason="已与财政局函件核对（演示）"
+        )
+    for award in awards["pending"][:1]:
+        firm = award.enterprise
+        services.account_record(
+            actor=approver, enterprise=firm, account_name=firm.name, bank_name=OTHER_BANK,
+            account_number=_demo_number(firm.uscc[::-1]),
+            reason="企业来函变更基本存款账户（演示）",
+        )
 
 
 @transaction.atomic

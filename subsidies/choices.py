@@ -152,3 +152,35 @@ PROJECT_ACTS = {
     ProjectStatus.SUBMITTED: (Act({Role.CITY_STAFF}),),
     ProjectStatus.VOUCHED: (Act(_FINANCE),),
 }
+
+
+class AccountStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting confirmation")  # 待复核
+    CONFIRMED = "confirmed", _("Confirmed")  # 已复核（在用）
+    SUPERSEDED = "superseded", _("Superseded")  # 已停用（被新账户替代）
+    REJECTED = "rejected", _("Rejected")  # 复核未通过
+
+
+class AccountVerb(models.TextChoices):
+    RECORD = "record", _("Record")  # 登记
+    CONFIRM = "confirm", _("Confirm")  # 复核确认
+    REJECT = "reject", _("Reject")  # 退回
+    SUPERSEDE = "supersede", _("Supersede")  # 被新账户替代
+
+
+# A receiving account is recorded by one finance officer and confirmed by another before any
+# payment uses it; confirming a new one supersedes the payee's previous account.
+ACCOUNT_TRANSITIONS = {
+    AccountStatus.PENDING: {
+        AccountVerb.CONFIRM: AccountStatus.CONFIRMED,
+        AccountVerb.REJECT: AccountStatus.REJECTED,
+    },
+    AccountStatus.CONFIRMED: {AccountVerb.SUPERSEDE: AccountStatus.SUPERSEDED},
+    AccountStatus.SUPERSEDED: {},
+    AccountStatus.REJECTED: {},
+}
+ACCOUNT_ACTS = {
+    # Waits for another finance officer than the one who recorded it (four eyes).
+    AccountStatus.PENDING: (Act(_FINANCE, inbox=lambda user: ~Q(recorded_by=user)),),
+    AccountStatus.CONFIRMED: (Act(_FINANCE, waits=False),),
+}

@@ -92,3 +92,38 @@ class ProjectApproveForm(ServiceErrorsMixin, forms.Form):
 class NoteForm(ServiceErrorsMixin, forms.Form):
     note = forms.CharField(label=_("note"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AccountForm(ServiceErrorsMixin, forms.Form):
+    """A receiving account as the payee's stamped account form gives it: a firm's (by credit
+    code) or a city finance bureau's."""
+
+    uscc = forms.CharField(label=_("credit code of the firm"), required=False, max_length=18)
+    city = forms.ModelChoiceField(
+        label=_("or the city (city rewards)"), required=False,
+        queryset=Region.objects.filter(level=RegionLevel.PREFECTURE).order_by("code"),
+    )
+    account_name = forms.CharField(label=_("account name"), max_length=200)
+    bank_name = forms.CharField(label=_("bank and branch"), max_length=200)
+    account_number = forms.CharField(label=_("account number"), max_length=40)
+    reason = forms.CharField(
+        label=_("why (new account, change and its cause, source document)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool((data.get("uscc") or "").strip()) == bool(data.get("city")):
+            raise forms.ValidationError(
+                _("Give either the firm's credit code or the city."), code="account_payee"
+            )
+        return data
+
+
+class AccountReviewForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(label=_("note"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AccountRejectForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -5,6 +5,7 @@ only. Allocations, entitlements, city rewards and projects carry a region, so a 
 own and its counties' rows and nothing else.
 """
 
+from accounts.choices import Role
 from gansu_sme.querysets import ScopedQuerySet
 
 
@@ -40,3 +41,15 @@ class CityRewardQuerySet(ScopedQuerySet):
 
 class BatchItemQuerySet(ScopedQuerySet):
     region_path_lookup = "entitlement__region__path"
+
+
+class ReceivingAccountQuerySet(ScopedQuerySet):
+    region_path_lookup = "region__path"
+
+
+def sees_account_numbers(user):
+    """Whether ``user`` reads receiving account numbers in full: finance officers only (and
+    administrators); everyone else sees them masked."""
+    return bool(user and user.is_authenticated and (
+        user.is_superuser or user.role == Role.FINANCE_OFFICER
+    ))

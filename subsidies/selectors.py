@@ -11,7 +11,7 @@ from accounts.models import User
 from certification.choices import CLAWBACK_REASONS, CertificateStatus
 from gansu_sme.exceptions import OutOfScope
 from registry.models import Enterprise
-from subsidies.choices import PAID_STATUSES, EntitlementStatus
+from subsidies.choices import PAID_STATUSES, AccountStatus, EntitlementStatus
 from subsidies.models import (
     Allocation,
     BatchItem,
@@ -20,6 +20,7 @@ from subsidies.models import (
     Entitlement,
     PaymentBatch,
     Program,
+    ReceivingAccount,
     SupportProject,
 )
 
@@ -90,7 +91,7 @@ def batch_get(*, user: User, pk: int) -> PaymentBatch:
 
 def batch_items(*, batch: PaymentBatch) -> QuerySet[BatchItem]:
     return batch.items.select_related(
-        "entitlement__program", "entitlement__city", "entitlement__enterprise"
+        "entitlement__program", "entitlement__city", "entitlement__enterprise", "account"
     ).order_by("entitlement__city__code", "entitlement_id")
 
 
@@ -154,3 +155,48 @@ def ledger(
     )
     for row in result:
         yield {**row, "remaining": row["entitled"] - row["paid"]}
+
+
+# --- receiving accounts --------------------------------------------------------------------
+
+
+def account_list(*, user: User) -> QuerySet[ReceivingAccount]:
+    return ReceivingAccount.objects.visible_to(user).select_related(
+        "enterprise", "city", "recorded_by", "confirmed_by"
+    )
+
+
+def account_get(*, user: User, pk: int) -> ReceivingAccount:
+    return _get(account_list(user=user), user, pk=pk)
+
+
+def payee_key(row) -> tuple[str, int]:
+    """Who ``row`` (an entitlement or an account) pays or is paid: a firm, else a city."""
+    if row.enterprise_id is not None:
+        return ("enterprise", row.enterprise_id)
+    return ("city", row.city_id)
+
+
+def payee_accounts(entitlements) -> dict[tuple[str, int], dict[str, ReceivingAccount]]:
+    """{payee: {status: account}} of the confirmed and pending accounts of the payees of
+    ``entitlements`` (a firm's, else the city's for a city reward): one query."""
+    entitlements = list(entitlements)
+    firms = {e.enterprise_id for e in entitlements if e.enterprise_id is not None}
+    cities = {e.city_id for e in entitlements if e.enterprise_id is None}
+    found: dict[tuple[str, int], dict[str, ReceivingAccount]] = {}
+    if not firms and not cities:
+        return found
+    rows = ReceivingAccount.objects.filter(
+        Q(enterprise_id__in=firms) | Q(city_id__in=cities, enterprise__isnull=True),
+        status__in=(AccountStatus.CONFIRMED, AccountStatus.PENDING),
+    )
+    for account in rows:
+        found.setdefault(payee_key(account), {})[account.status] = account
+    return found
+
+
+def current_account(entitlement: Entitlement) -> ReceivingAccount | None:
+    """The confirmed account the payee of ``entitlement`` is paid into, if any."""
+    return payee_accounts([entitlement]).get(payee_key(entitlement), {}).get(
+        AccountStatus.CONFIRMED
+    )

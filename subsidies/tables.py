@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gansu_sme import lists
 from gansu_sme.excel.columns import Column as SheetColumn
+from subsidies.models import masked
+from subsidies.querysets import sees_account_numbers
 
 
 class EntitlementTable(lists.Table):
@@ -89,3 +91,29 @@ class LedgerTable(lists.Table):
     class Meta(lists.Table.Meta):
         attrs = {"class": "data-table ledger"}
         empty_text = _("No awards.")
+
+
+class AccountTable(lists.Table):
+    """Receiving accounts; numbers in full for finance officers only."""
+
+    payee = tables.TemplateColumn(
+        '<a href="{% url \'subsidies:account-detail\' record.pk %}">'
+        "{{ record.payee }}</a>",
+        verbose_name=_("Payee"),
+    )
+    account_name = tables.Column(verbose_name=_("Account name"))
+    bank_name = tables.Column(verbose_name=_("Bank and branch"))
+    account_number = tables.Column(verbose_name=_("Account number"),
+                                   attrs={"td": {"class": "account-number"}})
+    status = tables.Column(verbose_name=_("Status"),
+                           attrs={"td": {"class": lambda record: f"status-{record.status}"}})
+    recorded_by = tables.Column(verbose_name=_("Recorded by"))
+    recorded_at = lists.DayColumn(verbose_name=_("Recorded on"))
+    confirmed_by = tables.Column(verbose_name=_("Confirmed by"), default="")
+
+    class Meta(lists.Table.Meta):
+        row_attrs = {"data-account": lambda record: record.pk}
+        empty_text = _("No receiving account yet.")
+
+    def render_account_number(self, value):
+        return value if sees_account_numbers(self.request.user) else masked(value)

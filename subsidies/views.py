@@ -15,16 +15,23 @@ from gansu_sme.views import ActionView, allowed_if, call_service
 from registry import selectors as registry_selectors
 from registry.services import export_record
 from subsidies import forms, selectors, services
-from subsidies.choices import BatchStatus, BatchVerb, EntitlementStatus
+from subsidies.bankfile import BANK_COLUMNS, bank_rows, total_row
+from subsidies.choices import AccountStatus, AccountVerb, BatchStatus, BatchVerb, EntitlementStatus
 from subsidies.filtersets import (
     EntitlementFilterSet,
     PaymentBatchFilterSet,
     SupportProjectFilterSet,
 )
-from subsidies.models import Program
-from subsidies.querysets import sees_province
+from subsidies.models import Program, masked
+from subsidies.querysets import sees_account_numbers, sees_province
 from subsidies.services.common import city_of
-from subsidies.tables import BatchTable, EntitlementTable, LedgerTable, ProjectTable
+from subsidies.tables import (
+    AccountTable,
+    BatchTable,
+    EntitlementTable,
+    LedgerTable,
+    ProjectTable,
+)
 
 
 def can_read(user):
@@ -276,7 +283,23 @@ def _batch_page(request, batch, bound=None, status=200):
     }
     # Only the maker changes a draft (four eyes: whoever changed it may not approve it).
     if batch.status == BatchStatus.DRAFT and batch.created_by_id == request.user.pk:
-        context["candidates"] = selectors.batch_candidates(user=request.user)
+        candidates = list(selectors.batch_candidates(user=request.user))
+        accounts = selectors.payee_accounts(candidates)
+        for entitlement in candidates:
+            held = accounts.get(selectors.payee_key(entitlement), {})
+            entitlement.current_account = held.get(AccountStatus.CONFIRMED)
+            entitlement.pending_account = held.get(AccountStatus.PENDING)
+        context["candidates"] = candidates
+    if items:
+        # The bank file's own columns and 合计 row, numbers masked but for finance officers.
+        kinds = ["account" if column.sensitive else column.kind for column in BANK_COLUMNS]
+        totals, _total = total_row(items, batch.title)
+        context["bank_preview"] = {
+            "headers": list(zip([column.header for column in BANK_COLUMNS], kinds, strict=True)),
+            "rows": [list(zip(row, kinds, strict=True)) for row in bank_rows(
+                items, mask=not sees_account_numbers(request.user))],
+            "totals": list(zip(totals, kinds, strict=True)),
+        }
     return render(request, "subsidies/batch_detail.html", context, status=status)
 
 
@@ -310,7 +333,7 @@ def batch_remove(request, pk, entitlement_pk):
     form.is_valid()
     if call_service(form, services.batch_remove_entitlement, actor=request.user, batch=batch,
                     entitlement=entitlement) is not None:
-        messages.success(request, _("The entitlement has been taken out of the batch."))
+        messages.success(request, _("The award has been removed from the batch."))
         return redirect("subsidies:batch-detail", pk)
     return _batch_page(request, batch, {"add": form.errors}, status=400)
 
@@ -339,10 +362,110 @@ def batch_bank_file(request, pk):
     batch = selectors.batch_get(user=request.user, pk=pk)
     try:
         file, name, _total = services.batch_bank_file(actor=request.user, batch=batch)
+    except exceptions.ANSWERED_BY_STATUS:
+        raise
     except exceptions.DomainError as exc:
         messages.error(request, exc.message)
         return redirect("subsidies:batch-detail", pk)
     return _xlsx(file, name)
+
+
+# --- receiving accounts --------------------------------------------------------------------
+
+
+class AccountList(SubsidyListView):
+    """Receiving accounts of firms and cities, awaiting confirmation first."""
+
+    table_class = AccountTable
+    template_name = "subsidies/account_list.html"
+
+    def allowed(self, user):
+        return sees_province(user)
+
+    def get_queryset(self):
+        return selectors.account_list(user=self.request.user)
+
+    def filtered(self):
+        rows = self.get_queryset()
+        status = self.request.GET.get("status")
+        if status in AccountStatus.values:
+            rows = rows.filter(status=status)
+        return None, rows.order_by("-recorded_at", "-pk")
+
+    def get_context_data(self, **context):
+        return {**context, "statuses": AccountStatus.choices,
+                "current_status": self.request.GET.get("status", ""),
+                "can_edit": services.is_finance(self.request.user)}
+
+
+@allowed_if(services.is_finance)
+def account_new(request):
+    initial = {key: request.GET[key] for key in ("uscc", "city") if request.GET.get(key)}
+    form = forms.AccountForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        uscc = data.pop("uscc").strip().upper()
+        enterprise = None
+        if uscc:
+            try:
+                enterprise = registry_selectors.enterprise_get(user=request.user, uscc=uscc)
+            except exceptions.OutOfScope:
+                form.add_error("uscc", _("No enterprise with this credit code in your region."))
+        if not form.errors:
+            account = call_service(form, services.account_record, actor=request.user,
+                                   enterprise=enterprise, **data)
+            if account is not None:
+                messages.success(request, _(
+                    "The account is recorded; another finance officer must confirm it before "
+                    "any payment uses it."))
+                return redirect("subsidies:account-detail", account.pk)
+    return _form(request, form, _("Record a receiving account"),
+                 reverse("subsidies:account-list"))
+
+
+ACCOUNT_FORMS = {AccountVerb.CONFIRM: forms.AccountReviewForm,
+                 AccountVerb.REJECT: forms.AccountRejectForm}
+ACCOUNT_SERVICES = {AccountVerb.CONFIRM: services.account_confirm,
+                    AccountVerb.REJECT: services.account_reject}
+
+
+def _account_page(request, account, bound=None, status=200):
+    bound = bound or {}
+    verbs = [verb for verb in services.account_verbs(request.user, account)
+             if verb in ACCOUNT_FORMS]
+    full = sees_account_numbers(request.user)
+    return render(request, "subsidies/account_detail.html", {
+        "account": account,
+        "number": account.account_number if full else masked(account.account_number),
+        "transitions": account.transitions.select_related("actor"),
+        "history": selectors.account_list(user=request.user).filter(
+            enterprise=account.enterprise, city=account.city
+        ).exclude(pk=account.pk),
+        "full": full,
+        "verb_forms": [(verb, AccountVerb(verb).label, bound.get(verb) or ACCOUNT_FORMS[verb](
+            prefix=verb)) for verb in verbs],
+    }, status=status)
+
+
+@allowed_if(sees_province)
+def account_detail(request, pk):
+    return _account_page(request, selectors.account_get(user=request.user, pk=pk))
+
+
+@require_POST
+@allowed_if(services.is_finance)
+def account_transition(request, pk, verb):
+    if verb not in ACCOUNT_FORMS:
+        raise Http404
+    account = selectors.account_get(user=request.user, pk=pk)
+    form = ACCOUNT_FORMS[verb](request.POST, prefix=verb)
+    if form.is_valid() and call_service(
+        form, ACCOUNT_SERVICES[verb], actor=request.user, account=account,
+        reason=form.cleaned_data["reason"], expected_status=account.status,
+    ) is not None:
+        messages.success(request, _("The account has been updated."))
+        return redirect("subsidies:account-detail", pk)
+    return _account_page(request, account, {verb: form}, status=400)
 
 
 # --- city rewards and projects -------------------------------------------------------------

@@ -24,7 +24,7 @@ from tests.factories.certificates import NoticeFactory, ObjectionFactory
 from tests.factories.experts import ExpertAssignmentFactory, ExpertFactory
 from tests.factories.monitoring import MonitoringReportFactory
 from tests.factories.registry import region
-from tests.factories.subsidies import budget, certificate, finance_officer
+from tests.factories.subsidies import accounts_for, budget, certificate, finance_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ def test_the_maker_builds_batches_and_the_checker_approves_them(finance, finance
     assert waiting_award in kinds(inbox_items(finance))
 
     batch = services.batch_create(actor=finance, title="第一批")
-    services.batch_add_entitlements(actor=finance, batch=batch, entitlements=[first])
+    services.batch_add_entitlements(actor=finance, batch=batch, entitlements=accounts_for([first]))
     assert ("payment_batch", batch.pk) in kinds(inbox_items(finance))
     assert ("payment_batch", batch.pk) not in kinds(inbox_items(finance2))
     assert waiting_award not in kinds(inbox_items(finance))  # the batch waits instead

@@ -1,3 +1,4 @@
+from .accounts import ReceivingAccount, ReceivingAccountTransition, masked
 from .awards import (
     CityReward,
     Entitlement,
@@ -19,8 +20,11 @@ __all__ = [
     "Entitlement",
     "EntitlementTransition",
     "PaymentBatch",
+    "ReceivingAccount",
+    "ReceivingAccountTransition",
     "Program",
     "ProgramPair",
     "ProjectTransition",
     "SupportProject",
+    "masked",
 ]

@@ -7,6 +7,7 @@ from gansu_sme.models import TransitionRecord, from_status_field, to_status_fiel
 from subsidies.choices import BatchStatus, BatchVerb
 from subsidies.querysets import BatchItemQuerySet, ProvinceOnlyQuerySet
 
+from .accounts import ReceivingAccount
 from .awards import Entitlement
 from .programs import MONEY
 
@@ -85,6 +86,12 @@ class BatchItem(models.Model):
         related_name="batch_items",
     )
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    # The payee's confirmed account when the item was added: what the approver approves and
+    # the bank file pays into. Empty only on items made before accounts were kept.
+    account = models.ForeignKey(
+        ReceivingAccount, verbose_name=_("receiving account"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
     is_open = models.BooleanField(_("in an open batch"), default=True)
 
     objects = BatchItemQuerySet.as_manager()

@@ -1,5 +1,6 @@
 """State-changing use cases of the subsidy app, one module per area."""
 
+from .accounts import account_confirm, account_record, account_reject, account_verbs
 from .batches import (
     BATCH_VERB_SERVICES,
     batch_add_entitlements,
@@ -37,6 +38,10 @@ __all__ = [
     "BATCH_VERB_SERVICES",
     "FINANCE_ROLES",
     "PROJECT_SUBMITTER_ROLES",
+    "account_confirm",
+    "account_record",
+    "account_reject",
+    "account_verbs",
     "allocation_set",
     "batch_add_entitlements",
     "batch_approve",

@@ -16,14 +16,17 @@ from collections.abc import Iterable
 import pghistory
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from certification.choices import CLAWBACK_REASONS, CertificateStatus
 from gansu_sme import workflow
 from gansu_sme.exceptions import DomainError, InvalidTransition, PermissionDenied
+from subsidies import selectors
 from subsidies.choices import (
     BATCH_ACTS,
     BATCH_TRANSITIONS,
+    AccountStatus,
     BatchStatus,
     BatchVerb,
     EntitlementStatus,
@@ -33,7 +36,7 @@ from subsidies.models import BatchItem, BatchTransition, Entitlement, PaymentBat
 
 from .budgets import move_money
 from .common import check_finance, is_finance
-from .entitlements import MSG_IN_BATCH, cancel_if_free, entitlement_move, recovery_due
+from .entitlements import cancel_if_free, entitlement_move, msg_in_batch, recovery_due
 
 BATCH_WORKFLOW = workflow.Workflow(
     name="payment_batch",
@@ -48,16 +51,10 @@ BATCH_WORKFLOW = workflow.Workflow(
     noun=("支付批次", "The payment batch"),
 )
 
-MSG_SAME_PERSON = (
-    "审批人不能是制单人或提交人。 The approver must be a different finance officer from the"
-    " maker and the submitter."
-)
-MSG_NOT_DRAFT = "只有草稿批次可以修改。 Only a draft batch can be changed."
-MSG_NOT_MAKER = (
-    "只有制单人可以修改或提交该批次。 Only the officer who made the batch may change or"
-    " submit it."
-)
-MSG_CLAWED_BACK = "证书已因追回事由撤销。 The certificate was revoked for a clawback reason."
+
+
+def msg_clawed_back():
+    return _("The certificate was revoked for a clawback reason.")
 
 
 def _clawed_back(certificate):
@@ -72,10 +69,14 @@ def _lock_draft(actor, batch):
     """The batch locked, if it is a draft and ``actor`` made it."""
     batch = workflow.lock(BATCH_WORKFLOW, actor, batch)
     if batch.created_by_id != actor.pk:
-        raise PermissionDenied(MSG_NOT_MAKER)
+        raise PermissionDenied(_not_maker(), code="batch_not_maker")
     if batch.status != BatchStatus.DRAFT:
-        raise InvalidTransition(MSG_NOT_DRAFT)
+        raise InvalidTransition(_("Only a draft batch can be changed."), code="batch_not_draft")
     return batch
+
+
+def _not_maker():
+    return _("Only the officer who made the batch may change or submit it.")
 
 
 @transaction.atomic
@@ -84,7 +85,8 @@ def batch_create(*, actor: User, title: str) -> PaymentBatch:
     check_finance(actor)
     title = (title or "").strip()
     if not title:
-        raise DomainError(fields={"title": ["请填写批次名称。 Give the batch a title."]})
+        raise DomainError(_("Give the batch a title."), code="batch_title",
+                          fields={"title": [_("Give the batch a title.")]})
     batch = PaymentBatch(title=title, created_by=actor)
     batch.full_clean()
     with pghistory.context(user=actor.pk):
@@ -96,10 +98,12 @@ def batch_create(*, actor: User, title: str) -> PaymentBatch:
 def batch_add_entitlements(
     *, actor: User, batch: PaymentBatch, entitlements: Iterable[Entitlement]
 ) -> PaymentBatch:
-    """Put approved entitlements into a draft batch made by ``actor``, each at its amount.
+    """Put approved entitlements into a draft batch made by ``actor``, each at its amount and
+    into its payee's confirmed receiving account (pinned on the item).
 
     Refuses one that is not approved, already in an open batch (the unique index refuses it too
-    when two batches take it at once), or whose certificate was revoked for a clawback reason.
+    when two batches take it at once), whose certificate was revoked for a clawback reason, or
+    whose payee has no confirmed account or a change of account awaiting confirmation.
     Returns the batch.
     """
     check_finance(actor)
@@ -110,30 +114,45 @@ def batch_add_entitlements(
         .select_related("certificate").filter(pk__in=ids)
     )
     if len(rows) != len(ids):
-        raise DomainError(fields={"entitlements": [
-            "未找到部分奖补。 Some entitlements were not found."
-        ]})
+        raise _refused("entitlement_not_found", _("Some entitlements were not found."))
+    accounts = selectors.payee_accounts(rows)
     with pghistory.context(user=actor.pk):
         for entitlement in rows:
+            payee = entitlement.payee_name
             if entitlement.status != EntitlementStatus.APPROVED:
-                raise DomainError(fields={"entitlements": [
-                    f"{entitlement.payee_name}：只有已审核的奖补可以入批。"
-                    f" Only approved entitlements can be paid ({entitlement.pk})."
-                ]})
+                raise _refused("entitlement_not_approved", _(
+                    "%(payee)s: only approved entitlements can be paid."
+                ) % {"payee": payee})
             if _clawed_back(entitlement.certificate):
-                raise DomainError(fields={"entitlements": [
-                    f"{entitlement.payee_name}：{MSG_CLAWED_BACK}"
-                ]})
+                raise _refused("certificate_clawed_back", _("%(payee)s: %(why)s") % {
+                    "payee": payee, "why": msg_clawed_back()})
+            held = accounts.get(selectors.payee_key(entitlement), {})
+            if AccountStatus.PENDING in held:
+                raise _refused("payee_account_change_pending", _(
+                    "%(payee)s: a change of the receiving account awaits a second finance "
+                    "officer's confirmation; confirm or reject it before paying."
+                ) % {"payee": payee})
+            account = held.get(AccountStatus.CONFIRMED)
+            if account is None:
+                raise _refused("payee_without_account", _(
+                    "%(payee)s has no confirmed receiving account: record the account and have "
+                    "a second finance officer confirm it before adding the award to a batch."
+                ) % {"payee": payee})
             try:
                 with transaction.atomic():
                     BatchItem.objects.create(
-                        batch=batch, entitlement=entitlement, amount=entitlement.amount
+                        batch=batch, entitlement=entitlement, amount=entitlement.amount,
+                        account=account,
                     )
             except IntegrityError as exc:
-                raise DomainError(fields={"entitlements": [
-                    f"{entitlement.payee_name}：{MSG_IN_BATCH}"
-                ]}) from exc
+                raise _refused("entitlement_in_batch", _("%(payee)s: %(why)s") % {
+                    "payee": payee, "why": msg_in_batch()}) from exc
     return batch
+
+
+def _refused(code, message):
+    """A refusal about the entitlements chosen for a batch, shown on their field."""
+    return DomainError(message, code=code, fields={"entitlements": [message]})
 
 
 @transaction.atomic
@@ -147,7 +166,8 @@ def batch_remove_entitlement(
     with pghistory.context(user=actor.pk):
         deleted, _ = BatchItem.objects.filter(batch=batch, entitlement=entitlement).delete()
     if not deleted:
-        raise DomainError(fields={"entitlement": ["不在该批次中。 Not in this batch."]})
+        raise DomainError(_("The entitlement is not in this batch."), code="not_in_batch",
+                          fields={"entitlement": [_("The entitlement is not in this batch.")]})
     return batch
 
 
@@ -167,7 +187,7 @@ def _items(batch):
     # Locked right after the batch: a clawback deleting an item waits for the decision.
     return list(
         BatchItem.objects.select_for_update(of=("self",)).filter(batch=batch)
-        .select_related("entitlement__certificate").order_by("entitlement_id")
+        .select_related("entitlement__certificate", "account").order_by("entitlement_id")
     )
 
 
@@ -208,9 +228,10 @@ def batch_submit(
 
     def maker_with_items(row, items):
         if row.created_by_id != actor.pk:
-            raise PermissionDenied(MSG_NOT_MAKER)
+            raise PermissionDenied(_not_maker(), code="batch_not_maker")
         if not items:
-            raise DomainError("批次中没有奖补。 The batch holds no entitlement.")
+            raise DomainError(_("The batch holds no entitlement."), code="batch_empty")
+        check_accounts(items)
 
     def submitted(row, items):
         row.submitted_by = actor
@@ -226,12 +247,16 @@ def batch_approve(
     *, actor: User, batch: PaymentBatch, reason: str = "", expected_status: str | None = None
 ) -> PaymentBatch:
     """Another finance officer than the maker and the submitter approves a submitted batch
-    (four eyes, also a database check); each item's reserved money is committed. Returns the
-    batch."""
+    (four eyes, also a database check) whose items still pay into their payees' confirmed
+    accounts; each item's reserved money is committed. Returns the batch."""
 
     def four_eyes(row, items):
         if actor.pk in (row.created_by_id, row.submitted_by_id):
-            raise DomainError(MSG_SAME_PERSON)
+            raise DomainError(_(
+                "The approver must be a different finance officer from the maker and the "
+                "submitter."
+            ), code="batch_same_officer")
+        check_accounts(items)
 
     def approved(row, items):
         _move(items, source="reserved", target="committed")
@@ -263,11 +288,12 @@ def batch_pay(
     def bank_details(row, items):
         errors = {}
         if not bank_reference:
-            errors["bank_reference"] = ["请填写银行交易流水号。 Give the bank's reference."]
+            errors["bank_reference"] = [_("Give the bank's reference.")]
         if not isinstance(paid_on, datetime.date) or paid_on > timezone.localdate():
-            errors["paid_on"] = ["请填写实际支付日期。 Give the date the bank paid."]
+            errors["paid_on"] = [_("Give the date the bank paid.")]
         if errors:
-            raise DomainError(fields=errors)
+            raise DomainError(_("Give the bank's reference and the date it paid."),
+                              code="batch_payment_details", fields=errors)
 
     def paid(row, items):
         _move(items, source="committed", target="paid")
@@ -281,7 +307,7 @@ def batch_pay(
             )
             # Revoked for a clawback reason while the batch was on its way to the bank.
             if _clawed_back(entitlement.certificate):
-                recovery_due(entitlement, actor=actor, note="证书已撤销。 Certificate revoked.")
+                recovery_due(entitlement, actor=actor, note=_("Certificate revoked."))
         row.bank_reference = bank_reference
         row.paid_on = paid_on
 
@@ -301,7 +327,8 @@ def batch_cancel(
     and their reservation released. Returns the batch."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(fields={"reason": ["请填写作废原因。 Give a reason."]})
+        raise DomainError(_("Give a reason."), code="reason_required",
+                          fields={"reason": [_("Give a reason.")]})
 
     def cancelled(row, items):
         # The status already reads cancelled here; a batch left approved has its approver.
@@ -310,7 +337,8 @@ def batch_cancel(
         _close(row)
         # An award revoked for a clawback reason was left in its approved batch to be paid and
         # recovered; with the batch cancelled it must not go back to the pool: cancel it now.
-        note = f"{MSG_CLAWED_BACK}（{row.title}作废）"
+        note = _("%(why)s (batch %(title)s cancelled)") % {
+            "why": msg_clawed_back(), "title": row.title}
         for item in items:
             if _clawed_back(item.entitlement.certificate):
                 cancel_if_free(item.entitlement, None, reason=note, actor=actor)
@@ -320,6 +348,19 @@ def batch_cancel(
         actor, batch, BatchVerb.CANCEL, reason=reason, expected_status=expected_status,
         apply=cancelled,
     )
+
+
+def check_accounts(items):
+    """Refuse when an item's payee account is no longer the payee's confirmed account (changed
+    or superseded since the item was added): the batch would pay an account no one approved.
+    """
+    for item in items:
+        account = item.account
+        if account is None or account.status != AccountStatus.CONFIRMED:
+            raise DomainError(_(
+                "%(payee)s: the receiving account changed after the award was added; take the "
+                "award out of the batch and add it again."
+            ) % {"payee": item.entitlement.payee_name}, code="payee_account_changed")
 
 
 # The verb services, for pages and the API that dispatch on a verb.

@@ -10,24 +10,20 @@ from decimal import Decimal
 import pghistory
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from gansu_sme.exceptions import DomainError
+from gansu_sme.formatting import yuan
 from registry.choices import RegionLevel
 from registry.models import Region
 from subsidies.models import Allocation, Budget
 
-from .common import check_finance, money
-
-MSG_BUDGET_EXISTS = (
-    "该年度该资金来源的预算已存在。 A budget for this year and source exists already."
-)
-MSG_OVER_BUDGET = "超出预算可分配余额。 The amount passes what is left unallocated in the budget."
+from .common import check_finance, money, refused
 
 
 def _check_positive(amount, field="amount"):
     if amount <= 0:
-        raise DomainError(fields={field: ["金额应大于零。 The amount must be above zero."]})
+        raise refused("amount_not_positive", _("The amount must be above zero."), field)
 
 
 @transaction.atomic
@@ -52,7 +48,8 @@ def budget_create(
     except IntegrityError as exc:
         if not Budget.objects.filter(year=year, funding_source=funding_source).exists():
             raise
-        raise DomainError(fields={"funding_source": [MSG_BUDGET_EXISTS]}) from exc
+        raise refused("budget_exists", _("A budget for this year and source exists already."),
+                      "funding_source") from exc
     return budget
 
 
@@ -66,9 +63,8 @@ def budget_update(
     amount = money(amount)
     _check_positive(amount)
     if amount < budget.allocated:
-        raise DomainError(fields={"amount": [
-            "预算不能低于已分配给各市州的金额。 The budget cannot fall below what is allocated."
-        ]})
+        raise refused("budget_below_allocated",
+                      _("The budget cannot fall below what is allocated."), "amount")
     budget.amount = amount
     if document is not None:
         budget.document = document
@@ -89,9 +85,8 @@ def allocation_set(
     """
     check_finance(actor)
     if city.level != RegionLevel.PREFECTURE:
-        raise DomainError(fields={"city": [
-            "资金切块只分配到市州。 Blocks are allocated to cities (prefecture units)."
-        ]})
+        raise refused("allocation_not_city",
+                      _("Blocks are allocated to cities (prefecture units)."), "city")
     amount = money(amount)
     _check_positive(amount)
     budget = Budget.objects.get_visible(actor, budget.pk, lock=True)
@@ -100,12 +95,11 @@ def allocation_set(
     )
     before = allocation.amount if allocation else 0
     if budget.allocated - before + amount > budget.amount:
-        raise DomainError(fields={"amount": [MSG_OVER_BUDGET]})
+        raise refused("over_budget",
+                      _("The amount passes what is left unallocated in the budget."), "amount")
     if allocation is not None and amount < allocation.amount - allocation.remaining:
-        raise DomainError(fields={"amount": [
-            "不能低于已预留、已下达和已拨付的合计。"
-            " The block cannot fall below what is reserved, committed and paid."
-        ]})
+        raise refused("allocation_below_used", _(
+            "The block cannot fall below what is reserved, committed and paid."), "amount")
     with pghistory.context(user=actor.pk):
         Budget.objects.filter(pk=budget.pk).update(allocated=F("allocated") - before + amount)
         if allocation is None:
@@ -122,9 +116,8 @@ def allocation_for(*, budget: Budget, city: Region) -> Allocation:
     """The allocation of ``city`` in ``budget``, locked; a DomainError when there is none."""
     allocation = Allocation.objects.select_for_update().filter(budget=budget, city=city).first()
     if allocation is None:
-        raise DomainError(fields={"budget": [
-            f"该预算未向{city.name}分配资金。 The budget has no block for {city.code}."
-        ]})
+        raise refused("no_allocation", _("The budget has no block for %(city)s.") % {
+            "city": city.name}, "budget")
     return allocation
 
 
@@ -135,10 +128,9 @@ def move_money(
     the free remainder) of a locked allocation; the check constraint is the backstop."""
     allocation = Allocation.objects.select_for_update().get(pk=allocation_id)
     if source is None and allocation.remaining < amount:
-        raise DomainError(fields={"budget": [
-            f"{allocation.city.name}的资金切块余额不足（余 {allocation.remaining} 元）。"
-            f" The city's block has only {allocation.remaining} yuan left."
-        ]})
+        raise refused("allocation_exhausted", _(
+            "The block of %(city)s has only %(left)s yuan left."
+        ) % {"city": allocation.city.name, "left": yuan(allocation.remaining)}, "budget")
     changes = {}
     if source is not None:
         changes[source] = F(source) - amount

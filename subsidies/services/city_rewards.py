@@ -11,9 +11,11 @@ from typing import Any
 import pghistory
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from gansu_sme.exceptions import DomainError, InvalidTransition
+from gansu_sme.exceptions import InvalidTransition
+from gansu_sme.formatting import yuan
 from registry.choices import PeriodKind, RegionLevel, ReportStatus
 from registry.models import MonitoringReport, Region
 from registry.sizeclass import is_above_scale
@@ -21,7 +23,7 @@ from subsidies.choices import PAID_STATUSES, EntitlementStatus, EntitlementVerb,
 from subsidies.models import CityReward, Entitlement, Program
 
 from .budgets import move_money
-from .common import check_finance
+from .common import check_finance, refused
 from .entitlements import (
     cancel_if_free,
     entitlement_create,
@@ -88,14 +90,13 @@ def city_reward_compute(*, actor: User, city: Region, year: int) -> CityReward:
     """
     check_finance(actor)
     if city.level != RegionLevel.PREFECTURE:
-        raise DomainError(fields={"city": ["请选择市州。 Choose a city (prefecture unit)."]})
+        raise refused("city_required", _("Choose a city (prefecture unit)."), "city")
     if year >= timezone.localdate().year:
-        raise DomainError(fields={"year": ["该年度尚未结束。 The year is not over yet."]})
+        raise refused("year_not_over", _("The year is not over yet."), "year")
     program = Program.objects.get(kind=ProgramKind.CITY_SCALE_UP)
     if not program.runs_in(year):
-        raise DomainError(fields={"year": [
-            "该奖励该年度未实施。 The program does not run in that year."
-        ]})
+        raise refused("program_not_running", _("The program does not run in that year."),
+                      "year")
     evidence = city_scale_changes(city=city, year=year)
     up, down = _counts(evidence)
     with pghistory.context(user=actor.pk):
@@ -140,8 +141,8 @@ def _lock_entitlement(reward):
     entitlement, batch = lock_with_batch(pk)
     if batch is not None or entitlement.status in PAID_STATUSES:
         raise InvalidTransition(
-            "奖励已入批或已拨付，不能重新计算。 The reward is in a batch or paid; it cannot be "
-            "recomputed."
+            _("The reward is in a batch or paid; it cannot be recomputed."),
+            code="city_reward_settled",
         )
     return entitlement
 
@@ -162,6 +163,7 @@ def _recompute(actor, reward, evidence, up, down):
 
 
 def _purpose(reward):
+    # Official wording: the purpose reaches the bank file as data.
     return f"{reward.year}年{reward.city.name}净增规上工业企业{reward.net_new}户奖励"
 
 
@@ -181,12 +183,13 @@ def _create_entitlement(program, reward):
 
 def _settle_entitlement(actor, reward, entitlement):
     amount = reward.amount_per_firm * max(reward.net_new, 0)
-    note = f"重新计算：{entitlement.amount} → {amount} 元。 Recomputed: {amount} yuan."
+    note = _("Recomputed: %(before)s → %(after)s yuan.") % {
+        "before": yuan(entitlement.amount), "after": yuan(amount)}
     reopen = entitlement.status == EntitlementStatus.CANCELLED
     if amount == 0:
         if not reopen:
-            cancel_if_free(entitlement, None, reason=f"净增为零。 No net new firm. {note}",
-                            actor=actor)
+            cancel_if_free(entitlement, None, actor=actor,
+                           reason=_("No net new firm. %(note)s") % {"note": note})
         return
     if not reopen and entitlement.full_amount == amount:
         return

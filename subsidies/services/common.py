@@ -3,10 +3,11 @@
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import User
-from gansu_sme.exceptions import PermissionDenied
+from gansu_sme.exceptions import DomainError, PermissionDenied
 from registry.choices import RegionLevel
 from registry.models import Region
 
@@ -22,9 +23,12 @@ def is_finance(user: User | AnonymousUser) -> bool:
 
 def check_finance(actor: User) -> None:
     if not is_finance(actor):
-        raise PermissionDenied(
-            "只有省级资金管理人员可以办理。 Only provincial finance officers may do this."
-        )
+        raise PermissionDenied(_("Only provincial finance officers may do this."))
+
+
+def refused(code: str, message, field: str | None = None) -> DomainError:
+    """A domain refusal with its stable ``code``, shown on ``field`` of the form if given."""
+    return DomainError(message, code=code, fields={field: [message]} if field else None)
 
 
 def money(value: Decimal | int | str) -> Decimal:

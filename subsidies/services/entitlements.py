@@ -15,12 +15,14 @@ import pghistory
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from certification.choices import CLAWBACK_REASONS, CertificateLevel, CertificateStatus
 from certification.models import Certificate
 from gansu_sme import workflow
 from gansu_sme.exceptions import DomainError, InvalidTransition
+from gansu_sme.formatting import yuan
 from registry.models import Enterprise, Region
 from subsidies.choices import (
     ENTITLEMENT_ACTS,
@@ -49,12 +51,10 @@ CERTIFICATE_PROGRAM = {
     CertificateLevel.PROVINCIAL: ProgramKind.PROVINCIAL_CERTIFICATE,
     CertificateLevel.NATIONAL: ProgramKind.NATIONAL_CERTIFICATE,
 }
-MSG_IN_BATCH = (
-    "该奖补已在未结束的支付批次中。 The entitlement is in an open payment batch."
-)
-MSG_CHANGED = (
-    "该奖补刚被放入支付批次，请重试。 The entitlement was just put in a batch; try again."
-)
+
+
+def msg_in_batch():
+    return _("The entitlement is in an open payment batch.")
 
 
 ENTITLEMENT_WORKFLOW = workflow.Workflow(
@@ -109,6 +109,7 @@ def _offset(program, enterprise):
     ).exclude(status__in=(EntitlementStatus.CANCELLED, EntitlementStatus.RECOVERED))
     total = earlier.aggregate(total=Sum("full_amount"))["total"] or Decimal("0")
     names = "、".join(sorted({e.program.name for e in earlier.select_related("program")}))
+    # Official wording kept as data with the award (it reaches the bank file's purpose).
     return total, (f"就高不重复，已获{names}，差额补齐" if total else "")
 
 
@@ -142,7 +143,7 @@ def entitlement_create(
         region, city = enterprise.region, city_of(enterprise.region)
         payee_name, payee_code = enterprise.name, enterprise.uscc
     else:
-        # An award without a firm is a city's.
+        # An award without a firm is a city's; paid to its finance bureau (payee name is data).
         region, payee_name, payee_code = city, f"{city.name}财政局", ""  # type: ignore[assignment,union-attr]
     entitlement = Entitlement(
         program=program, once_per_firm=program.once_per_firm, enterprise=enterprise,
@@ -153,7 +154,7 @@ def entitlement_create(
     )
     if due == 0:
         entitlement.status = EntitlementStatus.CANCELLED
-        entitlement.cancel_reason = "就高不重复，差额为零。 Highest only: nothing left to pay."
+        entitlement.cancel_reason = _("Highest only: nothing left to pay.")
     entitlement.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -225,7 +226,7 @@ def entitlements_clawback(*, certificate_id: int, reason: str) -> list[Entitleme
     if reason not in CLAWBACK_REASONS:
         return []
     changed = []
-    note = f"证书撤销（{reason}）。 Certificate revoked."
+    note = _("Certificate revoked (%(reason)s).") % {"reason": reason}
     ids = Entitlement.objects.filter(certificate_id=certificate_id).order_by("pk")
     with pghistory.context(event="certificate_revoked", reason=reason):
         for pk in ids.values_list("pk", flat=True):
@@ -273,7 +274,9 @@ def lock_with_batch(entitlement_pk: int) -> tuple[Entitlement, PaymentBatch | No
     batch = PaymentBatch.objects.select_for_update().get(pk=batch_id) if batch_id else None
     entitlement = Entitlement.objects.select_for_update().get(pk=entitlement_pk)
     if _open_batch_id(entitlement_pk) != batch_id:
-        raise InvalidTransition(MSG_CHANGED)
+        raise InvalidTransition(
+            _("The entitlement was just put in a batch; try again."), code="entitlement_changed"
+        )
     return entitlement, batch
 
 
@@ -316,10 +319,10 @@ def entitlement_approve(*, actor: User, entitlement: Entitlement, budget: Budget
         return entitlement_move(entitlement, EntitlementVerb.APPROVE, actor=actor)
     # A budget of the year before may pay it (结转, carry-over); an older one may not.
     if budget.year < entitlement.year - 1:
-        raise DomainError(fields={"budget": [
-            f"预算年度应为奖补年度（{entitlement.year}年）或上一年度。"
-            f" The budget must be of the award's year ({entitlement.year}) or the year before."
-        ]})
+        message = _(
+            "The budget must be of the award's year (%(year)s) or the year before."
+        ) % {"year": entitlement.year}
+        raise DomainError(message, code="budget_year", fields={"budget": [message]})
     allocation = allocation_for(budget=budget, city=entitlement.city)
 
     def reserve(row):
@@ -342,14 +345,15 @@ def entitlement_cancel(*, actor: User, entitlement: Entitlement, reason: str) ->
     check_finance(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(fields={"reason": ["请填写原因。 Give a reason."]})
+        raise DomainError(_("Give a reason."), code="reason_required",
+                          fields={"reason": [_("Give a reason.")]})
     Entitlement.objects.get_visible(actor, entitlement.pk)
     entitlement, batch = lock_with_batch(entitlement.pk)
     if entitlement.status not in (EntitlementStatus.PENDING, EntitlementStatus.APPROVED):
         # A repeated cancellation answers as the kernel does: unchanged, or refused.
         return entitlement_move(entitlement, EntitlementVerb.CANCEL, actor=actor, reason=reason)
     if batch is not None:
-        raise InvalidTransition(MSG_IN_BATCH)
+        raise InvalidTransition(msg_in_batch(), code="entitlement_in_batch")
     with pghistory.context(user=actor.pk):
         cancel_if_free(entitlement, None, reason=reason, actor=actor)
     return entitlement
@@ -369,17 +373,16 @@ def entitlement_record_recovery(
         raise ENTITLEMENT_WORKFLOW.refusal(entitlement, EntitlementVerb.RECOVER)
     amount = money(amount)
     if amount <= 0 or amount > entitlement.recovery_outstanding:
-        raise DomainError(fields={"amount": [
-            f"追回金额应在 0.01 至 {entitlement.recovery_outstanding} 元之间。"
-            f" The amount must lie between 0.01 and {entitlement.recovery_outstanding} yuan."
-        ]})
+        message = _("The amount must lie between 0.01 and %(most)s yuan.") % {
+            "most": yuan(entitlement.recovery_outstanding)}
+        raise DomainError(message, code="recovery_amount", fields={"amount": [message]})
     reference = (reference or "").strip()
     if not reference:
-        raise DomainError(fields={"reference": [
-            "请填写缴回凭证号。 Give the reference of the repayment."
-        ]})
+        message = _("Give the reference of the repayment.")
+        raise DomainError(message, code="recovery_reference", fields={"reference": [message]})
     entitlement.recovered_amount += amount
-    note = f"追回 {amount} 元，凭证 {reference}。 Recovered {amount} yuan, ref. {reference}."
+    note = _("Recovered %(amount)s yuan, ref. %(reference)s.") % {
+        "amount": yuan(amount), "reference": reference}
     if entitlement.recovered_amount == entitlement.recovery_amount:
         return entitlement_move(entitlement, EntitlementVerb.RECOVER, actor=actor, reason=note)
     with pghistory.context(user=actor.pk):

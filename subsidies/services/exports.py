@@ -1,8 +1,10 @@
 """The bank transfer file of a payment batch, logged (the ledger is exported by its list page).
 
+Columns come from ``subsidies.bankfile`` (the batch page's preview reads the same spec).
 Written by XlsxWriter into a temporary file; text goes through the project's formula escape
 (a payee named "=HYPERLINK(...)" stays text), amounts are numbers in yuan shown with two
-decimals, totals are summed in Decimal. Every download is recorded in registry's export log.
+decimals, totals are summed in Decimal and checked to the cent before anything is written.
+Every download is recorded in registry's export log.
 """
 
 import tempfile
@@ -11,18 +13,18 @@ from typing import IO
 
 import xlsxwriter
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from gansu_sme.excel.writer import escape_cell
 from gansu_sme.exceptions import DomainError
 from registry.models import ExportRecord
 from subsidies import selectors
-from subsidies.choices import BatchStatus
+from subsidies.bankfile import AMOUNT_COLUMN, BANK_COLUMNS, bank_rows, total_row
+from subsidies.choices import AccountStatus, BatchStatus
 from subsidies.models import PaymentBatch
 
-from .common import check_finance
-
-BANK_HEADERS = ("序号", "收款人", "统一社会信用代码", "金额（元）", "用途")
+from .common import CENT, check_finance
 
 
 def _workbook(title):
@@ -39,45 +41,73 @@ def _workbook(title):
     return target, workbook, sheet, formats
 
 
-def _text(sheet, row, column, value, cell_format=None):
-    sheet.write_string(row, column, escape_cell(str(value or "")), cell_format)
+def _write(sheet, row, column, kind, value, cell_format=None):
+    if kind == "money" and value != "":
+        # A spreadsheet cell holds a double; yuan with two decimals below 10^12 are exact in it.
+        sheet.write_number(row, column, float(value), cell_format)
+    elif kind == "number" and isinstance(value, int):
+        sheet.write_number(row, column, value, cell_format)
+    else:
+        sheet.write_string(row, column, escape_cell(str(value or "")), cell_format)
 
 
-def _amount(sheet, row, column, value, cell_format):
-    # A spreadsheet cell holds a double; yuan with two decimals below 10^12 are exact in it.
-    sheet.write_number(row, column, float(value), cell_format)
+def _mismatch(detail):
+    return DomainError(
+        _("The bank file was not written: %(detail)s") % {"detail": detail},
+        code="bank_file_total_mismatch",
+    )
+
+
+def check_bank_file(batch, items, total):
+    """Refuse to write a file a bank could not pay exactly: an item without an account, an
+    approved batch paying an account no longer confirmed, an amount not in whole cents or not
+    above zero, or a total that differs by a cent from the batch's total summed by the
+    database, or from the cells as the spreadsheet will hold them."""
+    for item in items:
+        if item.account is None or (batch.status == BatchStatus.APPROVED
+                                    and item.account.status != AccountStatus.CONFIRMED):
+            raise DomainError(_(
+                "%(payee)s: the receiving account is missing or no longer confirmed; cancel "
+                "the batch and pay the award in a new one."
+            ) % {"payee": item.entitlement.payee_name}, code="payee_account_changed")
+        if item.amount <= 0 or item.amount != item.amount.quantize(CENT):
+            raise _mismatch(_("an amount is not in whole cents above zero."))
+    if total != batch.total:
+        raise _mismatch(_("the items add up to %(items)s yuan, the batch to %(batch)s yuan.")
+                        % {"items": total, "batch": batch.total})
+    cells = sum((Decimal(repr(float(item.amount))).quantize(CENT) for item in items),
+                Decimal("0.00"))
+    if cells != total:
+        raise _mismatch(_("the cells would not add up to the total."))
 
 
 def batch_bank_file(*, actor: User, batch: PaymentBatch) -> tuple[IO[bytes], str, Decimal]:
-    """The bank's transfer file of an approved or paid batch: one row per payee with credit
-    code, amount (yuan, two decimals) and purpose, then the count and total. Finance officers
-    only. Returns (file, download name, total)."""
+    """The bank's transfer file of an approved or paid batch: one row per payee with its
+    account (户名, 开户行, 账号), amount (yuan, two decimals), purpose and credit code, then the
+    合计 row, checked to the cent first (``check_bank_file``). Finance officers only. Returns
+    (file, download name, total)."""
     check_finance(actor)
     batch = selectors.batch_get(user=actor, pk=batch.pk)
     if batch.status not in (BatchStatus.APPROVED, BatchStatus.PAID):
-        raise DomainError(
-            "只有已审批的批次可以导出银行文件。 Only an approved batch has a bank file."
-        )
+        raise DomainError(_("Only an approved batch has a bank file."),
+                          code="bank_file_not_approved")
     items = list(selectors.batch_items(batch=batch))
+    totals, total = total_row(items, batch.title)
+    check_bank_file(batch, items, total)
     target, workbook, sheet, formats = _workbook("银行代发")
-    for column, (header, width) in enumerate(zip(BANK_HEADERS, (6, 40, 22, 16, 50),
-                                                 strict=True)):
-        sheet.set_column(column, column, width)
-        sheet.write_string(0, column, header, formats["header"])
-    total = Decimal(0)
-    for number, item in enumerate(items, start=1):
-        entitlement = item.entitlement
-        sheet.write_number(number, 0, number)
-        _text(sheet, number, 1, entitlement.payee_name)
-        _text(sheet, number, 2, entitlement.payee_code)
-        _amount(sheet, number, 3, item.amount, formats["money"])
-        _text(sheet, number, 4, entitlement.purpose)
-        total += item.amount
+    for column, spec in enumerate(BANK_COLUMNS):
+        sheet.set_column(column, column, spec.width)
+        sheet.write_string(0, column, spec.header, formats["header"])
+    for number, row in enumerate(bank_rows(items), start=1):
+        for column, (spec, value) in enumerate(zip(BANK_COLUMNS, row, strict=True)):
+            _write(sheet, number, column, spec.kind, value,
+                   formats["money"] if spec.kind == "money" else None)
     last = len(items) + 1
-    _text(sheet, last, 0, "合计", formats["bold"])
-    _text(sheet, last, 1, f"{len(items)} 笔", formats["bold"])
-    _amount(sheet, last, 3, total, formats["total"])
-    _text(sheet, last, 4, f"批次：{batch.title}", formats["bold"])
+    for column, value in enumerate(totals):
+        if column == AMOUNT_COLUMN:
+            _write(sheet, last, column, "money", value, formats["total"])
+        else:
+            _write(sheet, last, column, "text", value, formats["bold"])
     workbook.close()
     target.seek(0)
     ExportRecord.objects.create(

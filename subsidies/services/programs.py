@@ -5,12 +5,12 @@ from typing import Any
 
 import pghistory
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from gansu_sme.exceptions import DomainError
 from subsidies.models import Program, ProgramPair
 
-from .common import check_finance, money
+from .common import check_finance, money, refused
 
 PROGRAM_EDITABLE_FIELDS = ("name", "amount", "legal_basis", "first_year", "last_year",
                            "is_active")
@@ -24,7 +24,7 @@ def program_update(*, actor: User, program: Program, **changes: Any) -> Program:
     program = Program.objects.select_for_update().get(pk=program.pk)
     for name, value in changes.items():
         if name not in PROGRAM_EDITABLE_FIELDS:
-            raise DomainError(fields={name: ["不可修改。 Not editable."]})
+            raise refused("program_field_locked", _("Not editable."), name)
         if name == "amount" and value is not None:
             value = money(value)
         setattr(program, name, value)
@@ -45,9 +45,9 @@ def program_pair_set(
     check_finance(actor)
     first, second = sorted(programs, key=lambda p: p.pk)
     if first.pk == second.pk:
-        raise DomainError(fields={"programs": ["请选择两个不同的项目。 Choose two programs."]})
+        raise refused("program_pair_same", _("Choose two different programs."), "programs")
     with pghistory.context(user=actor.pk):
-        pair, _ = ProgramPair.objects.update_or_create(
+        pair, _created = ProgramPair.objects.update_or_create(
             first=first, second=second, defaults={"highest_only": highest_only}
         )
     return pair

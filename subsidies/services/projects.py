@@ -8,10 +8,12 @@ from decimal import Decimal
 import pghistory
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from gansu_sme import workflow
-from gansu_sme.exceptions import DomainError, OutOfScope, PermissionDenied
+from gansu_sme.exceptions import OutOfScope, PermissionDenied
+from gansu_sme.formatting import yuan
 from registry.models import Enterprise
 from subsidies.choices import (
     PROJECT_ACTS,
@@ -22,7 +24,7 @@ from subsidies.choices import (
 )
 from subsidies.models import Budget, Entitlement, Program, ProjectTransition, SupportProject
 
-from .common import PROJECT_SUBMITTER_ROLES, check_finance, money
+from .common import PROJECT_SUBMITTER_ROLES, check_finance, money, refused
 from .entitlements import entitlement_approve, entitlement_create
 
 PROJECT_WORKFLOW = workflow.Workflow(
@@ -56,9 +58,8 @@ def project_submit(
         raise OutOfScope()
     amount_requested = money(amount_requested)
     if amount_requested <= 0:
-        raise DomainError(fields={"amount_requested": [
-            "申请金额应大于零。 The amount asked must be above zero."
-        ]})
+        raise refused("amount_not_positive", _("The amount asked must be above zero."),
+                      "amount_requested")
     project = SupportProject(
         enterprise=enterprise, year=year, title=title, purpose=purpose,
         amount_requested=amount_requested, evidence=evidence, submitted_by=actor,
@@ -108,7 +109,7 @@ def project_reject(
 
     def noted(row):
         if not (note or "").strip():
-            raise DomainError(fields={"note": ["请填写原因。 Give a reason."]})
+            raise refused("reason_required", _("Give a reason."), "note")
 
     return workflow.transition(
         PROJECT_WORKFLOW, actor=actor, obj=project, verb=ProjectVerb.REJECT, reason=note,
@@ -134,10 +135,9 @@ def project_approve(
 
     def within_request(row):
         if amount <= 0 or amount > row.amount_requested:
-            raise DomainError(fields={"amount": [
-                f"批准金额应在 0.01 至 {row.amount_requested} 元之间。"
-                f" The amount must lie between 0.01 and {row.amount_requested} yuan."
-            ]})
+            raise refused("project_amount", _(
+                "The amount must lie between 0.01 and %(most)s yuan."
+            ) % {"most": yuan(row.amount_requested)}, "amount")
 
     def approved(row):
         _decided(actor, note)(row)
@@ -145,7 +145,8 @@ def project_approve(
 
     project = workflow.transition(
         PROJECT_WORKFLOW, actor=actor, obj=project, verb=ProjectVerb.APPROVE,
-        reason=f"{amount} 元。 {amount} yuan. {note}".strip(), expected_status=expected_status,
+        reason=(_("%(amount)s yuan.") % {"amount": yuan(amount)} + f" {note}").strip(),
+        expected_status=expected_status,
         guard=within_request, apply=approved,
     )
     if Entitlement.objects.filter(project=project).exists():

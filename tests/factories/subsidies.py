@@ -13,7 +13,7 @@ from accounts.choices import Role
 from certification.choices import CertificateLevel, CertificateStatus, RevocationReason
 from certification.models import Certificate
 from subsidies import services
-from subsidies.choices import FundingSource, ProgramKind
+from subsidies.choices import AccountStatus, FundingSource, ProgramKind
 from subsidies.models import (
     Allocation,
     BatchItem,
@@ -22,6 +22,7 @@ from subsidies.models import (
     Entitlement,
     PaymentBatch,
     Program,
+    ReceivingAccount,
     SupportProject,
 )
 from tests.factories.accounts import UserFactory
@@ -59,6 +60,36 @@ def budget(actor, *, year=2025, amount="10000000", blocks=None,
     return made
 
 
+def confirmed_account(*, enterprise=None, city=None, number=None, **kwargs):
+    """A confirmed receiving account of a firm (named as the firm) or of a city's finance
+    bureau, recorded and confirmed by two finance officers, written directly."""
+    payee_name = enterprise.name if enterprise is not None else f"{city.name}财政局"
+    recorder = kwargs.pop("recorded_by", None) or UserFactory(
+        role=Role.FINANCE_OFFICER, region=region("620000"))
+    confirmer = kwargs.pop("confirmed_by", None) or UserFactory(
+        role=Role.FINANCE_OFFICER, region=region("620000"))
+    return ReceivingAccount.objects.create(
+        enterprise=enterprise, city=city,
+        region=enterprise.region if enterprise is not None else city,
+        account_name=payee_name, bank_name="中国工商银行兰州城关支行",
+        account_number=number or f"2703{next(_serials):015d}",
+        status=AccountStatus.CONFIRMED, recorded_by=recorder, confirmed_by=confirmer,
+        confirmed_at=timezone.now(), **kwargs,
+    )
+
+
+def accounts_for(entitlements):
+    """A confirmed account for each payee of ``entitlements`` that has none; returns them."""
+    for entitlement in entitlements:
+        payee = ({"enterprise": entitlement.enterprise} if entitlement.enterprise_id
+                 else {"city": entitlement.city})
+        if not ReceivingAccount.objects.filter(status=AccountStatus.CONFIRMED, **{
+            f"{key}_id": value.pk for key, value in payee.items()
+        }, **({} if entitlement.enterprise_id else {"enterprise__isnull": True})).exists():
+            confirmed_account(**payee)
+    return entitlements
+
+
 def approved_awards(actor, count=1, budget_=None):
     """``count`` awards of new 城关区 firms' certificates, approved by ``actor`` (a finance
     officer) on ``budget_`` or on a new budget."""
@@ -71,7 +102,7 @@ def approved_awards(actor, count=1, budget_=None):
         made.append(services.entitlement_approve(
             actor=actor, entitlement=entitlement, budget=budget_
         ))
-    return made
+    return accounts_for(made)
 
 
 def revoke_quietly(entitlement, reason=RevocationReason.FALSIFIED):
@@ -85,7 +116,9 @@ def revoke_quietly(entitlement, reason=RevocationReason.FALSIFIED):
 def submitted_batch(actor, entitlements):
     """A batch of ``entitlements`` made and submitted by ``actor``."""
     batch = services.batch_create(actor=actor, title="批次")
-    services.batch_add_entitlements(actor=actor, batch=batch, entitlements=entitlements)
+    services.batch_add_entitlements(
+        actor=actor, batch=batch, entitlements=accounts_for(entitlements)
+    )
     return services.batch_submit(actor=actor, batch=batch)
 
 

@@ -13,6 +13,7 @@ from subsidies.models import BatchItem, BatchTransition, Entitlement
 from tests.factories.accounts import PASSWORD
 from tests.factories.registry import EnterpriseFactory, region
 from tests.factories.subsidies import (
+    accounts_for,
     approved_awards,
     budget,
     certificate,
@@ -23,12 +24,13 @@ pytestmark = pytest.mark.django_db
 
 
 def awards(count, code="620102"):
-    return [
+    """``count`` awards of new firms of ``code``, each firm with a confirmed account."""
+    return accounts_for([
         services.entitlement_from_certificate(
             certificate_id=certificate(EnterpriseFactory(region=region(code))).pk
         )[0]
         for _ in range(count)
-    ]
+    ])
 
 
 def test_cities_read_their_own_awards_only(as_user, city_user, other_city_user, finance):
@@ -70,7 +72,7 @@ def test_the_batch_flow_through_the_api(as_user, finance, finance2, province_use
     assert maker.post(f"{url}/submit/", {}, format="json").status_code == 200
     refused = maker.post(f"{url}/approve/", {}, format="json")
     assert refused.status_code == 400
-    assert refused.json()["code"] == "domain_error"
+    assert refused.json()["code"] == "batch_same_officer"
     assert approver.post(f"{url}/approve/", {}, format="json").json()["status"] == "approved"
     assert maker.post(f"{url}/approve/", {}, format="json").status_code == 409
     bank = maker.get(f"{url}/bank-file/")
@@ -109,7 +111,7 @@ def test_list_endpoints_take_constant_queries(
             services.entitlement_approve(actor=finance, entitlement=entitlement,
                                          budget=budget_)
         batch = services.batch_create(actor=finance, title="批")
-        services.batch_add_entitlements(actor=finance, batch=batch, entitlements=made)
+        services.batch_add_entitlements(actor=finance, batch=batch, entitlements=accounts_for(made))
 
     grow()
     client.get(url)

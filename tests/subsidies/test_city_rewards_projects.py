@@ -174,7 +174,7 @@ def test_every_project_step_is_recorded_and_shown(
         ("", ProjectStatus.SUBMITTED, county_user.pk, ""),
         (ProjectStatus.SUBMITTED, ProjectStatus.VOUCHED, city_user.pk, "材料真实"),
         (ProjectStatus.VOUCHED, ProjectStatus.APPROVED, finance.pk,
-         "200000.00 元。 200000.00 yuan. 按比例支持"),
+         "200,000.00 元。 按比例支持"),
     ]
     client.login(username=finance.username, password=PASSWORD)
     page = client.get(reverse("subsidies:project-detail", args=[project.pk])).content.decode()

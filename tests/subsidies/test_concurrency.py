@@ -17,7 +17,7 @@ from subsidies.services import batches
 from tests.concurrency import run_together
 from tests.factories.pool import verified_annual
 from tests.factories.registry import EnterpriseFactory, region
-from tests.factories.subsidies import budget, certificate, finance_officer
+from tests.factories.subsidies import accounts_for, budget, certificate, finance_officer
 
 # Regions and programs are loaded again: a transactional test empties the tables migrations fill.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
@@ -67,7 +67,7 @@ def test_a_clawback_during_batch_approval_takes_the_reservation_once(monkeypatch
         for _ in range(2)
     ]
     batch = services.batch_create(actor=finance, title="批次")
-    services.batch_add_entitlements(actor=finance, batch=batch, entitlements=[clawed])
+    services.batch_add_entitlements(actor=finance, batch=batch, entitlements=accounts_for([clawed]))
     services.batch_submit(actor=finance, batch=batch)
     Certificate.objects.filter(pk=clawed.certificate_id).update(
         status=CertificateStatus.REVOKED, revocation_reason=RevocationReason.FALSIFIED,

@@ -28,10 +28,12 @@ from subsidies.models import (
     PaymentBatch,
     Program,
     ProgramPair,
+    ReceivingAccount,
 )
 from subsidies.tasks import entitlements_reconcile_task
 from tests.factories.registry import EnterpriseFactory, region
 from tests.factories.subsidies import (
+    accounts_for,
     approved_awards,
     budget,
     certificate,
@@ -74,7 +76,9 @@ def pay(entitlements, finance, finance2, budget_=None):
     for entitlement in entitlements:
         services.entitlement_approve(actor=finance, entitlement=entitlement, budget=budget_)
     batch = services.batch_create(actor=finance, title="2025年第一批")
-    services.batch_add_entitlements(actor=finance, batch=batch, entitlements=entitlements)
+    services.batch_add_entitlements(
+        actor=finance, batch=batch, entitlements=accounts_for(accounts_for(entitlements)
+    ))
     services.batch_submit(actor=finance, batch=batch)
     services.batch_approve(actor=finance2, batch=batch)
     services.batch_pay(
@@ -250,7 +254,7 @@ def test_the_maker_cannot_approve_the_batch(finance, enterprise):
     award = services.entitlement_from_certificate(certificate_id=certificate(enterprise).pk)[0]
     services.entitlement_approve(actor=finance, entitlement=award, budget=budget(finance))
     batch = services.batch_create(actor=finance, title="批次")
-    services.batch_add_entitlements(actor=finance, batch=batch, entitlements=[award])
+    services.batch_add_entitlements(actor=finance, batch=batch, entitlements=accounts_for([award]))
     services.batch_submit(actor=finance, batch=batch)
     with pytest.raises(DomainError):
         services.batch_approve(actor=finance, batch=batch)
@@ -263,14 +267,16 @@ def test_an_entitlement_is_in_one_open_batch_at_most(finance, enterprise):
     services.entitlement_approve(actor=finance, entitlement=award, budget=budget(finance))
     first = services.batch_create(actor=finance, title="一")
     second = services.batch_create(actor=finance, title="二")
-    services.batch_add_entitlements(actor=finance, batch=first, entitlements=[award])
+    services.batch_add_entitlements(actor=finance, batch=first, entitlements=accounts_for([award]))
     with pytest.raises(DomainError):
-        services.batch_add_entitlements(actor=finance, batch=second, entitlements=[award])
+        services.batch_add_entitlements(
+            actor=finance, batch=second, entitlements=accounts_for([award])
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
         BatchItem.objects.create(batch=second, entitlement=award, amount=award.amount)
     # Once the first is cancelled the award is free for another batch.
     services.batch_cancel(actor=finance, batch=first, reason="重做")
-    services.batch_add_entitlements(actor=finance, batch=second, entitlements=[award])
+    services.batch_add_entitlements(actor=finance, batch=second, entitlements=accounts_for([award]))
     assert selectors.batch_get(user=finance, pk=second.pk).total == Decimal("300000.00")
 
 
@@ -280,7 +286,7 @@ def test_cancelling_an_approved_batch_returns_committed_money_to_reserved(
     award = services.entitlement_from_certificate(certificate_id=certificate(enterprise).pk)[0]
     services.entitlement_approve(actor=finance, entitlement=award, budget=budget(finance))
     batch = services.batch_create(actor=finance, title="批次")
-    services.batch_add_entitlements(actor=finance, batch=batch, entitlements=[award])
+    services.batch_add_entitlements(actor=finance, batch=batch, entitlements=accounts_for([award]))
     services.batch_submit(actor=finance, batch=batch)
     services.batch_approve(actor=finance2, batch=batch)
     assert Allocation.objects.get().committed == Decimal("300000.00")
@@ -314,7 +320,7 @@ def test_batch_transitions_follow_the_table(
     award = services.entitlement_from_certificate(certificate_id=certificate(enterprise).pk)[0]
     services.entitlement_approve(actor=finance, entitlement=award, budget=budget(finance))
     batch = services.batch_create(actor=finance, title="批次")
-    services.batch_add_entitlements(actor=finance, batch=batch, entitlements=[award])
+    services.batch_add_entitlements(actor=finance, batch=batch, entitlements=accounts_for([award]))
     steps = {
         BatchStatus.SUBMITTED: [BatchVerb.SUBMIT],
         BatchStatus.APPROVED: [BatchVerb.SUBMIT, BatchVerb.APPROVE],
@@ -361,7 +367,7 @@ def test_paying_requires_a_bank_reference_and_date(finance, finance2, enterprise
     award = services.entitlement_from_certificate(certificate_id=certificate(enterprise).pk)[0]
     services.entitlement_approve(actor=finance, entitlement=award, budget=budget(finance))
     batch = services.batch_create(actor=finance, title="批次")
-    services.batch_add_entitlements(actor=finance, batch=batch, entitlements=[award])
+    services.batch_add_entitlements(actor=finance, batch=batch, entitlements=accounts_for([award]))
     services.batch_submit(actor=finance, batch=batch)
     services.batch_approve(actor=finance2, batch=batch)
     with pytest.raises(DomainError) as refused:
@@ -449,13 +455,17 @@ def test_the_bank_file_lists_payees_with_exact_totals_and_escapes_formulas(
     assert total == Decimal("600000.00")
     sheet = openpyxl.load_workbook(file).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("序号", "收款人", "统一社会信用代码", "金额（元）", "用途")
-    payees = {row[1] for row in rows[1:3]}
-    assert "'=HYPERLINK(\"http://x\")有限公司" in payees
-    assert {row[2] for row in rows[1:3]} == {enterprise.uscc, hostile.uscc}
+    assert rows[0] == ("序号", "收款账号", "收款户名", "收款开户行", "金额（元）", "用途",
+                       "统一社会信用代码")
+    assert {(row[1], row[3]) for row in rows[1:3]} == {
+        (a.account_number, a.bank_name) for a in ReceivingAccount.objects.all()
+    }
+    assert "'=HYPERLINK(\"http://x\")有限公司" in {row[2] for row in rows[1:3]}
+    assert {row[6] for row in rows[1:3]} == {enterprise.uscc, hostile.uscc}
     assert rows[3][0] == "合计"
-    assert Decimal(str(rows[3][3])).quantize(Decimal("0.01")) == Decimal("600000.00")
-    assert sum(Decimal(str(r[3])) for r in rows[1:3]) == Decimal("600000")
+    assert rows[3][1] == "2 笔"
+    assert Decimal(str(rows[3][4])).quantize(Decimal("0.01")) == Decimal("600000.00")
+    assert sum(Decimal(str(r[4])) for r in rows[1:3]) == Decimal("600000")
     record = ExportRecord.objects.get(listing="subsidy_bank_file")
     assert record.filters == {"batch": batch.pk, "total": "600000.00"}
     assert record.row_count == 2
@@ -470,7 +480,9 @@ def test_the_ledger_sums_each_program_year_and_city_exactly(finance, finance2, e
     services.entitlement_approve(actor=finance, entitlement=awards[1], budget=budget_)
     services.entitlement_approve(actor=finance, entitlement=awards[2], budget=budget_)
     batch = services.batch_create(actor=finance, title="第二批")
-    services.batch_add_entitlements(actor=finance, batch=batch, entitlements=[awards[2]])
+    services.batch_add_entitlements(
+        actor=finance, batch=batch, entitlements=accounts_for([awards[2]])
+    )
     [row] = list(selectors.ledger(user=finance))
     assert {key: row[key] for key in selectors.LEDGER_COLUMNS} == {
         "entitled": Decimal("1200000.00"),
@@ -508,8 +520,11 @@ def test_a_batch_never_takes_an_award_whose_certificate_was_clawed_back(finance)
     assert set(selectors.batch_candidates(user=finance)) == {kept, other_reason}
     batch = services.batch_create(actor=finance, title="批次")
     with pytest.raises(DomainError) as refused:
-        services.batch_add_entitlements(actor=finance, batch=batch, entitlements=[clawed])
-    assert "clawback" in refused.value.fields["entitlements"][0]
+        services.batch_add_entitlements(
+            actor=finance, batch=batch, entitlements=accounts_for([clawed])
+        )
+    assert refused.value.code == "certificate_clawed_back"
+    assert list(refused.value.fields) == ["entitlements"]
     assert not BatchItem.objects.exists()
 
 
@@ -526,13 +541,17 @@ def test_only_the_maker_changes_and_submits_a_draft_and_no_one_who_did_approves(
     first, second = approved_awards(finance, 2)
     batch = services.batch_create(actor=finance, title="批次")
     with pytest.raises(PermissionDenied):
-        services.batch_add_entitlements(actor=finance2, batch=batch, entitlements=[first])
-    services.batch_add_entitlements(actor=finance, batch=batch, entitlements=[first, second])
+        services.batch_add_entitlements(
+            actor=finance2, batch=batch, entitlements=accounts_for([first])
+        )
+    services.batch_add_entitlements(
+        actor=finance, batch=batch, entitlements=accounts_for([first, second])
+    )
     with pytest.raises(PermissionDenied):
         services.batch_remove_entitlement(actor=finance2, batch=batch, entitlement=second)
     with pytest.raises(PermissionDenied) as refused:
         services.batch_submit(actor=finance2, batch=batch)
-    assert "Only the officer who made the batch" in refused.value.message
+    assert refused.value.code == "batch_not_maker"
     assert BatchVerb.SUBMIT not in services.batch_verbs(finance2, batch)
 
     services.batch_submit(actor=finance, batch=batch)
@@ -552,10 +571,8 @@ def test_a_budget_of_the_year_before_pays_and_an_older_one_is_refused_saying_so(
     with pytest.raises(DomainError) as refused:
         services.entitlement_approve(actor=finance, entitlement=award,
                                      budget=budget(finance, year=2023))
-    assert refused.value.fields["budget"] == [
-        "预算年度应为奖补年度（2025年）或上一年度。"
-        " The budget must be of the award's year (2025) or the year before."
-    ]
+    assert refused.value.code == "budget_year"
+    assert "2025" in refused.value.fields["budget"][0]
     services.entitlement_approve(actor=finance, entitlement=award,
                                  budget=budget(finance, year=2024))
 
@@ -564,6 +581,7 @@ def test_a_second_budget_for_a_year_and_source_is_refused_by_field(finance):
     budget(finance)
     with pytest.raises(DomainError) as refused:
         budget(finance)
+    assert refused.value.code == "budget_exists"
     assert list(refused.value.fields) == ["funding_source"]
 
 
