@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gansu_sme.formatting import yuan
 from gansu_sme.forms import ServiceErrorsMixin
 from registry.choices import RegionLevel
 from registry.models import Region
@@ -18,7 +19,7 @@ class BudgetChoiceField(forms.ModelChoiceField):
     money is decided."""
 
     def label_from_instance(self, budget):
-        return f"{budget} · {_('unallocated')} {budget.unallocated:,.2f}"
+        return f"{budget} · {_('unallocated')} {yuan(budget.unallocated)}"
 
 
 class ProgramForm(ServiceErrorsMixin, forms.ModelForm):

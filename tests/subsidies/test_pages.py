@@ -7,7 +7,11 @@ import re
 import pytest
 from django.urls import reverse
 
+from accounts.choices import Role
+from subsidies import services
 from subsidies.models import PaymentBatch
+from tests.factories.accounts import UserFactory
+from tests.factories.registry import region
 from tests.factories.subsidies import approved_awards, budget, submitted_batch
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +68,32 @@ def test_an_english_page_reads_english_dates(client, finance):
     text = client.get(reverse("subsidies:batch-list"), headers={"Accept-Language": "en"}).text
 
     assert "Jan. 5, 2026" in text
+
+
+def test_the_auditor_s_menu_reaches_subsidies_and_campaigns(client):
+    auditor = UserFactory(role=Role.AUDITOR, region=region("620000"))
+    client.force_login(auditor)
+
+    menu = client.get(reverse("subsidies:entitlement-list")).text
+
+    nav = menu[menu.index('class="site-nav"'):menu.index("</nav>", menu.index('class="site-nav"'))]
+    assert f'href="{reverse("subsidies:entitlement-list")}"' in nav
+    assert f'href="{reverse("certification:campaign-list")}"' in nav
+    assert client.get(reverse("certification:campaign-list")).status_code == 200
+
+
+def test_the_subsidy_tabs_mark_the_current_page_and_removal_reads_remove_from_batch(
+    client, finance
+):
+    [award] = approved_awards(finance)
+    batch = services.batch_create(actor=finance, title="草稿")
+    services.batch_add_entitlements(actor=finance, batch=batch, entitlements=[award])
+    client.force_login(finance)
+
+    page = client.get(reverse("subsidies:batch-detail", args=[batch.pk])).text
+
+    tabs = page[page.index('<nav class="tabs"'):]
+    current = tabs[:tabs.index("</nav>")].split('aria-current="page"')
+    assert len(current) == 2
+    assert reverse("subsidies:batch-list") in current[0].rsplit("<a", 1)[1]
+    assert "移出批次" in page
