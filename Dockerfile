@@ -19,8 +19,9 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-wqy-microhei \
     && rm -rf /var/lib/apt/lists/*
 
-# Every package in requirements.lock has a manylinux wheel: no compiler needed.
+# Every package in requirements.lock has a wheel (one of them in wheels/): no compiler needed.
 COPY requirements.lock ./
+COPY wheels ./wheels
 RUN pip install --no-compile -r requirements.lock
 
 COPY . .
