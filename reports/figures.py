@@ -29,7 +29,12 @@ from registry.choices import (
 from registry.models import Enterprise, MonitoringReport, PoolEntry, Target
 from registry.selectors.targets import target_progress
 
-from .choices import INFORMATIZATION_TARGET, RD_TARGET_ABOVE_SCALE, RD_TARGET_ZJTX
+from .choices import (
+    INFORMATIZATION_TARGET,
+    MONITORING_DUE_DAY,
+    RD_TARGET_ABOVE_SCALE,
+    RD_TARGET_ZJTX,
+)
 
 ECONOMY_FIGURES = ("operating_revenue", "taxes", "employees")
 # Reports whose figures still wait for the verifying official: their flags are open.
@@ -81,6 +86,32 @@ class Period:
     def previous_month(self):
         year, month = self.months[-1]
         return (year, month - 1) if month > 1 else (year - 1, 12)
+
+
+def filing_closes(year, month):
+    """The day a month's monitoring reports are due: day 15 of the following month."""
+    if month == 12:
+        return datetime.date(year + 1, 1, MONITORING_DUE_DAY)
+    return datetime.date(year, month + 1, MONITORING_DUE_DAY)
+
+
+def still_filing(year, month, today=None):
+    """Whether the month's reports are still being filed on ``today``: the month has not
+    ended, or its reports are not yet due. Its totals are partial, not a fall."""
+    today = today or timezone.localdate()
+    return today <= filing_closes(year, month)
+
+
+def last_closed_month(today=None):
+    """The latest (year, month) whose filing has closed by ``today``."""
+    today = today or timezone.localdate()
+    year, month = today.year, today.month - 1
+    while True:
+        if month == 0:
+            year, month = year - 1, 12
+        if not still_filing(year, month, today):
+            return year, month
+        month -= 1
 
 
 def _midnight(day):

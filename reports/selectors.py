@@ -1,19 +1,28 @@
 """Read paths of reports, notifications and the dashboard."""
 
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
 from certification.choices import CertificateLevel
-from certification.models import Certificate
 from gansu_sme.exceptions import OutOfScope
 from registry.choices import PeriodKind, PoolEntryStatus, PoolKind, ReportStatus
-from registry.models import MonitoringReport, PoolEntry, Region
+from registry.models import Enterprise, MonitoringReport, PoolEntry, Region
 
 from .choices import ReportKind
-from .figures import certified_at, target_figures
+from .figures import (
+    TargetFigure,
+    certified_counts,
+    last_closed_month,
+    percent,
+    still_filing,
+    target_figures,
+)
 from .models import Notification, Report
 
 
@@ -56,67 +65,168 @@ def _user_region(user):
     return Region.objects.filter(parent=None).first()
 
 
-def funnel(*, user: User) -> dict[str, int]:
-    """Active 专精特新 pool entries → firms with a valid provincial certificate → national
-    little giants, in the user's region and below, today."""
-    today = timezone.localdate()
-    valid = Certificate.objects.visible_to(user).filter(certified_at(today))
-    return {
-        "pool": PoolEntry.objects.visible_to(user)
-        .filter(pool=PoolKind.ZJTX, status=PoolEntryStatus.ACTIVE)
-        .count(),
-        "certified": valid.filter(level=CertificateLevel.PROVINCIAL).count(),
-        "little_giant": valid.filter(level=CertificateLevel.NATIONAL).count(),
-    }
+def region_focus(*, user: User, code: str | None = None) -> Region | None:
+    """The region the dashboard summarises: the one with ``code`` if the user sees it (else
+    OutOfScope), by default the user's own region (the province for accounts that see every
+    region)."""
+    if code:
+        region = Region.objects.visible_to(user).filter(code=code).first()
+        if region is None:
+            raise OutOfScope()
+        return region
+    return _user_region(user)
 
 
-def target_rows(*, user: User, year: int) -> list[dict[str, Any]]:
-    """This year's targets of the user's region and the regions one level below, with the
-    actual figure now, counted as the KPI report counts them (``figures.target_figures``)."""
-    region = _user_region(user)
-    if region is None:
-        return []
-    depth = region.path.count("/")
-    rows = []
-    for item in target_figures(user=user, year=year, as_of=timezone.now()):
-        target = item.target
-        if target.region.path.count("/") > depth + 1:
-            continue
-        share = item.percent
-        rows.append(
-            {
-                "region": target.region.name,
-                "metric": target.get_metric_display(),
-                "target": target.value,
-                "actual": item.actual,
-                "percent": share,
-                "bar": 0 if share is None else int(min(max(share, 0), 100)),
-            }
-        )
-    return rows
+@dataclass
+class AreaRow:
+    """One line of the dashboard's summary: a region below the focus (or the focus itself,
+    for a county), its figures, and its targets of the year."""
+
+    region: Region
+    has_children: bool = False
+    enterprises: int = 0
+    pool: int = 0
+    certified: int = 0
+    little_giant: int = 0
+    # Filed figures of the month whose filing has closed (``AreaSummary.month``).
+    revenue: Decimal | None = None
+    filed: int = 0
+    expected: int = 0
+    targets: list[TargetFigure] = field(default_factory=list)
+
+    @property
+    def filing_rate(self) -> Decimal | None:
+        return percent(self.filed, self.expected)
+
+    @property
+    def targets_met(self) -> int:
+        return sum(1 for item in self.targets if item.percent is not None and item.percent >= 100)
 
 
-def monthly_trend(*, user: User, year: int) -> list[dict[str, Any]]:
-    """Filed monthly totals (the verified report, else the submitted one) of operating
-    revenue and taxes (万元) and employees, per month of ``year``, in the user's region and
-    below: one grouped query."""
+@dataclass
+class AreaSummary:
+    focus: Region
+    month: tuple[int, int]
+    rows: list[AreaRow]
+    total: AreaRow
+    # Targets set for the focus region itself (the province's own, or a city's).
+    own_targets: list[TargetFigure]
+
+
+def _under(path: str, depth: int) -> str:
+    """The ancestor of ``path`` at ``depth`` (0 the province), or ``path`` if it is above."""
+    return "/".join(path.split("/")[: depth + 1])
+
+
+def area_summary(*, focus: Region, today: datetime.date | None = None) -> AreaSummary:
+    """The focus region's figures by the regions one level below it (prefecture units under
+    the province, counties under a prefecture; a county is its own single row), with a totals
+    row: active enterprises, active 专精特新 pool entries, valid provincial and national
+    certificates today, the month whose filing has closed (operating revenue filed, firms that
+    filed out of active firms), and each region's targets of the year with their progress.
+
+    ``focus`` must come from ``region_focus`` (scoped to the user). Costs the same number of
+    queries whatever the number of regions and firms.
+    """
+    today = today or timezone.localdate()
+    path = focus.path
+    children = list(Region.objects.filter(parent=focus).order_by("path"))
+    regions = children or [focus]
+    depth = path.count("/") + (1 if children else 0)
+    rows = {region.path: AreaRow(region=region) for region in regions}
+    with_children = set(
+        Region.objects.filter(parent__in=children).values_list("parent__path", flat=True)
+    )
+    for row in rows.values():
+        row.has_children = row.region.path in with_children
+
+    def add(queryset, attribute):
+        for region_path, value in queryset:
+            row = rows.get(_under(region_path, depth))
+            if row is not None and value is not None:
+                setattr(row, attribute, (getattr(row, attribute) or 0) + value)
+
+    add(
+        Enterprise.objects.within(path).filter(is_active=True).order_by()
+        .values_list("region__path").annotate(n=Count("id")),
+        "enterprises",
+    )
+    add(
+        PoolEntry.objects.within(path).filter(pool=PoolKind.ZJTX, status=PoolEntryStatus.ACTIVE)
+        .order_by().values_list("enterprise__region__path").annotate(n=Count("id")),
+        "pool",
+    )
+    year, month = last_closed_month(today)
+    filed = _filed_months(path).filter(year=year, period=month).order_by()
+    add(filed.values_list("enterprise__region__path").annotate(v=Sum("operating_revenue")),
+        "revenue")
+    add(
+        filed.filter(enterprise__is_active=True).values_list("enterprise__region__path")
+        .annotate(n=Count("enterprise", distinct=True)),
+        "filed",
+    )
+    certified = certified_counts(day=today, within=path)
+    for row in rows.values():
+        # Every active firm is expected to file its monthly report.
+        row.expected = row.enterprises
+        row.certified = certified.get((row.region.path, CertificateLevel.PROVINCIAL), 0)
+        row.little_giant = certified.get((row.region.path, CertificateLevel.NATIONAL), 0)
+
+    own_targets = []
+    for item in target_figures(within=path, year=today.year, as_of=timezone.now()):
+        target_path = item.target.region.path
+        if target_path in rows:
+            rows[target_path].targets.append(item)
+        elif target_path == path:
+            own_targets.append(item)
+
+    total = AreaRow(region=focus, has_children=bool(children))
+    for row in rows.values():
+        for name in ("enterprises", "pool", "certified", "little_giant", "filed", "expected"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+        if row.revenue is not None:
+            total.revenue = (total.revenue or Decimal(0)) + row.revenue
+    return AreaSummary(
+        focus=focus, month=(year, month), rows=list(rows.values()), total=total,
+        own_targets=own_targets,
+    )
+
+
+def _filed_months(path: str) -> QuerySet[MonitoringReport]:
+    """Monthly reports that count, of the region at ``path`` and below: the verified report,
+    or the submitted one while none is verified (as ``figures.filed_reports``)."""
     verified = MonitoringReport.objects.filter(
-        enterprise=OuterRef("enterprise"), period_kind=PeriodKind.MONTH, year=year,
+        enterprise=OuterRef("enterprise"), period_kind=PeriodKind.MONTH, year=OuterRef("year"),
         period=OuterRef("period"), status=ReportStatus.VERIFIED,
     )
-    rows = (
-        MonitoringReport.objects.visible_to(user)
+    return (
+        MonitoringReport.objects.within(path)
         .alias(has_verified=Exists(verified))
-        .filter(period_kind=PeriodKind.MONTH, year=year)
+        .filter(period_kind=PeriodKind.MONTH)
         .filter(
             Q(status=ReportStatus.VERIFIED) | Q(status=ReportStatus.SUBMITTED, has_verified=False)
         )
+    )
+
+
+def monthly_trend(
+    *, focus: Region, year: int, today: datetime.date | None = None
+) -> list[dict[str, Any]]:
+    """Filed monthly totals (the verified report, else the submitted one) of operating
+    revenue and taxes (万元), employees and filing firms, per month of ``year``, in the focus
+    region and below: one grouped query. A month still being filed (``figures.still_filing``)
+    is marked ``incomplete``: its totals are partial and must not read as a fall."""
+    today = today or timezone.localdate()
+    rows = (
+        _filed_months(focus.path)
+        .filter(year=year)
         .order_by("period")
         .values("period")
         .annotate(
             operating_revenue=Sum("operating_revenue"),
             taxes=Sum("taxes"),
             employees=Sum("employees"),
+            firms=Count("enterprise", distinct=True),
         )
     )
-    return list(rows)
+    return [{**row, "incomplete": still_filing(year, row["period"], today)} for row in rows]

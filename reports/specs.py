@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from gansu_sme import formatting
+
 from . import builders, layout
 from .choices import ReportKind
 from .figures import Period
@@ -38,8 +40,9 @@ class ReportSpec:
     builder: Callable[..., dict]
     rows: Callable[[dict], list]
     title_zh: str
-    # Formatted with ``year`` and ``number``.
+    # Formatted with ``year`` and ``number``: in the workbook, and in the reader's language.
     period_label_zh: str
+    period_label_shown: Promise | None
     # The heading of the rows' last column: on the page, and in the workbook.
     result_column: Promise
     result_column_zh: str
@@ -57,6 +60,12 @@ class ReportSpec:
     def period_label(self, year, number):
         return self.period_label_zh.format(year=year, number=number)
 
+    def period_shown(self, year, number):
+        """The period in the reader's language, for pages."""
+        if self.months == 1:
+            return formatting.month(year, number)
+        return str(self.period_label_shown) % {"year": year, "number": number}
+
     def last_complete_period(self, today=None):
         """The latest period that has ended by ``today``."""
         today = today or timezone.localdate()
@@ -73,6 +82,8 @@ MONTHLY = ReportSpec(
     rows=layout.monthly_rows,
     title_zh="月度运行监测报告",
     period_label_zh="{year}年{number}月",
+    # Months read as the formatting layer says (2026年1月, January 2026).
+    period_label_shown=None,
     result_column=_("Target met"),
     result_column_zh="是否达标",
     notes_zh=(
@@ -91,6 +102,7 @@ QUARTERLY_KPI = ReportSpec(
     rows=layout.kpi_rows,
     title_zh="季度目标任务考核报告",
     period_label_zh="{year}年第{number}季度",
+    period_label_shown=_("Q%(number)s %(year)s"),
     result_column=_("Achieved (%)"),
     result_column_zh="完成率（%）",
     notes_zh=(
@@ -109,6 +121,7 @@ ANNUAL = ReportSpec(
     rows=layout.annual_rows,
     title_zh="年度运行监测报告",
     period_label_zh="{year}年",
+    period_label_shown=_("year %(year)s"),
     result_column=_("Achieved (%) or target met"),
     result_column_zh="完成率（%）/是否达标",
     notes_zh=(

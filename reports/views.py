@@ -48,7 +48,13 @@ def _report(request, pk, **options):
 def report_detail(request, pk):
     report = _report(request, pk)
     return render(
-        request, "reports/report_detail.html", {"report": report, "rows": report.rows}
+        request,
+        "reports/report_detail.html",
+        {
+            "report": report,
+            "rows": report.rows,
+            "period": report.spec.period_shown(report.year, report.period),
+        },
     )
 
 
@@ -106,10 +112,15 @@ def notification_read_all(request):
 
 @login_required
 def home(request):
-    """The landing page: the official's account, the links their role uses, and the dashboard
-    of their region (funnel, targets, monthly trend, what waits for them).
+    """The landing page: the dashboard of the official's region (``?region=<code>`` drills
+    down to a region below it, ``?metric=`` picks what the map shows) and what waits for them.
 
     Registry pages and the dashboard's figures serve accounts that see a region; experts see
     none and get only what waits for them.
     """
-    return render(request, "reports/home.html", dashboard_context(request.user))
+    context = dashboard_context(
+        request.user,
+        region_code=request.GET.get("region"),
+        metric=request.GET.get("metric"),
+    )
+    return render(request, "reports/home.html", context)

@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+from decimal import Decimal, InvalidOperation
 
 import xlsxwriter
 from django.db import transaction
@@ -12,9 +13,27 @@ from django.utils import timezone, translation
 from gansu_sme.excel.writer import escape_cell
 from registry.models import Region
 
+from .. import layout
 from ..figures import Period
 from ..models import Report
 from ..specs import SPECS, last_complete_period, spec_for
+
+
+def _cell(sheet, row, col, value, kind, formats):
+    """A figure as a number in the format of its kind (thousands separators, two decimals for
+    money, one for percentages), so superiors can add it up; text stays text."""
+    if value is None or value == "":
+        return
+    if kind in formats and not isinstance(value, bool):
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            number = None
+        if number is not None:
+            # A float holds a two-decimal figure exactly enough for Excel, which keeps doubles.
+            sheet.write_number(row, col, float(number), formats[kind])
+            return
+    sheet.write_string(row, col, escape_cell(str(value)))
 
 
 def _workbook(spec, region, period, data, generated_at):
@@ -52,17 +71,22 @@ def _workbook(spec, region, period, data, generated_at):
             sheet.set_column(col, col, width)
             sheet.write_string(0, col, name, header)
         sheet.freeze_panes(1, 0)
-        for row, values in enumerate(spec.rows(data), start=1):
-            for col, value in enumerate(values):
-                if value is None:
-                    continue
-                if isinstance(value, bool):
-                    value = "是" if value else "否"
-                if isinstance(value, int):
-                    sheet.write_number(row, col, value)
-                else:
-                    # Stored figures are strings; written as text so nothing is re-rounded.
-                    sheet.write_string(row, col, escape_cell(str(value)))
+        formats = {
+            layout.COUNT: book.add_format({"num_format": "#,##0"}),
+            layout.AMOUNT: book.add_format({"num_format": "#,##0.00"}),
+            layout.YUAN: book.add_format({"num_format": "#,##0.00"}),
+            layout.PERCENT: book.add_format({"num_format": "0.0"}),
+        }
+        for number, row in enumerate(spec.rows(data), start=1):
+            sheet.write_string(number, 0, escape_cell(row.section))
+            sheet.write_string(number, 1, escape_cell(row.label))
+            _cell(sheet, number, 2, row.value, row.kind, formats)
+            sheet.write_string(number, 3, escape_cell(row.unit))
+            _cell(sheet, number, 4, row.target, row.kind, formats)
+            if isinstance(row.met, bool):
+                sheet.write_string(number, 5, "是" if row.met else "否")
+            else:
+                _cell(sheet, number, 5, row.met, layout.PERCENT, formats)
     book.close()
     return buffer.getvalue()
 

@@ -1,6 +1,7 @@
 """The landing page per role: funnel, targets, trend, what waits, scoped."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from certification.choices import ApplicationStatus
 from registry.choices import PeriodKind, PoolKind, PoolTier, ReportStatus, TargetMetric
 from registry.models import Target
 from registry.services import pool_entry_admit, target_set
+from reports import charts, selectors
 from reports.choices import ReportKind
 from reports.services.reports import report_generate
 from reports.specs import last_complete_period
@@ -53,23 +55,148 @@ def test_county_dashboard_counts_only_its_county(client, county_user, lanzhou_an
     client.force_login(county_user)
     page = client.get(reverse("home"))
     assert page.status_code == 200
-    context = page.context
-    assert context["funnel"] == {"pool": 1, "certified": 1, "little_giant": 0}
-    assert [row["operating_revenue"] for row in context["trend"]] == [100]
-    assert "vendor/plotly.min.js" in page.text and "cdn" not in page.text.lower()
-    assert 'data-chart="chart-funnel"' in page.text
-    # The same numbers as a table, for screen readers.
+    summary = page.context["summary"]
+    assert summary.focus.code == "620102"
+    [row] = summary.rows
+    assert (row.pool, row.certified, row.little_giant, row.enterprises) == (1, 1, 0, 1)
+    assert [row["operating_revenue"] for row in page.context["trend"]] == [100]
+    # Charts are SVG drawn on the server: no chart library, nothing from a CDN.
+    assert "plotly" not in page.text and "cdn" not in page.text.lower()
+    assert '<svg class="svg-chart"' in page.text
+    # A county has no counties below it and no map.
+    assert page.context["map"] is None
     assert 'data-figure="pool">1<' in page.text
 
 
-def test_province_dashboard_shows_targets_of_its_prefectures(client, province_user,
-                                                            lanzhou_and_tianshui):
+def test_province_dashboard_summarises_by_prefecture_with_totals(
+    client, province_user, lanzhou_and_tianshui
+):
     client.force_login(province_user)
-    context = client.get(reverse("home")).context
-    assert context["funnel"]["pool"] == 2
-    [row] = context["targets"]
-    assert (row["region"], row["target"], row["actual"], row["percent"]) == ("兰州市", 4, 1, 25.0)
-    assert context["trend_chart"]["data"][0]["name"] == "营业收入（万元）"
+    page = client.get(reverse("home"))
+    summary = page.context["summary"]
+    codes = [row.region.code for row in summary.rows]
+    # The 14 prefectures and 兰州新区, nothing else: no county, no "region·metric" bars.
+    assert len(codes) == 15 and "LZXQ" in codes and "620100" in codes and "623000" in codes
+    by_code = {row.region.code: row for row in summary.rows}
+    assert (by_code["620100"].pool, by_code["620100"].certified) == (1, 1)
+    assert (by_code["620500"].pool, by_code["620500"].certified) == (1, 0)
+    assert (summary.total.pool, summary.total.certified, summary.total.enterprises) == (2, 1, 2)
+    # Lanzhou's target of the year, in compact form on its row.
+    [cell] = by_code["620100"].target_cells
+    assert (cell["actual"], cell["target"], cell["percent"]) == (1, 4, Decimal("25.00"))
+    body = page.text
+    assert body.count('<tr data-region="') == 15 and 'data-region="total"' in body
+    assert 'data-drill="620100"' in body and 'data-drill="LZXQ"' not in body
+
+
+def test_drilling_down_shows_the_counties_of_a_prefecture(
+    client, province_user, lanzhou_and_tianshui
+):
+    client.force_login(province_user)
+    page = client.get(reverse("home"), {"region": "620100"})
+    assert page.status_code == 200
+    summary = page.context["summary"]
+    assert summary.focus.code == "620100"
+    counties = {row.region.code: row for row in summary.rows}
+    assert "620102" in counties and all(code.startswith("6201") for code in counties)
+    assert (counties["620102"].pool, summary.total.pool) == (1, 1)
+    # The way back up to the province, and the prefecture outlined on the map.
+    assert [step["name"] for step in page.context["trail"]] == ["甘肃省"]
+    assert 'class="area c' in page.text and " selected" in page.text
+
+
+def test_a_city_official_cannot_drill_into_another_city(client, city_user, lanzhou_and_tianshui):
+    client.force_login(city_user)
+    assert client.get(reverse("home")).context["summary"].focus.code == "620100"
+    assert client.get(reverse("home"), {"region": "620500"}).status_code == 404
+    assert client.get(reverse("home"), {"region": "620102"}).status_code == 200
+
+
+def test_the_map_draws_every_prefecture_and_lanzhou_new_area_as_a_marker(
+    client, province_user, lanzhou_and_tianshui
+):
+    client.force_login(province_user)
+    page = client.get(reverse("home"))
+    body = page.text
+    prefectures = [
+        "620100", "620200", "620300", "620400", "620500", "620600", "620700", "620800",
+        "620900", "621000", "621100", "621200", "622900", "623000",
+    ]
+    for code in prefectures:
+        assert re.search(rf'<path class="area c\d" data-region="{code}" d="M[\d.]+ ', body), code
+    assert re.search(r'<circle class="marker c\d" data-region="LZXQ"', body)
+    # Coloured by valid provincial certificates: Lanzhou has one, Tianshui none.
+    assert 'class="area c0" data-region="620500"' in body
+    assert 'class="area c0" data-region="620100"' not in body
+    # Each area links to its drill-down and says its figures on hover.
+    assert '<a href="/?region=620100#summary"><path' in body
+    assert "<title>兰州市：" in body
+    page = client.get(reverse("home"), {"metric": "pool"})
+    assert 'class="area c0" data-region="620500"' not in page.text
+
+
+def _monthly(firm, month, revenue, year=YEAR):
+    return MonitoringReportFactory(
+        enterprise=firm, period_kind=PeriodKind.MONTH, year=year, period=month,
+        status=ReportStatus.VERIFIED, operating_revenue=revenue, taxes=5, employees=10,
+    )
+
+
+def test_a_month_still_being_filed_is_marked_and_not_drawn_as_a_fall(client, province_user):
+    today = timezone.localdate()
+    firms = [EnterpriseFactory(), EnterpriseFactory(region=region("620502"))]
+    # Every firm filed January; only one has filed the current month so far.
+    for firm in firms:
+        _monthly(firm, 1, 20000)
+    if today.month > 1:
+        _monthly(firms[0], today.month, 300)
+    client.force_login(province_user)
+    page = client.get(reverse("home"))
+    trend = {row["period"]: row for row in page.context["trend"]}
+    assert trend[1]["incomplete"] is (today <= datetime.date(YEAR, 2, 15))
+    if today.month == 1:
+        return
+    assert trend[today.month]["incomplete"] is True
+    chart = str(page.context["trend_chart"])
+    # The partial month is a hollow marker apart from the line, labelled as still filing.
+    assert f'data-month="{today.month}" data-incomplete="1"' in chart
+    [line] = re.findall(r'<polyline[^>]*data-series="operating_revenue"[^>]*>', chart) or [""]
+    assert line.count(",") <= 1  # January alone makes no line; the partial month joins none
+    assert f'<tr data-month="{today.month}" class="incomplete" data-incomplete="1">' in page.text
+    # 40,000 万元 in January: the axis is in 亿元 with plain Chinese numbers, never "40k".
+    assert "金额（亿元）" in chart and "40k" not in chart and ">4<" in chart
+
+
+def test_the_trend_joins_only_months_whose_filing_has_closed(db):
+    firm = EnterpriseFactory()
+    for month, revenue in ((9, 34579), (10, 34600), (11, 1088)):
+        _monthly(firm, month, revenue, year=2026)
+    # 20 November: October's reports were due on the 15th, November's are still coming in.
+    trend = selectors.monthly_trend(
+        focus=region("620000"), year=2026, today=datetime.date(2026, 11, 20)
+    )
+    assert [(row["period"], row["incomplete"]) for row in trend] == [
+        (9, False), (10, False), (11, True)
+    ]
+    with translation.override("zh-hans"):
+        chart = str(charts.trend_chart(trend, year=2026))
+    [line] = re.findall(r'<polyline[^>]*data-series="operating_revenue"[^>]*>', chart)
+    assert len(re.search(r'points="([^"]*)"', line).group(1).split()) == 2
+    assert 'data-month="11" data-incomplete="1"' in chart and "填报中" in chart
+    assert "金额（亿元）" in chart and "k<" not in chart
+
+
+def test_money_axes_pick_the_unit_and_read_plainly():
+    with translation.override("zh-hans"):
+        assert charts.money_unit(Decimal("9999.99"))[1] == "万元"
+        assert charts.money_unit(Decimal("34579"))[1] == "亿元"
+    ticks = charts.nice_ticks(Decimal("3.4579"))
+    assert ticks == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert [charts.tick_label(t, ticks) for t in ticks] == ["0", "1", "2", "3", "4"]
+    ticks = charts.nice_ticks(40000)
+    assert charts.tick_label(ticks[-1], ticks) == "40,000"
+    ticks = charts.nice_ticks(Decimal("1.1"))
+    assert [charts.tick_label(t, ticks) for t in ticks][:2] == ["0.00", "0.25"]
 
 
 def test_experts_see_what_waits_but_no_region_figures(client, expert_user):
@@ -87,7 +214,8 @@ def test_the_dashboard_and_the_kpi_report_agree_on_the_share_of_a_target(
     CertificateFactory(enterprise=firm, issued_on=datetime.date(YEAR, 1, 2))
     TargetFactory(year=YEAR, region=region("620100"), metric=TargetMetric.CERTIFIED, value=3)
     client.force_login(province_user)
-    [row] = client.get(reverse("home")).context["targets"]
+    rows = client.get(reverse("home")).context["summary"].rows
+    [row] = [cell for r in rows for cell in r.target_cells]
     quarter = last_complete_period(ReportKind.QUARTERLY_KPI)
     if quarter.year == YEAR:
         [target] = report_generate(
@@ -105,7 +233,7 @@ def test_net_new_above_scale_firms_show_as_pending_on_the_dashboard(client, prov
     client.force_login(province_user)
     with translation.override("en"):
         page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
-    [row] = page.context["targets"]
+    [row] = [cell for r in page.context["summary"].rows for cell in r.target_cells]
     assert (row["actual"], row["percent"], row["bar"]) == (None, None, 0)
     assert ">None<" not in page.text
 

@@ -427,8 +427,9 @@ def test_net_new_above_scale_firms_wait_for_the_years_annual_reports(db):
     [row] = q3.data["targets"]
     assert (row["actual"], row["percent"]) == (None, None)
     with translation.override("en"):
-        [shown] = [r for r in q3.rows if r[1].endswith("Net new above-scale firms")]
-    assert shown[2] == "annual reports pending" and shown[5] is None
+        [shown] = [r for r in q3.rows if r.label.endswith("Net new above-scale firms")]
+    assert shown.value == "annual reports pending" and shown.met is None
+    assert shown.result_shown == ""
 
     # Once the year is over and its annual reports are verified, the figure is counted.
     q4 = report_generate(
@@ -465,10 +466,9 @@ def test_all_pools_counts_each_firm_once(db):
     assert (pool[PoolKind.ZJTX]["total"], pool[PoolKind.SCALE_UP]["total"]) == (1, 1)
     assert pool["firms"] == 1
     with translation.override("en"):
-        rows = {label: (value, unit) for _s, label, value, unit, *_ in report.rows}
-        zjtx_total = f"{PoolKind.ZJTX.label} · total"
-    assert rows["All pools · firms"] == (1, "firms")
-    assert rows[zjtx_total] == (1, "entries")
+        rows = {row.label: (row.value, row.unit) for row in report.rows}
+    assert rows["Firms in any pool"] == (1, "firms")
+    assert rows["SRDI pool, all tiers"] == (1, "entries")
 
 
 def test_every_figure_is_scoped_through_within(db, monkeypatch):
