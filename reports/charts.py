@@ -177,7 +177,7 @@ def trend_chart(rows, *, year):
         if row["incomplete"]:
             parts.append(
                 f'<text class="incomplete-label" x="{x(row["period"]):.1f}" '
-                f'y="{top + plot_h - 6}" text-anchor="middle">{escape(filing)}</text>'
+                f'y="{top + 12}" text-anchor="middle">{escape(filing)}</text>'
             )
     label = _("Operating revenue and taxes paid by month; the same figures are in the table.")
     return _svg(width, height, "".join(parts), label)
@@ -187,20 +187,24 @@ def trend_chart(rows, *, year):
 
 
 def classes(values):
-    """Upper bounds of ``CLASSES`` equal steps from 0 to the largest value (whole numbers)."""
+    """Upper bounds of at most ``CLASSES`` classes of whole counts from 1 to the largest
+    value: one class per count while there are few, else equal steps."""
     largest = max((v for v in values if v is not None), default=0)
     if not largest:
         return []
-    step = max(1, math.ceil(largest / CLASSES)) if largest >= CLASSES else largest / CLASSES
+    if largest <= CLASSES:
+        return list(range(1, int(largest) + 1))
+    step = math.ceil(largest / CLASSES)
     return [step * (i + 1) for i in range(CLASSES)]
 
 
 def _class_of(value, bounds):
+    """The colour class (0 for none, up to ``CLASSES``) of a count."""
     if not value or not bounds:
         return 0
     for index, bound in enumerate(bounds, start=1):
         if value <= bound:
-            return index
+            return index if len(bounds) == CLASSES else CLASSES - len(bounds) + index
     return CLASSES
 
 
@@ -269,9 +273,8 @@ def map_chart(*, values, describe, link, selected=None):
     legend = []
     low = 1
     for index, bound in enumerate(bounds, start=1):
-        high = bound
-        if isinstance(bound, float) and not bound.is_integer():
-            high = round(bound, 1)
-        legend.append((index, low, high))
-        low = int(bound) + 1 if float(bound).is_integer() else bound
+        # With fewer classes than colours, the darkest colours go to the largest counts.
+        shade = index if len(bounds) == CLASSES else CLASSES - len(bounds) + index
+        legend.append((shade, low, bound))
+        low = bound + 1
     return svg, legend

@@ -290,3 +290,12 @@ def test_the_dashboard_costs_the_same_queries_for_one_or_many_firms(client, requ
     few = queries()
     _grow(6)
     assert queries() == few
+
+
+def test_map_classes_are_whole_counts_and_few_counts_take_the_dark_end():
+    assert charts.classes([0, 1, None]) == [1]
+    assert charts.classes([0, 3]) == [1, 2, 3]
+    assert charts.classes([12, 1]) == [3, 6, 9, 12, 15]
+    # One firm is as dark as the scale goes when it is the most any region has.
+    assert charts._class_of(1, [1]) == charts.CLASSES
+    assert charts._class_of(0, [1]) == 0
