@@ -64,10 +64,10 @@ class OperationFilterSet(django_filters.FilterSet):
         label=_("user"), queryset=_people, empty_label=_("All users")
     )
     date_from = django_filters.DateFilter(
-        label=_("from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("from date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = django_filters.DateFilter(
-        label=_("to"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("to date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     kind = django_filters.ChoiceFilter(
         label=_("kind"), choices=Kind.choices, empty_label=_("All kinds")

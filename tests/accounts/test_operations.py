@@ -159,6 +159,7 @@ def test_an_invalid_filter_is_shown_as_an_error(client, auditor_user):
     response = client.get(LIST_URL, {"kind": "not-a-kind"})
     assert response.status_code == 200
     assert response.context["filter"].errors["kind"][0]
+    assert "起始日期" in response.text and "截止日期" in response.text
 
 
 def test_the_export_holds_the_filtered_rows_in_chinese(client, auditor_user, logged):
