@@ -2,6 +2,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.choices import Role
 from gansu_sme.workflow import Act
@@ -264,7 +265,16 @@ EXCLUSION_LABELS = {
 
 
 class NoticeStatus(models.TextChoices):
-    OPEN = "open", _("Open")  # 公示中
+    OPEN = "open", pgettext_lazy("notice status", "Open")  # 公示中
+    CLOSED = "closed", _("Closed")  # 已结束
+
+
+class NoticePhase(models.TextChoices):
+    """A notice's status read against its dates: what its pages say of it today."""
+
+    SCHEDULED = "scheduled", _("Not yet started")  # 待公示
+    RUNNING = "running", _("In public notice")  # 公示中
+    LAPSED = "lapsed", _("Notice period over, not yet closed")  # 公示期满，待办结
     CLOSED = "closed", _("Closed")  # 已结束
 
 

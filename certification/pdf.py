@@ -53,6 +53,11 @@ def _font(path):
     return FALLBACK_FONT
 
 
+def cjk_font():
+    """The name of the registered CJK font every certification PDF sets Chinese in."""
+    return _font(settings.CERTIFICATE_FONT_FILE)
+
+
 def _qr(payload, size):
     widget = QrCodeWidget(payload, barLevel="M")
     left, bottom, right, top = widget.getBounds()

@@ -5,6 +5,7 @@ from certification.views import (
     campaigns,
     certificates,
     decisions,
+    documents,
     experts,
     notices,
 )
@@ -41,6 +42,11 @@ urlpatterns = [
         for verb in applications.PAGE_VERBS
     ),
     path("tasks/", applications.ApplicationTasks.as_view(), name="tasks"),
+    path(
+        "documents/recommendation-summary/", documents.recommendation_summary,
+        name="recommendation-summary",
+    ),
+    path("documents/certified-list/", documents.certified_list, name="certified-list"),
     path("experts/", experts.ExpertList.as_view(), name="expert-list"),
     path("experts/new/", experts.expert_create, name="expert-create"),
     path("experts/<int:pk>/edit/", experts.expert_edit, name="expert-edit"),
@@ -68,6 +74,7 @@ urlpatterns = [
     path("notices/new/", notices.notice_create, name="notice-create"),
     path("notices/<int:pk>/", notices.notice_detail, name="notice-detail"),
     path("notices/<int:pk>/close/", notices.notice_close, name="notice-close"),
+    path("notices/<int:pk>/print/", notices.notice_print, name="notice-print"),
     path("objections/<int:pk>/decide/", notices.objection_decide, name="objection-decide"),
     path("certificates/", certificates.CertificateList.as_view(), name="certificate-list"),
     path("certificates/<int:pk>/", certificates.certificate_detail, name="certificate-detail"),

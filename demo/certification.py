@@ -310,6 +310,7 @@ class _Demo:
         return notice_publish(
             actor=self.province, campaign=campaign, applications=applications, title=title,
             body="公示期内，任何单位和个人如有异议，可实名提出书面意见并附相关证明材料。",
+            contact_person="李明", telephone="0931-8468123",
         )
 
     def close_in_the_past(self, notice, starts_on):

@@ -8,8 +8,9 @@ certificate's CJK font) or a workbook (gansu_sme.excel); the services in
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from gansu_sme.excel.columns import Column
 from registry.choices import RegionLevel
 
 # Official names of the issuing bodies: Chinese data, never translated.
@@ -42,18 +43,13 @@ def official_date(value: datetime.date) -> str:
 
 
 @dataclass(frozen=True)
-class DocumentColumn:
-    key: str
-    header: str
-    width: int = 16  # characters, in the workbook; the PDF shares the page in proportion
-
-
-@dataclass(frozen=True)
 class Document:
     """What a document says: title, lines under it, the table, the issuing body and date."""
 
     title: str
-    columns: tuple[DocumentColumn, ...]
+    # gansu_sme.excel Column specs: key, Chinese header, width (the PDF shares the page width
+    # in the same proportions).
+    columns: tuple[Column, ...]
     rows: list[dict]
     issuer: str
     dated: datetime.date
@@ -61,5 +57,3 @@ class Document:
     notes: tuple[str, ...] = ()
     filename: str = "document"
     sheet_title: str = "名单"
-    landscape: bool = True
-    extra: dict = field(default_factory=dict)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from certification.choices import ApplicationStatus
+from certification.documents import PROVINCE_AUTHORITY
 from certification.models import Application
 from certification.selectors.notices import notice_objectable_firms
 from gansu_sme.forms import ServiceErrorsMixin
@@ -23,6 +24,19 @@ class NoticePublishForm(ServiceErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    # Printed on the notice as official text: 发布单位, 联系人, 联系电话, 发布日期.
+    issuer = forms.CharField(
+        label=_("Issuing authority"), max_length=100, initial=PROVINCE_AUTHORITY
+    )
+    contact_person = forms.CharField(label=_("Contact person"), max_length=50)
+    telephone = forms.CharField(
+        label=_("Telephone"), max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "placeholder": "0931-8888888"}),
+    )
+    published_on = forms.DateField(
+        label=_("Publication date"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}), help_text=_("Today when left empty."),
     )
     starts_on = forms.DateField(
         label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),

@@ -1,9 +1,10 @@
 import pghistory
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from certification.choices import NoticeStatus, ObjectionStatus
+from certification.choices import NoticePhase, NoticeStatus, ObjectionStatus
 from certification.models.applications import Application
 from certification.models.campaigns import Campaign
 
@@ -21,6 +22,11 @@ class Notice(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
+    # The issuing body, contact and telephone printed on the notice: official Chinese text.
+    issuer = models.CharField(_("issuing authority"), max_length=100)
+    contact_person = models.CharField(_("contact person"), max_length=50)
+    telephone = models.CharField(_("telephone"), max_length=30)
+    published_on = models.DateField(_("publication date"))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     status = models.CharField(
@@ -52,6 +58,19 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def phase(self) -> NoticePhase:
+        """What the notice is today: scheduled, in public notice (公示中), run out but not yet
+        closed, or closed."""
+        if self.status == NoticeStatus.CLOSED:
+            return NoticePhase.CLOSED
+        today = timezone.localdate()
+        if today < self.starts_on:
+            return NoticePhase.SCHEDULED
+        if today > self.ends_on:
+            return NoticePhase.LAPSED
+        return NoticePhase.RUNNING
 
 
 @pghistory.track()

@@ -18,6 +18,7 @@ rejected with the reason instead, and the others of the notice are concluded nor
 
 import datetime
 import logging
+import re
 from collections.abc import Iterable
 
 import pghistory
@@ -36,6 +37,7 @@ from certification.choices import (
     ObjectionStatus,
     Verb,
 )
+from certification.documents import PROVINCE_AUTHORITY
 from certification.models import (
     Application,
     Campaign,
@@ -80,6 +82,28 @@ def _field_error(field, message, code):
     return DomainError(message, code=code, fields={field: [message]})
 
 
+# A telephone as notices print it: digits, with spaces, hyphens, brackets or an extension.
+TELEPHONE = re.compile(r"^\+?[0-9(][0-9 ()\-]{5,24}(?:(?:转|ext\.?)\s*[0-9]{1,6})?$")
+
+
+def _notice_heading(issuer, contact_person, telephone):
+    """The issuing authority, contact and telephone a notice prints, checked and trimmed."""
+    issuer = (issuer or "").strip() or PROVINCE_AUTHORITY
+    contact_person = (contact_person or "").strip()
+    telephone = (telephone or "").strip()
+    errors = {}
+    if not contact_person:
+        errors["contact_person"] = [_("Name the contact person for the notice.")]
+    if not TELEPHONE.match(telephone):
+        errors["telephone"] = [_("Give the contact telephone, e.g. 0931-8888888.")]
+    if errors:
+        raise DomainError(
+            _("The notice needs its contact and telephone."), code="notice_contact_missing",
+            fields=errors,
+        )
+    return issuer, contact_person, telephone
+
+
 @transaction.atomic
 def notice_publish(
     *,
@@ -87,6 +111,10 @@ def notice_publish(
     campaign: Campaign,
     applications: Iterable[Application],
     title: str,
+    contact_person: str,
+    telephone: str,
+    issuer: str = "",
+    published_on: datetime.date | None = None,
     body: str = "",
     starts_on: datetime.date | None = None,
     days: int | None = None,
@@ -96,12 +124,15 @@ def notice_publish(
     Preconditions: the actor is a provincial reviewer; ``applications`` is not empty and each
     is APPROVED and belongs to ``campaign``; for a provincial campaign the firm holds no valid
     provincial certificate (that is a re-review's business); ``starts_on`` (today by default) is
-    not in the past; ``days`` (the campaign's ``notice_days`` by default) is at least 1.
+    not in the past; ``days`` (the campaign's ``notice_days`` by default) is at least 1; the
+    contact person and a telephone are given (DomainError ``notice_contact_missing``). The
+    issuing authority defaults to the province's department, the publication date to today.
 
     Side effects: creates the notice, moves each application APPROVED → PUBLIC_NOTICE through
     ``application_transition`` (verb PUBLISH) and links it to the notice.
     """
     check_province(actor)
+    issuer, contact_person, telephone = _notice_heading(issuer, contact_person, telephone)
     today = timezone.localdate()
     starts_on = starts_on or today
     days = days or campaign.notice_days
@@ -171,6 +202,10 @@ def notice_publish(
         campaign=campaign,
         title=title[:TITLE_MAX],
         body=body or "",
+        issuer=issuer,
+        contact_person=contact_person,
+        telephone=telephone,
+        published_on=published_on or today,
         starts_on=starts_on,
         ends_on=notice_end(starts_on, days),
         published_by=actor,

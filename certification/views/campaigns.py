@@ -10,6 +10,7 @@ from certification.choices import ApplicationStatus
 from certification.filtersets.applications import CampaignFilterSet
 from certification.forms.campaigns import CampaignForm
 from certification.services import campaigns as services
+from certification.services import documents
 from certification.tables import CampaignTable
 from gansu_sme.lists import ObjectListView
 from gansu_sme.views import allowed_if, call_service
@@ -52,6 +53,9 @@ def campaign_detail(request, pk):
         "certification/campaigns/detail.html",
         {
             "campaign": campaign,
+            "can_summarise": documents.can_summarise(request.user),
+            "can_list_certified": documents.can_list_certified(request.user)
+            and campaign.kind in documents.CERTIFYING_KINDS,
             "quotas": campaign.quotas.select_related("region").order_by("region__path"),
             "counts": [
                 (label, counts[value])

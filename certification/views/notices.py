@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certification.choices import ApplicationStatus, NoticeStatus, ObjectionStatus
+from certification.documents.notices import notice_document_text
 from certification.forms.notices import NoticePublishForm, RulingForm
 from certification.models import Application, Campaign
 from certification.selectors import notices as selectors
@@ -99,6 +100,16 @@ def _render_detail(request, notice, ruling_forms=None, status=200):
 @allowed_if(can_read)
 def notice_detail(request, pk):
     return _render_detail(request, _get(request, pk))
+
+
+@allowed_if(can_read)
+def notice_print(request, pk):
+    """The notice as a page to print, stamp and file: official Chinese text on A4."""
+    notice = _get(request, pk)
+    return render(
+        request, "certification/notices/print.html",
+        {"notice": notice, "document": notice_document_text(notice)},
+    )
 
 
 @require_POST

@@ -256,3 +256,61 @@ def write_rows(columns, rows: Iterable, *, title="数据"):
     workbook.close()
     target.seek(0)
     return target, count
+
+
+def write_document(columns, rows: Iterable, *, title, lines=(), footer=(), sheet_title="名单"):
+    """A document officials print and file, as a workbook: the title across the columns, the
+    lines under it (who issues it, which round), the table, and the footer lines (issuing body,
+    date) under the table, set up to print on A4 landscape with the header row on every page.
+
+    The values are escaped like every export. Returns the temporary file and the row count.
+    """
+    target = tempfile.TemporaryFile()
+    workbook = xlsxwriter.Workbook(target)
+    worksheet = workbook.add_worksheet(sheet_title)
+    last = len(columns) - 1
+    title_format = workbook.add_format(
+        {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"}
+    )
+    line_format = workbook.add_format({"align": "left"})
+    footer_format = workbook.add_format({"align": "right"})
+    header = workbook.add_format(
+        {"bold": True, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True,
+         "bg_color": "#F2F2F2"}
+    )
+    cell = workbook.add_format({"border": 1, "valign": "vcenter", "text_wrap": True})
+    date_cell = workbook.add_format({"border": 1, "num_format": "yyyy-mm-dd"})
+    worksheet.set_row(0, 30)
+    worksheet.merge_range(0, 0, 0, last, escape_cell(title), title_format)
+    row_number = 1
+    for line in lines:
+        worksheet.merge_range(row_number, 0, row_number, last, escape_cell(line), line_format)
+        row_number += 1
+    header_row = row_number
+    for index, column in enumerate(columns):
+        worksheet.set_column(index, index, column.width)
+        worksheet.write_string(header_row, index, column.header, header)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        for index, column in enumerate(columns):
+            value = _export_value(row.get(column.key))
+            if value is None:
+                worksheet.write_blank(header_row + count, index, None, cell)
+            elif isinstance(value, str):
+                worksheet.write_string(header_row + count, index, value, cell)
+            elif isinstance(value, datetime.date):
+                worksheet.write_datetime(header_row + count, index, value, date_cell)
+            else:
+                worksheet.write_number(header_row + count, index, value, cell)
+    row_number = header_row + count + 2
+    for line in footer:
+        worksheet.merge_range(row_number, 0, row_number, last, escape_cell(line), footer_format)
+        row_number += 1
+    worksheet.set_landscape()
+    worksheet.set_paper(9)  # A4
+    worksheet.fit_to_pages(1, 0)
+    worksheet.repeat_rows(header_row)
+    worksheet.center_horizontally()
+    workbook.close()
+    target.seek(0)
+    return target, count

@@ -54,7 +54,8 @@ def test_twenty_simultaneous_approvals_give_one_transition_and_one_certificate(r
 
     notice = notice_publish(
         actor=province_user, campaign=application.campaign, applications=[application],
-        title="2026年省级专精特新中小企业拟认定名单公示",
+        title="2026年省级专精特新中小企业拟认定名单公示", contact_person="李明",
+        telephone="0931-8468123",
     )
     after = notice.ends_on + datetime.timedelta(days=1)
     closes = run_together(

@@ -66,6 +66,8 @@ def approved(campaign, count=2, **kwargs):
 
 def publish(actor, campaign, applications, **kwargs):
     kwargs.setdefault("title", "2026年省级专精特新中小企业拟认定名单公示")
+    kwargs.setdefault("contact_person", "李明")
+    kwargs.setdefault("telephone", "0931-8468123")
     return notice_publish(actor=actor, campaign=campaign, applications=applications, **kwargs)
 
 

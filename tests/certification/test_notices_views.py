@@ -143,7 +143,8 @@ def test_the_province_publishes_a_notice_from_the_page(client, province_user):
     page = client.get(url)
     response = client.post(url, {
         "applications": [a.pk for a in applications], "title": "2026年拟认定名单公示",
-        "body": "", "starts_on": "", "days": "",
+        "body": "", "starts_on": "", "days": "", "issuer": "甘肃省工业和信息化厅",
+        "contact_person": "李明", "telephone": "0931-8468123", "published_on": "",
     })
 
     assert page.status_code == 200

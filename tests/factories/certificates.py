@@ -25,6 +25,10 @@ class NoticeFactory(factory.django.DjangoModelFactory):
 
     campaign = factory.SubFactory(CampaignFactory)
     title = factory.Sequence(lambda n: f"2026年省级专精特新中小企业拟认定名单公示（第{n + 1}批）")
+    issuer = "甘肃省工业和信息化厅"
+    contact_person = "李明"
+    telephone = "0931-8468123"
+    published_on = datetime.date(2026, 10, 12)
     starts_on = datetime.date(2026, 10, 12)
     ends_on = datetime.date(2026, 10, 16)
     status = NoticeStatus.OPEN

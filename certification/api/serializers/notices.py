@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from certification.choices import NoticePhase
 from certification.models import Application, Notice, Objection
 from certification.selectors.notices import FirmOutcome, firm_outcome
 from certification.services.notices import notice_is_open
@@ -57,12 +58,17 @@ class NoticeSerializer(serializers.ModelSerializer):
         help_text=_("Whether objections may be filed today.")
     )
     firms = NoticeFirmSerializer(many=True, read_only=True)
+    phase = serializers.ChoiceField(
+        choices=NoticePhase.choices, read_only=True,
+        help_text=_("The status read against the dates: `running` while in public notice."),
+    )
 
     class Meta:
         model = Notice
         fields = [
-            "id", "title", "body", "campaign_title", "campaign_kind", "starts_on", "ends_on",
-            "status", "is_open", "firms",
+            "id", "title", "body", "campaign_title", "campaign_kind", "issuer", "contact_person",
+            "telephone", "published_on", "starts_on", "ends_on", "status", "phase", "is_open",
+            "firms",
         ]
         read_only_fields = fields
 
