@@ -80,5 +80,7 @@ def campaign_certified(
 def certification_days(*, user: User, campaign: Campaign) -> list[datetime.date]:
     """The days on which ``campaign`` certified firms, latest first: the decision dates a
     certified list can be drawn up for."""
-    days = campaign_certified(user=user, campaign=campaign).values_list("certified_on", flat=True)
+    rows = campaign_certified(user=user, campaign=campaign)
+    # ``certified_on`` is campaign_certified's annotation, which the type checker cannot see.
+    days = rows.values_list("certified_on", flat=True)  # type: ignore[misc]
     return sorted({day for day in days if day is not None}, reverse=True)

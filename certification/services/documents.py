@@ -8,6 +8,7 @@ export, like every download of a list.
 
 import datetime
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,7 +69,7 @@ def can_list_certified(user: User) -> bool:
     return user.is_superuser or (user.role in CERTIFIED_LIST_ROLES and not user.is_expired)
 
 
-def summary_regions(user: User):
+def summary_regions(user: User) -> QuerySet[Region]:
     """The prefecture units whose summary ``user`` may draw up: a city's own, or any for the
     province."""
     return Region.objects.visible_to(user).filter(level=RegionLevel.PREFECTURE).order_by("path")
@@ -109,7 +110,7 @@ def recommendation_summary(
             "industry": application.enterprise.industry.name,
             "main_products": application.enterprise.main_products,
             "points": application.evaluation.total_points if application.evaluation else None,
-            "opinion": application.opinion,
+            "opinion": application.opinion,  # type: ignore[attr-defined]  # annotated
         }
         for index, application in enumerate(applications, start=1)
     ]
@@ -166,7 +167,11 @@ def certified_list(
             "number": certificate.number if certificate else "",
             "valid_until": official_date(certificate.valid_until) if certificate else "",
         })
-    days = sorted({a.certified_on for a in applications if a.certified_on is not None})
+    # ``certified_on`` is annotated by campaign_certified.
+    days = sorted({
+        a.certified_on for a in applications  # type: ignore[attr-defined]
+        if a.certified_on is not None  # type: ignore[attr-defined]
+    })
     dated = certified_on or (days[-1] if days else timezone.localdate())
     what = "复核通过企业名单" if campaign.kind == CampaignKind.RE_REVIEW else "认定名单"
     lines = [f"申报批次：{campaign.title}", f"认定日期：{official_date(dated)}",

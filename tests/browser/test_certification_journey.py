@@ -196,6 +196,8 @@ def test_an_application_goes_from_county_filing_to_a_verified_certificate(
     publish = province.locator('main form.card[method="post"]')
     publish.locator(f'input[name="applications"][value="{application.pk}"]').check()
     publish.locator('input[name="title"]').fill("2026年省级专精特新中小企业拟认定名单公示")
+    publish.locator('input[name="contact_person"]').fill("李明")
+    publish.locator('input[name="telephone"]').fill("0931-8468123")
     publish.locator('button[type="submit"]').click()
     notice = Notice.objects.get(campaign=campaign)
     expect(province).to_have_url(re.compile(rf"/certification/notices/{notice.pk}/$"))
