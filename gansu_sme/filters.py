@@ -48,5 +48,5 @@ class CheckboxesFilter(django_filters.MultipleChoiceFilter):
     the page, where a multi-select hides all but a few. The API repeats the parameter."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.CheckboxSelectMultiple(attrs={"class": "checkbox-group"}))
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
         super().__init__(**kwargs)
