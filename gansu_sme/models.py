@@ -82,3 +82,31 @@ class TransitionRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+
+class OfficialDay(models.Model):
+    """A day of the State Council's yearly holiday notice (国务院办公厅关于部分节假日安排的通知)
+    entered by an administrator: an extra rest day, or a weekend day worked in exchange (调休).
+
+    It overrides the working-day calendar for that date, both the package's data and the
+    computation for years the package does not know (gansu_sme.workdays).
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"),
+        help_text=_("Ticked for a weekend day worked in exchange; unticked for a rest day."),
+    )
+    notice = models.CharField(
+        _("notice"), max_length=100, help_text=_("The notice's document number and year.")
+    )
+    holiday = models.CharField(_("holiday"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("official day")
+        verbose_name_plural = _("official days (holiday notice)")
+        ordering = ["date"]
+
+    def __str__(self):
+        return self.date.isoformat()

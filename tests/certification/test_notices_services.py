@@ -74,15 +74,18 @@ def publish(actor, campaign, applications, **kwargs):
 # --- the period -------------------------------------------------------------------------------
 
 
+@pytest.mark.django_db  # the holiday notice entered in the admin is read too
 def test_a_notice_starting_before_national_day_counts_only_working_days():
     # Day 1 is Wed 30 Sep; 1–7 Oct are the holiday; Sat 10 Oct is worked in exchange.
     assert notice_end(datetime.date(2026, 9, 30), 5) == datetime.date(2026, 10, 12)
 
 
+@pytest.mark.django_db  # the holiday notice entered in the admin is read too
 def test_a_notice_starting_on_a_holiday_begins_counting_on_the_next_working_day():
     assert notice_end(datetime.date(2026, 10, 3), 1) == datetime.date(2026, 10, 8)
 
 
+@pytest.mark.django_db  # the holiday notice entered in the admin is read too
 def test_a_one_day_notice_on_a_working_day_ends_the_same_day():
     assert notice_end(datetime.date(2026, 10, 12), 1) == datetime.date(2026, 10, 12)
 
