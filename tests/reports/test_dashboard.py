@@ -299,3 +299,13 @@ def test_map_classes_are_whole_counts_and_few_counts_take_the_dark_end():
     # One firm is as dark as the scale goes when it is the most any region has.
     assert charts._class_of(1, [1]) == charts.CLASSES
     assert charts._class_of(0, [1]) == 0
+
+
+@pytest.mark.parametrize("role", [Role.FINANCE_OFFICER, Role.AUDITOR])
+def test_finance_and_audit_see_the_province_by_prefecture(client, role, lanzhou_and_tianshui):
+    client.force_login(UserFactory(role=role, region=region("620000")))
+    page = client.get(reverse("home"))
+    summary = page.context["summary"]
+    assert summary.focus.code == "620000" and len(summary.rows) == 15
+    assert summary.total.pool == 2 and page.context["map"] is not None
+    assert client.get(reverse("home"), {"region": "620100"}).status_code == 200
