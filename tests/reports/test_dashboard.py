@@ -3,6 +3,7 @@
 import datetime
 import re
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -13,7 +14,7 @@ from django.utils import timezone, translation
 from accounts.choices import Role
 from certification.choices import ApplicationStatus
 from registry.choices import PeriodKind, PoolKind, PoolTier, ReportStatus, TargetMetric
-from registry.models import Target
+from registry.models import Region, Target
 from registry.services import pool_entry_admit, target_set
 from reports import charts, selectors
 from reports.choices import ReportKind
@@ -309,3 +310,47 @@ def test_finance_and_audit_see_the_province_by_prefecture(client, role, lanzhou_
     assert summary.focus.code == "620000" and len(summary.rows) == 15
     assert summary.total.pool == 2 and page.context["map"] is not None
     assert client.get(reverse("home"), {"region": "620100"}).status_code == 200
+
+
+class _SectionText(HTMLParser):
+    """Text and shown attributes (title, aria-label) inside the summary and trend sections."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if self.depth or attrs.get("id") in ("summary", "trend"):
+            self.depth += 1
+            self.parts += [attrs[name] for name in ("title", "aria-label") if attrs.get(name)]
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth and data.strip():
+            self.parts.append(data.strip())
+
+
+def _section_text(page):
+    parser = _SectionText()
+    parser.feed(page.content.decode())
+    return parser.parts
+
+
+def test_the_dashboard_reads_in_one_language(client, province_user, lanzhou_and_tianshui):
+    client.force_login(province_user)
+    chinese = _section_text(client.get(reverse("home")))
+    assert len(chinese) > 50
+    assert [text for text in chinese if re.search(r"[A-Za-z]{2,}", text)] == []
+    english = _section_text(client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en"))
+    places = sorted(Region.objects.values_list("name", flat=True), key=len, reverse=True)
+    leftover = []
+    for text in english:
+        for place in places:
+            text = text.replace(place, "")
+        leftover += re.findall(r"[\u3400-\u9fff]+", text)
+    assert leftover == []
