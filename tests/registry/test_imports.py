@@ -926,6 +926,23 @@ def test_validating_monitoring_reports_writes_nothing_and_still_reports_flags(co
     assert 'UPDATE "registry_monitoringreport' not in sql
 
 
+def test_the_job_page_says_each_flag_in_the_readers_language(client, county_user):
+    firm = EnterpriseFactory()
+    job = import_job_create(
+        actor=county_user, kind=ImportKind.MONITORING,
+        upload=report_file(report_record(firm, rd_expense=99999)),
+    )
+    assert job.summary["warnings"]
+    client.force_login(county_user)
+    url = reverse("registry:import-job", args=[job.pk])
+    chinese = client.get(url, headers={"Accept-Language": "zh-hans"}).content.decode()
+    english = client.get(url, headers={"Accept-Language": "en"}).content.decode()
+    assert "研发费用" in chinese
+    warnings = english[english.index('id="import-warnings"'):]
+    assert "R&amp;D" in warnings or "R&D" in warnings
+    assert "研发费用" not in warnings
+
+
 # --- pool entries -----------------------------------------------------------------------------
 
 
