@@ -461,7 +461,9 @@ def notices_close_due(*, today: datetime.date | None = None) -> list[int]:
         try:
             notice_close(notice=notice, today=today)
         except DomainError as error:
-            logger.warning("Notice %s could not be closed: %s", notice.pk, error.message)
+            logger.warning(
+                "Notice %s could not be closed (%s): %s", notice.pk, error.code, error.message
+            )
             continue
         closed.append(notice.pk)
     return closed
