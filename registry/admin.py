@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Enterprise, Industry, Region
+from .models import Enterprise, Industry, IndustryClass, Region
 
 
 @admin.register(Region)
@@ -18,6 +18,13 @@ class RegionAdmin(admin.ModelAdmin):
 class IndustryAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "section", "section_name")
     search_fields = ("code", "name")
+
+
+@admin.register(IndustryClass)
+class IndustryClassAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "group_code", "group_name", "division")
+    list_select_related = ("division",)
+    search_fields = ("code", "name", "group_name")
 
 
 @admin.register(Enterprise)

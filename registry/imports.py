@@ -104,7 +104,8 @@ ENTERPRISE_COLUMNS = (
     ),
     _enterprise_column(
         "industry", "所属行业（国民经济行业代码）", parse=parse_leading_code,
-        list_name=INDUSTRY_LIST, width=28, note="GB/T 4754-2017 大类，如 C35。",
+        list_name=INDUSTRY_LIST, width=28,
+        note="GB/T 4754-2017 大类，如 C35；或填4位小类代码，如 3511（同时确定所属大类）。",
     ),
     _enterprise_column("main_products", "主导产品", width=24),
     _enterprise_column("niche_market", "细分市场", width=24),

@@ -1,7 +1,7 @@
 from .enterprises import Enterprise
 from .monitoring import MonitoringReport, MonitoringReportTransition
 from .pool import CultivationPlan, PoolEntry, PoolEntryTransition, ServiceVisit
-from .regions import Industry, Region
+from .regions import Industry, IndustryClass, Region
 from .targets import Target
 from .transfers import ExportRecord, ImportJob
 
@@ -11,6 +11,7 @@ __all__ = [
     "ExportRecord",
     "ImportJob",
     "Industry",
+    "IndustryClass",
     "MonitoringReport",
     "MonitoringReportTransition",
     "PoolEntry",

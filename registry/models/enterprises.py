@@ -1,5 +1,6 @@
 import pghistory
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,7 @@ from registry.choices import SizeClass
 from registry.querysets import EnterpriseQuerySet
 from registry.validators import validate_uscc
 
-from .regions import Industry, Region
+from .regions import Industry, IndustryClass, Region
 
 
 @pghistory.track()
@@ -31,6 +32,16 @@ class Enterprise(models.Model):
     )
     industry = models.ForeignKey(
         Industry, verbose_name=_("industry"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    # The class (小类) is optional: records from before classes were kept carry the division
+    # only until someone chooses a class, which must lie in the division (clean).
+    industry_class = models.ForeignKey(
+        IndustryClass,
+        verbose_name=_("industry class"),
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        null=True,
+        blank=True,
     )
     main_products = models.CharField(_("main products"), max_length=500)
     niche_market = models.CharField(_("niche market"), max_length=200, blank=True)  # 细分市场
@@ -85,6 +96,20 @@ class Enterprise(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if (
+            self.industry_class_id is not None
+            and self.industry_id is not None
+            and self.industry_class.division_id != self.industry_id
+        ):
+            raise ValidationError(
+                {"industry_class": ValidationError(
+                    _("Industry class %(code)s is not in the division chosen."),
+                    code="industry_class_other_division",
+                    params={"code": self.industry_class.code},
+                )}
+            )
 
     @property
     def size_class_not_classed(self):

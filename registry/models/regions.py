@@ -80,3 +80,30 @@ class Industry(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+
+class IndustryClass(models.Model):
+    """A class (小类, 4 digits) of GB/T 4754-2017, with its group (中类) and its division (大类,
+    an Industry row, which carries the section). Loaded from data/gbt4754_2017_classes.csv."""
+
+    code = models.CharField(_("industry class code"), max_length=4, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    group_code = models.CharField(_("group code"), max_length=3)
+    group_name = models.CharField(_("group name"), max_length=100)
+    division = models.ForeignKey(
+        Industry, verbose_name=_("division"), on_delete=models.PROTECT, related_name="classes"
+    )
+
+    class Meta:
+        verbose_name = _("industry class")
+        verbose_name_plural = _("industry classes")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{4}$"),
+                name="%(app_label)s_%(class)s_code_shape",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"

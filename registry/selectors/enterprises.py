@@ -15,7 +15,9 @@ from registry.models import Enterprise, Industry, Region
 
 def enterprise_list(*, user: User) -> QuerySet[Enterprise]:
     """Enterprises the user may see, with what list pages and the API show eagerly loaded."""
-    return Enterprise.objects.visible_to(user).select_related("region__parent", "industry")
+    return Enterprise.objects.visible_to(user).select_related(
+        "region__parent", "industry", "industry_class"
+    )
 
 
 def enterprise_get(*, user: User, uscc: str) -> Enterprise:

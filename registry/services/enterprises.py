@@ -23,6 +23,7 @@ ENTERPRISE_FIELDS = (
     "founded_on",
     "region",
     "industry",
+    "industry_class",
     "main_products",
     "niche_market",
     "address",
@@ -52,6 +53,13 @@ def _check_region(actor, region):
         )
 
 
+def _industry_from_class(fields):
+    """A chosen class (小类) names its division: given without one, the division follows it."""
+    industry_class = fields.get("industry_class")
+    if industry_class is not None and fields.get("industry") is None:
+        fields["industry"] = industry_class.division
+
+
 def _save_in_scope(actor, enterprise):
     enterprise.full_clean()
     enterprise.save()
@@ -77,6 +85,7 @@ def enterprise_register(*, actor: User, uscc_code: str, **fields: Any) -> Enterp
             code="unknown_fields",
         )
     _check_region(actor, fields.get("region"))
+    _industry_from_class(fields)
     code = uscc.normalize(uscc_code)
     if Enterprise.objects.filter(uscc=code).exists():
         raise DomainError.for_field(
@@ -94,6 +103,8 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, **fields: Any) -> 
     """Change an enterprise's record; the actor must be county or city staff over its region.
 
     Moving an enterprise to another region requires that region to be in the actor's scope too.
+    A class (小类) given without a division sets the division; one outside the division given
+    is refused (Enterprise.clean).
     Every changed field is kept in the history with the actor and request.
     """
     _check_editor(actor)
@@ -110,6 +121,7 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, **fields: Any) -> 
         raise OutOfScope()
     if "region" in fields and fields["region"] != locked.region:
         _check_region(actor, fields["region"])
+    _industry_from_class(fields)
     for name, value in fields.items():
         setattr(locked, name, value)
     with pghistory.context(user=actor.pk):

@@ -48,7 +48,7 @@ from registry import tasks
 from registry.choices import ImportKind, ImportStatus, PeriodKind, PoolEntryStatus, PoolKind
 from registry.figures import FIGURE_NAMES, FIGURES, FLAG
 from registry.imports import PERIOD_KIND_LABELS, SPECS, enterprise_regions
-from registry.models import Enterprise, ImportJob, Industry, PoolEntry, Region
+from registry.models import Enterprise, ImportJob, Industry, IndustryClass, PoolEntry, Region
 from registry.policies import REPORT_FILER_ROLES
 from registry.services.enterprises import (
     ENTERPRISE_EDITOR_ROLES,
@@ -589,7 +589,18 @@ def _stored(enterprise, name):
 
 
 def _stored_form(value):
-    return value.pk if isinstance(value, (Region, Industry)) else value
+    return value.pk if isinstance(value, (Region, Industry, IndustryClass)) else value
+
+
+def _industry_class(given, stored, classes_by_pk):
+    """The class a row keeps: the one it names, or, for a row naming the division only, the
+    class already on record when it lies in that division (a division alone clears nothing)."""
+    if isinstance(given, IndustryClass):
+        return given
+    kept = classes_by_pk.get(stored.industry_class_id) if stored is not None else None
+    if kept is not None and given is not None and kept.division_id == given.pk:
+        return kept
+    return None
 
 
 class _EnterpriseImporter(_Importer):
@@ -606,19 +617,27 @@ class _EnterpriseImporter(_Importer):
             industries[industry.code] = industry
             # Division numbers are unique across sections, so "35" alone names C35.
             industries[industry.code[1:]] = industry
+        # A class code (4 digits, e.g. 3511) names the class and its division.
+        classes = {c.code: c for c in IndustryClass.objects.select_related("division")}
+        by_pk = {c.pk: c for c in classes.values()}
         for row, values in rows:
             fields = {name: values.get(name) for name in ENTERPRISE_FIELDS}
-            for name, found in (("region", regions), ("industry", industries)):
+            for name, found in (("region", regions), ("industry", {**industries, **classes})):
                 code = values.get(name)
                 fields[name] = found.get(code) if code else None
                 if code and fields[name] is None:
                     self.refuse(row, name, UNKNOWN_CODE, {"code": code})
+            stored = existing.get(values.get("uscc") or "")
+            fields["industry_class"] = _industry_class(fields["industry"], stored, by_pk)
+            if isinstance(fields["industry"], IndustryClass):
+                fields["industry"] = fields["industry"].division
             if fields["region"] is not None and fields["region"].code not in in_scope:
                 self.refuse(row, "region", REGION_OUT_OF_SCOPE)
             # A blank stand-in for each unreadable cell: the model's field rules still run on
             # every other cell of the row.
-            fields = {k: ("" if v is None and k not in ("founded_on", "region", "industry")
-                          else v) for k, v in fields.items()}
+            relations = ("founded_on", "region", "industry", "industry_class")
+            fields = {k: ("" if v is None and k not in relations else v)
+                      for k, v in fields.items()}
             uscc = values.get("uscc") or ""
             if row not in self.bad_rows or not self.write:
                 self.save(row, uscc, existing.get(uscc), fields)

@@ -75,7 +75,10 @@ class EnterpriseTable(lists.Table):
         return region_label(enterprise.region)
 
     def value_industry(self, enterprise):
-        return f"{enterprise.industry.code} {enterprise.industry.name}"
+        # The class when one is chosen: its code names the division too, so the exported
+        # workbook imports again as it is.
+        chosen = enterprise.industry_class or enterprise.industry
+        return f"{chosen.code} {chosen.name}"
 
     def value_is_active(self, enterprise):
         return "在册" if enterprise.is_active else "已停用"
@@ -101,6 +104,7 @@ ENTERPRISE_DETAIL_FIELDS = (
     "founded_on",
     "region",
     "industry",
+    "industry_class",
     "main_products",
     "niche_market",
     "address",

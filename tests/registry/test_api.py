@@ -247,7 +247,8 @@ def test_enterprise_shows_region_prefecture_and_industry_by_code_and_name(
     assert body["industry_name"] == enterprise.industry.name
     assert set(body) == {
         "uscc", "name", "legal_representative", "founded_on", "region", "region_name",
-        "prefecture_name", "industry", "industry_name", "main_products", "niche_market",
+        "prefecture_name", "industry", "industry_name", "industry_class",
+        "industry_class_name", "main_products", "niche_market",
         "address", "contact_name", "contact_phone", "contact_email", "is_active", "size_class",
         "size_class_not_classed", "is_above_scale", "figures_year", "created_at", "updated_at",
     }

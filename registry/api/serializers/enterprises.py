@@ -1,10 +1,12 @@
+from collections.abc import Mapping
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from gansu_sme.api.fields import ScopedSlugRelatedField
 from registry.choices import RegionLevel
-from registry.models import Enterprise, Industry, Region
+from registry.models import Enterprise, Industry, IndustryClass, Region
 from registry.validators import validate_uscc
 
 
@@ -44,9 +46,21 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         slug_field="code",
         queryset=Industry.objects.all(),
         label=_("industry"),
-        help_text=_("GB/T 4754-2017 division, section letter first, e.g. C35."),
+        help_text=_("GB/T 4754-2017 division, section letter first, e.g. C35; may be left out"
+                    " when industry_class is given."),
     )
     industry_name = serializers.CharField(source="industry.name", read_only=True)
+    industry_class = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=IndustryClass.objects.all(),
+        label=_("industry class"),
+        required=False,
+        allow_null=True,
+        help_text=_("GB/T 4754-2017 class (4 digits, e.g. 3511), in the division given."),
+    )
+    industry_class_name = serializers.CharField(
+        source="industry_class.name", read_only=True, default=None
+    )
     size_class_not_classed = serializers.SerializerMethodField(
         help_text=_("Why the size standard gives the enterprise's industry no size class"
                     " ({code, message}); null when it does.")
@@ -64,6 +78,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "prefecture_name",
             "industry",
             "industry_name",
+            "industry_class",
+            "industry_class_name",
             "main_products",
             "niche_market",
             "address",
@@ -82,6 +98,13 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         read_only_fields = [
             "is_active", "size_class", "is_above_scale", "figures_year", "created_at", "updated_at"
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A class names its division, so a request giving the class may leave the division out.
+        data = kwargs.get("data")
+        if isinstance(data, Mapping) and data.get("industry_class"):
+            self.fields["industry"].required = False
 
     @extend_schema_field(
         {"type": "object", "nullable": True,

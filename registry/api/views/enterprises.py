@@ -61,7 +61,7 @@ class EnterpriseViewSet(
 ):
     """Enterprises by credit code. Records are deactivated, never deleted, so there is no DELETE."""
 
-    queryset = Enterprise.objects.select_related("region__parent", "industry")
+    queryset = Enterprise.objects.select_related("region__parent", "industry", "industry_class")
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
     lookup_field = "uscc"
