@@ -59,7 +59,7 @@ class Report(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.region} {self.period_label} {self.get_kind_display()}"
+        return f"{self.region} {self.period_shown} {self.get_kind_display()}"
 
     @property
     def spec(self):
@@ -67,7 +67,13 @@ class Report(models.Model):
 
     @property
     def period_label(self):
+        """The period as the Chinese workbook names it: 2026年第3季度."""
         return self.spec.period_label(self.year, self.period)
+
+    @property
+    def period_shown(self):
+        """The period in the reader's language, for pages: 2026年第3季度 / Q3 2026."""
+        return self.spec.period_shown(self.year, self.period)
 
     @property
     def title_zh(self):

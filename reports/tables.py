@@ -8,7 +8,7 @@ from gansu_sme import lists
 
 class ReportTable(lists.Table):
     period = tables.TemplateColumn(
-        '<a href="{% url \'reports:report-detail\' record.pk %}">{{ record.period_label }}</a>',
+        '<a href="{% url \'reports:report-detail\' record.pk %}">{{ record.period_shown }}</a>',
         verbose_name=_("Period"),
     )
     kind = tables.Column(verbose_name=_("Kind"))

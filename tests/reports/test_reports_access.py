@@ -187,3 +187,16 @@ def test_reports_import_no_private_names_of_other_modules():
             ) and node.value.id in {"figures", "selectors", "layout", "charts"}:
                 private.append((path.name, f"{node.value.id}.{node.attr}"))
     assert private == []
+
+
+def test_the_list_names_each_period_in_the_readers_language(client, county_user):
+    quarterly = report_generate(
+        kind=ReportKind.QUARTERLY_KPI, year=2026, period=3, region_id=region("620102").pk
+    )
+    client.force_login(county_user)
+    english = client.get(reverse("reports:report-list"), headers={"Accept-Language": "en"})
+    chinese = client.get(reverse("reports:report-list"), headers={"Accept-Language": "zh-hans"})
+    assert "Q3 2026" in english.text and "季度" not in english.text
+    assert "2026年第3季度" in chinese.text
+    # The workbook stays a Chinese document whatever the reader's language.
+    assert quarterly.period_label == "2026年第3季度"
