@@ -148,6 +148,29 @@ def _marked_band(bands, result_band, points):
     return None
 
 
+def reached_tier(item, result):
+    """The tier an automatic result reached, as the page's language writes it ("" if none).
+
+    Results store the tier by its Chinese rule label; the rule item's bands give its bounds.
+    """
+    reached = result.get("band") if result.get("verdict") == Verdict.SCORED else ""
+    if not reached or item is None:
+        return reached or ""
+    choices = [{"metric": item.metric, "bands": item.bands}] if item.metric else item.alternatives
+    for choice in choices:
+        band = _marked_band(list(choice.get("bands") or []), reached, None)
+        if band is not None:
+            unit = METRICS[choice["metric"]].unit if choice.get("metric") in METRICS else None
+            return _band_text(band, unit, generated=item.mode == ItemMode.AUTOMATIC)
+    return in_page_language(reached, "")
+
+
+def figure_rows(figures):
+    """(label, value as it reads) of each figure an item used, in the page's language."""
+    units = {key: metric.unit for key, metric in METRICS.items()}
+    return [labels.figure(key, value, units) for key, value in (figures or {}).items()]
+
+
 def _tier_groups(item, result, entry):
     """The item's tiers, with the one reached (automatic) or declared (manual) marked."""
     reached = result.get("band") if result.get("verdict") == Verdict.SCORED else ""
@@ -244,7 +267,6 @@ def _leaves(node):
 
 
 def _figures(item, result, declared_figures, groups):
-    units = {key: metric.unit for key, metric in METRICS.items()}
     headline = [item.metric] if item.metric else [a["metric"] for a in item.alternatives]
     headline += _leaves(item.criteria or {})
     figures = result.get("figures") or {}
@@ -252,7 +274,7 @@ def _figures(item, result, declared_figures, groups):
     for key in sorted(figures, key=_figure_order(headline, groups)):
         if key == "value":
             continue  # a manual value is shown as the county's declaration
-        label, text = labels.figure(key, figures[key], units)
+        ((label, text),) = figure_rows({key: figures[key]})
         evidence = (declared_figures.get(key) or {}).get("evidence", "")
         rows.append((label, text, evidence))
     return rows

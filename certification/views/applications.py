@@ -106,7 +106,11 @@ def _precheck(request, form, enterprise, campaign):
 def precheck_context(evaluation):
     return {
         "evaluation": evaluation,
-        "rows": precheck_rows(evaluation.results, evaluation.summary),
+        "rows": precheck_rows(
+            evaluation.results,
+            evaluation.summary,
+            {item.code: item for item in evaluation.ruleset.items.all()},
+        ),
         "overall": summary_reasons(evaluation.summary),
     }
 

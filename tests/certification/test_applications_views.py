@@ -235,6 +235,32 @@ def test_the_live_pre_check_shows_verdicts_reasons_and_figures_without_saving(
     assert application.manual_inputs == {}
 
 
+def test_the_pre_check_words_figures_and_tiers_as_the_score_sheet_does(
+    client, county_user, enterprise
+):
+    campaign = open_campaign()
+    _sound(enterprise, county_user)
+    client.force_login(county_user)
+    url = reverse("certification:precheck")
+    form = {"campaign": campaign.pk, "enterprise": enterprise.uscc}
+
+    pages = {
+        language: client.post(
+            url, form, HTTP_HX_REQUEST="true", headers={"Accept-Language": language}
+        ).content.decode()
+        for language in ("zh-hans", "en")
+    }
+
+    for page in pages.values():
+        # No engine key (growth_2025, total_points …) and no raw ratio (0.0457…) is shown.
+        assert not re.search(r"<dt>[a-z]+_[a-z0-9_]+</dt>", page)
+        assert not re.search(r"<dd[^>]*>-?0\.\d{4,}</dd>", page)
+    assert "研发费用占营业收入比重" in pages["zh-hans"]
+    assert "R&amp;D expense share of operating revenue" in pages["en"]
+    assert "及以上" in pages["zh-hans"]
+    assert "及以上" not in pages["en"] and "or more" in pages["en"]
+
+
 def test_the_pre_check_works_on_a_new_application_too(client, county_user, enterprise):
     campaign = open_campaign()
     _sound(enterprise, county_user)
