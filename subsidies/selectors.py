@@ -1,6 +1,6 @@
 """Read queries of the subsidy app beyond a plain filter: the ledger and page lookups."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -170,20 +170,22 @@ def account_get(*, user: User, pk: int) -> ReceivingAccount:
     return _get(account_list(user=user), user, pk=pk)
 
 
-def payee_key(row) -> tuple[str, int]:
+def payee_key(row: Entitlement | ReceivingAccount) -> tuple[str, int | None]:
     """Who ``row`` (an entitlement or an account) pays or is paid: a firm, else a city."""
     if row.enterprise_id is not None:
         return ("enterprise", row.enterprise_id)
     return ("city", row.city_id)
 
 
-def payee_accounts(entitlements) -> dict[tuple[str, int], dict[str, ReceivingAccount]]:
+def payee_accounts(
+    entitlements: Iterable[Entitlement],
+) -> dict[tuple[str, int | None], dict[str, ReceivingAccount]]:
     """{payee: {status: account}} of the confirmed and pending accounts of the payees of
     ``entitlements`` (a firm's, else the city's for a city reward): one query."""
     entitlements = list(entitlements)
     firms = {e.enterprise_id for e in entitlements if e.enterprise_id is not None}
     cities = {e.city_id for e in entitlements if e.enterprise_id is None}
-    found: dict[tuple[str, int], dict[str, ReceivingAccount]] = {}
+    found: dict[tuple[str, int | None], dict[str, ReceivingAccount]] = {}
     if not firms and not cities:
         return found
     rows = ReceivingAccount.objects.filter(

@@ -164,7 +164,7 @@ def batch_remove_entitlement(
     check_finance(actor)
     batch = _lock_draft(actor, batch)
     with pghistory.context(user=actor.pk):
-        deleted, _ = BatchItem.objects.filter(batch=batch, entitlement=entitlement).delete()
+        deleted, _by_model = BatchItem.objects.filter(batch=batch, entitlement=entitlement).delete()
     if not deleted:
         raise DomainError(_("The entitlement is not in this batch."), code="not_in_batch",
                           fields={"entitlement": [_("The entitlement is not in this batch.")]})

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.choices import Role
 from accounts.models import User
@@ -26,7 +27,7 @@ def check_finance(actor: User) -> None:
         raise PermissionDenied(_("Only provincial finance officers may do this."))
 
 
-def refused(code: str, message, field: str | None = None) -> DomainError:
+def refused(code: str, message: StrOrPromise, field: str | None = None) -> DomainError:
     """A domain refusal with its stable ``code``, shown on ``field`` of the form if given."""
     return DomainError(message, code=code, fields={field: [message]} if field else None)
 

@@ -535,6 +535,16 @@ def test_cancelling_an_entitlement_in_a_batch_is_refused(finance):
         services.entitlement_cancel(actor=finance, entitlement=award, reason="重复")
 
 
+def test_removing_an_award_that_is_not_in_the_batch_says_so(finance):
+    first, second = approved_awards(finance, 2)
+    batch = services.batch_create(actor=finance, title="批次")
+    services.batch_add_entitlements(actor=finance, batch=batch, entitlements=accounts_for([first]))
+    with pytest.raises(DomainError) as refused:
+        services.batch_remove_entitlement(actor=finance, batch=batch, entitlement=second)
+    assert refused.value.code == "not_in_batch"
+    assert "entitlement" in refused.value.fields
+
+
 def test_only_the_maker_changes_and_submits_a_draft_and_no_one_who_did_approves(
     finance, finance2
 ):
