@@ -6,6 +6,9 @@ from oplog.services import RESPONSE_ATTRIBUTE, record
 
 FILENAME_STAR = re.compile(r"filename\*=UTF-8''([^;]+)", re.IGNORECASE)
 FILENAME = re.compile(r'filename="?([^";]+)"?', re.IGNORECASE)
+# Files that hold no registry data: the published API schema (fetched by every API docs page
+# and client generator) is not a download an auditor asks about.
+NOT_LOGGED_VIEWS = frozenset({"schema"})
 
 
 def _filename(disposition):
@@ -30,6 +33,9 @@ class OperationLogMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         disposition = response.get("Content-Disposition")
+        match = request.resolver_match
+        if match is not None and match.view_name in NOT_LOGGED_VIEWS:
+            return response
         if disposition and 200 <= response.status_code < 300:
             self._log(request, response, disposition)
         return response

@@ -81,6 +81,13 @@ def test_a_refused_download_is_not_logged_as_one(client, expert_user):
     assert not Operation.objects.filter(kind=Kind.DOWNLOAD).exists()
 
 
+def test_the_api_schema_is_not_logged_as_a_download(client, county_user):
+    client.force_login(county_user)
+    response = client.get(reverse("schema"))
+    assert response.status_code == 200 and response.get("Content-Disposition")
+    assert not Operation.objects.filter(kind=Kind.DOWNLOAD).exists()
+
+
 def test_a_change_shows_with_who_what_and_the_address(client, county_user, auditor_user,
                                                       enterprise):
     client.force_login(county_user)
