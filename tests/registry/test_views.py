@@ -49,7 +49,7 @@ def form_data(**overrides):
 
 def result_rows(response):
     """Credit codes of the rows listed on a list page, in order."""
-    return re.findall(r'<td class="mono"><a href="[^"]+">([0-9A-Z]{18})</a>', response.text)
+    return re.findall(r'<td class="mono"[^>]*><a href="[^"]+">([0-9A-Z]{18})</a>', response.text)
 
 
 # --- permission matrix -----------------------------------------------------------------------
