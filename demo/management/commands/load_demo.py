@@ -20,18 +20,18 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError(
                 "Demo accounts share a published password; load_demo refuses to run with "
-                "DJANGO_ENV=production. 生产环境不加载演示数据。"
+                "DJANGO_ENV=production."
             )
         result = demo_data_load()
         monitoring = demo_monitoring_load()
         if monitoring.unchanged:
-            self.stdout.write("Demo monitoring figures unchanged. 运行监测演示数据无变化。")
+            self.stdout.write("Demo monitoring figures unchanged.")
         else:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo monitoring figures loaded: {monitoring.reports_created} reports "
                     f"created, size class derived for {monitoring.enterprises_refreshed} "
-                    "enterprises. 已加载运行监测演示数据。"
+                    "enterprises."
                 )
             )
         # Last, after any other demo data: the pool's categories come from the demo figures.
@@ -43,32 +43,30 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(
                 f"Demo certification loaded: {certification.experts} experts, "
                 f"{certification.applications} applications, {certification.certificates} "
-                "certificates. 已加载认定演示数据。"
+                "certificates."
             ))
         subsidies = demo_subsidies_load()
         if not subsidies.unchanged:
             self.stdout.write(self.style.SUCCESS(
-                f"Demo subsidies loaded: {subsidies.entitlements} awards, one paid batch. "
-                "已加载奖补演示数据。"
+                f"Demo subsidies loaded: {subsidies.entitlements} awards, one paid batch."
             ))
         # After every other demo load: reports and reminders are computed from all of it.
         demo_reports = demo_reports_load()
         self.stdout.write(
             f"Demo reports generated: {demo_reports.reports} reports, "
-            f"{demo_reports.notifications} new notifications. 已生成演示报告和提醒。"
+            f"{demo_reports.notifications} new notifications."
         )
         if result.unchanged:
             self.stdout.write(
                 f"Demo data unchanged: {result.accounts_existing} accounts and "
-                f"{result.enterprises_existing} enterprises already present. 演示数据无变化。"
+                f"{result.enterprises_existing} enterprises already present."
             )
             return
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded: {result.accounts_created} accounts created "
                 f"({result.accounts_existing} already present), {result.enterprises_created} "
-                f"enterprises created ({result.enterprises_existing} already present). "
-                "已加载演示数据。"
+                f"enterprises created ({result.enterprises_existing} already present)."
             )
         )
         self.stdout.write(
@@ -77,12 +75,12 @@ class Command(BaseCommand):
 
     def _write_pool(self, pool):
         if pool.unchanged:
-            self.stdout.write("Demo pool and targets unchanged. 培育库演示数据无变化。")
+            self.stdout.write("Demo pool and targets unchanged.")
             return
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo pool loaded: {pool.entries_created} pool entries, {pool.plans_created} "
                 f"plans, {pool.visits_created} visits and {pool.targets_created} targets "
-                "created. 已加载培育库和目标任务演示数据。"
+                "created."
             )
         )
