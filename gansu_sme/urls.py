@@ -1,18 +1,18 @@
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic.base import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from gansu_sme.api.tasks import TaskListView
 from gansu_sme.inbox_views import inbox_page
+from gansu_sme.views import favicon
 from reports.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("tasks/", inbox_page, name="inbox"),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (PDFs, JSON, errors).
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", favicon),
     path("accounts/", include("accounts.urls")),
     path("enterprises/", include("registry.urls")),
     path("certification/", include("certification.urls")),

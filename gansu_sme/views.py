@@ -10,7 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.views import View
 
 from gansu_sme import exceptions
@@ -98,3 +100,9 @@ class ActionView(AllowedMixin, View):
                 messages.success(request, self.success_message)
                 return redirect(self.success_url(result))
         return self.refused(obj, form)
+
+
+def favicon(request):
+    """/favicon.ico leads to the site's icon; its address is the static storage's (hashed in
+    production), read when asked rather than when the URLs load, before collectstatic has run."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
