@@ -125,6 +125,26 @@ def submitted_batch(actor, entitlements):
 # One factory per model, written directly (not through services) for any state a test needs.
 
 
+class ReceivingAccountFactory(factory.django.DjangoModelFactory):
+    """A 城关区 firm's account, recorded by one finance officer and waiting for a second's
+    confirmation (``confirmed_account`` makes a confirmed one)."""
+
+    class Meta:
+        model = ReceivingAccount
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    region = factory.LazyAttribute(lambda o: o.enterprise.region)
+    account_name = factory.LazyAttribute(lambda o: o.enterprise.name)
+    bank_name = "中国工商银行兰州城关支行"
+    account_number = factory.LazyFunction(lambda: f"2703{next(_serials):015d}")
+    status = AccountStatus.PENDING
+    recorded_by = factory.SubFactory(
+        UserFactory,
+        role=Role.FINANCE_OFFICER,
+        region=factory.LazyFunction(lambda: region("620000")),
+    )
+
+
 class BudgetFactory(factory.django.DjangoModelFactory):
     """A provincial budget of 2026: 10,000,000 yuan."""
 
