@@ -53,7 +53,7 @@ BATCH_WORKFLOW = workflow.Workflow(
 
 
 
-def msg_clawed_back():
+def msg_clawed_back() -> str:
     return _("The certificate was revoked for a clawback reason.")
 
 
@@ -350,7 +350,7 @@ def batch_cancel(
     )
 
 
-def check_accounts(items):
+def check_accounts(items: Iterable[BatchItem]) -> None:
     """Refuse when an item's payee account is no longer the payee's confirmed account (changed
     or superseded since the item was added): the batch would pay an account no one approved.
     """

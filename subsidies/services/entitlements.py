@@ -53,7 +53,7 @@ CERTIFICATE_PROGRAM = {
 }
 
 
-def msg_in_batch():
+def msg_in_batch() -> str:
     return _("The entitlement is in an open payment batch.")
 
 

@@ -9,7 +9,7 @@ Every download is recorded in registry's export log.
 
 import tempfile
 from decimal import Decimal
-from typing import IO
+from typing import IO, Any
 
 import xlsxwriter
 from django.utils import timezone
@@ -22,7 +22,7 @@ from registry.models import ExportRecord
 from subsidies import selectors
 from subsidies.bankfile import AMOUNT_COLUMN, BANK_COLUMNS, bank_rows, total_row
 from subsidies.choices import AccountStatus, BatchStatus
-from subsidies.models import PaymentBatch
+from subsidies.models import BatchItem, PaymentBatch
 
 from .common import CENT, check_finance
 
@@ -58,11 +58,14 @@ def _mismatch(detail):
     )
 
 
-def check_bank_file(batch, items, total):
+def check_bank_file(batch: Any, items: list[BatchItem], total: Decimal) -> None:
     """Refuse to write a file a bank could not pay exactly: an item without an account, an
     approved batch paying an account no longer confirmed, an amount not in whole cents or not
     above zero, or a total that differs by a cent from the batch's total summed by the
-    database, or from the cells as the spreadsheet will hold them."""
+    database, or from the cells as the spreadsheet will hold them.
+
+    ``batch`` is a PaymentBatch annotated with its ``total`` (``selectors.batch_detail_list``).
+    """
     for item in items:
         if item.account is None or (batch.status == BatchStatus.APPROVED
                                     and item.account.status != AccountStatus.CONFIRMED):
