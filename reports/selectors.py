@@ -209,13 +209,18 @@ def _filed_months(path: str) -> QuerySet[MonitoringReport]:
     )
 
 
+# Below this share of the firms that filed an earlier month, a month's totals are partial.
+FILED_SHARE = Decimal("0.9")
+
+
 def monthly_trend(
     *, focus: Region, year: int, today: datetime.date | None = None
 ) -> list[dict[str, Any]]:
     """Filed monthly totals (the verified report, else the submitted one) of operating
     revenue and taxes (万元), employees and filing firms, per month of ``year``, in the focus
     region and below: one grouped query. A month still being filed (``figures.still_filing``)
-    is marked ``incomplete``: its totals are partial and must not read as a fall."""
+    is marked ``incomplete``, as is a month fewer firms have filed than ``FILED_SHARE`` of the
+    most that filed an earlier month: its totals are partial and must not read as a fall."""
     today = today or timezone.localdate()
     rows = (
         _filed_months(focus.path)
@@ -229,4 +234,11 @@ def monthly_trend(
             firms=Count("enterprise", distinct=True),
         )
     )
-    return [{**row, "incomplete": still_filing(year, row["period"], today)} for row in rows]
+    trend, most_firms = [], 0
+    for row in rows:
+        # Partial too: a month fewer firms have filed than FILED_SHARE of the most that filed
+        # a month before it, whatever the date (late filers, a deadline extended).
+        partial = row["firms"] < FILED_SHARE * most_firms
+        trend.append({**row, "incomplete": still_filing(year, row["period"], today) or partial})
+        most_firms = max(most_firms, row["firms"])
+    return trend

@@ -187,6 +187,24 @@ def test_the_trend_joins_only_months_whose_filing_has_closed(db):
     assert "金额（亿元）" in chart and "k<" not in chart
 
 
+def test_a_closed_month_that_few_firms_filed_is_partial_not_a_fall(db):
+    firms = [EnterpriseFactory() for _ in range(10)]
+    for firm in firms:
+        _monthly(firm, 9, 3000, year=2026)
+    # October's filing closed on 15 November, but only 7 of the 10 firms have filed it.
+    for firm in firms[:7]:
+        _monthly(firm, 10, 3000, year=2026)
+    for firm in firms[:9]:
+        _monthly(firm, 11, 3000, year=2026)
+    trend = selectors.monthly_trend(
+        focus=region("620000"), year=2026, today=datetime.date(2026, 12, 20)
+    )
+    # November: 9 of 10 is within the share that makes a month whole.
+    assert [(row["period"], row["incomplete"]) for row in trend] == [
+        (9, False), (10, True), (11, False)
+    ]
+
+
 def test_money_axes_pick_the_unit_and_read_plainly():
     with translation.override("zh-hans"):
         assert charts.money_unit(Decimal("9999.99"))[1] == "万元"
