@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certification.choices import ItemKind, Verdict
 from certification.rubric import sheet
-from gansu_sme import lists
+from gansu_sme import formatting, lists
 
 VERDICT_BADGE = {
     Verdict.PASS: "ok",
@@ -41,7 +41,7 @@ def precheck_rows(results, summary, items=None):
     reasons = {}
     for reason in summary.get("reasons", []):
         reasons.setdefault(reason.get("item"), []).append(
-            sheet.in_page_language(reason["zh"], reason["en"])
+            formatting.in_language(reason["zh"], reason["en"])
         )
     rows = []
     for result in results:
@@ -49,7 +49,7 @@ def precheck_rows(results, summary, items=None):
         rows.append(
             ItemRow(
                 code=result["code"],
-                title=sheet.in_page_language(result["title"], result["title_en"]),
+                title=formatting.in_language(result["title"], result["title_en"]),
                 kind=ItemKind(result["kind"]).label,
                 verdict=verdict,
                 verdict_label=Verdict(verdict).label,
@@ -67,7 +67,7 @@ def precheck_rows(results, summary, items=None):
 def summary_reasons(summary):
     """The reasons about the outcome as a whole (not tied to one item)."""
     return [
-        sheet.in_page_language(reason["zh"], reason["en"])
+        formatting.in_language(reason["zh"], reason["en"])
         for reason in summary.get("reasons", [])
         if not reason.get("item")
     ]

@@ -17,6 +17,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 
 EMPTY = ""
 TEN_THOUSAND = Decimal(10_000)
@@ -104,3 +105,14 @@ def moment(value) -> str:
     if not isinstance(value, datetime.datetime):
         return day(value)
     return formats.date_format(_local(value), "DATETIME_FORMAT")
+
+
+def is_chinese() -> bool:
+    """Whether the active language is Chinese."""
+    return (get_language() or "").startswith("zh")
+
+
+def in_language(chinese, english):
+    """Text kept in both languages as data (a rule's title, a stored reason): the Chinese on a
+    Chinese page, the English, where there is one, on any other."""
+    return chinese if is_chinese() or not english else english

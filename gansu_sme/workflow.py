@@ -23,9 +23,10 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gansu_sme import formatting
 from gansu_sme.exceptions import DomainError, InvalidTransition, PermissionDenied
 
 REASON_MESSAGE = _("Please give a reason.")
@@ -35,7 +36,7 @@ REASON_FIELD_MESSAGE = _("A reason is required.")
 def _refusal_text(noun, status, verb):
     if isinstance(noun, tuple):
         # (Chinese, English), as workflows named their objects before the catalogues held them.
-        noun = noun[0] if (get_language() or "").startswith("zh") else noun[1].lower()
+        noun = formatting.in_language(noun[0], noun[1].lower())
     return gettext(
         "This change of status is not allowed: %(noun)s is “%(status)s”; “%(verb)s” is not"
         " possible now."

@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from gansu_sme import formatting
 
@@ -225,7 +225,7 @@ def map_chart(*, values, describe, link, selected=None):
     """
     geo = gansu_map()
     # Short names read well in Chinese; other languages get the names as stored (data).
-    short = (get_language() or "").startswith("zh")
+    short = formatting.is_chinese()
     bounds = classes(list(values.values()))
     parts = []
     labels = []

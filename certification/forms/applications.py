@@ -5,22 +5,17 @@ from decimal import Decimal
 
 from django import forms
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from certification.choices import AttachmentKind, ItemKind, ItemMode
 from certification.models import Campaign, Certificate
 from certification.rubric.criteria import is_ranged
 from certification.rubric.metrics import DECLARED_FIGURES
+from gansu_sme import formatting
 from gansu_sme.forms import ServiceErrorsMixin
 from registry.models import Enterprise
 
 MET_CHOICES = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
-
-
-def _chinese():
-    # Rule items and declared figures carry their own Chinese and English titles (data).
-    return (translation.get_language() or "").startswith("zh")
 
 
 class ApplicationForm(ServiceErrorsMixin, forms.Form):
@@ -66,7 +61,7 @@ class ApplicationForm(ServiceErrorsMixin, forms.Form):
                     self._add_item_fields(item)
         for name, (label, label_en) in DECLARED_FIGURES.items():
             self.fields[f"declared_{name}"] = forms.DecimalField(
-                label=label if _chinese() else label_en[:1].upper() + label_en[1:],
+                label=formatting.in_language(label, label_en[:1].upper() + label_en[1:]),
                 required=False, min_value=0,
             )
             self.fields[f"declared_{name}_evidence"] = forms.CharField(
@@ -81,7 +76,7 @@ class ApplicationForm(ServiceErrorsMixin, forms.Form):
             return None
 
     def _add_item_fields(self, item):
-        label = f"{item.code} {item.title if _chinese() else item.title_en}"
+        label = f"{item.code} {formatting.in_language(item.title, item.title_en)}"
         if item.kind != ItemKind.SCORED:
             field = forms.ChoiceField(label=label, choices=MET_CHOICES, required=False)
         elif is_ranged(item.bands):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from certification.choices import Outcome, Verdict
+from gansu_sme import formatting
 
 from . import labels
 from .criteria import criteria_metrics
@@ -27,12 +28,8 @@ def _in_both(build):
     return texts
 
 
-def _chinese():
-    return (translation.get_language() or "").startswith("zh")
-
-
 def _title(item):
-    return item.title if _chinese() or not item.title_en else item.title_en
+    return formatting.in_language(item.title, item.title_en)
 
 
 def _join(values):

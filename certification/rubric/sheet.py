@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from certification.choices import ItemKind, ItemMode, Verdict
@@ -98,22 +97,13 @@ class Sheet:
         return [row.code for group in self.groups for row in group.rows if row.scored_by_expert]
 
 
-def _chinese():
-    return (translation.get_language() or "").startswith("zh")
-
-
-def in_page_language(chinese, english):
-    """The Chinese wording on a Chinese page, the English one (where given) on any other."""
-    return chinese if _chinese() or not english else english
-
-
 def _bare_points(value):
     return "" if value is None or value == "" else formatting.number(value, 1)
 
 
 def _band_text(band, unit, *, generated):
     if not generated or (band.get("min") is None and band.get("max") is None):
-        return in_page_language(band.get("label", ""), band.get("label_en", ""))
+        return formatting.in_language(band.get("label", ""), band.get("label_en", ""))
     low, high = band.get("min"), band.get("max")
     if low is not None and high is not None:
         return _("%(low)s to under %(high)s") % {
@@ -162,7 +152,7 @@ def reached_tier(item, result):
         if band is not None:
             unit = METRICS[choice["metric"]].unit if choice.get("metric") in METRICS else None
             return _band_text(band, unit, generated=item.mode == ItemMode.AUTOMATIC)
-    return in_page_language(reached, "")
+    return formatting.in_language(reached, "")
 
 
 def figure_rows(figures):
@@ -287,8 +277,8 @@ def _criterion(item, result, entry, declared_figures, attachments, expert_codes,
     return Criterion(
         code=item.code,
         kind=item.kind,
-        title=in_page_language(item.title, item.title_en),
-        description=in_page_language(item.description, getattr(item, "description_en", "")),
+        title=formatting.in_language(item.title, item.title_en),
+        description=formatting.in_language(item.description, getattr(item, "description_en", "")),
         manual=manual,
         scored_by_expert=item.code in expert_codes,
         max_points="" if item.max_points is None else labels.plain(item.max_points),

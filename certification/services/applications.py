@@ -8,7 +8,7 @@ from typing import Any
 
 import pghistory
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
@@ -27,7 +27,7 @@ from certification.choices import (
 from certification.models import Application, Campaign, CampaignQuota, Certificate
 from certification.services.evaluations import evaluation_run
 from certification.services.workflow import APPLICATION_WORKFLOW, application_transition
-from gansu_sme import workflow
+from gansu_sme import formatting, workflow
 from gansu_sme.exceptions import DomainError, OutOfScope, PermissionDenied
 from registry.models import Enterprise
 
@@ -211,10 +211,8 @@ def _failed_message(evaluation):
     # The engine's reasons already name each failing item with its code and title.
     # They are stored in both languages; the message takes those of the request.
     failing = [r for r in evaluation.summary.get("reasons", []) if r.get("item")]
-    if (translation.get_language() or "").startswith("zh"):
-        reasons = "；".join(r["zh"] for r in failing)
-    else:
-        reasons = "; ".join(r["en"] for r in failing)
+    separator = formatting.in_language("；", "; ")
+    reasons = separator.join(formatting.in_language(r["zh"], r["en"]) for r in failing)
     return _("The pre-check failed: %(reasons)s.") % {"reasons": reasons}
 
 

@@ -19,11 +19,11 @@ from certification.forms.experts import (
     ScoreSheetForm,
 )
 from certification.querysets import SHEET_READER_ROLES
-from certification.rubric.sheet import in_page_language, score_sheet
+from certification.rubric.sheet import score_sheet
 from certification.selectors import experts as selectors
 from certification.services import experts as services
 from certification.tables import AssignmentTable, ExpertTable
-from gansu_sme import exceptions
+from gansu_sme import exceptions, formatting
 from gansu_sme.lists import ObjectListView
 from gansu_sme.views import allowed_if, call_service
 
@@ -155,7 +155,7 @@ def _render_sheet(request, sheet, *, declaration_form=None, score_form=None, sta
     if file is not None:
         document = context["document"] = _document(file)
         ruleset = file["application"].campaign.ruleset
-        context["ruleset_title"] = in_page_language(ruleset.title, ruleset.title_en)
+        context["ruleset_title"] = formatting.in_language(ruleset.title, ruleset.title_en)
         rows = _rows(document)
         if own and sheet.status == AssignmentStatus.DECLARED:
             score_form = context["score_form"] = score_form or ScoreSheetForm(
