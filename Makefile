@@ -3,6 +3,7 @@
 # make lint  - ruff, the import contracts (lint-imports) and mypy, configured in pyproject.toml
 # make stop  - stop the embedded PostgreSQL/Redis under .data/ if something left them running
 # make bench - time a 10,000-row monitoring import and 10,000/100,000-row exports (memory)
+# make hardening - the full forms of the security and fault tests (docs/SECURITY.md)
 # make messages - refresh locale/*/django.po from the code and compile them (needs GNU gettext)
 #
 # Without DATABASE_URL / REDIS_URL, private PostgreSQL and Redis servers are started under .data/
@@ -16,13 +17,16 @@ STAMP := $(VENV)/.requirements.lock.installed
 PYTEST_ARGS ?=
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: run test lint stop venv bench messages
+.PHONY: run test lint stop venv bench messages hardening
 
 run: $(STAMP)
 	$(PY) -m gansu_sme.devservices run
 
 test: $(STAMP)
 	$(PY) -m gansu_sme.devservices exec -- $(PY) -m pytest $(PYTEST_ARGS)
+
+hardening: $(STAMP)
+	$(PY) -m gansu_sme.devservices exec -- $(PY) -m pytest -m hardening $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
