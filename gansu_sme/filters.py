@@ -1,10 +1,14 @@
 """Filters every FilterSet shares."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -50,3 +54,34 @@ class CheckboxesFilter(django_filters.MultipleChoiceFilter):
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
         super().__init__(**kwargs)
+
+
+class InstantField(IsoDateTimeField):
+    """An ISO 8601 time, any UTC offset Python reads (up to ±23:59), held as UTC.
+
+    PostgreSQL refuses offsets beyond ±15:59 in a query (a server error, before this field), and
+    a time at the very edge of the calendar has no UTC equivalent: the first is converted, the
+    second refused as an invalid time, so the API answers 400 and a page shows the form error.
+    """
+
+    default_error_messages = {
+        "out_of_range": _("Enter a time between the years 1 and 9999, in UTC."),
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return value
+        try:
+            return value.astimezone(datetime.UTC)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["out_of_range"], code="out_of_range"
+            ) from None
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class InstantFilter(django_filters.IsoDateTimeFilter):
+    """The one filter on a point in time (``updated_since``): ``InstantField``'s parsing."""
+
+    field_class = InstantField

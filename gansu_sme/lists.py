@@ -317,7 +317,19 @@ class ObjectListView(AllowedMixin, View):
         return 200
 
     def export_response(self):
-        _filterset, rows = self.filtered()
+        filterset, rows = self.filtered()
+        if filterset is not None and not filterset.is_valid():
+            # The page shows a refused filter on its form and lists rows without it; a file
+            # must never hold rows the person did not ask for, so the export is refused.
+            fields = filterset.form.fields
+            refused = "; ".join(
+                f"{fields[name].label}: {' '.join(errors)}" if name in fields else " ".join(errors)
+                for name, errors in filterset.errors.items()
+            )
+            message = _("The filters are not valid, so nothing was exported. %(errors)s") % {
+                "errors": refused
+            }
+            return render(self.request, "400.html", {"message": message}, status=400)
         object_type = ""
         if isinstance(rows, QuerySet):
             object_type = rows.model._meta.label

@@ -165,9 +165,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsStaffInRegion"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON and form bodies held to DATA_UPLOAD_MAX_MEMORY_SIZE, as Django holds pages' bodies.
+    "DEFAULT_PARSER_CLASSES": [
+        "gansu_sme.api.parsers.JSONParser",
+        "gansu_sme.api.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "gansu_sme.api.pagination.StableCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "gansu_sme.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "gansu_sme.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "gansu_sme.api.throttling.AnonRateThrottle",
@@ -230,6 +236,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "gansu_sme.api.schema.add_error_responses",
+        "gansu_sme.api.schema.close_one_of_alternatives",
     ],
 }
 

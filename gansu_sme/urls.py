@@ -8,6 +8,12 @@ from gansu_sme.inbox_views import inbox_page
 from gansu_sme.views import favicon
 from reports.views import home
 
+# Under /api/ these answer the API's JSON error shape; pages get the HTML error pages.
+handler400 = "gansu_sme.views.bad_request"
+handler403 = "gansu_sme.views.permission_denied"
+handler404 = "gansu_sme.views.page_not_found"
+handler500 = "gansu_sme.views.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("tasks/", inbox_page, name="inbox"),

@@ -11,11 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponsePermanentRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.views import View
+from django.utils.translation import gettext as _
+from django.views import View, defaults
 
 from gansu_sme import exceptions
+from gansu_sme.api import exceptions as api_exceptions
 
 
 def allowed_if(check):
@@ -106,3 +108,37 @@ def favicon(request):
     """/favicon.ico leads to the site's icon; its address is the static storage's (hashed in
     production), read when asked rather than when the URLs load, before collectstatic has run."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+# The site's error handlers (gansu_sme.urls): under /api/ every error keeps the API's JSON shape,
+# whatever answered it (the URL resolver, a middleware, Django's own request checks); pages keep
+# their HTML error pages.
+
+
+def bad_request(request, exception):
+    """A request Django refused as a whole: a body over the size limit (413), too many fields or
+    files, a malformed multipart body (400)."""
+    status, code, message = api_exceptions.refusal(exception)
+    if api_exceptions.is_api_request(request):
+        return api_exceptions.error_response(status, code, message)
+    return render(request, "400.html", {"message": message, "status": status}, status=status)
+
+
+def page_not_found(request, exception):
+    if api_exceptions.is_api_request(request):
+        return api_exceptions.error_response(404, "not_found", _("Not found."))
+    return defaults.page_not_found(request, exception)
+
+
+def permission_denied(request, exception):
+    if api_exceptions.is_api_request(request):
+        message = _("You do not have permission to perform this action.")
+        return api_exceptions.error_response(403, "permission_denied", message)
+    return defaults.permission_denied(request, exception)
+
+
+def server_error(request):
+    if api_exceptions.is_api_request(request):
+        message = _("The server could not complete this request.")
+        return api_exceptions.error_response(500, "server_error", message)
+    return defaults.server_error(request)

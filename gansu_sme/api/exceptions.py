@@ -1,8 +1,15 @@
-"""One JSON error shape for the whole API: ``{"code", "message", "fields"}``."""
+"""One JSON error shape for the whole API: ``{"code", "message", "fields"}``.
 
-from django.core.exceptions import NON_FIELD_ERRORS
+Errors raised inside a view come through ``exception_handler`` (DRF's hook); errors Django
+answers before or around a view (no such URL, a body over the size limit read by a middleware,
+a crash) come through the site's error handlers (``gansu_sme.views``), which ask
+``error_response`` for the same shape on every path under ``API_PREFIX``.
+"""
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -16,6 +23,33 @@ DOMAIN_STATUS = {
     PermissionDenied: status.HTTP_403_FORBIDDEN,
     InvalidTransition: status.HTTP_409_CONFLICT,
 }
+
+
+API_PREFIX = "/api/"
+
+
+def is_api_request(request):
+    return request.path_info.startswith(API_PREFIX)
+
+
+def too_large_message():
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _("The request body is larger than the %(limit)s KB this site accepts.") % {
+        "limit": f"{limit // 1024:,}"
+    }
+
+
+# Django's refusals of a request as a whole (SuspiciousOperation: too many fields or files, a
+# body over DATA_UPLOAD_MAX_MEMORY_SIZE, a malformed multipart body), as (status, code, message).
+def refusal(exc):
+    if isinstance(exc, RequestDataTooBig):
+        return status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "request_too_large", too_large_message()
+    return status.HTTP_400_BAD_REQUEST, "bad_request", _("The request could not be understood.")
+
+
+def error_response(status_code, code, message):
+    """The one error shape, for answers made outside DRF's views."""
+    return JsonResponse({"code": code, "message": str(message), "fields": {}}, status=status_code)
 
 
 # DRF and Django file messages about the request as a whole under these keys.
@@ -38,6 +72,11 @@ def exception_handler(exc, context):
         code = DOMAIN_STATUS.get(type(exc), status.HTTP_400_BAD_REQUEST)
         body = {"code": exc.code, "message": str(exc.message), "fields": exc.fields}
         return Response(body, status=code)
+    if isinstance(exc, SuspiciousOperation):
+        # Django answers these with its 400 page when they escape a view; here they get the
+        # API's shape (a body over the limit, read while DRF parses or authenticates).
+        status_code, code, message = refusal(exc)
+        return Response({"code": code, "message": str(message), "fields": {}}, status=status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, Http404):

@@ -1,7 +1,8 @@
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 
 
@@ -63,7 +64,11 @@ class StableCursorPagination(CursorPagination):
         ordering = _reversed(self.ordering) if reverse else self.ordering
         queryset = queryset.order_by(*ordering)
         if position is not None:
-            queryset = queryset.filter(_after(ordering, position))
+            try:
+                queryset = queryset.filter(_after(ordering, position))
+            except (ValueError, TypeError, DjangoValidationError) as exc:
+                # A forged cursor whose values do not fit the ordering's columns.
+                raise self.refused() from exc
         rows = list(queryset[: self.page_size + 1])
         self.page = rows[: self.page_size]
         more = len(rows) > self.page_size
@@ -87,21 +92,29 @@ class StableCursorPagination(CursorPagination):
         position = self._position(self.page[0]) if self.page else self.cursor.position
         return self.encode_cursor(Cursor(offset=0, reverse=True, position=position))
 
+    def refused(self):
+        """A cursor this API did not hand out is a refused input (400 on ``cursor``), like any
+        other malformed parameter, not a missing page."""
+        return ValidationError({self.cursor_query_param: [self.invalid_cursor_message]})
+
     def decode_cursor(self, request):
-        cursor = super().decode_cursor(request)
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound as exc:
+            raise self.refused() from exc
         if cursor is None:
             return None
         try:
             fields, values = json.loads(cursor.position)
         except (TypeError, ValueError) as exc:
-            raise NotFound(self.invalid_cursor_message) from exc
+            raise self.refused() from exc
         # A cursor only means something under the ordering it was cut from.
         if fields != list(self.ordering) or not (
             isinstance(values, list)
             and len(values) == len(fields)
             and all(isinstance(v, str) for v in values)
         ):
-            raise NotFound(self.invalid_cursor_message)
+            raise self.refused()
         return cursor._replace(position=values)
 
     def encode_cursor(self, cursor):

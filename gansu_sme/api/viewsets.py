@@ -32,6 +32,10 @@ class ScopedViewSet(viewsets.GenericViewSet):
     """
 
     selector = None
+    # Rows are looked up by their integer id unless a viewset names another field (and its
+    # pattern): the URL itself refuses "abc" or "1.5" with the API's 404, so no lookup, selector
+    # or action downstream ever receives an id that is not a number.
+    lookup_value_regex = "[0-9]+"
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -39,6 +43,11 @@ class ScopedViewSet(viewsets.GenericViewSet):
             raise TypeError(
                 f"{cls.__name__} must not override get_queryset: declare `queryset` or "
                 "`selector`, and narrow rows in `narrow`."
+            )
+        if cls.lookup_field != "pk" and cls.lookup_value_regex == ScopedViewSet.lookup_value_regex:
+            raise TypeError(
+                f"{cls.__name__} looks rows up by {cls.lookup_field!r}: declare the "
+                "`lookup_value_regex` its values match."
             )
 
     def get_selector(self):

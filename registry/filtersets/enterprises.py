@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from gansu_sme.filters import RegionFilter
+from gansu_sme.filters import InstantFilter, RegionFilter
 from registry.models import Enterprise, Industry
 
 
@@ -52,7 +52,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
             attrs={"type": "search", "placeholder": _("Name or credit code")}
         ),
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = InstantFilter(
         label=_("updated since"),
         field_name="updated_at",
         lookup_expr="gte",

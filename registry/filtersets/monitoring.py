@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gansu_sme.filters import RegionFilter
+from gansu_sme.filters import InstantFilter, RegionFilter
 from registry.choices import PeriodKind, ReportStatus
 from registry.models import MonitoringReport
 from registry.quality import RULES
@@ -54,7 +54,7 @@ class MonitoringReportFilterSet(django_filters.FilterSet):
         empty_label=_("Any rule"),
         method="filter_rule",
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = InstantFilter(
         label=_("updated since"),
         field_name="updated_at",
         lookup_expr="gte",

@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gansu_sme.filters import RegionFilter
+from gansu_sme.filters import InstantFilter, RegionFilter
 from registry.choices import PoolEntryStatus, PoolKind, PoolTier, PoolTrack, ScaleUpCategory
 from registry.models import PoolEntry
 
@@ -41,7 +41,7 @@ class PoolEntryFilterSet(django_filters.FilterSet):
             attrs={"type": "search", "placeholder": _("Name or credit code")}
         ),
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = InstantFilter(
         label=_("updated since"),
         field_name="updated_at",
         lookup_expr="gte",

@@ -27,8 +27,6 @@ from .serializers import NotificationSerializer, ReportDetailSerializer, ReportS
 class ReportViewSet(ReadOnlyScopedViewSet):
     queryset = Report.objects.select_related("region")
     serializer_class = ReportSerializer
-    # A non-numeric id names no report: 404, not a ValueError from the lookup.
-    lookup_value_regex = r"\d+"
     filterset_class = ReportFilterSet
     ordering = ("-generated_at",)
 
@@ -53,7 +51,6 @@ class ReportViewSet(ReadOnlyScopedViewSet):
 )
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = NotificationSerializer
-    lookup_value_regex = r"\d+"
     permission_classes = [IsAuthenticated]
     ordering = ("-created_at",)
     selector = selectors.notification_list

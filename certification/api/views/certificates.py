@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import generics, mixins
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -33,16 +33,26 @@ def _is_staff(user):
     return user.is_authenticated and not user.is_expired and user.sees_regions
 
 
+def _as_seen(**kwargs):
+    """Staff get every field, anyone else the public ones: the schema names both shapes."""
+    return PolymorphicProxySerializer(
+        component_name="CertificateAsSeen",
+        serializers=[CertificateSerializer, PublicCertificateSerializer],
+        resource_type_field_name=None,
+        **kwargs,
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
-        responses=CertificateSerializer(many=True),
+        responses=_as_seen(many=True),
         description=(
             "Without sign-in: valid certificates only, with number, enterprise name, credit "
             "code, level and dates. Staff: every certificate of their region and below, all "
             "fields."
         ),
     ),
-    retrieve=extend_schema(responses=CertificateSerializer),
+    retrieve=extend_schema(responses=_as_seen()),
 )
 class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Certificates (认定证书)."""
