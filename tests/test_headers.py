@@ -177,6 +177,24 @@ def walk(client, signed_in, clicks):
     return visited, {path: found for path, found in problems.items() if found}
 
 
+ADMIN_PAGES = (
+    "/admin/",
+    "/admin/accounts/user/",
+    "/admin/registry/enterprise/",
+    # django-celery-beat's form had an inline script (templates/admin/djcelery/).
+    "/admin/django_celery_beat/periodictask/add/",
+)
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_the_admin_pages_have_the_policy_and_no_inline_code(admin_client, path):
+    response = admin_client.get(path)
+    assert response.status_code == 200
+    assert policy_problems(response) == []
+    assert inline_code(response.content.decode()).found == []
+    assert "no-store" in response["Cache-Control"]
+
+
 def walk_every_account(clicks):
     started = time.perf_counter()
     report, walked = {}, {}
