@@ -2,6 +2,7 @@ import uuid
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.cache import add_never_cache_headers
 from pghistory.middleware import HistoryMiddleware
 
 from gansu_sme import exceptions
@@ -52,3 +53,30 @@ class DomainErrorMiddleware:
         if isinstance(exception, exceptions.PermissionDenied):
             raise DjangoPermissionDenied(exception.message) from exception
         return None
+
+
+class NoStoreMiddleware:
+    """Keep what only a signed-in user may see, and every file handed out, out of every cache.
+
+    A response to a signed-in user (a page, a fragment, the API with a token) or one carrying a
+    Content-Disposition header (an export, a bank file, a certificate PDF, a document) gets
+    Django's never-cache headers, ``Cache-Control: no-store`` among them, so neither a shared
+    proxy nor the browser's disk cache keeps a copy after sign-out. Pages open to the public
+    keep whatever caching they had. One place for all of them, as for the download log
+    (oplog.middleware): a new view cannot forget.
+
+    Below AuthenticationMiddleware, and so it sees the user an API token authenticated too
+    (DRF sets it on the underlying request). Static files never reach it (WhiteNoise answers
+    them first).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or response.has_header("Content-Disposition"):
+            add_never_cache_headers(response)
+        return response

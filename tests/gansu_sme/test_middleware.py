@@ -1,9 +1,11 @@
-"""Every page answers a refusal raised below it as the API does: out of scope 404, role 403."""
+"""Every page answers a refusal raised below it as the API does: out of scope 404, role 403.
+What only a signed-in user sees, and every file handed out, is kept out of caches (no-store);
+public pages are not."""
 
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
-from django.urls import include, path
+from django.urls import include, path, reverse
 
 from gansu_sme import exceptions
 
@@ -53,3 +55,49 @@ def test_other_domain_errors_are_left_to_the_view():
     request = RequestFactory().get("/rule/")
     assert middleware.process_exception(request, exceptions.InvalidTransition()) is None
     assert middleware(request).content == b"ok"
+
+
+# --- NoStoreMiddleware ------------------------------------------------------------------------
+
+
+def test_a_signed_in_page_is_not_stored(client, county_user):
+    client.force_login(county_user)
+    response = client.get(reverse("registry:enterprise-list"))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_an_export_is_not_stored(client, county_user, enterprise):
+    client.force_login(county_user)
+    response = client.get(reverse("registry:enterprise-export"))
+    assert response.status_code == 200
+    assert response.has_header("Content-Disposition")
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_certificate_pdf_is_not_stored(client, county_user):
+    from tests.factories.certificates import CertificateFactory
+
+    certificate = CertificateFactory()
+    client.force_login(county_user)
+    response = client.get(reverse("certification:certificate-pdf", args=[certificate.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_an_api_answer_to_a_token_is_not_stored(as_user, api_user):
+    response = as_user(api_user).get("/api/v1/enterprises/")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_public_notice_stays_cacheable(client, db):
+    from tests.certification.test_notices_views import open_notice
+
+    notice = open_notice(firms=1)
+    response = client.get(reverse("public:notice-detail", args=[notice.pk]))
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+    assert response.has_header("Content-Security-Policy")
