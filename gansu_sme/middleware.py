@@ -5,7 +5,7 @@ from django.http import Http404
 from pghistory.middleware import HistoryMiddleware
 
 from gansu_sme import exceptions
-from oplog.services import client_address
+from oplog.clients import client_address
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
