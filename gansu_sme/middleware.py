@@ -6,7 +6,7 @@ from django.utils.cache import add_never_cache_headers
 from pghistory.middleware import HistoryMiddleware
 
 from gansu_sme import exceptions
-from oplog.services import client_address
+from oplog.clients import client_address
 
 REQUEST_ID_HEADER = "X-Request-ID"
 

@@ -188,6 +188,11 @@ REST_FRAMEWORK = {
     },
 }
 
+# Reverse proxies in front of the site that append the client's address to X-Forwarded-For
+# (docker-compose.yml sets 1). With 0 the header is ignored: the connection's address is the
+# client (oplog.clients.client_address, which every rate limit and log uses).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # Objections to a public notice, per IP, on the page and through the API alike.
 OBJECTION_THROTTLE_RATE = env.str("THROTTLE_OBJECTIONS", default="5/hour")
 # The public address printed in certificate QR codes; empty means the address of the request.

@@ -1,5 +1,5 @@
-"""Writing the operations log: the one function that records a row, the one that says where a
-request came from, and what a download response carries for the log.
+"""Writing the operations log: the one function that records a row (with the request's address
+from ``oplog.clients``), and what a download response carries for the log.
 
 Sign-ins come from Django's auth signals (``oplog.receivers``), downloads and exports from the
 one middleware that sees every file response (``oplog.middleware``); a view or the list adapter
@@ -12,21 +12,11 @@ from typing import Any
 from django.http import HttpRequest, HttpResponseBase
 
 from oplog.choices import Kind
+from oplog.clients import client_address
 from oplog.models import Operation
 
 # The attribute of a response that tells the middleware what the file is about.
 RESPONSE_ATTRIBUTE = "oplog_description"
-
-
-def client_address(request: HttpRequest | None) -> str | None:
-    """The address a request came from, as the log records it.
-
-    REMOTE_ADDR only: a header such as X-Forwarded-For is whatever the client chose to send
-    until the proxies that may set it are configured as trusted (the one place to add them).
-    """
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _acting_user(user):

@@ -14,4 +14,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports and notifications")
 
     def ready(self):
+        from gansu_sme import events
+        from reports import receivers
+
         post_migrate.connect(_install_schedules, sender=self)
+        events.credit_code_claimed.connect(
+            receivers.on_credit_code_claimed, dispatch_uid="reports.credit_code_claimed"
+        )

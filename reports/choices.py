@@ -13,6 +13,8 @@ class NotificationKind(models.TextChoices):
     MONITORING_OVERDUE = "monitoring_overdue", _("Monitoring reports overdue")  # 监测报表逾期
     STAGE_OVERDUE = "stage_overdue", _("Review stage past its deadline")  # 审核环节超期
     NOTICE_CLOSING = "notice_closing", _("Public notice closing tomorrow")  # 公示明日结束
+    # 他地区试图登记本地区企业
+    CREDIT_CODE_CLAIMED = "credit_code_claimed", _("Registration attempted from another region")
 
 
 # What each reminder says, by kind and variant, filled from the notification's ``params`` in
@@ -33,6 +35,10 @@ NOTIFICATION_TEXTS = {
     ),
     (NotificationKind.NOTICE_CLOSING, "tomorrow"): _(
         "The public notice “%(title)s” closes tomorrow (%(date)s)."
+    ),
+    (NotificationKind.CREDIT_CODE_CLAIMED, ""): _(
+        "%(account)s (%(region)s) tried to register %(firm)s (%(code)s), a firm of your region,"
+        " and was refused."
     ),
 }
 

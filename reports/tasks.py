@@ -47,6 +47,14 @@ def notifications_remind_task():
     return notifications.notifications_remind()
 
 
+@shared_task(**RELIABLE, soft_time_limit=60, time_limit=2 * 60)
+def notifications_credit_code_claimed_task(enterprise_id, actor_id):
+    """Sent at once when staff of another region were refused a firm's credit code."""
+    return notifications.notifications_credit_code_claimed(
+        enterprise_id=enterprise_id, actor_id=actor_id
+    )
+
+
 @shared_task(
     **{**RELIABLE, "autoretry_for": TRANSIENT + notifications.SMTP_CONNECTION_ERRORS},
     soft_time_limit=20 * 60,

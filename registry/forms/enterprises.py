@@ -4,11 +4,12 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from gansu_sme.exceptions import DomainError
 from gansu_sme.forms import ServiceErrorsMixin
 from registry import uscc
 from registry.choices import RegionLevel
 from registry.models import Enterprise, Region
-from registry.services import ENTERPRISE_FIELDS
+from registry.services import ENTERPRISE_FIELDS, enterprise_code_check
 from registry.validators import validate_uscc
 
 
@@ -44,6 +45,7 @@ class EnterpriseForm(ServiceErrorsMixin, forms.ModelForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
+        self.actor = actor
         self.fields["region"].queryset = regions_for_enterprises(actor)
         # Staff of a county (or of 嘉峪关, which has none) register in their own region.
         if self.instance.pk is None and actor.region and actor.region.can_hold_enterprises:
@@ -80,11 +82,13 @@ class EnterpriseRegisterForm(EnterpriseForm):
         code = uscc.normalize(self.cleaned_data["uscc"])
         validate_uscc(code)
         # The service refuses a registered code too; said here, it shows in the same round as
-        # every other field's error instead of after they are fixed.
-        if Enterprise.objects.filter(uscc=code).exists():
-            raise forms.ValidationError(
-                _("An enterprise with this credit code is already registered."), code="uscc_taken"
-            )
+        # every other field's error instead of after they are fixed. The service's own check,
+        # so the answer is the same (and the firm's officials are told) on every path.
+        try:
+            enterprise_code_check(actor=self.actor, uscc_code=code)
+        except DomainError as refusal:
+            [message] = refusal.fields["uscc"]
+            raise forms.ValidationError(message, code=refusal.code) from refusal
         return code
 
 

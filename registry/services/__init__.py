@@ -3,6 +3,7 @@
 from .enterprises import (
     ENTERPRISE_EDITOR_ROLES,
     ENTERPRISE_FIELDS,
+    enterprise_code_check,
     enterprise_deactivate,
     enterprise_register,
     enterprise_update,
@@ -63,6 +64,7 @@ __all__ = [
     "import_template",
     "ENTERPRISE_EDITOR_ROLES",
     "ENTERPRISE_FIELDS",
+    "enterprise_code_check",
     "enterprise_deactivate",
     "enterprise_register",
     "enterprise_update",

@@ -9,9 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from accounts.models import User
+from gansu_sme import events
 from gansu_sme.exceptions import DomainError, OutOfScope, PermissionDenied
 from registry import uscc
 from registry.models import Enterprise, Region
+
+# A taken credit code, in or out of the actor's region: one message (enterprise_code_check).
+CODE_TAKEN = _(
+    "This credit code cannot be registered. If the firm is not in your list, the provincial"
+    " department has been told and will look into it."
+)
 
 ENTERPRISE_EDITOR_ROLES = frozenset({Role.COUNTY_STAFF, Role.CITY_STAFF})
 
@@ -69,13 +76,33 @@ def _save_in_scope(actor, enterprise):
     return enterprise
 
 
+def enterprise_code_check(*, actor: User, uscc_code: str) -> None:
+    """Refuse a credit code that is already registered, with one answer wherever its firm is.
+
+    The answer (field ``uscc``, code ``uscc_taken``, one message) is the same whether the firm
+    lies in the actor's region or in another, so a refusal tells nobody where, or that, a firm
+    outside their region is registered any more than a refusal of their own firm would. When
+    the firm is outside the actor's scope, its own region's officials and the province are told
+    who tried (``events.credit_code_claimed``, sent although the refusal is rolled back).
+    """
+    holder = Enterprise.objects.filter(uscc=uscc.normalize(uscc_code)).only("pk").first()
+    if holder is None:
+        return
+    if not Enterprise.objects.visible_to(actor).filter(pk=holder.pk).exists():
+        events.announce_refusal(
+            events.credit_code_claimed, enterprise_id=holder.pk, actor_id=actor.pk
+        )
+    raise DomainError.for_field("uscc", CODE_TAKEN, code="uscc_taken")
+
+
 @transaction.atomic
 def enterprise_register(*, actor: User, uscc_code: str, **fields: Any) -> Enterprise:
     """Register an enterprise in a county (or county-less prefecture unit) of the actor's region.
 
     Only county and city staff register enterprises. The credit code is normalised to upper case
-    and must pass its check character; a code already registered is refused. The change is
-    recorded in the enterprise's history with the actor.
+    and must pass its check character; a code already registered is refused, with the same
+    answer wherever its firm is (``enterprise_code_check``). The change is recorded in the
+    enterprise's history with the actor.
     """
     _check_editor(actor)
     unknown = set(fields) - set(ENTERPRISE_FIELDS)
@@ -87,12 +114,7 @@ def enterprise_register(*, actor: User, uscc_code: str, **fields: Any) -> Enterp
     _check_region(actor, fields.get("region"))
     _industry_from_class(fields)
     code = uscc.normalize(uscc_code)
-    if Enterprise.objects.filter(uscc=code).exists():
-        raise DomainError.for_field(
-            "uscc",
-            gettext("An enterprise with this credit code is already registered."),
-            code="uscc_taken",
-        )
+    enterprise_code_check(actor=actor, uscc_code=code)
     enterprise = Enterprise(uscc=code, created_by=actor, **fields)
     with pghistory.context(user=actor.pk):
         return _save_in_scope(actor, enterprise)

@@ -198,6 +198,41 @@ def notifications_remind(*, today: datetime.date | None = None) -> int:
     return len(new)
 
 
+def notifications_credit_code_claimed(
+    *, enterprise_id: int, actor_id: int, today: datetime.date | None = None
+) -> int:
+    """Tell the officials over a firm (its county, city and the province) that staff of
+    another region tried to register its credit code and were refused.
+
+    One notification per official, firm, trying account and day, however often it was tried
+    that day (the key), so a repeated task or a repeated attempt adds nothing. Returns the
+    number of new notifications.
+    """
+    today = today or timezone.localdate()
+    enterprise = Enterprise.objects.select_related("region").filter(pk=enterprise_id).first()
+    actor = User.objects.select_related("region").filter(pk=actor_id).first()
+    if enterprise is None or actor is None:
+        # Sent at once, before the sender's transaction ended: a row it named may not be
+        # committed (the sender's was a test's), and there is then nobody to tell.
+        return 0
+    key = f"credit-code-claimed:{enterprise.pk}:{actor.pk}:{today}"
+    link = reverse("registry:enterprise-detail", args=[enterprise.uscc])
+    region = actor.region.name if actor.region is not None else "—"
+    told = set(Notification.objects.filter(key=key).values_list("user_id", flat=True))
+    new = [
+        _notification(
+            user, NotificationKind.CREDIT_CODE_CLAIMED, key, link,
+            account=actor.get_full_name() or actor.get_username(), region=region,
+            firm=enterprise.name, code=enterprise.uscc,
+        )
+        for user in _Staff(today).covering(enterprise.region.path)
+        if user.pk != actor.pk and user.pk not in told
+    ]
+    # A concurrent run is settled by the unique constraint (user, key).
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
 def _digest_send_one(user_id, today):
     """One user's digest, in its own transaction: their rows are locked (``skip_locked``: a
     concurrent run leaves them alone), marked e-mailed, and the mark commits only if the mail

@@ -45,6 +45,14 @@ def test_a_failed_sign_in_is_logged_with_the_name_typed(client, county_user):
     ]
 
 
+@pytest.mark.parametrize(("proxies", "logged"), [(0, "127.0.0.1"), (1, "198.51.100.7")])
+def test_the_log_keeps_the_address_the_rate_limits_use(client, db, settings, proxies, logged):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    client.post(reverse("login"), {"username": "x", "password": "y"},
+                HTTP_X_FORWARDED_FOR="10.6.6.6, 198.51.100.7")
+    assert Operation.objects.get(kind=Kind.SIGN_IN_FAILED).address == logged
+
+
 def test_a_sign_out_is_logged(client, county_user):
     client.force_login(county_user)
     client.post(reverse("logout"))

@@ -359,7 +359,8 @@ def test_a_credit_code_already_registered_is_refused(as_user, county_user, enter
     )
 
     assert response.status_code == 400
-    assert "已登记" in response.json()["fields"]["uscc"][0]
+    assert response.json()["code"] == "uscc_taken"
+    assert "不能登记" in response.json()["fields"]["uscc"][0]
 
 
 def test_a_region_outside_scope_is_refused_without_revealing_whether_it_exists(

@@ -421,7 +421,7 @@ def test_rows_changed_between_validation_and_confirmation_stop_the_whole_import(
     job = import_job_confirm(actor=county_user, job=job)
 
     assert job.status == ImportStatus.INVALID
-    assert "已登记" in errors_by_cell(job)[(3, "A")]
+    assert codes_by_cell(job)[(3, "A")] == "uscc_taken"
     assert writes() == before
     assert not Enterprise.objects.filter(uscc=first["uscc"]).exists()
 

@@ -147,7 +147,8 @@ def test_a_credit_code_already_registered_is_refused_and_nothing_is_written(coun
             actor=county_user, **registration(uscc_code=first.uscc.lower(), name="另一家公司")
         )
 
-    assert "已登记" in err.value.fields["uscc"][0]
+    assert err.value.code == "uscc_taken"
+    assert "不能登记" in err.value.fields["uscc"][0]
     assert writes() == before
 
 

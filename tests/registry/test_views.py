@@ -386,7 +386,7 @@ def test_a_registered_code_is_refused_with_the_services_message(
 ):
     client.force_login(county_user)
     response = client.post(CREATE_URL, form_data(uscc=tianshui_enterprise.uscc))
-    assert "该统一社会信用代码已登记" in " ".join(response.context["form"].errors["uscc"])
+    assert response.context["form"].has_error("uscc", "uscc_taken")
     assert Enterprise.objects.count() == 1
 
 

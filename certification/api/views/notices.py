@@ -5,7 +5,6 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 
 from certification.api.serializers.notices import (
     NoticeSerializer,
@@ -20,15 +19,17 @@ from certification.models import Application, Notice
 from certification.selectors import notices as selectors
 from certification.services import notices as services
 from certification.services.certificates import CERTIFICATE_ADMIN_ROLES
+from gansu_sme.api.throttling import AtomicRateThrottle
 from gansu_sme.api.viewsets import ReadOnlyScopedViewSet, ScopedViewSet, same_for_everyone
 from gansu_sme.exceptions import DomainError
 
 
-class ObjectionRateThrottle(SimpleRateThrottle):
+class ObjectionRateThrottle(AtomicRateThrottle):
     """How often one address may file objections, on the page and through the API alike.
 
     The rate is the setting OBJECTION_THROTTLE_RATE (5/hour by default), read per request; the
-    count is kept in the cache under the caller's address, shared by both ways of filing.
+    count is kept in Redis under the caller's address (oplog.clients.client_address), shared
+    by both ways of filing.
     """
 
     scope = "objections"
