@@ -194,11 +194,13 @@ class _Demo:
     # --- campaigns ----------------------------------------------------------------------------
 
     def campaign(self, *, title, year, kind, experts=3, **dates):
-        dates.setdefault("opens_on", self.today - datetime.timedelta(days=60))
-        dates.setdefault("closes_on", self.today + datetime.timedelta(days=30))
         ruleset = self.zjtx if CAMPAIGN_RULESET_KIND[kind] == RuleSetKind.ZJTX else (
             self.little_giant
         )
+        # A filing window wholly within the period of the rule set in force today.
+        opens_on = max(self.today - datetime.timedelta(days=60), ruleset.effective_from)
+        dates.setdefault("opens_on", opens_on)
+        dates.setdefault("closes_on", self.today + datetime.timedelta(days=30))
         return campaign_create(
             actor=self.province, year=year, kind=kind, title=title, ruleset=ruleset,
             county_review_days=10, city_recommendation_days=10, province_decision_days=20,
