@@ -6,7 +6,6 @@ panel members on their pages) only once every sheet not recused is submitted and
 what the campaign requires. Who has submitted is always shown.
 """
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import (

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certification import rubric
-from certification.models import RuleSet
+from certification.choices import CertificateLevel, CertificateStatus
+from certification.models import Certificate, RuleSet
 from gansu_sme.exceptions import DomainError
 from registry.choices import PeriodKind, ReportStatus
 from registry.models import Enterprise, MonitoringReport
@@ -114,11 +115,14 @@ def evaluation_facts(
     year: int,
     inputs: dict[str, Any] | None = None,
     declared: dict[str, Any] | None = None,
+    on: datetime.date | None = None,
 ) -> rubric.Facts:
-    """What the engine needs about an enterprise, looking back from ``year``; one query.
+    """What the engine needs about an enterprise, looking back from ``year``; two queries.
 
     Reads the verified annual monitoring reports of ``year`` and the years before it that the
-    metrics use; a year without a verified report is simply absent from the facts.
+    metrics use (a year without a verified report is simply absent from the facts), and the
+    provincial 专精特新 certificate valid on ``on`` (today by default), which the 小巨人
+    rules read from the registry rather than from a manual entry.
     """
     rows = MonitoringReport.objects.filter(
         enterprise=enterprise,
@@ -127,6 +131,19 @@ def evaluation_facts(
         year__gt=year - rubric.YEARS_READ,
         year__lte=year,
     ).values("year", *rubric.REPORT_FIGURES)
+    on = on or timezone.localdate()
+    certificate = (
+        Certificate.objects.filter(
+            enterprise=enterprise,
+            level=CertificateLevel.PROVINCIAL,
+            status=CertificateStatus.ACTIVE,
+            issued_on__lte=on,
+            valid_until__gte=on,
+        )
+        .order_by("-valid_until")
+        .values("number", "valid_until")
+        .first()
+    )
     return rubric.Facts(
         year=year,
         reports={row.pop("year"): row for row in rows},
@@ -134,4 +151,6 @@ def evaluation_facts(
         niche_market=enterprise.niche_market,
         declared=declared or {},
         inputs=inputs or {},
+        industry_code=enterprise.industry.code,
+        zjtx_certificate=certificate,
     )
