@@ -147,6 +147,17 @@ def _item(entry):
     )
 
 
+class _Loader(yaml.SafeLoader):
+    """A SafeLoader that leaves dates as text, so a wrong date is reported at its place
+    (``_date``) instead of stopping the whole reading."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _lines(node, path=(), lines=None):
     """{path tuple: 1-based line} for every mapping value and sequence entry of a YAML node."""
     lines = {} if lines is None else lines
@@ -272,8 +283,8 @@ def read_ruleset(text, *, name="(file)"):
     ``rules_errors`` find in the items and the whole rule set.
     """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        raw = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -316,7 +327,7 @@ def read_ruleset(text, *, name="(file)"):
     else:
         entries = [_read_item(errors, entry, ("items", index))
                    for index, entry in enumerate(items)]
-    if errors.found or None in entries:
+    if None in entries or None in (fields["kind"], fields["effective_from"]):
         raise RuleSetFileInvalid(errors.found)
     spec = RuleSetSpec(fields=fields, items=entries)
     _whole_rules_errors(errors, spec)

@@ -170,7 +170,8 @@ def campaign_update(
     """Change a campaign and return it.
 
     Preconditions: as for ``campaign_create``; kind, rule set and year are fixed once the
-    campaign has applications, and the rule set's period is then no longer checked.
+    campaign has applications, and the rule set's period is then no longer checked; it is
+    checked (and a missing rule set picked) when kind, rule set or dates change.
 
     Side effects: the stage deadlines are recomputed, and applications waiting in a stage take
     that stage's new deadline, so the overdue flags follow the change; quotas are replaced
@@ -195,8 +196,10 @@ def campaign_update(
     for name, value in fields.items():
         setattr(campaign, name, value)
     _check_window(campaign)
-    # Once filed, the rule set is fixed: applications were filed and evaluated under it.
-    _check_ruleset(campaign, pick=not filed)
+    # Once filed, the rule set is fixed: applications were filed and evaluated under it. An
+    # edit that leaves kind, rule set and dates alone does not re-open the choice either.
+    dated = any(name in fields for name in ("kind", "ruleset", "opens_on", "closes_on"))
+    _check_ruleset(campaign, pick=dated and not filed)
     campaign_deadlines(campaign)
     campaign.full_clean(exclude=["ruleset", "created_by"])
     with pghistory.context(user=actor.pk):
