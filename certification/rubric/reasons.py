@@ -134,10 +134,9 @@ def reasons_for(outcome, vetoes, conditions, score, groups, scored_codes):
         if condition.verdict == Verdict.FAIL:
             with_score = SCORE_PASSED in criteria_metrics(item.criteria)
 
-            def failed(
-                item=item, with_score=with_score,
-                figures=_flag_figures(item, condition.figures),
-            ):
+            flagged = _flag_figures(item, condition.figures)
+
+            def failed(item=item, with_score=with_score, figures=flagged):
                 text = _("%(code)s (%(title)s): not met") % _named(item)
                 if with_score:
                     text = _("%(reason)s (%(score)s)") % {

@@ -152,5 +152,5 @@ def evaluation_facts(
         declared=declared or {},
         inputs=inputs or {},
         industry_code=enterprise.industry.code,
-        zjtx_certificate=certificate,
+        zjtx_certificate=dict(certificate) if certificate is not None else None,
     )

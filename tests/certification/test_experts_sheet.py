@@ -94,6 +94,8 @@ def sheet(province_user, county_user, enterprise, gansu):
     evaluation = evaluation_run(
         actor=county_user, enterprise=enterprise, ruleset=gansu, manual_inputs=DECLARED,
         year=2025,
+        declared_figures={"niche_market_since": {"value": "2012-05-18",
+                                                 "evidence": "首份细分市场产品销售合同"}},
     )
     application = ApplicationFactory(
         campaign=campaign, enterprise=enterprise, status=ApplicationStatus.PROVINCE_ACCEPTED,
