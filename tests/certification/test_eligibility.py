@@ -9,10 +9,10 @@ import importlib
 from decimal import Decimal as D
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from certification import rubric
-from certification.choices import CertificateStatus
+from certification.choices import CertificateStatus, RevocationReason
 from certification.models import RuleSet
 from certification.selectors import evaluation_facts
 from certification.services.evaluations import evaluation_run
@@ -206,8 +206,12 @@ def test_a_large_firm_fails_the_gansu_rule_set_through_the_service(county_user, 
 def test_the_facts_carry_the_provincial_certificate_valid_on_the_day(
     enterprise, status, valid_until, held
 ):
-    certificate = CertificateFactory(enterprise=enterprise, status=status,
-                                     valid_until=valid_until)
+    revoked = status == CertificateStatus.REVOKED
+    certificate = CertificateFactory(
+        enterprise=enterprise, status=status, valid_until=valid_until,
+        revocation_reason=RevocationReason.RELOCATED if revoked else "",
+        revoked_at=timezone.now() if revoked else None,
+    )
 
     found = evaluation_facts(
         enterprise=enterprise, year=YEAR, on=datetime.date(2026, 12, 7)

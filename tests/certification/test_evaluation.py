@@ -116,7 +116,8 @@ def test_reports_that_are_not_verified_or_not_annual_are_not_read(county_user, e
     )
 
     evaluation = evaluation_run(
-        actor=county_user, enterprise=enterprise, ruleset=zjtx, manual_inputs=ENTERED, year=2025
+        actor=county_user, enterprise=enterprise, ruleset=zjtx, manual_inputs=ENTERED, year=2025,
+        declared_figures=NICHE,
     )
 
     assert evaluation.outcome == "passed"
@@ -128,7 +129,8 @@ def test_the_figures_default_to_the_last_calendar_year(county_user, enterprise, 
     three_years(enterprise, county_user, last=last_year)
 
     evaluation = evaluation_run(
-        actor=county_user, enterprise=enterprise, ruleset=zjtx, manual_inputs=ENTERED
+        actor=county_user, enterprise=enterprise, ruleset=zjtx, manual_inputs=ENTERED,
+        declared_figures=NICHE,
     )
 
     assert evaluation.figures_year == last_year

@@ -95,10 +95,10 @@ def test_a_recusal_before_the_replacement_draw_blocks_the_approval(province_user
     application.refresh_from_db()
     assert application.panel_score is None
     assert panel_count(application) == PanelCount(submitted=2, seated=2, required=3)
-    error = refusal(province_user, application)
-    assert error.code == "replacement_not_drawn"
     with translation.override("en"):
-        assert "2 of the 3 score sheets required" in str(error.message)
+        error = refusal(province_user, application)
+    assert error.code == "replacement_not_drawn"
+    assert "2 of the 3 score sheets required" in str(error.message)
 
 
 def test_after_the_replacement_draw_the_approval_waits_for_its_sheet(province_user, panel):

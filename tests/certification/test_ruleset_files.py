@@ -158,7 +158,7 @@ def test_a_dry_run_shows_every_item_and_band_and_writes_nothing(tmp_path, capsys
             assert f"→ {band['points']} {band.get('label', '')}".rstrip() in out.out
     assert "dry run" in out.out
     # The period overlaps the 2026 rule set's, which has no end date yet.
-    assert "overlaps" in out.err and "gansu-2026-zjtx" in out.err
+    assert "warning" in out.err and "gansu-2026-zjtx" in out.err
 
 
 def test_the_load_command_lists_every_error_and_loads_nothing(tmp_path, capsys):
