@@ -232,6 +232,7 @@ def test_the_english_sheet_has_no_chinese_outside_the_data(client, sheet):
         enterprise.industry.name, enterprise.region.name, enterprise.region.parent.name,
         application.campaign.title, application.campaign.ruleset.legal_basis,
         *(entry["evidence"] for entry in DECLARED.values()),
+        *(entry["evidence"] for entry in application.evaluation.declared_figures.values()),
         *(attachment.original_name for attachment in application.attachments.all()),
     ]
     for value in sorted(filter(None, data), key=len, reverse=True):
