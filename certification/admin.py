@@ -96,7 +96,9 @@ class RuleSetAdmin(admin.ModelAdmin):
     edited until a campaign or an evaluation uses it; a version in use only takes rewording.
     A version switched on must pass the rule-set checks, or it is kept off."""
 
-    list_display = ("code", "kind", "title", "effective_from", "pass_mark", "is_active")
+    list_display = (
+        "code", "kind", "title", "effective_from", "effective_until", "pass_mark", "is_active"
+    )
     list_filter = ("kind", "is_active")
     search_fields = ("code", "title")
     inlines = [RuleItemInline]

@@ -2,6 +2,7 @@
 ``certification.services.experts``). Read by the services that score and decide and by the
 selectors that show sheets."""
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from certification.choices import AssignmentStatus, ItemKind, ItemMode
@@ -49,8 +50,46 @@ def panel_figures(totals):
     return round_tenth(sum(kept) / len(kept)), round_tenth(totals[-1] - totals[0])
 
 
+@dataclass(frozen=True)
+class PanelCount:
+    """Where a panel stands: sheets submitted, sheets not recused, and sheets required.
+
+    ``required`` is the campaign's experts per application, or the first draw's size when the
+    province drew more. A recused sheet never counts: the panel is complete only when as many
+    sheets as required are submitted and no sheet not recused is still open.
+    """
+
+    submitted: int
+    seated: int
+    required: int
+
+    @property
+    def complete(self) -> bool:
+        return self.submitted >= self.required and self.submitted == self.seated
+
+    @property
+    def replacement_needed(self) -> bool:
+        """A recusal left fewer experts on the panel than required, and none was drawn yet."""
+        return self.seated < self.required
+
+
+def panel_required(application) -> int:
+    """How many submitted sheets not recused a decision needs (see PanelCount)."""
+    first = application.draws.order_by("drawn_at", "id").values_list("count", flat=True).first()
+    return max(application.campaign.experts_per_application, first or 0)
+
+
+def panel_count(application) -> PanelCount:
+    """The PanelCount of an application, from its sheets and its first draw."""
+    statuses = list(application.assignments.values_list("status", flat=True))
+    seated = [status for status in statuses if status != AssignmentStatus.RECUSED]
+    return PanelCount(
+        submitted=sum(1 for status in seated if status == AssignmentStatus.SUBMITTED),
+        seated=len(seated),
+        required=panel_required(application),
+    )
+
+
 def panel_complete(application):
-    """True when every sheet not recused is submitted, and there is at least one."""
-    statuses = set(application.assignments.values_list("status", flat=True))
-    statuses.discard(AssignmentStatus.RECUSED)
-    return statuses == {AssignmentStatus.SUBMITTED}
+    """True when the panel is complete (PanelCount.complete): the rule every decision reads."""
+    return panel_count(application).complete

@@ -194,11 +194,13 @@ class _Demo:
     # --- campaigns ----------------------------------------------------------------------------
 
     def campaign(self, *, title, year, kind, experts=3, **dates):
-        dates.setdefault("opens_on", self.today - datetime.timedelta(days=60))
-        dates.setdefault("closes_on", self.today + datetime.timedelta(days=30))
         ruleset = self.zjtx if CAMPAIGN_RULESET_KIND[kind] == RuleSetKind.ZJTX else (
             self.little_giant
         )
+        # A filing window wholly within the period of the rule set in force today.
+        opens_on = max(self.today - datetime.timedelta(days=60), ruleset.effective_from)
+        dates.setdefault("opens_on", opens_on)
+        dates.setdefault("closes_on", self.today + datetime.timedelta(days=30))
         return campaign_create(
             actor=self.province, year=year, kind=kind, title=title, ruleset=ruleset,
             county_review_days=10, city_recommendation_days=10, province_decision_days=20,
@@ -208,12 +210,19 @@ class _Demo:
 
     # --- firms --------------------------------------------------------------------------------
 
-    def passes(self, firm, ruleset, year):
-        """Whether the firm's verified figures of ``year`` do not fail ``ruleset``."""
+    def passes(self, firm, ruleset, year, *, besides=()):
+        """Whether the firm's verified figures of ``year`` do not fail ``ruleset``, leaving
+        aside the conditions in ``besides`` (a certificate the firm is about to receive)."""
         evaluation = evaluation_run(
             actor=self.province, enterprise=firm, ruleset=ruleset, year=year, save=False
         )
-        return evaluation.outcome != Outcome.FAILED
+        if evaluation.outcome != Outcome.FAILED:
+            return True
+        return not any(
+            result["verdict"] == "fail" and result["code"] not in besides
+            for result in evaluation.results
+            if result["kind"] != "scored"
+        )
 
     # --- the steps of an application ---------------------------------------------------------
 
@@ -383,7 +392,9 @@ def _past_campaign(demo, lanzhou):
     campaign = demo.campaign(title=PAST_TITLE, year=2024, kind=CampaignKind.PROVINCIAL)
     firms = [
         firm for firm in lanzhou
-        if demo.passes(firm, demo.zjtx, 2023) and demo.passes(firm, demo.little_giant, 2025)
+        # The 小巨人 C1 (a valid provincial certificate) is what this round gives them.
+        if demo.passes(firm, demo.zjtx, 2023)
+        and demo.passes(firm, demo.little_giant, 2025, besides=("C1",))
     ][:4]
     applications = [demo.approved(campaign, firm) for firm in firms]
     notice = demo.publish(campaign, applications, "2024年省级专精特新中小企业拟认定名单公示")

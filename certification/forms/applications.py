@@ -1,6 +1,7 @@
 """Browser forms of applications: the nomination form with its manual entries, the reason
 of a return or withdrawal, and an evidence upload."""
 
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from certification.choices import AttachmentKind, ItemKind, ItemMode
 from certification.models import Campaign, Certificate
 from certification.rubric.criteria import is_ranged
-from certification.rubric.metrics import DECLARED_FIGURES
+from certification.rubric.metrics import DATE_FIGURES, DECLARED_FIGURES
 from gansu_sme import formatting
 from gansu_sme.forms import ServiceErrorsMixin
 from registry.models import Enterprise
@@ -60,10 +61,16 @@ class ApplicationForm(ServiceErrorsMixin, forms.Form):
                 if item.mode == ItemMode.MANUAL:
                     self._add_item_fields(item)
         for name, (label, label_en) in DECLARED_FIGURES.items():
-            self.fields[f"declared_{name}"] = forms.DecimalField(
-                label=formatting.in_language(label, label_en[:1].upper() + label_en[1:]),
-                required=False, min_value=0,
-            )
+            label = formatting.in_language(label, label_en[:1].upper() + label_en[1:])
+            if name in DATE_FIGURES:
+                self.fields[f"declared_{name}"] = forms.DateField(
+                    label=label, required=False,
+                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                )
+            else:
+                self.fields[f"declared_{name}"] = forms.DecimalField(
+                    label=label, required=False, min_value=0,
+                )
             self.fields[f"declared_{name}_evidence"] = forms.CharField(
                 label=_("Evidence"), required=False, max_length=500
             )
@@ -155,7 +162,8 @@ class ApplicationForm(ServiceErrorsMixin, forms.Form):
             value = self.cleaned_data.get(f"declared_{name}")
             if value is not None:
                 evidence = self.cleaned_data.get(f"declared_{name}_evidence", "").strip()
-                declared[name] = {"value": str(value), "evidence": evidence}
+                value = value.isoformat() if name in DATE_FIGURES else str(value)
+                declared[name] = {"value": value, "evidence": evidence}
         return declared
 
     def service_fields(self):
@@ -183,7 +191,10 @@ def _initial_of(application):
             initial[f"item_{code}"] = Decimal(str(entry.get("points", entry.get("value"))))
         initial[f"evidence_{code}"] = entry.get("evidence", "")
     for name, entry in application.declared_figures.items():
-        initial[f"declared_{name}"] = Decimal(str(entry["value"]))
+        if name in DATE_FIGURES:
+            initial[f"declared_{name}"] = datetime.date.fromisoformat(str(entry["value"]))
+        else:
+            initial[f"declared_{name}"] = Decimal(str(entry["value"]))
         initial[f"declared_{name}_evidence"] = entry.get("evidence", "")
     return initial
 

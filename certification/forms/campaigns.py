@@ -1,6 +1,7 @@
 """The province's campaign form, with one quota field per prefecture-level unit."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from certification.choices import CampaignKind
 from certification.models import Campaign, RuleSet
@@ -28,6 +29,11 @@ class CampaignForm(ServiceErrorsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = CampaignKind.choices
         self.fields["ruleset"].queryset = RuleSet.objects.filter(is_active=True)
+        # Left empty, the service takes the rule set in force throughout the filing window.
+        self.fields["ruleset"].required = False
+        self.fields["ruleset"].help_text = _(
+            "Leave empty to take the rule set in force on the campaign's dates."
+        )
         self.prefectures = list(Region.objects.filter(level=RegionLevel.PREFECTURE))
         current = {}
         if self.instance.pk:

@@ -21,7 +21,11 @@ class RuleSet(models.Model):
 
     The items, bands and pass mark are rows, not code: a revised standard is a new rule set with a
     later effective date, and the old one is deactivated, never deleted, because evaluations
-    name the version they used.
+    name the version they used. A rule set is in force from ``effective_from`` to
+    ``effective_until`` (both inclusive; no end date: until further notice), and a campaign
+    takes the one active rule set of its kind whose period holds its whole filing window
+    (``certification.selectors.ruleset_for_campaign``). Rule sets are loaded from files
+    (``certification.services.rulesets``).
     """
 
     code = models.SlugField(_("version code"), max_length=40, unique=True)
@@ -30,6 +34,7 @@ class RuleSet(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     legal_basis = models.CharField(_("legal basis (document number)"), max_length=200)  # 文号
     effective_from = models.DateField(_("effective from"))
+    effective_until = models.DateField(_("effective until (inclusive)"), null=True, blank=True)
     pass_mark = _points(_("pass mark"), null=True, blank=True)
     # {group: minimum points}, e.g. {"创新能力": 20} for the innovative-SME evaluation.
     group_minimums = models.JSONField(_("group minimums"), default=dict, blank=True)
@@ -56,10 +61,21 @@ class RuleSet(models.Model):
                 condition=models.Q(pass_mark__isnull=True) | models.Q(pass_mark__gt=0),
                 name="%(app_label)s_%(class)s_pass_mark_positive",
             ),
+            models.CheckConstraint(
+                condition=models.Q(effective_until__isnull=True)
+                | models.Q(effective_until__gte=models.F("effective_from")),
+                name="%(app_label)s_%(class)s_period_ordered",
+            ),
         ]
 
     def __str__(self):
         return f"{self.title} ({self.code})"
+
+    def in_force_on(self, day):
+        """Whether ``day`` lies in the rule set's period (activity aside)."""
+        return self.effective_from <= day and (
+            self.effective_until is None or day <= self.effective_until
+        )
 
     def as_rules(self):
         """The rule set as the engine reads it; one query for the items unless prefetched."""

@@ -40,11 +40,11 @@ class ManualInput:
 
     For a manual scored item: ``points``, or a ``value`` looked up in its bands; for a manual
     condition, direct route or veto: ``met`` (for a veto, whether the circumstance it names
-    applies); for a declared figure: its ``value``.
+    applies); for a declared figure: its ``value`` (a date for a date figure).
     """
 
     evidence: str
-    value: Decimal | None = None
+    value: Decimal | date | None = None
     points: Decimal | None = None
     met: bool | None = None
 
@@ -53,6 +53,8 @@ class ManualInput:
         for key in ("value", "points", "met"):
             value = getattr(self, key)
             if value is not None:
+                if isinstance(value, date):
+                    value = value.isoformat()
                 entry[key] = str(value) if isinstance(value, Decimal) else value
         return entry
 
@@ -72,3 +74,8 @@ class Facts:
     niche_market: str = ""
     declared: dict = field(default_factory=dict)
     inputs: dict = field(default_factory=dict)
+    # The enterprise's GB/T 4754 division code, for its size class.
+    industry_code: str = ""
+    # The valid provincial 专精特新 certificate the registry holds ({"number", "valid_until"}),
+    # None when it holds none; the 小巨人 rules read it.
+    zjtx_certificate: dict | None = None

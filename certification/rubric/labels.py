@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from certification.choices import Verdict
 from gansu_sme import formatting
+from registry.choices import SizeClass
 
 from .metrics import COUNT, DERIVED_METRICS, FIGURE_NAMES, FLAG, RATIO, WAN_YUAN, YEARS
 from .metrics import METRICS as ENGINE_METRICS
 
-PERSONS, POINTS, DATE, TEXT = "persons", "points", "date", "text"
+PERSONS, POINTS, DATE, TEXT, SIZE = "persons", "points", "date", "text", "size"
 
 # Figures the engine reads from the verified reports and the enterprise record, with units.
 _UNITS = {
@@ -35,6 +36,11 @@ _UNITS = {
     "environmental_incidents": COUNT,
     "founded_on": DATE,
     "niche_market": TEXT,
+    "size_class": SIZE,
+    "zjtx_certificate": TEXT,
+    "zjtx_certificate_valid_until": DATE,
+    "niche_market_evidence": TEXT,
+    "niche_market_since": DATE,
 }
 FIGURES = {
     **{key: (FIGURE_NAMES[key], unit) for key, unit in _UNITS.items()},
@@ -151,6 +157,8 @@ def amount(value, unit):
         if isinstance(value, str):
             value = datetime.date.fromisoformat(value)
         return formatting.day(value)
+    if unit == SIZE:
+        return str(SizeClass(value).label) if value in SizeClass.values else str(value)
     return str(value)
 
 

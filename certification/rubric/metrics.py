@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
+from registry import sizeclass
+
 WAN_YUAN, RATIO, YEARS, COUNT, FLAG = "wan_yuan", "ratio", "years", "count", "flag"
 
 # The metrics read the verified annual reports of the figures year and the two years before it.
@@ -32,7 +34,8 @@ REPORT_FIGURES = (
     "environmental_incidents",
 )
 
-# Figures the registry does not hold, declared by the enterprise with evidence (万元).
+# Figures the registry does not hold, declared by the enterprise with evidence (万元, or a
+# date for those in DATE_FIGURES).
 DECLARED_FIGURE_NAMES = {
     "equity_financing_2y": gettext_lazy(
         "New equity financing paid in by qualified investors in the last 2 years (10k yuan)"
@@ -40,7 +43,10 @@ DECLARED_FIGURE_NAMES = {
     "equity_financing_3y": gettext_lazy(
         "New equity financing paid in by qualified investors in the last 3 years (10k yuan)"
     ),
+    # 细分市场起始日期: when the enterprise entered its niche market, with evidence.
+    "niche_market_since": gettext_lazy("Date the enterprise entered its niche market"),
 }
+DATE_FIGURES = frozenset({"niche_market_since"})
 
 FIGURE_NAMES = {
     "operating_revenue": gettext_lazy("Operating revenue"),
@@ -56,6 +62,10 @@ FIGURE_NAMES = {
     "environmental_incidents": gettext_lazy("Major environmental incidents"),
     "founded_on": gettext_lazy("Founding date"),
     "niche_market": gettext_lazy("Niche market"),
+    "size_class": gettext_lazy("Size class (2011 standard)"),
+    "zjtx_certificate": gettext_lazy("Provincial SRDI certificate"),
+    "zjtx_certificate_valid_until": gettext_lazy("Provincial SRDI certificate valid until"),
+    "niche_market_evidence": gettext_lazy("Evidence of the niche-market start"),
     **DECLARED_FIGURE_NAMES,
 }
 
@@ -231,19 +241,59 @@ def _incidents_3y(name):
 
 
 def _years_in_niche(facts):
-    # The registry keeps no date of entry into the niche market, so the founding date stands in
-    # for it once a niche market is recorded; reviewers see both figures.
+    # Counted from the niche-market start date the enterprise declares with evidence
+    # (细分市场起始日期), never from the founding date, to 31 December of the figures year.
     reader = _Reader(facts)
     if facts.niche_market:
         reader.figures["niche_market"] = facts.niche_market
     else:
         reader.gap("niche_market", None, "missing")
-    if facts.founded_on is None:
-        reader.gap("founded_on", None, "missing")
+    entry = facts.declared.get("niche_market_since")
+    if entry is None:
+        reader.gap("niche_market_since", None, "undeclared")
         return reader.result(None)
-    reader.figures["founded_on"] = facts.founded_on
-    # Counted at 31 December of the figures year, when that year's anniversary has passed.
-    return reader.result(max(facts.year - facts.founded_on.year, 0))
+    since = entry.value
+    reader.figures["niche_market_since"] = since
+    reader.figures["niche_market_evidence"] = entry.evidence
+    if facts.founded_on is not None and since < facts.founded_on:
+        reader.figures["founded_on"] = facts.founded_on
+        reader.gap("niche_market_since", None, "before_founding")
+        return reader.result(None)
+    return reader.result(max(facts.year - since.year, 0))
+
+
+def _is_sme(facts):
+    # Small, medium or micro under 工信部联企业〔2011〕300号, from the verified figures of the
+    # figures year; a division the standard does not class leaves it undecided.
+    reader = _Reader(facts)
+    industry = sizeclass.standard_industry(facts.industry_code or "")
+    if not facts.industry_code or industry is None:
+        reader.gap("size_industry", None, "not_classed")
+        return reader.result(None)
+    rule = sizeclass.RULESETS[sizeclass.CURRENT_RULESET][industry]
+    needed = set(rule.ceiling) | set(rule.medium) | set(rule.small)
+    read = {}
+    for letter, name in (("Y", "employees"), ("R", "operating_revenue"),
+                         ("Z", "total_assets")):
+        read[letter] = reader.report(name) if letter in needed else None
+    if reader.gaps:
+        return reader.result(None)
+    size = sizeclass.classify(
+        industry, employees=read["Y"], revenue=read["R"], assets=read["Z"]
+    )
+    reader.figures["size_class"] = size
+    return reader.result(size != sizeclass.LARGE)
+
+
+def _zjtx_certificate(facts):
+    # The registry's own certificates decide: no valid provincial certificate reads "no".
+    reader = _Reader(facts)
+    certificate = facts.zjtx_certificate
+    if certificate is None:
+        return reader.result(False)
+    reader.figures["zjtx_certificate"] = certificate["number"]
+    reader.figures["zjtx_certificate_valid_until"] = certificate["valid_until"]
+    return reader.result(True)
 
 
 def _declared(name):
@@ -341,6 +391,16 @@ METRICS = {
         _years_in_niche,
         YEARS,
         gettext_lazy("Years in the niche market"),
+    ),
+    "is_sme": Metric(
+        _is_sme,
+        FLAG,
+        gettext_lazy("Small or medium enterprise under the size standard"),
+    ),
+    "zjtx_certificate_valid": Metric(
+        _zjtx_certificate,
+        FLAG,
+        gettext_lazy("Holds a valid provincial SRDI certificate"),
     ),
     "safety_incidents_3y": Metric(
         _incidents_3y("safety_incidents"),

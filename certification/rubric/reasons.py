@@ -14,7 +14,7 @@ from gansu_sme import formatting
 
 from . import labels
 from .criteria import criteria_metrics
-from .metrics import SCORE_PASSED
+from .metrics import FLAG, METRICS, SCORE_PASSED
 
 LANGUAGES = (("zh", "zh-hans"), ("en", "en"))
 
@@ -42,6 +42,8 @@ def _plain(number):
 
 
 def _gap_text(gap):
+    if gap["problem"] == "not_classed":
+        return _("a size class (the size standard classes no industry for this division)")
     if gap["problem"] == "undeclared":
         label = labels.metric_label(gap["figure"])
     else:
@@ -53,7 +55,30 @@ def _gap_text(gap):
         return _("%(figure)s is zero") % {"figure": label}
     if gap["problem"] == "undeclared":
         return _("%(figure)s (to be declared)") % {"figure": label}
+    if gap["problem"] == "before_founding":
+        return _("%(figure)s (declared before the founding date)") % {"figure": label}
     return str(label)
+
+
+def _flag_figures(item, figures):
+    """The figures behind a condition read through a yes/no metric (an SME, a certificate
+    held): its verdict alone does not say why, so a failure names them. Empty otherwise."""
+    read = criteria_metrics(item.criteria)
+    if not read or any(key not in METRICS or METRICS[key].unit != FLAG for key in read):
+        return {}
+    return {key: value for key, value in figures.items() if key not in read}
+
+
+def _figures_text(figures):
+    """The figures behind a verdict, as they read: "Employees 2,000 persons, …"."""
+    units = {key: metric.unit for key, metric in METRICS.items()}
+    parts = []
+    for key, value in figures.items():
+        if isinstance(value, bool):
+            continue
+        label, shown = labels.figure(key, value, units)
+        parts.append(_("%(figure)s %(value)s") % {"figure": label, "value": shown})
+    return _join(parts)
 
 
 def _score_text(score, groups):
@@ -109,11 +134,17 @@ def reasons_for(outcome, vetoes, conditions, score, groups, scored_codes):
         if condition.verdict == Verdict.FAIL:
             with_score = SCORE_PASSED in criteria_metrics(item.criteria)
 
-            def failed(item=item, with_score=with_score):
+            flagged = _flag_figures(item, condition.figures)
+
+            def failed(item=item, with_score=with_score, figures=flagged):
                 text = _("%(code)s (%(title)s): not met") % _named(item)
                 if with_score:
                     text = _("%(reason)s (%(score)s)") % {
                         "reason": text, "score": _score_text(score, groups)
+                    }
+                elif figures:
+                    text = _("%(reason)s (%(score)s)") % {
+                        "reason": text, "score": _figures_text(figures)
                     }
                 return text
 

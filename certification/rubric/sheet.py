@@ -194,6 +194,10 @@ def _gap_text(gap):
         return _("%(figure)s is zero") % {"figure": label}
     if gap["problem"] == "undeclared":
         return _("%(figure)s not declared") % {"figure": label}
+    if gap["problem"] == "not_classed":
+        return _("The size standard classes no industry for this division")
+    if gap["problem"] == "before_founding":
+        return _("%(figure)s is before the founding date") % {"figure": label}
     return _("%(figure)s missing") % {"figure": label}
 
 

@@ -1,5 +1,6 @@
 """Checks of manual inputs, declared figures and rule-set data before the engine sees them."""
 
+import datetime
 import json
 from decimal import Decimal, InvalidOperation
 
@@ -9,7 +10,7 @@ from certification.choices import ItemKind, ItemMode
 
 from .criteria import OPS, criteria_metrics, is_ranged, to_decimal
 from .data import ManualInput
-from .metrics import DECLARED_FIGURES, DERIVED_METRICS, METRICS, SCORE_PASSED
+from .metrics import DATE_FIGURES, DECLARED_FIGURES, DERIVED_METRICS, METRICS, SCORE_PASSED
 
 
 class EntryError(ValueError):
@@ -124,7 +125,8 @@ def parse_inputs(rules, raw):
 
 
 def parse_declared(raw):
-    """Declared figures ``{name: {"value", "evidence"}}`` as ``{name: ManualInput}``."""
+    """Declared figures ``{name: {"value", "evidence"}}`` as ``{name: ManualInput}``; a date
+    figure (DATE_FIGURES) takes an ISO date, the others a number not below 0."""
     if not isinstance(raw, dict):
         raise InvalidInput({"": _not_an_object()})
     parsed, errors = {}, {}
@@ -135,6 +137,14 @@ def parse_declared(raw):
         evidence = entry.get("evidence") if isinstance(entry, dict) else None
         if not isinstance(evidence, str) or not evidence.strip():
             errors[name] = _evidence_missing()
+            continue
+        if name in DATE_FIGURES:
+            try:
+                day = datetime.date.fromisoformat(str(entry.get("value")))
+            except ValueError:
+                errors[name] = EntryError(_("Must be a date, YYYY-MM-DD."), "not_a_date")
+                continue
+            parsed[name] = ManualInput(evidence=evidence.strip(), value=day)
             continue
         try:
             value = _parse_number(entry.get("value"))

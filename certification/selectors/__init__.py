@@ -13,7 +13,7 @@ from .applications import (
     firms_for_filing,
 )
 from .campaigns import campaign_get, campaign_list, campaigns_open_for_filing, can_read_campaigns
-from .rules import evaluation_facts, ruleset_current
+from .rules import evaluation_facts, ruleset_current, ruleset_document, ruleset_for_campaign
 
 __all__ = [
     "application_decision",
@@ -32,4 +32,6 @@ __all__ = [
     "evaluation_list",
     "firms_for_filing",
     "ruleset_current",
+    "ruleset_document",
+    "ruleset_for_campaign",
 ]

@@ -1,20 +1,34 @@
 """Read paths of the expert panel: the pool, score sheets and what each reader may see of them.
 
-Scores stay hidden until the panel is complete: a sheet's points and total are shown to its own
-expert, and to everyone else who sees the sheet (the province, other panel members on their
-pages) only once every sheet not recused is submitted. Who has submitted is always shown.
+Scores stay hidden until the panel is complete (``scoring.PanelCount``): a sheet's points and
+total are shown to its own expert, and to everyone else who sees the sheet (the province, other
+panel members on their pages) only once every sheet not recused is submitted and they number
+what the campaign requires. Who has submitted is always shown.
 """
 
-from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
 
 from accounts.models import User
 from certification.choices import ASSIGNMENT_PENDING, EXCLUSION_LABELS, AssignmentStatus
 from certification.models import Application, Attachment, Expert, ExpertAssignment, ExpertDraw
 from certification.policies import can_manage_experts
-from certification.scoring import automatic_points, manual_items, panel_complete
+from certification.scoring import PanelCount, automatic_points, manual_items, panel_required
 from gansu_sme.exceptions import OutOfScope
 
 
@@ -33,17 +47,44 @@ def expert_get(*, user: User, pk: int) -> Expert:
 
 
 def assignment_list(*, user: User) -> QuerySet[ExpertAssignment]:
-    """Sheets the user sees (an expert: their own), with ``panel_open`` true while any sheet of
-    the same application is still waiting; constant queries however many rows."""
+    """Sheets the user sees (an expert: their own), with ``panel_open`` true until the panel of
+    the same application is complete (``scoring.PanelCount``: a sheet still waiting, or fewer
+    submitted than required); constant queries however many rows."""
     waiting = ExpertAssignment.objects.filter(
         application=OuterRef("application"), status__in=ASSIGNMENT_PENDING
+    )
+    submitted = (
+        ExpertAssignment.objects.filter(
+            application=OuterRef("application"), status=AssignmentStatus.SUBMITTED
+        )
+        .order_by()
+        .values("application")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    first_draw = (
+        ExpertDraw.objects.filter(application=OuterRef("application"))
+        .order_by("drawn_at", "id")
+        .values("count")[:1]
     )
     return (
         ExpertAssignment.objects.visible_to(user)
         .select_related(
             "expert__user", "application__enterprise__region", "application__campaign"
         )
-        .annotate(panel_open=Exists(waiting))
+        .annotate(
+            panel_submitted=Coalesce(Subquery(submitted, output_field=IntegerField()), 0),
+            panel_required=Greatest(
+                F("application__campaign__experts_per_application"),
+                Coalesce(Subquery(first_draw, output_field=IntegerField()), Value(0)),
+            ),
+        )
+        .annotate(
+            panel_open=ExpressionWrapper(
+                Q(Exists(waiting)) | Q(panel_submitted__lt=F("panel_required")),
+                output_field=BooleanField(),
+            )
+        )
     )
 
 
@@ -92,16 +133,23 @@ def assignment_file(*, user: User, assignment: ExpertAssignment) -> dict[str, An
     }
 
 
-def panel_sheets(*, application: Application) -> tuple[list[ExpertAssignment], bool]:
+def panel_sheets(*, application: Application) -> tuple[list[ExpertAssignment], PanelCount]:
     """The panel of an application for the province's decision page.
 
-    Returns (sheets, complete): sheets ordered by draw and id with their experts; their points
-    are for display only when ``complete``.
+    Returns (sheets, count): sheets ordered by draw and id with their experts, and the
+    PanelCount (submitted / required, recused sheets left out); points are for display only
+    when ``count.complete``.
     """
     sheets = list(
         application.assignments.select_related("expert", "draw").order_by("draw_id", "id")
     )
-    return sheets, panel_complete(application)
+    seated = [sheet for sheet in sheets if sheet.status != AssignmentStatus.RECUSED]
+    count = PanelCount(
+        submitted=sum(1 for sheet in seated if sheet.status == AssignmentStatus.SUBMITTED),
+        seated=len(seated),
+        required=panel_required(application),
+    )
+    return sheets, count
 
 
 def draw_list(*, application: Application) -> list[ExpertDraw]:
@@ -127,7 +175,3 @@ def draw_list(*, application: Application) -> list[ExpertDraw]:
             for pk, reasons in sorted(draw.excluded.items(), key=lambda kv: int(kv[0]))
         ]
     return draws
-
-
-def submitted_count(sheets: Iterable[ExpertAssignment]) -> int:
-    return sum(1 for sheet in sheets if sheet.status == AssignmentStatus.SUBMITTED)

@@ -10,6 +10,7 @@ from accounts.choices import Role
 from accounts.models import User
 from certification.choices import CAMPAIGN_RULESET_KIND, STATUS_STAGE, CampaignKind, Stage
 from certification.models import Application, Campaign, CampaignQuota
+from certification.selectors import ruleset_for_campaign
 from gansu_sme.exceptions import DomainError, PermissionDenied
 from gansu_sme.workdays import add_working_days
 from registry.choices import RegionLevel
@@ -56,7 +57,13 @@ def campaign_deadlines(campaign: Campaign) -> None:
         setattr(campaign, due_field, start)
 
 
-def _check_ruleset(campaign):
+def _check_ruleset(campaign, *, pick=True):
+    """Check, or pick when none is given, the campaign's rule set.
+
+    With ``pick``, the rule set must be the one in force throughout the filing window
+    (``ruleset_for_campaign``); a window in no rule set's period, or in two, is refused with
+    that selector's code on the ``ruleset`` field.
+    """
     wanted = CAMPAIGN_RULESET_KIND.get(campaign.kind)
     if campaign.ruleset_id is not None and campaign.ruleset.kind != wanted:
         raise DomainError(
@@ -67,6 +74,25 @@ def _check_ruleset(campaign):
     if campaign.ruleset_id is not None and not campaign.ruleset.is_active:
         message = _("This rule set is no longer in force.")
         raise DomainError(message, code="ruleset_inactive", fields={"ruleset": [message]})
+    if not pick or campaign.opens_on is None or campaign.closes_on is None:
+        return
+    try:
+        in_force = ruleset_for_campaign(wanted, campaign.opens_on, campaign.closes_on)
+    except DomainError as error:
+        raise DomainError(
+            error.message, code=error.code, fields={"ruleset": [error.message]}
+        ) from error
+    if campaign.ruleset_id is None:
+        campaign.ruleset = in_force
+    elif campaign.ruleset_id != in_force.pk:
+        message = _(
+            "The rule set in force from %(opens)s to %(closes)s is %(in_force)s, not"
+            " %(chosen)s."
+        ) % {
+            "opens": campaign.opens_on.isoformat(), "closes": campaign.closes_on.isoformat(),
+            "in_force": in_force.code, "chosen": campaign.ruleset.code,
+        }
+        raise DomainError(message, code="ruleset_not_in_force", fields={"ruleset": [message]})
 
 
 def _set_quotas(campaign, quotas):
@@ -97,8 +123,9 @@ def campaign_create(
 ) -> Campaign:
     """Open a campaign (申报批次) and return it.
 
-    Preconditions: ``actor`` is a provincial reviewer; the rule set is active and of the kind
-    the campaign kind evaluates against (CAMPAIGN_RULESET_KIND); the window is ordered.
+    Preconditions: ``actor`` is a provincial reviewer; the window is ordered; the rule set,
+    picked when not given, is the active one of the kind the campaign kind evaluates against
+    (CAMPAIGN_RULESET_KIND) in force throughout the filing window (``_check_ruleset``).
     ``quotas`` optionally maps prefecture-level Regions to the number of applications each may
     recommend (None: no quota).
 
@@ -113,8 +140,8 @@ def campaign_create(
     if campaign.kind not in CampaignKind.values:
         message = _("Unknown campaign kind.")
         raise DomainError(message, code="unknown_campaign_kind", fields={"kind": [message]})
-    _check_ruleset(campaign)
     _check_window(campaign)
+    _check_ruleset(campaign)
     campaign_deadlines(campaign)
     campaign.full_clean(exclude=["ruleset", "created_by"])
     with pghistory.context(user=actor.pk):
@@ -143,7 +170,8 @@ def campaign_update(
     """Change a campaign and return it.
 
     Preconditions: as for ``campaign_create``; kind, rule set and year are fixed once the
-    campaign has applications.
+    campaign has applications, and the rule set's period is then no longer checked; it is
+    checked (and a missing rule set picked) when kind, rule set or dates change.
 
     Side effects: the stage deadlines are recomputed, and applications waiting in a stage take
     that stage's new deadline, so the overdue flags follow the change; quotas are replaced
@@ -154,7 +182,8 @@ def campaign_update(
     if unknown:
         raise TypeError(f"unexpected campaign fields: {sorted(unknown)}")
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.applications.exists():
+    filed = campaign.applications.exists()
+    if filed:
         frozen = [
             name for name in FROZEN_ONCE_FILED
             if name in fields and fields[name] != getattr(campaign, name)
@@ -166,8 +195,11 @@ def campaign_update(
             )
     for name, value in fields.items():
         setattr(campaign, name, value)
-    _check_ruleset(campaign)
     _check_window(campaign)
+    # Once filed, the rule set is fixed: applications were filed and evaluated under it. An
+    # edit that leaves kind, rule set and dates alone does not re-open the choice either.
+    dated = any(name in fields for name in ("kind", "ruleset", "opens_on", "closes_on"))
+    _check_ruleset(campaign, pick=dated and not filed)
     campaign_deadlines(campaign)
     campaign.full_clean(exclude=["ruleset", "created_by"])
     with pghistory.context(user=actor.pk):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from certification.choices import ApplicationStatus, Verb
 from certification.models import Application
-from certification.scoring import TENTH, panel_complete, round_tenth
+from certification.scoring import TENTH, panel_complete, panel_count, round_tenth
 from certification.services.workflow import APPLICATION_WORKFLOW, application_transition
 from gansu_sme import workflow
 from gansu_sme.exceptions import DomainError, InvalidTransition
@@ -55,6 +55,31 @@ def decision_departs(
     return panel < pass_mark if approve else panel >= pass_mark
 
 
+def panel_check(application: Application) -> None:
+    """Refuse a decision on the panel until it is complete (scoring.PanelCount).
+
+    A recused expert not yet replaced: ``replacement_not_drawn``; sheets still open or fewer
+    submitted than the campaign requires: ``panel_incomplete``. Both messages give the count
+    submitted / required, recused sheets left out.
+    """
+    count = panel_count(application)
+    if count.complete and application.panel_score is not None:
+        return
+    figures = {"submitted": count.submitted, "required": count.required}
+    if count.replacement_needed:
+        raise DomainError(
+            _("An expert has recused and no replacement has been drawn: %(submitted)s of the"
+              " %(required)s score sheets required are submitted. Draw a replacement first.")
+            % figures,
+            code="replacement_not_drawn",
+        )
+    raise DomainError(
+        _("%(submitted)s of the %(required)s score sheets required are submitted; the"
+          " application cannot be approved yet.") % figures,
+        code="panel_incomplete",
+    )
+
+
 @transaction.atomic
 def application_approve(
     *,
@@ -66,7 +91,9 @@ def application_approve(
     """Approve an application under expert review (Verb.APPROVE) and return it.
 
     Preconditions: the actor is a provincial reviewer who sees the application; every sheet of
-    the panel not recused is submitted (else DomainError). ``score`` defaults to the panel
+    the panel not recused is submitted and they number at least the campaign's experts per
+    application (``panel_check``, else DomainError ``panel_incomplete`` or
+    ``replacement_not_drawn``). ``score`` defaults to the panel
     score; a departure from the panel needs ``reason``. Idempotent like every transition: a
     repeated approval returns the approved application. Side effects: decision_score and
     departure_reason are stored with the transition row.
@@ -74,12 +101,7 @@ def application_approve(
     reason = (reason or "").strip()
 
     def panel_done(locked):
-        if not panel_complete(locked) or locked.panel_score is None:
-            raise DomainError(
-                _("Not every expert has submitted a score sheet; the application cannot be"
-                  " approved yet."),
-                code="panel_incomplete",
-            )
+        panel_check(locked)
         departs = decision_departs(locked, approve=True, score=decided(locked))
         if departs and not reason:
             raise DomainError(

@@ -60,7 +60,10 @@ def evaluation_run(
     """
     if not actor.has_role(*EVALUATOR_ROLES):
         raise PermissionDenied()
-    enterprise = Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).first()
+    enterprise = (
+        Enterprise.objects.visible_to(actor).select_related("industry")
+        .filter(pk=enterprise.pk).first()
+    )
     if enterprise is None:
         raise OutOfScope()
     if not ruleset.is_active:
@@ -70,7 +73,10 @@ def evaluation_run(
     evaluated_at = timezone.now()
     if year is None:
         year = timezone.localdate(evaluated_at).year - 1
-    facts = evaluation_facts(enterprise=enterprise, year=year, inputs=inputs, declared=declared)
+    facts = evaluation_facts(
+        enterprise=enterprise, year=year, inputs=inputs, declared=declared,
+        on=timezone.localdate(evaluated_at),
+    )
     result = rubric.evaluate(rules, facts)
     evaluation = Evaluation(
         enterprise=enterprise,

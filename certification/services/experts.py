@@ -25,9 +25,10 @@ evaluation stored with the application at submission (``application.evaluation.r
 none when the application has no stored evaluation) plus the expert's manual points. The panel
 score is the mean of the sheet totals, or with five or more sheets the mean after dropping one
 highest and one lowest; the spread is the highest total minus the lowest, flagged above the
-campaign's threshold. Both are written, inside the lock on the application, when the last
-sheet of the panel is in (a recusal can be what completes it), and cleared when a replacement
-draw opens a new sheet. Arithmetic is Decimal, rounded to 0.1 half up.
+campaign's threshold. Both are written, inside the lock on the application, when the panel is
+complete: as many submitted sheets as the campaign requires (``scoring.PanelCount``; a recused
+sheet never counts, so a recusal waits for its replacement's sheet), and cleared when a
+replacement draw opens a new sheet. Arithmetic is Decimal, rounded to 0.1 half up.
 """
 
 import random
@@ -67,7 +68,9 @@ from certification.scoring import (
     TENTH,
     automatic_points,
     manual_items,
+    panel_count,
     panel_figures,
+    panel_required,
     round_tenth,
 )
 from certification.services.workflow import APPLICATION_WORKFLOW, application_transition
@@ -288,11 +291,6 @@ def _draw(actor, application, *, count, seed):
     return draw
 
 
-def _panel_size(application):
-    first = application.draws.order_by("drawn_at", "id").first()
-    return first.count if first else 0
-
-
 @transaction.atomic
 def experts_draw(
     *,
@@ -348,7 +346,7 @@ def experts_draw(
             code="draw_not_possible",
         )
     seated = locked.assignments.exclude(status=AssignmentStatus.RECUSED).count()
-    needed = _panel_size(locked) - seated
+    needed = panel_required(locked) - seated
     if needed < 1:
         raise DomainError(
             _("No recused expert is waiting for a replacement."),
@@ -386,15 +384,16 @@ def _first_draw_repeated(locked, expected_status):
 
 
 def _panel_update(actor, application):
-    """Write or clear the panel score of a locked application from its sheets."""
-    sheets = list(
-        application.assignments.exclude(status=AssignmentStatus.RECUSED).values_list(
-            "status", "total"
-        )
-    )
-    complete = bool(sheets) and all(status == AssignmentStatus.SUBMITTED for status, _ in sheets)
-    if complete:
-        score, spread = panel_figures(total for _, total in sheets)
+    """Write or clear the panel score of a locked application from its sheets.
+
+    The score is written only once the panel is complete (scoring.PanelCount): a recusal
+    leaves it unwritten until the replacement's sheet is in.
+    """
+    if panel_count(application).complete:
+        totals = application.assignments.filter(
+            status=AssignmentStatus.SUBMITTED
+        ).values_list("total", flat=True)
+        score, spread = panel_figures(totals)
         flagged = spread > application.campaign.score_spread_threshold
     else:
         score, spread, flagged = None, None, False

@@ -60,13 +60,13 @@ def application_draw(request, pk):
 
 
 def _render_decide(request, application, forms=None, status=200):
-    sheets, complete = panel_selectors.panel_sheets(application=application)
+    sheets, count = panel_selectors.panel_sheets(application=application)
     forms = forms or {}
     context = {
         "application": application,
         "sheets": sheets,
-        "complete": complete,
-        "submitted": panel_selectors.submitted_count(sheets),
+        "complete": count.complete,
+        "panel_count": count,
         "pass_mark": application.campaign.ruleset.pass_mark,
         "approve_form": forms.get("approve") or ApproveForm(prefix="approve"),
         "reject_form": forms.get("reject") or RejectForm(prefix="reject"),

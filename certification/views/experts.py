@@ -169,7 +169,7 @@ def _render_sheet(request, sheet, *, declaration_form=None, score_form=None, sta
                     rows[code].entry = entry
     submitted = sheet.status == AssignmentStatus.SUBMITTED
     if submitted and not sheet.panel_open:
-        sheets, _complete = selectors.panel_sheets(application=sheet.application)
+        sheets, _count = selectors.panel_sheets(application=sheet.application)
         context["panel"] = [s for s in sheets if s.status == AssignmentStatus.SUBMITTED]
     context["waiting_for_panel"] = submitted and sheet.panel_open
     return render(request, "certification/experts/assignment_detail.html", context, status=status)

@@ -11,14 +11,16 @@ from tests.factories.applications import ApplicationFactory
 from tests.factories.experts import ExpertAssignmentFactory, ExpertDrawFactory
 
 
-def reviewed(panel_score, *, statuses=(AssignmentStatus.SUBMITTED,) * 3, **fields):
+def reviewed(
+    panel_score, *, statuses=(AssignmentStatus.SUBMITTED,) * 3, draw_count=None, **fields
+):
     """An application under expert review whose sheets stand in ``statuses``."""
     application = ApplicationFactory(
         status=ApplicationStatus.UNDER_EXPERT_REVIEW,
         panel_score=None if panel_score is None else Decimal(panel_score),
         **fields,
     )
-    draw = ExpertDrawFactory(application=application, count=len(statuses))
+    draw = ExpertDrawFactory(application=application, count=draw_count or len(statuses))
     for status in statuses:
         total = Decimal(panel_score or 0) if status == AssignmentStatus.SUBMITTED else None
         ExpertAssignmentFactory(draw=draw, status=status, total=total)
@@ -38,7 +40,8 @@ def test_approval_takes_the_panel_score_without_a_reason(province_user):
 
 def test_approval_waits_for_every_sheet(province_user):
     application = reviewed(
-        None, statuses=(AssignmentStatus.SUBMITTED, AssignmentStatus.DECLARED)
+        None, statuses=(AssignmentStatus.SUBMITTED, AssignmentStatus.DECLARED),
+        campaign__experts_per_application=2,
     )
 
     with pytest.raises(DomainError) as error:
@@ -49,14 +52,30 @@ def test_approval_waits_for_every_sheet(province_user):
     assert application.status == ApplicationStatus.UNDER_EXPERT_REVIEW
 
 
-def test_recused_sheets_do_not_hold_up_the_approval(province_user):
+def test_a_recused_sheet_replaced_and_submitted_lets_the_approval_through(province_user):
     application = reviewed(
-        "80", statuses=(AssignmentStatus.SUBMITTED, AssignmentStatus.RECUSED)
+        "80",
+        statuses=(AssignmentStatus.SUBMITTED, AssignmentStatus.RECUSED)
+        + (AssignmentStatus.SUBMITTED,) * 2,
+        draw_count=3, campaign__experts_per_application=3,
     )
 
     assert application_approve(actor=province_user, application=application).status == (
         ApplicationStatus.APPROVED
     )
+
+
+def test_a_recused_sheet_not_replaced_holds_up_the_approval(province_user):
+    application = reviewed(
+        "80",
+        statuses=(AssignmentStatus.SUBMITTED,) * 2 + (AssignmentStatus.RECUSED,),
+        campaign__experts_per_application=3,
+    )
+
+    with pytest.raises(DomainError) as error:
+        application_approve(actor=province_user, application=application)
+
+    assert error.value.code == "replacement_not_drawn"
 
 
 def test_a_score_other_than_the_panels_needs_the_reason_and_is_stored(province_user):

@@ -32,6 +32,10 @@ ENTERED = {
 }
 
 
+# The niche-market start the enterprise declares, with evidence (here its founding date).
+NICHE = {"niche_market_since": {"value": "2012-05-18", "evidence": "首份细分市场产品销售合同"}}
+
+
 def three_years(enterprise, actor, last=2025):
     """Verified annual reports of ``last`` and the two years before it (a sound firm)."""
     return [
@@ -56,7 +60,8 @@ def test_an_evaluation_is_computed_from_verified_reports_and_stored(county_user,
     three_years(enterprise, county_user)
 
     evaluation = evaluation_run(
-        actor=county_user, enterprise=enterprise, ruleset=zjtx, manual_inputs=ENTERED, year=2025
+        actor=county_user, enterprise=enterprise, ruleset=zjtx, manual_inputs=ENTERED, year=2025,
+        declared_figures=NICHE,
     )
 
     evaluation.refresh_from_db()
@@ -84,7 +89,7 @@ def test_a_low_score_is_explained_with_the_pass_mark(county_user, enterprise, zj
 
     evaluation = evaluation_run(
         actor=county_user, enterprise=enterprise, ruleset=zjtx, manual_inputs=nothing,
-        declared_figures={"equity_financing_2y": {"value": 0, "evidence": "无新增融资"}},
+        declared_figures={**NICHE, "equity_financing_2y": {"value": 0, "evidence": "无新增融资"}},
         year=2025,
     )
 
@@ -111,7 +116,8 @@ def test_reports_that_are_not_verified_or_not_annual_are_not_read(county_user, e
     )
 
     evaluation = evaluation_run(
-        actor=county_user, enterprise=enterprise, ruleset=zjtx, manual_inputs=ENTERED, year=2025
+        actor=county_user, enterprise=enterprise, ruleset=zjtx, manual_inputs=ENTERED, year=2025,
+        declared_figures=NICHE,
     )
 
     assert evaluation.outcome == "passed"
@@ -123,7 +129,8 @@ def test_the_figures_default_to_the_last_calendar_year(county_user, enterprise, 
     three_years(enterprise, county_user, last=last_year)
 
     evaluation = evaluation_run(
-        actor=county_user, enterprise=enterprise, ruleset=zjtx, manual_inputs=ENTERED
+        actor=county_user, enterprise=enterprise, ruleset=zjtx, manual_inputs=ENTERED,
+        declared_figures=NICHE,
     )
 
     assert evaluation.figures_year == last_year
@@ -230,9 +237,10 @@ def test_the_number_of_queries_does_not_grow_with_reports_or_items(county_user, 
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
-    # Scope check, reports, two checked constraints (three statements each, savepoints
-    # included) and the insert with its history context, all inside one savepoint pair.
-    assert counts[0] == 11
+    # Scope check, reports, the provincial certificate, two checked constraints (three
+    # statements each, savepoints included) and the insert with its history context, all
+    # inside one savepoint pair.
+    assert counts[0] == 12
 
 
 def test_a_stored_evaluation_is_kept_in_the_history_with_its_actor(county_user, enterprise, zjtx):

@@ -94,6 +94,8 @@ def sheet(province_user, county_user, enterprise, gansu):
     evaluation = evaluation_run(
         actor=county_user, enterprise=enterprise, ruleset=gansu, manual_inputs=DECLARED,
         year=2025,
+        declared_figures={"niche_market_since": {"value": "2012-05-18",
+                                                 "evidence": "首份细分市场产品销售合同"}},
     )
     application = ApplicationFactory(
         campaign=campaign, enterprise=enterprise, status=ApplicationStatus.PROVINCE_ACCEPTED,
@@ -230,6 +232,7 @@ def test_the_english_sheet_has_no_chinese_outside_the_data(client, sheet):
         enterprise.industry.name, enterprise.region.name, enterprise.region.parent.name,
         application.campaign.title, application.campaign.ruleset.legal_basis,
         *(entry["evidence"] for entry in DECLARED.values()),
+        *(entry["evidence"] for entry in application.evaluation.declared_figures.values()),
         *(attachment.original_name for attachment in application.attachments.all()),
     ]
     for value in sorted(filter(None, data), key=len, reverse=True):

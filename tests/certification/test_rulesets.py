@@ -52,11 +52,32 @@ def _without_english_tiers(rules):
     )
 
 
+eligibility = importlib.import_module(
+    "certification.migrations.0012_sme_and_certificate_conditions"
+)
+
+
+def _with_eligibility(rules):
+    """The 2022 seed as 0012 changed it: the SME condition added, the 小巨人 C1 automatic."""
+    items = list(rules.items)
+    if rules.code in eligibility.SME_RULESETS:
+        fields = {k: v for k, v in eligibility.SME_CONDITION.items()
+                  if k not in ("description", "description_en")}
+        items.append(rubric.Item(**fields))
+    items = [
+        dataclasses.replace(item, mode="automatic",
+                            criteria=eligibility.CERTIFICATE["criteria"])
+        if rules.code == "miit-2022-little-giant" and item.code == "C1" else item
+        for item in items
+    ]
+    return dataclasses.replace(rules, items=tuple(items))
+
+
 @pytest.mark.parametrize("kind", ["innovative", "zjtx", "little_giant"])
 def test_the_migration_seeded_the_rule_sets_the_engine_tests_read(kind):
     ruleset = RuleSet.objects.get(code=NATIONAL[kind])
 
-    expected = seeded_rules(kind)
+    expected = _with_eligibility(seeded_rules(kind))
     expected = dataclasses.replace(expected, items=tuple(
         dataclasses.replace(item, title_en=_english_title(item.title_en))
         for item in expected.items
@@ -80,8 +101,11 @@ def test_seeding_again_changes_nothing_and_keeps_the_provinces_wording():
 
     seed(apps, None)
     seed(apps, None)
+    eligibility.forwards(apps, None)
 
     assert (RuleSet.objects.count(), RuleItem.objects.count()) == before
+    c1 = RuleItem.objects.get(ruleset__code="miit-2022-little-giant", code="C1")
+    assert c1.mode == "automatic"
     i9.refresh_from_db()
     assert i9.description == "甘肃特色指标：①属于省重点产业链；②……"
     i1.refresh_from_db()
@@ -113,15 +137,38 @@ def _new_version(**fields):
     )
 
 
-def test_the_rule_set_in_force_is_the_latest_active_one_effective_on_the_date():
+def test_the_rule_set_in_force_is_the_active_one_whose_period_holds_the_date():
     assert ruleset_current("zjtx", on=datetime.date(2023, 3, 1)).code == "miit-2022-zjtx"
-    newer = _new_version()
+    assert ruleset_current("zjtx", on=datetime.date(2026, 11, 30)).code == "miit-2022-zjtx"
+    RuleSet.objects.filter(code="gansu-2026-zjtx").update(
+        effective_until=datetime.date(2026, 12, 31)
+    )
+    newer = _new_version(effective_from=datetime.date(2027, 1, 1))
 
-    assert ruleset_current("zjtx", on=datetime.date(2025, 12, 31)).code == "miit-2022-zjtx"
-    assert ruleset_current("zjtx", on=datetime.date(2026, 1, 1)) == newer
+    assert ruleset_current("zjtx", on=datetime.date(2026, 12, 31)).code == "gansu-2026-zjtx"
+    assert ruleset_current("zjtx", on=datetime.date(2027, 1, 1)) == newer
     newer.is_active = False
     newer.save()
-    assert ruleset_current("zjtx", on=datetime.date(2026, 6, 1)).code == "miit-2022-zjtx"
+    with pytest.raises(DomainError) as caught:
+        ruleset_current("zjtx", on=datetime.date(2027, 6, 1))
+    assert caught.value.code == "no_ruleset_in_force"
+
+
+def test_a_date_in_two_active_periods_is_refused_naming_both():
+    _new_version(effective_from=datetime.date(2027, 1, 1))
+
+    with pytest.raises(DomainError) as caught:
+        ruleset_current("zjtx", on=datetime.date(2027, 1, 1))
+
+    assert caught.value.code == "ruleset_periods_overlap"
+    assert "gansu-2026-zjtx" in str(caught.value.message)
+    assert "miit-2026-zjtx" in str(caught.value.message)
+
+
+def test_the_2022_period_ends_the_day_before_the_gansu_version_starts():
+    assert RuleSet.objects.get(code="miit-2022-zjtx").effective_until == datetime.date(
+        2026, 11, 30
+    )
 
 
 def test_no_rule_set_is_in_force_before_the_first_one_took_effect():
@@ -133,7 +180,7 @@ def test_no_rule_set_is_in_force_before_the_first_one_took_effect():
 def test_the_current_rule_set_comes_with_its_items(django_assert_num_queries):
     with django_assert_num_queries(2):
         rules = ruleset_current("zjtx", on=datetime.date(2026, 1, 1)).as_rules()
-    assert len(rules.items) == 26
+    assert len(rules.items) == 27
 
 
 def test_every_rule_text_has_an_english_wording_without_chinese():
@@ -153,7 +200,7 @@ def test_the_gansu_version_is_in_force_from_december_2026():
     assert ruleset_current("zjtx", on=datetime.date(2026, 11, 30)).code == "miit-2022-zjtx"
     gansu = ruleset_current("zjtx", on=datetime.date(2026, 12, 1))
     assert gansu.code == "gansu-2026-zjtx"
-    assert len(gansu.as_rules().items) == 28
+    assert len(gansu.as_rules().items) == 29
     assert rubric.rules_errors(gansu.as_rules()) == []
 
 
@@ -286,6 +333,8 @@ def test_the_province_makes_a_new_version_and_changes_its_local_indicators(admin
         "is_active": "on",
     })
 
+    # The version in force until then gets its end date, so one period holds each day.
+    RuleSet.objects.filter(pk=gansu.pk).update(effective_until=datetime.date(2026, 12, 31))
     response = admin_client.post(url, data)
 
     assert response.status_code == 302, response.context and response.context["errors"]

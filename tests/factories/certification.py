@@ -58,6 +58,9 @@ class VerifiedAnnualReportFactory(factory.django.DjangoModelFactory):
     environmental_incidents = 0
 
 
+AS_FOUNDED = object()  # facts(): the niche-market start declared on the founding date
+
+
 def facts(
     year=2025,
     reports=None,
@@ -66,12 +69,17 @@ def facts(
     niche_market="有色金属矿山破碎设备",
     declared=None,
     inputs=None,
+    niche_since=AS_FOUNDED,
+    industry_code="C35",
+    zjtx_certificate=None,
     **overrides,
 ):
     """Facts for the pure engine: three sound years unless ``reports`` is given.
 
     ``overrides`` change figures of the figures year; a value of None removes the figure.
-    Declared figures and inputs are given as plain values / dicts and wrapped here.
+    Declared figures and inputs are given as plain values / dicts and wrapped here. The
+    niche-market start date is declared (with evidence) on the founding date unless
+    ``niche_since`` says otherwise (None: not declared).
     """
     if reports is None:
         reports = {y: dict(SOUND_YEAR) for y in (year - 2, year - 1, year)}
@@ -86,12 +94,23 @@ def facts(
                  for y, figures in reports.items()},
         founded_on=founded_on,
         niche_market=niche_market,
-        declared={
-            name: rubric.ManualInput(evidence="股权投资协议及银行进账单", value=Decimal(str(value)))
-            for name, value in (declared or {}).items()
-        },
+        declared=_declared(declared, founded_on if niche_since is AS_FOUNDED else niche_since),
         inputs={code: _manual(entry) for code, entry in (inputs or {}).items()},
+        industry_code=industry_code,
+        zjtx_certificate=zjtx_certificate,
     )
+
+
+def _declared(declared, niche_since):
+    entries = {
+        name: rubric.ManualInput(evidence="股权投资协议及银行进账单", value=Decimal(str(value)))
+        for name, value in (declared or {}).items()
+    }
+    if niche_since is not None:
+        entries["niche_market_since"] = rubric.ManualInput(
+            evidence="首份细分市场产品销售合同（附件3）", value=niche_since
+        )
+    return entries
 
 
 def _manual(entry):
