@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/", include("certification.api.urls")),
     path("api/v1/", include("subsidies.api.urls")),
     path("api/v1/", include("reports.api.urls")),
+    path("api/v1/", include("accounts.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     # The admin's own "change password" is the site's: one page, logged, clearing the flag.
