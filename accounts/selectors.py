@@ -302,16 +302,16 @@ def lockout_list() -> list[Lockout]:
     """Accounts and addresses with failed sign-ins remembered, locked ones first: what an
     administrator unlocks (``services.lockout_clear``)."""
     rows = []
-    for field in ("username", "ip_address"):
+    for column in ("username", "ip_address"):
         grouped = (
-            AccessAttempt.objects.exclude(**{f"{field}__isnull": True})
-            .values(field)
+            AccessAttempt.objects.exclude(**{f"{column}__isnull": True})
+            .values(column)
             .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
             .order_by("-last")
         )
         for group in grouped:
-            username = group[field] if field == "username" else ""
-            address = group[field] if field == "ip_address" else ""
+            username = group[column] if column == "username" else ""
+            address = group[column] if column == "ip_address" else ""
             rows.append(Lockout(
                 username=username, address=address, failures=group["failures"],
                 last_failure=group["last"],

@@ -149,7 +149,9 @@ AXES_HANDLER = "accounts.signin.LockoutHandler"
 AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout_response"
 # The client address every limit uses; point it at the trusted-proxy aware function once the
 # deployment sits behind a reverse proxy (it answers REMOTE_ADDR until then).
-AXES_CLIENT_IP_CALLABLE = env.str("AXES_CLIENT_IP_CALLABLE", default="oplog.services.client_address")
+AXES_CLIENT_IP_CALLABLE = env.str(
+    "AXES_CLIENT_IP_CALLABLE", default="oplog.services.client_address"
+)
 # Sign-ins are in the operations log already; failures while locked extend the lock.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_RESET_ON_SUCCESS = True

@@ -1,10 +1,12 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
+from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from accounts import selectors, services
 from accounts.api.serializers import ApiTokenSerializer
+from accounts.models import ApiToken
 from gansu_sme.api.viewsets import ScopedViewSet
 
 
@@ -20,19 +22,20 @@ def _tokens(*, user):
     return selectors.token_list(actor=user, everyone=True)
 
 
-class ApiTokenViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedViewSet
-):
-    """API tokens: one's own, or every account's for an administrator; DELETE revokes one at
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """API tokens: one's own, or every account's for an administrator; ``revoke`` ends one at
     once. A read-only token may revoke tokens too: revoking only takes power away."""
 
+    # The model, for the schema generator; rows come from the selector.
+    queryset = ApiToken.objects.none()
     selector = _tokens
     serializer_class = ApiTokenSerializer
     permission_classes = [IsActiveAccount]
-    ordering = ("-created",)
+    ordering = ("-created", "-id")
     read_only_tokens_may_write = True
 
-    @extend_schema(responses={204: None})
-    def destroy(self, request, *args, **kwargs):
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
         services.token_revoke(actor=request.user, token=self.get_object(), request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)

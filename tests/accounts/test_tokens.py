@@ -200,7 +200,7 @@ def test_the_owner_lists_and_revokes_their_token_through_the_api(api_user, count
     assert token not in str(listed) and "digest" not in listed[0]
 
     # A read-only token may revoke: revoking only takes power away.
-    response = client.delete(reverse("accounts-api:token-detail", args=[listed[0]["id"]]))
+    response = client.post(reverse("accounts-api:token-revoke", args=[listed[0]["id"]]))
 
     assert response.status_code == 204
     assert client.get(TOKENS).status_code == 401
@@ -212,7 +212,7 @@ def test_another_account_s_token_is_not_found(api_user, county_user):
     other = ApiToken.objects.get(user=county_user)
     client = bearer(create_token("--user", api_user.username).strip())
 
-    response = client.delete(reverse("accounts-api:token-detail", args=[other.pk]))
+    response = client.post(reverse("accounts-api:token-revoke", args=[other.pk]))
 
     assert response.status_code == 404
     assert ApiToken.objects.filter(pk=other.pk).exists()
@@ -224,7 +224,7 @@ def test_an_administrator_lists_and_revokes_any_token_in_the_api(admin_user, api
     client.force_login(admin_user)
 
     listed = client.get(TOKENS).json()["results"]
-    response = client.delete(reverse("accounts-api:token-detail", args=[listed[0]["id"]]))
+    response = client.post(reverse("accounts-api:token-revoke", args=[listed[0]["id"]]))
 
     assert [row["owner"] for row in listed] == [api_user.username]
     assert response.status_code == 204
