@@ -68,6 +68,14 @@ class LockoutHandler(AxesDatabaseHandler):
         count, _deleted = AccessAttempt.objects.filter(attempt_time__lte=horizon).delete()
         return count
 
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        # axes forgets the failures of the account *and of the address* on a sign-in: anyone
+        # with an account could then clear, between guesses, the count of the account they
+        # guess at from the same address. Only the account that signed in is forgiven.
+        username = get_client_username(request, credentials)
+        count, _deleted = AccessAttempt.objects.filter(username=username).delete()
+        return count
+
     def get_failures(self, request, credentials=None) -> int:
         request.axes_username = get_client_username(request, credentials)
         by_user, by_address = (

@@ -124,6 +124,16 @@ def test_one_address_guessing_many_accounts_is_locked_for_every_account(county_u
     assert elsewhere.status_code == 302
 
 
+def test_signing_in_to_one_s_own_account_does_not_clear_another_s_count(county_user, city_user):
+    client = Client()
+    for _round in range(settings.SIGN_IN_FAILURE_LIMIT):
+        guess(client, county_user.username, 1)
+        # The guesser signs in to an account of their own, from the same address, each time.
+        assert sign_in(Client(), city_user.username, PASSWORD).status_code == 302
+
+    assert sign_in(client, county_user.username, PASSWORD).status_code == 429
+
+
 def test_the_lock_ends_by_itself_and_each_further_failure_locks_for_longer(county_user):
     client = Client()
     limit = settings.SIGN_IN_FAILURE_LIMIT
