@@ -45,6 +45,24 @@ class LoginForm(AuthenticationForm):
         return None
 
 
+class UnlockForm(forms.Form):
+    """Lift the sign-in lock on an account or an address (hidden, from the row), saying why."""
+
+    username = forms.CharField(required=False, widget=forms.HiddenInput)
+    address = forms.GenericIPAddressField(required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=200,
+        help_text=_("For example: the official telephoned and was identified."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("username") and not cleaned.get("address"):
+            raise ValidationError(_("Choose an account or an address."), code="unlock_nothing")
+        cleaned["address"] = cleaned.get("address") or ""
+        return cleaned
+
+
 def _people(request):
     return get_user_model().objects.exclude(role=Role.API_CLIENT).order_by("username")
 

@@ -1,3 +1,4 @@
+import time
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -11,6 +12,8 @@ from django_htmx.http import HttpResponseClientRedirect
 # out, the language switch and static files.
 ALLOWED_NAMES = ("password_change", "logout")
 ALLOWED_PREFIXES = ("/static/", "/i18n/")
+# How often an active session's expiry is pushed back: short beside the idle time.
+RENEW_SECONDS = 60
 
 
 class PasswordChangeRequiredMiddleware:
@@ -50,3 +53,37 @@ class PasswordChangeRequiredMiddleware:
         return path.startswith(ALLOWED_PREFIXES) or path in {
             reverse(name) for name in ALLOWED_NAMES
         }
+
+
+# Where the session keeps the time of the user's last request (seconds since the epoch).
+LAST_SEEN = "last_seen"
+
+
+class SessionIdleMiddleware:
+    """Keep a signed-in session alive while it is used, so that it ends SESSION_COOKIE_AGE
+    (SESSION_IDLE_MINUTES) after the last request rather than after the sign-in.
+
+    Django's session store expires a session SESSION_COOKIE_AGE after its last save; this
+    saves it again (by updating the time of the last request) at most once a minute, which
+    is what SESSION_SAVE_EVERY_REQUEST would do with a write on every request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if session is not None and user is not None and user.is_authenticated:
+            now = time.time()
+            seen = session.get(LAST_SEEN)
+            if not isinstance(seen, int | float) or now - seen >= RENEW_SECONDS:
+                session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+def stamp_session(sender, request, user, **kwargs):
+    """On sign-in, the session's last request is now."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[LAST_SEEN] = time.time()

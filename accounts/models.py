@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 from .choices import READ_ONLY_ROLES, REGION_LEVEL_LABELS, ROLE_REGION_LEVEL, Role
 
@@ -108,3 +109,39 @@ class User(AbstractUser):
         if self.region_id is None or ROLE_REGION_LEVEL.get(self.role) is None:
             return None
         return self.region.path
+
+
+class ApiToken(AbstractAuthToken):
+    """A credential a machine sends as ``Authorization: Bearer <token>`` (knox stores only its
+    digest and its first characters, ``token_key``, to find it).
+
+    It expires (``API_TOKEN_DAYS`` by default), is revoked by deleting it, and may only read
+    unless issued for writing on purpose (``create_api_token --write``) to an account whose role
+    writes; every request made with a write token is in the operations log.
+    """
+
+    # knox keys tokens by their digest; a plain key names a token in pages, URLs and the log
+    # without handing out anything derived from the secret.
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(_("digest"), max_length=128, unique=True)
+    name = models.CharField(
+        _("name"), max_length=100, blank=True,
+        help_text=_("What the token is for: the system or person that uses it."),
+    )
+    write = models.BooleanField(
+        _("may write"), default=False,
+        help_text=_("Issued on purpose to write for an account whose role writes; otherwise "
+                    "the token may only read."),
+    )
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return self.name or f"{self.token_key[:8]}…"
+
+    @property
+    def is_expired(self):
+        return self.expiry is not None and self.expiry <= timezone.now()

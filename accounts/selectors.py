@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.apps import apps
-from django.db.models import CharField, F, Func, JSONField, QuerySet, Value
+from django.db.models import CharField, F, Func, JSONField, Max, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.choices import Role
-from accounts.models import User
+from accounts.models import ApiToken, User
+from accounts.signin import locked_until
 from gansu_sme.models import AuditEvent
 from oplog.choices import Kind
 from oplog.models import Operation
@@ -33,6 +35,14 @@ CHANGE_ACTIONS = {
 }
 # Rows whose names are looked up together, when a page or an export is described.
 DESCRIBE_CHUNK = 500
+
+
+def may_administer_accounts(user: User) -> bool:
+    """Administrators: superusers and staff allowed to change accounts. They reset passwords,
+    lift sign-in locks and see and revoke every account's API tokens."""
+    return user.is_active and (
+        user.is_superuser or (user.is_staff and user.has_perm("accounts.change_user"))
+    )
 
 
 def may_read_operations(user: User) -> bool:
@@ -266,3 +276,45 @@ def operation_rows(rows: Iterable[dict]) -> Iterator[OperationRow]:
                 details=row["details_"] or {},
                 changed_fields=fields.get(row["key"], []),
             )
+
+
+def token_list(*, actor: User, everyone: bool = False) -> QuerySet:
+    """The API tokens ``actor`` may see: their own; every account's for an administrator who
+    asks for ``everyone``. Expired tokens stay listed (marked) until knox deletes them."""
+    tokens = ApiToken.objects.select_related("user").order_by("-created", "-id")
+    if everyone and may_administer_accounts(actor):
+        return tokens
+    return tokens.filter(user=actor)
+
+
+@dataclass
+class Lockout:
+    """An account or an address with failed sign-ins on record, and until when it is locked."""
+
+    username: str
+    address: str
+    failures: int
+    last_failure: datetime.datetime
+    locked_until: datetime.datetime | None
+
+
+def lockout_list() -> list[Lockout]:
+    """Accounts and addresses with failed sign-ins remembered, locked ones first: what an
+    administrator unlocks (``services.lockout_clear``)."""
+    rows = []
+    for column in ("username", "ip_address"):
+        grouped = (
+            AccessAttempt.objects.exclude(**{f"{column}__isnull": True})
+            .values(column)
+            .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+            .order_by("-last")
+        )
+        for group in grouped:
+            username = group[column] if column == "username" else ""
+            address = group[column] if column == "ip_address" else ""
+            rows.append(Lockout(
+                username=username, address=address, failures=group["failures"],
+                last_failure=group["last"],
+                locked_until=locked_until(username=username or None, address=address or None),
+            ))
+    return sorted(rows, key=lambda row: (row.locked_until is None, -row.last_failure.timestamp()))

@@ -11,6 +11,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", views.account, name="account"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("tokens/", views.token_list, name="token-list"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
+    path("lockouts/", views.lockout_list, name="lockout-list"),
     path("operations/", views.OperationList.as_view(), name="operation-list"),
     path(
         "operations/export/", views.OperationList.as_view(export=True), name="operation-export"

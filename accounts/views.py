@@ -1,18 +1,21 @@
-"""Pages of one's own account (profile, password) and the auditors' operations log."""
+"""Pages of one's own account (profile, password, API tokens), the administrators' sign-in
+locks, and the auditors' operations log."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.forms import LoginForm, OperationFilterSet
+from accounts.forms import LoginForm, OperationFilterSet, UnlockForm
 from accounts.tables import OperationTable
-from gansu_sme.exceptions import DomainError
+from gansu_sme.exceptions import DomainError, PermissionDenied
 from gansu_sme.lists import EXPORT_CHUNK_ROWS, ObjectListView
 from oplog import selectors as oplog_selectors
 from oplog.receivers import PREVIOUS_SIGN_IN
@@ -39,6 +42,7 @@ class LoginView(auth_views.LoginView):
 def account(request):
     return render(request, "registration/account.html", {
         "recent": oplog_selectors.recent_sign_ins(user=request.user),
+        "administers": selectors.may_administer_accounts(request.user),
     })
 
 
@@ -104,3 +108,49 @@ class DescribedPaginator(Paginator):
 
     def _get_page(self, object_list, number, paginator):
         return Page(list(selectors.operation_rows(object_list)), number, paginator)
+
+
+@login_required
+def token_list(request):
+    """One's API tokens (every account's, for an administrator), with a button to revoke each."""
+    everyone = selectors.may_administer_accounts(request.user)
+    return render(request, "registration/token_list.html", {
+        "tokens": selectors.token_list(actor=request.user, everyone=everyone),
+        "everyone": everyone,
+        "token_days": settings.API_TOKEN_DAYS,
+    })
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = get_object_or_404(
+        selectors.token_list(actor=request.user, everyone=True), pk=pk
+    )
+    services.token_revoke(actor=request.user, token=token, request=request)
+    messages.success(request, _("The API token has been revoked; it no longer opens the API."))
+    return redirect("token-list")
+
+
+@login_required
+def lockout_list(request):
+    """Accounts and addresses with failed sign-ins on record; an administrator lifts a lock,
+    saying why."""
+    if not selectors.may_administer_accounts(request.user):
+        raise PermissionDenied(code="unlock_not_allowed")
+    form = UnlockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lockout_clear(actor=request.user, request=request, **form.cleaned_data)
+        except DomainError as error:
+            for field, errors in error.fields.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Sign-in unlocked for %(who)s.") % {
+                "who": form.cleaned_data["username"] or form.cleaned_data["address"],
+            })
+            return redirect("lockout-list")
+    return render(request, "registration/lockout_list.html", {
+        "lockouts": selectors.lockout_list(), "form": form,
+    })

@@ -171,11 +171,13 @@ class _Demo:
                 actor=self.province, username=username, name=name, title=title,
                 employer_name=employer, employer_uscc=uscc, region=regions[region],
                 industries=[industries[code] for code in codes],
+                password=settings.DEMO_PASSWORD,
             )
             created.append(expert)
         # One hash for all, as the registry's demo accounts share the published password.
+        # Not held on the password change page: demo accounts are shared (see demo/registry.py).
         get_user_model().objects.filter(pk__in=[e.user_id for e in created]).update(
-            password=make_password(settings.DEMO_PASSWORD)
+            password=make_password(settings.DEMO_PASSWORD), must_change_password=False
         )
         account = users.get(DEMO_EXPERT[0])
         if account is not None and not Expert.objects.filter(user=account).exists():

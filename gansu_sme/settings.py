@@ -5,6 +5,7 @@ tests) or ``production``, where every secret and host must come from the environ
 no default.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gansu_sme.middleware.NoStoreMiddleware",
+    "accounts.middleware.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -74,6 +77,8 @@ MIDDLEWARE = [
     "gansu_sme.middleware.DomainErrorMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "oplog.middleware.OperationLogMiddleware",
+    # Last, so that it sees the flag a locked-out sign-in left on the request and answers it.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gansu_sme.urls"
@@ -122,13 +127,46 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.ExpiringModelBackend"]
+# django-axes first: it refuses a locked-out account or address before any password is checked,
+# on every form that calls authenticate() (the site's sign-in and the admin's).
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "accounts.backends.ExpiringModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in lock-out (accounts/signin.py): an account is locked after SIGN_IN_FAILURE_LIMIT wrong
+# passwords, an address after SIGN_IN_ADDRESS_FAILURE_LIMIT (higher: an office signs in from one
+# gateway). The lock lasts SIGN_IN_LOCKOUT_MINUTES after the last failure, doubling with each
+# further SIGN_IN_FAILURE_LIMIT failures, up to SIGN_IN_LOCKOUT_MAX_MINUTES; an administrator
+# unlocks earlier at /accounts/lockouts/.
+SIGN_IN_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=30)
+SIGN_IN_LOCKOUT_MINUTES = env.int("SIGN_IN_LOCKOUT_MINUTES", default=5)
+SIGN_IN_LOCKOUT_MAX_MINUTES = env.int("SIGN_IN_LOCKOUT_MAX_MINUTES", default=24 * 60)
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = "accounts.signin.cool_off"
+AXES_HANDLER = "accounts.signin.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout_response"
+# The one client address every limit and log uses (TRUSTED_PROXY_COUNT decides it).
+AXES_CLIENT_IP_CALLABLE = "oplog.clients.client_address"
+# Sign-ins are in the operations log already; failures while locked extend the lock.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_RESET_ON_SUCCESS = True
+# Unlocking goes through /accounts/lockouts/, which asks why and logs it; not the bare admin.
+AXES_ENABLE_ADMIN = False
+AXES_HTTP_RESPONSE_CODE = 429
+
+# A signed-in session ends after this much inactivity (accounts.middleware.SessionIdleMiddleware
+# pushes its expiry back while it is used), and when the browser closes.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -204,10 +242,15 @@ CERTIFICATE_FONT_FILE = env.str(
     "CERTIFICATE_FONT_FILE", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 )
 
+# API tokens (accounts.ApiToken): hashed, expiring after API_TOKEN_DAYS unless issued otherwise,
+# read-only unless issued with create_api_token --write to an account whose role writes.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Bearer",
-    "TOKEN_TTL": None,
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
     "AUTO_REFRESH": False,
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/v1/", include("certification.api.urls")),
     path("api/v1/", include("subsidies.api.urls")),
     path("api/v1/", include("reports.api.urls")),
+    path("api/v1/", include("accounts.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Its start-up script comes as a file (?script), not inline: the site's CSP allows no
     # inline script.

@@ -14,6 +14,10 @@ class Kind(models.TextChoices):
     DOWNLOAD = "download", _("Download")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     PASSWORD_RESET = "password_reset", _("Password reset")
+    SIGN_IN_UNLOCKED = "sign_in_unlocked", _("Sign-in unlocked")
+    TOKEN_ISSUED = "token_issued", _("API token issued")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    TOKEN_WRITE = "token_write", _("Request with a write token")
 
 
 # The kinds stored in the operations-log table (all but changes).

@@ -10,11 +10,10 @@ import uuid
 import pytest
 import time_machine
 from django.utils import timezone
-from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.choices import Role
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, api_token
 from tests.factories.registry import EnterpriseFactory, region
 
 # Data migrations whose rows the services and pages need, with the function that loads them
@@ -151,7 +150,7 @@ def as_user():
     def client_for(user):
         client = APIClient()
         if user is not None:
-            _instance, token = AuthToken.objects.create(user=user, expiry=None)
+            token = api_token(user)
             client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
         return client
 

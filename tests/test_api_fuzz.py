@@ -15,10 +15,10 @@ from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
-from knox.models import AuthToken
 from rest_framework.views import APIView
 
 from gansu_sme.wsgi import application
+from tests.factories.accounts import api_token
 from tests.factories.applications import AttachmentFactory, EvaluationFactory
 from tests.factories.certificates import CertificateFactory, ObjectionFactory
 from tests.factories.experts import ExpertAssignmentFactory
@@ -81,8 +81,7 @@ def rows(county_user, province_user, api_user):
 @pytest.fixture
 def identities(api_user, province_user):
     def bearer(user):
-        _instance, token = AuthToken.objects.create(user=user, expiry=None)
-        return {"Authorization": f"Bearer {token}"}
+        return {"Authorization": f"Bearer {api_token(user)}"}
 
     return {"anonymous": {}, "read-only token": bearer(api_user), "staff": bearer(province_user)}
 

@@ -145,6 +145,13 @@ SUBSIDIES_OPERATIONS = {
 }
 
 
+# One's API tokens (every account's for an administrator), revoked by a POST, not a DELETE.
+ACCOUNTS_OPERATIONS = {
+    ("/api/v1/tokens/", "get"),
+    ("/api/v1/tokens/{id}/", "get"),
+    ("/api/v1/tokens/{id}/revoke/", "post"),
+}
+
 # Every account's 我的待办 (gansu_sme.inbox).
 TASKS_OPERATIONS = {("/api/v1/tasks/", "get")}
 
@@ -164,7 +171,7 @@ def test_schema_lists_every_operation_and_no_delete(schema):
 
     assert found == (
         REGISTRY_OPERATIONS | CERTIFICATION_OPERATIONS | SUBSIDIES_OPERATIONS | REPORTS_OPERATIONS
-        | TASKS_OPERATIONS
+        | TASKS_OPERATIONS | ACCOUNTS_OPERATIONS
     )
 
 

@@ -47,9 +47,12 @@ class ExpertCreateForm(ExpertEditForm):
 
     username = forms.CharField(label=_("Username"), max_length=150)
     password = forms.CharField(
-        label=_("Initial password"), required=False, strip=False,
+        label=_("Initial password"), strip=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text=_("Leave blank to let an administrator set it later."),
+        help_text=_(
+            "Initial password, checked by the password rules; the expert replaces it at the "
+            "first sign-in."
+        ),
     )
     field_order = ["username", "password"]
 

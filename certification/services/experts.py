@@ -75,7 +75,13 @@ from certification.scoring import (
 )
 from certification.services.workflow import APPLICATION_WORKFLOW, application_transition
 from gansu_sme import workflow
-from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
+from gansu_sme.exceptions import (
+    DomainError,
+    FieldMessage,
+    InvalidTransition,
+    OutOfScope,
+    PermissionDenied,
+)
 from registry.models import Industry, Region
 
 EXPERT_FIELDS = ("name", "title", "employer_name", "employer_uscc", "region", "is_active")
@@ -115,23 +121,26 @@ def expert_create(
 ) -> Expert:
     """Add an expert to the pool, with the account they sign in with (role expert, no region).
 
-    Preconditions: the actor is a provincial reviewer; the username is free. Without a password
-    the account cannot sign in until an administrator sets one. Writes the user and the expert.
+    Preconditions: the actor is a provincial reviewer; the username is free; ``password`` passes
+    the password validators (AUTH_PASSWORD_VALIDATORS; an empty one is refused too, code
+    ``invalid_password`` on the field ``password``): every path that sets a password checks them.
+    The expert replaces it at the first sign-in. Writes the user and the expert.
     """
     _check_manager(actor)
     user = User(username=(username or "").strip(), full_name=name, role=Role.EXPERT)
-    if password:
-        try:
-            validate_password(password, user)
-        except ValidationError as error:
-            raise DomainError(
-                code="invalid_password", fields={"password": list(error.messages)}
-            ) from error
-        user.set_password(password)
-        # A password the reviewer chose is handed over: the expert replaces it at first sign-in.
-        user.must_change_password = True
-    else:
-        user.set_unusable_password()
+    if not password:
+        raise DomainError(code="invalid_password", fields={"password": [
+            FieldMessage(_("Set an initial password for the expert's account."), "required")
+        ]})
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise DomainError(
+            code="invalid_password", fields={"password": list(error.messages)}
+        ) from error
+    user.set_password(password)
+    # A password the reviewer chose is handed over: the expert replaces it at first sign-in.
+    user.must_change_password = True
     try:
         user.full_clean(exclude=["password"])
     except ValidationError as error:

@@ -7,13 +7,13 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from certification.choices import ApplicationStatus as S
 from certification.choices import CampaignKind
 from certification.models import Application, ApplicationTransition, Evaluation, RuleSet
 from certification.services.evaluations import evaluation_run
+from tests.factories.accounts import api_token
 from tests.factories.applications import ApplicationFactory, open_campaign, upload
 from tests.factories.certification import VerifiedAnnualReportFactory
 from tests.factories.registry import EnterpriseFactory, region
@@ -36,7 +36,7 @@ def as_user():
     def client_for(user):
         client = APIClient()
         if user is not None:
-            _instance, token = AuthToken.objects.create(user=user, expiry=None)
+            token = api_token(user)
             client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
         return client
 

@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from certification.models import Campaign
+from tests.factories.accounts import api_token
 from tests.factories.applications import CampaignFactory
 from tests.permissions import ACTORS, permission_matrix, user_of
 
@@ -20,7 +20,7 @@ CREATE = reverse("certification:campaign-create")
 def api(user):
     client = APIClient()
     if user is not None:
-        _instance, token = AuthToken.objects.create(user=user, expiry=None)
+        token = api_token(user)
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     return client
 

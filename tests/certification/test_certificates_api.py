@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from certification.choices import (
@@ -17,6 +16,7 @@ from certification.choices import (
 )
 from certification.models import NationalRecommendation
 from certification.services.certificates import certificate_revoke
+from tests.factories.accounts import api_token
 from tests.factories.applications import ApplicationFactory, CampaignFactory
 from tests.factories.certificates import CertificateFactory
 from tests.factories.registry import EnterpriseFactory, region
@@ -34,7 +34,7 @@ def as_user():
     def client_for(user):
         client = APIClient()
         if user is not None:
-            _instance, token = AuthToken.objects.create(user=user, expiry=None)
+            token = api_token(user)
             client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
         return client
 

@@ -102,7 +102,7 @@ def test_the_province_adds_and_changes_an_expert(as_user, province_user):
 def test_a_taken_username_answers_400_on_its_field(as_user, province_user, expert_user):
     response = as_user(province_user).post(EXPERTS, {
         "username": expert_user.username, "name": "孙丽", "employer_name": "研究院",
-        "region": "620100",
+        "region": "620100", "password": "Expert-password-2026",
     }, format="json")
 
     assert response.status_code == 400

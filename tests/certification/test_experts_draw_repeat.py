@@ -3,13 +3,13 @@ of asking for replacements: the service, the draw page and the API action."""
 
 import pytest
 from django.urls import reverse
-from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from certification.choices import ApplicationStatus
 from certification.models import ExpertDraw
 from certification.services.experts import experts_draw
 from gansu_sme.exceptions import InvalidTransition
+from tests.factories.accounts import api_token
 from tests.factories.applications import ApplicationFactory
 from tests.factories.experts import ExpertFactory
 
@@ -63,7 +63,7 @@ def test_the_draw_page_answers_a_double_click_with_the_first_draw(client, provin
 
 
 def test_the_api_answers_a_repeated_first_draw_with_the_same_draw(province_user, accepted):
-    _instance, token = AuthToken.objects.create(user=province_user, expiry=None)
+    token = api_token(province_user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     url = reverse("certification-api:application-draw-experts", args=[accepted.pk])

@@ -91,20 +91,22 @@ def test_province_adds_an_expert_with_an_expert_account(province_user):
     assert [i.code for i in expert.industries.all()] == ["C35"]
 
 
-def test_an_expert_added_without_password_cannot_sign_in_yet(province_user):
-    expert = expert_create(
-        actor=province_user, username="lina", name="李娜", employer_name="兰州大学",
-        region=region("620100"),
-    )
+def test_an_expert_without_a_password_is_refused_on_its_field(province_user):
+    with pytest.raises(DomainError) as error:
+        expert_create(
+            actor=province_user, username="lina", name="李娜", employer_name="兰州大学",
+            region=region("620100"),
+        )
 
-    assert not expert.user.has_usable_password()
+    assert error.value.code == "invalid_password"
+    assert "password" in error.value.fields
 
 
 def test_a_taken_username_is_refused_on_its_field(province_user, expert_user):
     with pytest.raises(DomainError) as error:
         expert_create(
             actor=province_user, username=expert_user.username, name="王磊",
-            employer_name="兰州大学", region=region("620100"),
+            employer_name="兰州大学", region=region("620100"), password="Expert-password-2026",
         )
 
     assert "username" in error.value.fields
@@ -115,6 +117,7 @@ def test_an_invalid_employer_credit_code_is_refused(province_user):
         expert_create(
             actor=province_user, username="wanglei", name="王磊", employer_name="兰州大学",
             employer_uscc="91620100ABCDEFGHIJ", region=region("620100"),
+            password="Expert-password-2026",
         )
 
     assert "employer_uscc" in error.value.fields

@@ -106,7 +106,7 @@ def test_the_province_adds_an_expert_through_the_form(client, province_user):
 def test_a_taken_username_shows_on_the_form(client, province_user, expert_user):
     response = logged_in(client, province_user).post(url("expert-create"), {
         "username": expert_user.username, "name": "赵敏", "employer_name": "兰州大学",
-        "region": region("620100").pk,
+        "region": region("620100").pk, "password": "Expert-password-2026",
     })
 
     assert response.status_code == 400

@@ -5,12 +5,12 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from certification.choices import ApplicationStatus, ObjectionStatus
 from certification.models import Application, Objection
 from certification.services.notices import objection_decide
+from tests.factories.accounts import api_token
 from tests.factories.applications import ApplicationFactory
 from tests.factories.certificates import NoticeFactory, ObjectionFactory
 from tests.permissions import permission_matrix, user_of
@@ -27,7 +27,7 @@ def as_user():
     def client_for(user):
         client = APIClient()
         if user is not None:
-            _instance, token = AuthToken.objects.create(user=user, expiry=None)
+            token = api_token(user)
             client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
         return client
 

@@ -22,3 +22,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+def api_token(user, *, write=None):
+    """A fresh Bearer token of ``user`` (default expiry): able to write when the user's role
+    writes (``write=None``), read-only otherwise or when ``write`` is False. Made directly, not
+    through ``token_issue``, so that tests may give one to an expired account."""
+    from accounts.models import ApiToken
+
+    if write is None:
+        write = not user.is_read_only
+    _instance, token = ApiToken.objects.create(user=user, write=write)
+    return token

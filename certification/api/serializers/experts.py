@@ -47,8 +47,11 @@ class ExpertUpdateSerializer(serializers.Serializer):
 class ExpertCreateSerializer(ExpertUpdateSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(
-        required=False, allow_blank=True, write_only=True, trim_whitespace=False,
-        help_text=_("Initial password; without one the account cannot sign in yet."),
+        write_only=True, trim_whitespace=False,
+        help_text=_(
+            "Initial password, checked by the password rules; the expert replaces it at the "
+            "first sign-in."
+        ),
     )
     name = serializers.CharField(max_length=50)
     employer_name = serializers.CharField(max_length=200)
