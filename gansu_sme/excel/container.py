@@ -26,16 +26,24 @@ MAX_COLUMNS = 40
 # refused after a few megabytes of inflating, however far it would go.
 MAX_RATIO = 100
 RATIO_FLOOR = 8 * 1024 * 1024
+# The same ratio for each part, on the compressed bytes actually read (not the size its header
+# declares), once the part has inflated past MEMBER_RATIO_FLOOR: a bomb hidden in one part of
+# an otherwise ordinary file is refused after its first megabytes.
+MEMBER_RATIO_FLOOR = 1024 * 1024
 # Cells written in the first sheet (empty styled ones included: each costs the reader as much),
 # and strings in the shared-string table (the reader holds all of them at once).
 MAX_CELLS = 3_000_000
 MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
+# Cells of a sheet written without positions (or with namespace prefixes), which the checks
+# must parse element by element rather than scan: no spreadsheet program writes those.
+MAX_CELLS_PARSED = 200_000
 # Nesting of any XML part: a worksheet is 7 deep, styles and drawings a few more.
 MAX_XML_DEPTH = 40
 # The workbook's directory parts, parsed whole: a few kilobytes in any real file.
 MAX_DIRECTORY_PART_BYTES = 1024 * 1024
 
 _CHUNK = 1024 * 1024
+_PIECE = 64 * 1024
 # A formula element (<f>, <f t="shared" .../>) or an error value (t="e") in sheet XML written
 # the usual way; only when one appears is the sheet parsed to find which cells hold it. A sheet
 # written any other way (a namespace prefix) is always parsed.
@@ -150,6 +158,7 @@ class _Budget:
     def __init__(self, upload_size):
         limit = _limit("IMPORT_MAX_INFLATED_BYTES", MAX_UNCOMPRESSED_BYTES)
         ratio = _limit("IMPORT_MAX_RATIO", MAX_RATIO)
+        self.ratio = ratio
         self.ratio_bytes = max(RATIO_FLOOR, upload_size * ratio)
         self.bytes = min(limit, self.ratio_bytes)
         self.ratio_bound = self.ratio_bytes < limit
@@ -228,6 +237,27 @@ class _SheetScan:
         return self.plain and not self.unreferenced
 
 
+def _inflated_chunks(member, info, ratio):
+    """The part's inflated bytes in chunks of about _CHUNK, checking its compression ratio
+    every _PIECE: zipfile reads as many compressed bytes as inflated ones are asked for, so
+    small reads keep the count of compressed bytes read close to what was inflated."""
+    pieces = []
+    size = inflated = 0
+    while piece := member.read(_PIECE):
+        inflated += len(piece)
+        if inflated > MEMBER_RATIO_FLOOR:
+            read = info.compress_size - getattr(member, "_compress_left", 0)
+            if inflated > ratio * max(read, 1):
+                raise UploadRejected(MSG_TOO_LARGE, code="ratio")
+        pieces.append(piece)
+        size += len(piece)
+        if size >= _CHUNK:
+            yield b"".join(pieces)
+            pieces, size = [], 0
+    if pieces:
+        yield b"".join(pieces)
+
+
 def _stream_member(archive, info, budget, scan=None):
     """Inflate one part, counting its real size, and the first sheet's cells, against
     ``budget``; a chunk at a time, so memory stays flat whatever the part claims or holds.
@@ -243,7 +273,7 @@ def _stream_member(archive, info, budget, scan=None):
     tail = carry = b""
     first = True
     with archive.open(info) as member:
-        while chunk := member.read(_CHUNK):
+        for chunk in _inflated_chunks(member, info, budget.ratio):
             budget.inflated(len(chunk))
             inflated += len(chunk)
             # XML in UTF-16 would hide markup from the byte scans.
@@ -323,6 +353,12 @@ def check_container(upload):
             for info in entries:
                 _stream_member(archive, info, budget, scan if info.filename == sheet_path else None)
             if not scan.exact:
+                # Parsed element by element in Python: only a sheet of ordinary size.
+                if scan.cells > MAX_CELLS_PARSED:
+                    raise UploadRejected(
+                        MSG_TOO_MANY_CELLS, code="too_many_cells",
+                        params={"cells": f"{MAX_CELLS_PARSED:,}"},
+                    )
                 return _refused_cells(archive, sheet_path, bound_extent=True)
             _check_extent(
                 MAX_ROWS + 2 if scan.too_tall else 0, MAX_COLUMNS + 1 if scan.too_wide else 0
