@@ -11,7 +11,9 @@ idempotent (DESIGN.md, Background work).
 """
 
 import logging
+import time
 from datetime import timedelta
+from importlib import import_module
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +29,14 @@ DRAIN_BATCH = 500
 KEEP_SENT = timedelta(days=7)
 # What a broker that is down or unreachable raises when a message is published.
 BROKER_DOWN = (BrokerError, ConnectionError, OSError, TimeoutError)
+BREAKER_SECONDS = 30.0
+_down_until = 0.0
+
+
+def reset_breaker():
+    """Let the next send try the broker at once (the broker is known to be back)."""
+    global _down_until
+    _down_until = 0.0
 
 
 def enqueue(task, *args, **kwargs) -> OutboxMessage:
@@ -42,12 +52,19 @@ def after_commit(callback):
     transaction.on_commit(callback)
 
 
-def send(ids) -> int:
+def send(ids, *, force=False) -> int:
     """Send the unsent messages among ``ids``, each in its own transaction under its row
     lock (skipping one another process is sending); stops at the first broker failure.
-    Returns how many were sent."""
+    Returns how many were sent.
+
+    For BREAKER_SECONDS after a failure, only a drain (``force``) tries the broker again:
+    reaching a broker that is down takes a couple of seconds, which requests need not spend.
+    """
     from gansu_sme.celery import app
 
+    global _down_until
+    if not force and time.monotonic() < _down_until:
+        return 0
     sent = 0
     for pk in ids:
         with transaction.atomic():
@@ -59,20 +76,30 @@ def send(ids) -> int:
                 continue
             try:
                 # No retry loop here: a request must not wait for a broker that is down.
-                app.tasks[message.task].apply_async(
+                _task(app, message.task).apply_async(
                     message.args, message.kwargs, retry=False
                 )
             except BROKER_DOWN as exc:
+                _down_until = time.monotonic() + BREAKER_SECONDS
                 OutboxMessage.objects.filter(pk=pk).update(
                     attempts=message.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:500]
                 )
                 logger.warning("Outbox: the broker is unreachable (%s); %s waits", exc, message)
                 return sent
+            _down_until = 0.0
             message.sent_at = timezone.now()
             message.attempts += 1
             message.save(update_fields=["sent_at", "attempts"])
             sent += 1
     return sent
+
+
+def _task(app, name):
+    """The registered task ``name``, its module imported first if no one has yet (a web
+    process imports task modules only as its code needs them)."""
+    if name not in app.tasks:
+        import_module(name.rsplit(".", 1)[0])
+    return app.tasks[name]
 
 
 def outbox_drain(*, batch: int = DRAIN_BATCH) -> int:
@@ -86,7 +113,7 @@ def outbox_drain(*, batch: int = DRAIN_BATCH) -> int:
         )
         if not ids:
             return total
-        sent = send(ids)
+        sent = send(ids, force=True)
         total += sent
         if sent < len(ids):
             return total
