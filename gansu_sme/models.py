@@ -120,6 +120,8 @@ class OutboxMessage(models.Model):
     task = models.CharField(_("task"), max_length=200)
     args = models.JSONField(_("arguments"), default=list, blank=True)
     kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    # The queue to send to; blank: the task's own route (the default queue).
+    queue = models.CharField(_("queue"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)

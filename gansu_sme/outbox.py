@@ -39,10 +39,12 @@ def reset_breaker():
     _down_until = 0.0
 
 
-def enqueue(task, *args, **kwargs) -> OutboxMessage:
+def enqueue(task, *args, queue="", **kwargs) -> OutboxMessage:
     """Ask for ``task`` (a Celery task) with JSON arguments once the current transaction
     commits; the message is written now, in that transaction."""
-    message = OutboxMessage.objects.create(task=task.name, args=list(args), kwargs=kwargs)
+    message = OutboxMessage.objects.create(
+        task=task.name, args=list(args), kwargs=kwargs, queue=queue
+    )
     after_commit(lambda: send([message.pk]))
     return message
 
@@ -76,8 +78,9 @@ def send(ids, *, force=False) -> int:
                 continue
             try:
                 # No retry loop here: a request must not wait for a broker that is down.
+                options = {"queue": message.queue} if message.queue else {}
                 _task(app, message.task).apply_async(
-                    message.args, message.kwargs, retry=False
+                    message.args, message.kwargs, retry=False, **options
                 )
             except BROKER_DOWN as exc:
                 _down_until = time.monotonic() + BREAKER_SECONDS
