@@ -4,10 +4,11 @@ none is lost, none has its effect twice.
 A real ``celery worker`` (prefork, two pool processes) on a queue of its own in the test Redis
 and on the test database. The tasks are asked for in one transaction through the outbox and
 sent when it commits. While they run, the test SIGKILLs a pool process in the middle of a
-task (a victim task whose first run blocks), as the OOM killer or a crash would; the task is acknowledged late and rejected when its
-worker is lost (settings), so it is delivered again and runs again, and its effect (written at
-the end, keyed) exists once. The whole worker is not killed: its unacknowledged messages would
-come back only after the broker's visibility timeout (two hours; tests/reports/test_celery.py).
+task (a victim whose first run blocks), as the OOM killer or a crash would; the task is
+acknowledged late and rejected when its worker is lost (settings), so it is delivered again
+and runs again, and its effect (written at the end, keyed) exists once. The whole
+worker is not killed: its unacknowledged messages would come back only after the broker's
+visibility timeout (two hours; tests/reports/test_celery.py).
 """
 
 import os

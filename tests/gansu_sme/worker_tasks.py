@@ -1,9 +1,10 @@
 """A task for the killed-worker test only, loaded by its worker with ``--include``.
 
 Each run appends its pid and key to a log first (so the test knows whom to kill and how often
-each task ran), works a moment (a victim's first run blocks until the test kills it), then writes its effect, a notification keyed by an
-idempotency key, in one transaction at the very end, as the project's tasks are written. It
-takes the project's defaults (late acknowledgement, rejected when its worker is lost).
+each task ran), works a moment (a victim's first run blocks until the test kills it), then
+writes its effect, a notification keyed by an idempotency key, in one transaction at the very
+end, as the project's tasks are written. It takes
+the project's defaults (late acknowledgement, rejected when its worker is lost).
 """
 
 import os
