@@ -110,3 +110,33 @@ class OfficialDay(models.Model):
 
     def __str__(self):
         return self.date.isoformat()
+
+
+class OutboxMessage(models.Model):
+    """A task to send to the broker, written in the same transaction as the change that calls
+    for it (gansu_sme.outbox): it exists exactly when the change committed, and stays until the
+    broker took it, so a task asked for while Redis is down is sent when Redis is back."""
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    # The queue to send to; blank: the task's own route (the default queue).
+    queue = models.CharField(_("queue"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["id"], condition=models.Q(sent_at__isnull=True),
+                name="gansu_sme_outbox_unsent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task} #{self.pk}"

@@ -118,11 +118,13 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Tolerates Redis being down (gansu_sme/cache.py): pages keep serving without the cache.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "gansu_sme.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="gansu_sme"),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
     }
 }
 
@@ -314,6 +316,22 @@ CELERY_WORKER_SEND_TASK_EVENTS = False
 # process may run (docker-compose.yml's single `beat` service, one beat under `make run`).
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Publishing gives up quickly when Redis is down: the outbox (gansu_sme/outbox.py) keeps the
+# message and sends it when Redis is back, so a request never waits for the broker.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+
+# Uploaded workbooks (gansu_sme/excel/container.py): the work one may ask, checked while its
+# parts are streamed in the web process, before any reader opens it.
+IMPORT_MAX_INFLATED_BYTES = env.int("IMPORT_MAX_INFLATED_BYTES", default=200 * 1024 * 1024)
+IMPORT_MAX_RATIO = env.int("IMPORT_MAX_RATIO", default=100)
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=3_000_000)
+# The worker process that reads a workbook (registry/tasks.py): its address space, and the
+# time one reading may take before it is stopped.
+IMPORT_WORKER_MEMORY_MB = env.int("IMPORT_WORKER_MEMORY_MB", default=1536)
+IMPORT_SOFT_TIME_LIMIT = env.int("IMPORT_SOFT_TIME_LIMIT", default=10 * 60)
+IMPORT_TIME_LIMIT = env.int("IMPORT_TIME_LIMIT", default=11 * 60)
+# A pool process whose resident memory has grown past this (kB) is replaced after its task.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=512_000)
 
 if PRODUCTION:
     EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

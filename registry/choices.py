@@ -180,3 +180,5 @@ class ImportStatus(models.TextChoices):
     IMPORTING = "importing", _("Importing")  # 导入中
     DONE = "done", _("Imported")  # 已导入
     FAILED = "failed", pgettext_lazy("import status", "Failed")  # 失败
+    # The file as a whole cannot be used (not the template, no rows, unreadable).
+    REFUSED = "refused", pgettext_lazy("import status", "Refused")  # 已拒收

@@ -6,6 +6,7 @@ Regions and industries come from the data migration, so every test database has 
 import datetime
 import importlib
 import uuid
+from contextlib import contextmanager
 
 import pytest
 import time_machine
@@ -155,3 +156,28 @@ def as_user():
         return client
 
     return client_for
+
+
+@pytest.fixture
+def tasks_run_at_once(settings, monkeypatch):
+    """Celery tasks run in the test's process (eagerly), and what the outbox is asked for is
+    sent at once rather than after a commit that a test's transaction never makes."""
+    from gansu_sme import outbox
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    monkeypatch.setattr(outbox, "after_commit", lambda callback: callback())
+    with eager_celery_app():
+        yield
+
+
+@contextmanager
+def eager_celery_app():
+    from gansu_sme.celery import app as celery_app
+
+    conf = celery_app.conf
+    previous = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager = conf.task_eager_propagates = True
+    try:
+        yield
+    finally:
+        conf.task_always_eager, conf.task_eager_propagates = previous

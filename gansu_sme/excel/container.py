@@ -2,12 +2,14 @@
 size and entry limits on the bytes actually inflated, macros, DTDs, the first sheet's extent,
 and which of its cells hold a formula or an error value."""
 
+import io
 import re
 import zipfile
 from posixpath import dirname, join, normpath
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
@@ -18,8 +20,30 @@ MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 # cell of that rectangle (4 million at most), and the limits are cheap to check on the bytes.
 MAX_ROWS = 99_998
 MAX_COLUMNS = 40
+# The work a file may ask of the reader, whatever its size on disk (settings IMPORT_MAX_*; these
+# are their defaults). Inflated bytes may not pass RATIO times the upload's own size once past
+# RATIO_FLOOR: a normal workbook inflates 3 to 15 times, a bomb hundreds of times, so a bomb is
+# refused after a few megabytes of inflating, however far it would go.
+MAX_RATIO = 100
+RATIO_FLOOR = 8 * 1024 * 1024
+# The same ratio for each part, on the compressed bytes actually read (not the size its header
+# declares), once the part has inflated past MEMBER_RATIO_FLOOR: a bomb hidden in one part of
+# an otherwise ordinary file is refused after its first megabytes.
+MEMBER_RATIO_FLOOR = 1024 * 1024
+# Cells written in the first sheet (empty styled ones included: each costs the reader as much),
+# and strings in the shared-string table (the reader holds all of them at once).
+MAX_CELLS = 3_000_000
+MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
+# Cells of a sheet written without positions (or with namespace prefixes), which the checks
+# must parse element by element rather than scan: no spreadsheet program writes those.
+MAX_CELLS_PARSED = 200_000
+# Nesting of any XML part: a worksheet is 7 deep, styles and drawings a few more.
+MAX_XML_DEPTH = 40
+# The workbook's directory parts, parsed whole: a few kilobytes in any real file.
+MAX_DIRECTORY_PART_BYTES = 1024 * 1024
 
 _CHUNK = 1024 * 1024
+_PIECE = 64 * 1024
 # A formula element (<f>, <f t="shared" .../>) or an error value (t="e") in sheet XML written
 # the usual way; only when one appears is the sheet parsed to find which cells hold it. A sheet
 # written any other way (a namespace prefix) is always parsed.
@@ -48,6 +72,8 @@ MSG_TOO_MANY_ROWS = _("The sheet has more than %(rows)s rows.")
 MSG_TOO_WIDE = _("The sheet spans more rows and columns than a workbook of this kind can.")
 MSG_FORMULA = _("Formulas are not accepted: paste the cell as a value.")
 MSG_ERROR_VALUE = _("The cell holds an error value (such as #DIV/0!).")
+MSG_TOO_MANY_CELLS = _("The sheet holds more than %(cells)s cells (empty formatted cells count).")
+MSG_TOO_DEEP = _("The workbook's XML is nested deeper than a workbook's is.")
 
 # Cells refused before they are read, by code: see check_container.
 FORMULA, ERROR_VALUE = "formula", "error_value"
@@ -88,8 +114,8 @@ def _upload_size(upload):
 def _first_sheet_path(archive):
     """The zip path of the workbook's first sheet, as a reader would choose it."""
     try:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        workbook = _parse_part(archive, "xl/workbook.xml")
+        rels = _parse_part(archive, "xl/_rels/workbook.xml.rels")
     except (KeyError, ElementTree.ParseError, DefusedXmlException) as exc:
         raise UploadRejected(MSG_INVALID, code="invalid_file") from exc
     sheet = workbook.find(f"{_NS_MAIN}sheets/{_NS_MAIN}sheet")
@@ -103,6 +129,65 @@ def _first_sheet_path(archive):
                 return target.lstrip("/")
             return normpath(join(dirname("xl/workbook.xml"), target))
     raise UploadRejected(MSG_INVALID, code="invalid_file")
+
+
+def _parse_part(archive, name):
+    """A small XML part as a tree, read only up to MAX_DIRECTORY_PART_BYTES and MAX_XML_DEPTH
+    (a declared size may lie; the bytes read are what counts)."""
+    with archive.open(name) as member:
+        data = member.read(MAX_DIRECTORY_PART_BYTES + 1)
+    if len(data) > MAX_DIRECTORY_PART_BYTES:
+        raise UploadRejected(MSG_TOO_LARGE, code="too_large")
+    depth = 0
+    root = None
+    for event, element in ElementTree.iterparse(io.BytesIO(data), events=("start", "end")):
+        if event == "start":
+            depth += 1
+            if depth > MAX_XML_DEPTH:
+                raise UploadRejected(MSG_TOO_DEEP, code="too_deep")
+            root = element if root is None else root
+        else:
+            depth -= 1
+    return root
+
+
+class _Budget:
+    """What the upload may still ask for while it is streamed: inflated bytes (the size limit
+    and the ratio to the upload's size, whichever is lower) and cells."""
+
+    def __init__(self, upload_size):
+        limit = _limit("IMPORT_MAX_INFLATED_BYTES", MAX_UNCOMPRESSED_BYTES)
+        ratio = _limit("IMPORT_MAX_RATIO", MAX_RATIO)
+        self.ratio = ratio
+        self.ratio_bytes = max(RATIO_FLOOR, upload_size * ratio)
+        self.bytes = min(limit, self.ratio_bytes)
+        self.ratio_bound = self.ratio_bytes < limit
+        self.cells = _limit("IMPORT_MAX_CELLS", MAX_CELLS)
+
+    def inflated(self, size):
+        self.bytes -= size
+        if self.bytes < 0:
+            raise UploadRejected(MSG_TOO_LARGE, code="ratio" if self.ratio_bound else "too_large")
+
+
+def _limit(name, default):
+    return getattr(settings, name, default)
+
+
+class _DepthScan:
+    """The nesting depth of an XML part, estimated from its bytes chunk by chunk: start tags
+    less end tags and empty-element tags. Text holding "/>" makes it low, never high; a part
+    that hides its depth that way still meets the bounded worker (see registry.tasks)."""
+
+    def __init__(self):
+        self.depth = 0
+
+    def feed(self, data):
+        ends = data.count(b"</")
+        opens = data.count(b"<") - ends - data.count(b"<?") - data.count(b"<!")
+        self.depth += opens - ends - data.count(b"/>")
+        if self.depth > MAX_XML_DEPTH:
+            raise UploadRejected(MSG_TOO_DEEP, code="too_deep")
 
 
 class _SheetScan:
@@ -121,6 +206,7 @@ class _SheetScan:
         self.plain = False
         self.flagged = False
         self.too_tall = self.too_wide = False
+        self.cells = 0
 
     def feed(self, chunk):
         buffer = self.carry + chunk
@@ -137,6 +223,7 @@ class _SheetScan:
         self.carry = b""
 
     def _scan(self, data):
+        self.cells += data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/")
         self.plain = self.plain or b"<sheetData" in data
         self.unreferenced = self.unreferenced or _CELL_WITHOUT_REF.search(data) is not None
         if _OUT_OF_BOUNDS.search(data):
@@ -150,20 +237,45 @@ class _SheetScan:
         return self.plain and not self.unreferenced
 
 
+def _inflated_chunks(member, info, ratio):
+    """The part's inflated bytes in chunks of about _CHUNK, checking its compression ratio
+    every _PIECE: zipfile reads as many compressed bytes as inflated ones are asked for, so
+    small reads keep the count of compressed bytes read close to what was inflated."""
+    pieces = []
+    size = inflated = 0
+    while piece := member.read(_PIECE):
+        inflated += len(piece)
+        if inflated > MEMBER_RATIO_FLOOR:
+            read = info.compress_size - getattr(member, "_compress_left", 0)
+            if inflated > ratio * max(read, 1):
+                raise UploadRejected(MSG_TOO_LARGE, code="ratio")
+        pieces.append(piece)
+        size += len(piece)
+        if size >= _CHUNK:
+            yield b"".join(pieces)
+            pieces, size = [], 0
+    if pieces:
+        yield b"".join(pieces)
+
+
 def _stream_member(archive, info, budget, scan=None):
-    """Inflate one part, counting its real size against ``budget``; returns bytes left.
+    """Inflate one part, counting its real size, and the first sheet's cells, against
+    ``budget``; a chunk at a time, so memory stays flat whatever the part claims or holds.
 
     zipfile stops at the size the directory declares and then checks the CRC, so a part that
     inflates to more than it claims is refused as damaged rather than read on.
     """
-    is_xml = info.filename.endswith((".xml", ".rels"))
-    tail = b""
+    lowered = info.filename.lower()
+    is_xml = lowered.endswith((".xml", ".rels"))
+    shared_strings = lowered.endswith("sharedstrings.xml")
+    depth = _DepthScan() if is_xml else None
+    inflated = strings = 0
+    tail = carry = b""
     first = True
     with archive.open(info) as member:
-        while chunk := member.read(_CHUNK):
-            budget -= len(chunk)
-            if budget < 0:
-                raise UploadRejected(MSG_TOO_LARGE, code="too_large")
+        for chunk in _inflated_chunks(member, info, budget.ratio):
+            budget.inflated(len(chunk))
+            inflated += len(chunk)
             # XML in UTF-16 would hide markup from the byte scans.
             if first and is_xml and (chunk.startswith((b"\xff\xfe", b"\xfe\xff"))
                                      or b"\x00" in chunk[:64]):
@@ -171,12 +283,33 @@ def _stream_member(archive, info, budget, scan=None):
             first = False
             if is_xml and _DTD.search(tail + chunk):
                 raise UploadRejected(MSG_DTD, code="dtd")
+            if depth is not None:
+                # A tag's "<" or "/" split from the rest of it waits for the next chunk.
+                data = carry + chunk
+                cut = len(data) - 1 if data[-1:] in (b"<", b"/") else len(data)
+                carry = data[cut:]
+                depth.feed(data[:cut])
+            if shared_strings:
+                strings += (tail + chunk).count(b"<si") - tail.count(b"<si")
+                if inflated > MAX_SHARED_STRINGS_BYTES or strings > budget.cells:
+                    raise UploadRejected(
+                        MSG_TOO_MANY_CELLS, code="too_many_strings",
+                        params={"cells": f"{budget.cells:,}"},
+                    )
             if scan is not None:
                 scan.feed(chunk)
+                if scan.cells > budget.cells:
+                    raise UploadRejected(
+                        MSG_TOO_MANY_CELLS, code="too_many_cells",
+                        params={"cells": f"{budget.cells:,}"},
+                    )
             tail = chunk[-16:]
     if scan is not None:
         scan.finish()
-    return budget
+        if scan.cells > budget.cells:
+            raise UploadRejected(
+                MSG_TOO_MANY_CELLS, code="too_many_cells", params={"cells": f"{budget.cells:,}"}
+            )
 
 
 def check_container(upload):
@@ -192,7 +325,8 @@ def check_container(upload):
         raise UploadRejected(MSG_MACROS, code="macros")
     if not name.endswith(".xlsx"):
         raise UploadRejected(MSG_NOT_XLSX, code="not_xlsx")
-    if _upload_size(upload) > MAX_UPLOAD_BYTES:
+    size = _upload_size(upload)
+    if size > MAX_UPLOAD_BYTES:
         limit = MAX_UPLOAD_BYTES // 2**20
         raise UploadRejected(MSG_TOO_BIG, code="file_too_big", params={"limit": limit})
     upload.seek(0)
@@ -201,6 +335,7 @@ def check_container(upload):
             entries = archive.infolist()
             if len(entries) > MAX_ZIP_ENTRIES:
                 raise UploadRejected(MSG_TOO_MANY_PARTS, code="too_many_parts")
+            budget = _Budget(size)
             if sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES:
                 raise UploadRejected(MSG_TOO_LARGE, code="too_large")
             names = {e.filename.lower() for e in entries}
@@ -215,12 +350,15 @@ def check_container(upload):
             if sheet_path not in {e.filename for e in entries}:
                 raise UploadRejected(MSG_INVALID, code="invalid_file")
             scan = _SheetScan()
-            budget = MAX_UNCOMPRESSED_BYTES
             for info in entries:
-                budget = _stream_member(
-                    archive, info, budget, scan if info.filename == sheet_path else None
-                )
+                _stream_member(archive, info, budget, scan if info.filename == sheet_path else None)
             if not scan.exact:
+                # Parsed element by element in Python: only a sheet of ordinary size.
+                if scan.cells > MAX_CELLS_PARSED:
+                    raise UploadRejected(
+                        MSG_TOO_MANY_CELLS, code="too_many_cells",
+                        params={"cells": f"{MAX_CELLS_PARSED:,}"},
+                    )
                 return _refused_cells(archive, sheet_path, bound_extent=True)
             _check_extent(
                 MAX_ROWS + 2 if scan.too_tall else 0, MAX_COLUMNS + 1 if scan.too_wide else 0
@@ -253,11 +391,15 @@ def _refused_cells(archive, sheet_path, *, bound_extent=False):
     row_number = 0
     column_number = 0
     max_row = max_column = 0
+    depth = 0
     try:
         with archive.open(sheet_path) as stream:
             for event, element in ElementTree.iterparse(stream, events=("start", "end")):
                 tag = element.tag.rsplit("}", 1)[-1]
                 if event == "start":
+                    depth += 1
+                    if depth > MAX_XML_DEPTH:
+                        raise UploadRejected(MSG_TOO_DEEP, code="too_deep")
                     if tag == "row":
                         row_number = int(element.get("r") or row_number + 1)
                         column_number = 0
@@ -273,6 +415,7 @@ def _refused_cells(archive, sheet_path, *, bound_extent=False):
                             max_column = max(max_column, column_number)
                             _check_extent(max_row, max_column)
                     continue
+                depth -= 1
                 if tag == "c":
                     children = {child.tag.rsplit("}", 1)[-1] for child in element}
                     if "f" in children:
@@ -280,7 +423,7 @@ def _refused_cells(archive, sheet_path, *, bound_extent=False):
                     elif element.get("t") == "e":
                         refused[(row_number, column_number)] = ERROR_VALUE
                     element.clear()
-                elif tag == "row":
+                elif tag != "sheetData" and tag != "worksheet":
                     element.clear()
     except (ElementTree.ParseError, DefusedXmlException, ValueError) as exc:
         raise UploadRejected(MSG_INVALID, code="invalid_file") from exc

@@ -27,6 +27,8 @@ class ImportJob(models.Model):
     # What confirming wrote (or would write): {"created": n, "updated": n, "unchanged": n}.
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     failure = models.TextField(_("failure"), blank=True)
+    # Runs of the current task begun (registry.services.imports.MAX_ATTEMPTS).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,
         related_name="import_jobs",

@@ -10,9 +10,12 @@ Confirming runs the same steps again in one transaction that holds the job's row
 error then (the data changed meanwhile) rolls everything back. Re-running a job is safe at any
 point: it re-validates and writes all or nothing, and a job already done is left as it is.
 
-Files above ``ASYNC_ROWS`` rows are validated and written by Celery tasks, enqueued on commit;
-their progress is kept in the cache, because the job row itself only changes when the
-transaction doing the work commits.
+The web process never parses a workbook: it streams the upload's parts through the container
+checks (gansu_sme.excel.container: size, ratio, cells, depth, bounded memory), stores the file
+and asks, through the outbox, for a Celery task to read and validate it; confirming asks for
+another to write. The tasks run in a bounded worker process (registry.tasks: time limits and
+an address-space cap). Their progress is kept in the cache, because the job row itself only
+changes when the transaction doing the work commits.
 """
 
 import gc
@@ -37,10 +40,10 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl.utils import get_column_letter
 
 from accounts.models import User
-from gansu_sme import bulk
+from gansu_sme import bulk, outbox
 from gansu_sme.bulk import AnyOf
 from gansu_sme.excel.columns import CellError, render_message
-from gansu_sme.excel.container import UploadRejected
+from gansu_sme.excel.container import UploadRejected, check_container
 from gansu_sme.excel.reader import read_sheet
 from gansu_sme.excel.writer import write_annotated, write_template
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
@@ -73,8 +76,9 @@ from registry.services.pool import (
 
 logger = logging.getLogger(__name__)
 
-# Larger files are validated and written by a Celery worker, with a progress bar.
-ASYNC_ROWS = 2_000
+# Runs of one job's task that a worker did not survive (killed, out of memory) before the job
+# is given up as failed, so a file that kills its reader is not read for ever.
+MAX_ATTEMPTS = 3
 # Errors kept on a job; past this the file is almost surely the wrong one.
 MAX_REPORTED_ERRORS = 5_000
 # Reports per monitoring service call: the service's query count is the same for any number,
@@ -130,6 +134,7 @@ FIELD_ALIASES = {"enterprise": "uscc", "uscc_code": "uscc"}
 ROW_REFUSED = "row_refused"
 
 _lazy_message = lazy(render_message, str)
+MSG_NO_ROWS = _("The workbook has no data rows.")
 
 
 class ImportRejected(DomainError):
@@ -249,40 +254,35 @@ def _collector_paused():
 def _job_store(actor, kind, upload):
     _check_importer(actor, kind)
     try:
-        # Read and parsed once: the checks and the count need the whole grid anyway, and the
-        # validation takes the parsed rows from the cache instead of reading the file again.
-        with _collector_paused():
-            sheet = read_sheet(upload, SPECS[kind].columns)
+        # Streamed part by part with the work limits; nothing is parsed here.
+        check_container(upload)
     except UploadRejected as exc:
         raise ImportRejected(_lazy_message(exc.message, exc.params), code=exc.code) from exc
-    # Every row that is not blank, or that has a refused cell: as excel.reader.count_rows counts.
-    rows = len(sheet.raw)
-    if rows == 0:
-        raise ImportRejected(_("The workbook has no data rows."), code="no_rows")
     name = PurePath(upload.name or "upload.xlsx").name[-255:]
-    job = ImportJob(
-        kind=kind, filename=name, sha256=_sha256(upload), row_count=rows, uploaded_by=actor
-    )
+    job = ImportJob(kind=kind, filename=name, sha256=_sha256(upload), uploaded_by=actor)
     # The stored name is ours, so nothing the uploader chose reaches the file system.
     job.file.save(f"{kind}.xlsx", upload, save=False)
-    job.save()
-    cache.set(_sheet_key(job), sheet, SHEET_TTL)
-    if rows > ASYNC_ROWS:
-        transaction.on_commit(lambda: tasks.import_job_validate_task.delay(job.pk))
+    try:
+        job.save()
+        outbox.enqueue(tasks.import_job_validate_task, job.pk)
+    except Exception:
+        # The transaction rolls back; the stored file must not outlive it.
+        job.file.delete(save=False)
+        raise
     return job
 
 
 def import_job_create(*, actor: User, kind: str, upload: UploadedFile) -> ImportJob:
-    """Store an uploaded workbook as a job and validate it; writes no registry data.
+    """Store an uploaded workbook as a job and ask a worker to read and validate it; writes no
+    registry data.
 
-    The actor must have a role that keeps this kind of data. The file is checked as a container
-    and its header against the template first: a hostile or foreign file raises ImportRejected
-    and nothing is stored. Files of up to ``ASYNC_ROWS`` rows are validated before this returns;
-    larger ones by a Celery task enqueued on commit.
+    The actor must have a role that keeps this kind of data. The file's container is checked
+    here, streamed with the work limits: a hostile file raises ImportRejected and nothing is
+    stored. Reading the cells, the header and the rows is the task's (import_job_validate),
+    sent through the outbox once this commits.
     """
     job = _job_store(actor, kind, upload)
-    if job.row_count <= ASYNC_ROWS:
-        job = import_job_validate(job_id=job.pk)
+    job.refresh_from_db()
     return job
 
 
@@ -306,21 +306,20 @@ def _job_confirm(actor, job):
             _("Only an import that passed validation can be confirmed."), code="not_validated"
         )
     locked.status = ImportStatus.IMPORTING
-    locked.save(update_fields=["status"])
-    if locked.row_count > ASYNC_ROWS:
-        transaction.on_commit(lambda: tasks.import_job_run_task.delay(locked.pk))
+    locked.attempts = 0
+    locked.save(update_fields=["status", "attempts"])
+    outbox.enqueue(tasks.import_job_run_task, locked.pk)
     return locked
 
 
 def import_job_confirm(*, actor: User, job: ImportJob) -> ImportJob:
-    """Confirm a validated job: write its rows, now for small files, by a task for large ones.
+    """Confirm a validated job: a task writes its rows, sent through the outbox on commit.
 
     Only the uploader confirms, only a job that validated without errors; confirming a job that
     is already importing or done changes nothing (a second request waits for the first).
     """
     job = _job_confirm(actor, job)
-    if job.status == ImportStatus.IMPORTING and job.row_count <= ASYNC_ROWS:
-        job = import_job_run(job_id=job.pk)
+    job.refresh_from_db()
     return job
 
 
@@ -353,14 +352,15 @@ def import_job_restart(*, actor: User, job: ImportJob) -> ImportJob:
     if locked.status == ImportStatus.FAILED:
         locked.status = ImportStatus.VALIDATING
         locked.failure = ""
-        locked.save(update_fields=["status", "failure"])
     elif locked.status not in PENDING:
         raise InvalidTransition()
+    locked.attempts = 0
+    locked.save(update_fields=["status", "failure", "attempts"])
     _set_progress(locked.pk, 0)
     if locked.status == ImportStatus.VALIDATING:
-        transaction.on_commit(lambda: tasks.import_job_validate_task.delay(locked.pk))
+        outbox.enqueue(tasks.import_job_validate_task, locked.pk)
     else:
-        transaction.on_commit(lambda: tasks.import_job_run_task.delay(locked.pk))
+        outbox.enqueue(tasks.import_job_run_task, locked.pk)
     return locked
 
 
@@ -368,6 +368,8 @@ def import_job_annotated(*, actor: User, job: ImportJob) -> tuple[IO[bytes], str
     """The uploaded workbook with an error column and the bad cells highlighted:
     (temporary file, download name)."""
     job = _locked_job(actor, job, lock=False)
+    if job.status not in (ImportStatus.INVALID, ImportStatus.READY, ImportStatus.DONE):
+        raise InvalidTransition()
     spec = SPECS[job.kind]
     with job.file.open("rb") as stored:
         sheet = read_sheet(stored, spec.columns)
@@ -406,8 +408,37 @@ def _set_progress(job_id, rows):
     cache.set(_progress_key(job_id), rows, PROGRESS_TTL)
 
 
+def _attempt(job_id, expected):
+    """Count a run of the job's task, committed before the work starts; False once the runs
+    that died (the worker killed, out of memory) reach MAX_ATTEMPTS: the job is then failed."""
+    ImportJob.objects.filter(pk=job_id, status=expected).update(attempts=F("attempts") + 1)
+    attempts = ImportJob.objects.filter(pk=job_id).values_list("attempts", flat=True).first()
+    if attempts is not None and attempts > MAX_ATTEMPTS:
+        logger.error("Import job %s: its reader died %s times; given up", job_id, MAX_ATTEMPTS)
+        ImportJob.objects.filter(pk=job_id, status=expected).update(
+            status=ImportStatus.FAILED, failure="worker lost",
+            finished_at=timezone.now(),
+        )
+        return False
+    return True
+
+
+def _refuse_file(job, exc):
+    """The stored file cannot be used as a whole (not the template, no rows, unreadable): the
+    job is refused with that one reason, nothing is written."""
+    error = CellError(0, "", "", None, exc.message, exc.code, exc.params)
+    job.status = ImportStatus.REFUSED
+    job.errors = [error.as_dict()]
+    job.summary = {"error_count": 1, "error_rows": 0}
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "errors", "summary", "finished_at"])
+    return job
+
+
 def _work(job_id, expected, *, write):
     """Validate (dry run) or write a job under its row lock, and record the outcome."""
+    if not _attempt(job_id, expected):
+        return ImportJob.objects.get(pk=job_id)
     try:
         with _collector_paused(), transaction.atomic():
             job = ImportJob.objects.select_for_update().select_related("uploaded_by").get(
@@ -416,13 +447,19 @@ def _work(job_id, expected, *, write):
             if job.status != expected:
                 return job
             _set_progress(job.pk, 0)
+            try:
+                sheet = _sheet(job)
+            except UploadRejected as exc:
+                return _refuse_file(job, exc)
             savepoint = transaction.savepoint()
             # Messages of the services and of Django's validators are stored with the job and
             # shown in the Chinese workbook, whatever language the request had.
             # The stored "message" of each error is the Chinese one, the site's language; every
             # language's text is kept beside it (CellError.as_dict).
             with translation.override(settings.LANGUAGE_CODE):
-                outcome = _process(job, write=write)
+                outcome = IMPORTERS[job.kind](
+                    job, sheet, SPECS[job.kind].columns, write=write
+                ).run()
                 errors = sorted(outcome.errors, key=lambda e: (e.row, len(e.column), e.column))
                 job.errors = [e.as_dict() for e in errors[:MAX_REPORTED_ERRORS]]
             if write and not outcome.errors:
@@ -434,7 +471,9 @@ def _work(job_id, expected, *, write):
             job.summary = outcome.summary()
             job.progress = job.row_count
             job.finished_at = timezone.now() if job.status == ImportStatus.DONE else None
-            job.save(update_fields=["status", "errors", "summary", "progress", "finished_at"])
+            job.save(update_fields=[
+                "status", "errors", "summary", "progress", "finished_at", "row_count"
+            ])
             if job.status != ImportStatus.READY:
                 cache.delete(_sheet_key(job))
             return job
@@ -861,13 +900,18 @@ def _sheet_key(job):
     return f"import-job-sheet:{job.pk}:{job.sha256}"
 
 
-def _process(job, *, write):
-    spec = SPECS[job.kind]
+def _sheet(job):
+    """The job's rows, read from its stored file by python-calamine (in the worker only), or
+    kept from the validation for the write. Sets ``row_count``; raises UploadRejected."""
     # The stored file never changes, so the rows read while validating serve the write too;
     # if the cache lost them, the file is read again.
     sheet = cache.get(_sheet_key(job))
     if sheet is None:
         with job.file.open("rb") as stored:
-            sheet = read_sheet(stored, spec.columns)
+            sheet = read_sheet(stored, SPECS[job.kind].columns)
         cache.set(_sheet_key(job), sheet, SHEET_TTL)
-    return IMPORTERS[job.kind](job, sheet, spec.columns, write=write).run()
+    # Every row that is not blank, or that has a refused cell: as excel.reader.count_rows.
+    job.row_count = len(sheet.raw)
+    if job.row_count == 0:
+        raise UploadRejected(MSG_NO_ROWS, code="no_rows")
+    return sheet

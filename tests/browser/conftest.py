@@ -102,3 +102,17 @@ def screenshot(request):
         return path
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def import_tasks_eager(request, settings, monkeypatch):
+    """In the import journeys the tasks that read and write a workbook run eagerly, in the live
+    server's thread, as soon as the outbox sends them on commit."""
+    if "import" not in request.module.__name__:
+        yield
+        return
+    from tests.conftest import eager_celery_app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    with eager_celery_app():
+        yield

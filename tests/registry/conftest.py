@@ -12,3 +12,8 @@ def sent(monkeypatch):
         tasks.notifications_credit_code_claimed_task, "delay", lambda *args: calls.append(args)
     )
     return calls
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(tasks_run_at_once):
+    """Imports are read and written by tasks; here they run at once, in the test's process."""

@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from accounts.choices import Role
 from demo.codes import make_uscc
+from gansu_sme import outbox
 from gansu_sme.celery import app as celery_app
 from gansu_sme.excel.writer import ERROR_FILL, ERRORS_HEADER, NOTES_SHEET
 from gansu_sme.exceptions import InvalidTransition, OutOfScope
@@ -442,9 +443,12 @@ def test_a_failure_in_the_middle_of_writing_leaves_nothing_written(county_user, 
 
     monkeypatch.setattr(import_services, "enterprise_register", dies_on_the_third)
     before = writes()
+    with monkeypatch.context() as held:
+        held.setattr(outbox, "after_commit", lambda callback: None)
+        import_job_confirm(actor=county_user, job=job)
 
     with pytest.raises(RuntimeError):
-        import_job_confirm(actor=county_user, job=job)
+        import_job_run(job_id=job.pk)
 
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
@@ -472,57 +476,63 @@ def test_a_failed_job_is_validated_again_when_restarted(
 
 
 @pytest.fixture
-def small_async_threshold(monkeypatch):
-    """Files above two rows count as large, so a test file takes the Celery path."""
-    monkeypatch.setattr(import_services, "ASYNC_ROWS", 2)
+def sends_held(monkeypatch):
+    """What the outbox is asked for stays in it, as if the broker were down, until drained."""
+    from gansu_sme import outbox
+
+    monkeypatch.setattr(outbox, "after_commit", lambda callback: None)
 
 
 def three_firms():
     return [enterprise_record(uscc=make_uscc("620102"), name=f"大文件公司{i}") for i in range(3)]
 
 
-def test_large_files_are_validated_and_written_by_tasks_enqueued_on_commit(
-    county_user, small_async_threshold, eager_celery, django_capture_on_commit_callbacks
+def test_every_file_is_read_validated_and_written_by_tasks_sent_through_the_outbox(
+    county_user, sends_held
 ):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        job = import_job_create(
-            actor=county_user, kind=ImportKind.ENTERPRISES, upload=enterprise_file(*three_firms())
-        )
-    assert job.status == ImportStatus.VALIDATING
-    assert len(callbacks) == 1
+    from gansu_sme.models import OutboxMessage
+    from gansu_sme.outbox import outbox_drain
 
-    callbacks[0]()
+    job = import_job_create(
+        actor=county_user, kind=ImportKind.ENTERPRISES, upload=enterprise_file(*three_firms())
+    )
+    assert job.status == ImportStatus.VALIDATING
+    assert job.row_count == 0  # not read in the web process
+    [message] = OutboxMessage.objects.filter(sent_at__isnull=True)
+    assert (message.task, message.args) == ("registry.tasks.import_job_validate_task", [job.pk])
+
+    assert outbox_drain() == 1
 
     job.refresh_from_db()
     assert job.status == ImportStatus.READY
-    assert job.summary["created"] == 3
+    assert (job.row_count, job.summary["created"]) == (3, 3)
     assert Enterprise.objects.count() == 0
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        job = import_job_confirm(actor=county_user, job=job)
-    assert len(callbacks) == 1
+    job = import_job_confirm(actor=county_user, job=job)
+    assert job.status == ImportStatus.IMPORTING
+    assert outbox_drain() == 1
 
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE
     assert Enterprise.objects.count() == 3
     assert job.progress == 3
+    assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
 
 
-def test_a_job_whose_worker_died_is_run_again_all_or_nothing(
-    county_user, small_async_threshold, eager_celery, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        job = import_job_create(
-            actor=county_user, kind=ImportKind.ENTERPRISES, upload=enterprise_file(*three_firms())
-        )
+def test_a_job_whose_worker_died_is_run_again_all_or_nothing(county_user, monkeypatch):
+    from gansu_sme import outbox
+
+    job = import_job_create(
+        actor=county_user, kind=ImportKind.ENTERPRISES, upload=enterprise_file(*three_firms())
+    )
     # Confirmed, but the worker died before writing anything: the task is never run.
-    with django_capture_on_commit_callbacks(execute=False):
+    with monkeypatch.context() as held:
+        held.setattr(outbox, "after_commit", lambda callback: None)
         job = import_job_confirm(actor=county_user, job=job)
     assert job.status == ImportStatus.IMPORTING
     assert Enterprise.objects.count() == 0
 
-    with django_capture_on_commit_callbacks(execute=True):
-        import_job_restart(actor=county_user, job=job)
+    import_job_restart(actor=county_user, job=job)
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE
     assert Enterprise.objects.count() == 3
@@ -534,14 +544,27 @@ def test_a_job_whose_worker_died_is_run_again_all_or_nothing(
     assert writes() == before
 
 
+def test_a_job_whose_reader_keeps_dying_is_given_up_not_read_for_ever(county_user, sends_held):
+    job = import_job_create(
+        actor=county_user, kind=ImportKind.ENTERPRISES, upload=enterprise_file(*three_firms())
+    )
+    # Each run that a worker did not survive left its attempt counted.
+    ImportJob.objects.filter(pk=job.pk).update(attempts=import_services.MAX_ATTEMPTS)
+
+    import_job_validate(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert job.failure == "worker lost"
+
+
 def test_the_status_partial_shows_progress_and_refreshes_the_page_when_done(
-    client, county_user, small_async_threshold, django_capture_on_commit_callbacks
+    client, county_user, sends_held
 ):
     client.force_login(county_user)
-    with django_capture_on_commit_callbacks(execute=False):
-        job = import_job_create(
-            actor=county_user, kind=ImportKind.ENTERPRISES, upload=enterprise_file(*three_firms())
-        )
+    job = import_job_create(
+        actor=county_user, kind=ImportKind.ENTERPRISES, upload=enterprise_file(*three_firms())
+    )
     status_url = reverse("registry:import-job-status", args=[job.pk])
 
     page = client.get(reverse("registry:import-job", args=[job.pk]))
@@ -549,7 +572,6 @@ def test_the_status_partial_shows_progress_and_refreshes_the_page_when_done(
 
     assert f'hx-get="{status_url}"' in page.text
     assert "<progress" in partial.text
-    assert 'max="3"' in partial.text
     assert "HX-Refresh" not in partial
 
     import_job_validate(job_id=job.pk)
