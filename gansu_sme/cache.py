@@ -21,7 +21,8 @@ _LOG_EVERY = 60.0
 _last_logged = 0.0
 
 
-def _unavailable(operation, exc):
+def cache_unavailable(operation, exc):
+    """Log, at most once a minute, that Redis could not be reached for ``operation``."""
     global _last_logged
     now = time.monotonic()
     if now - _last_logged >= _LOG_EVERY:
@@ -34,59 +35,59 @@ class ResilientRedisCache(RedisCache):
         try:
             return super().get(key, default, version)
         except UNAVAILABLE as exc:
-            _unavailable("get", exc)
+            cache_unavailable("get", exc)
             return default
 
     def get_many(self, keys, version=None):
         try:
             return super().get_many(keys, version)
         except UNAVAILABLE as exc:
-            _unavailable("get_many", exc)
+            cache_unavailable("get_many", exc)
             return {}
 
     def has_key(self, key, version=None):
         try:
             return super().has_key(key, version)
         except UNAVAILABLE as exc:
-            _unavailable("has_key", exc)
+            cache_unavailable("has_key", exc)
             return False
 
     def set(self, key, value, timeout=None, version=None, **kwargs):
         try:
             return super().set(key, value, timeout, version, **kwargs)
         except UNAVAILABLE as exc:
-            _unavailable("set", exc)
+            cache_unavailable("set", exc)
 
     def add(self, key, value, timeout=None, version=None, **kwargs):
         try:
             return super().add(key, value, timeout, version, **kwargs)
         except UNAVAILABLE as exc:
-            _unavailable("add", exc)
+            cache_unavailable("add", exc)
             return False
 
     def set_many(self, data, timeout=None, version=None, **kwargs):
         try:
             return super().set_many(data, timeout, version, **kwargs)
         except UNAVAILABLE as exc:
-            _unavailable("set_many", exc)
+            cache_unavailable("set_many", exc)
             return list(data)
 
     def touch(self, key, timeout=None, version=None):
         try:
             return super().touch(key, timeout, version)
         except UNAVAILABLE as exc:
-            _unavailable("touch", exc)
+            cache_unavailable("touch", exc)
             return False
 
     def delete(self, key, version=None):
         try:
             return super().delete(key, version)
         except UNAVAILABLE as exc:
-            _unavailable("delete", exc)
+            cache_unavailable("delete", exc)
             return False
 
     def delete_many(self, keys, version=None):
         try:
             return super().delete_many(keys, version)
         except UNAVAILABLE as exc:
-            _unavailable("delete_many", exc)
+            cache_unavailable("delete_many", exc)

@@ -15,6 +15,7 @@ from redis.commands.core import Script
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
+from gansu_sme.cache import UNAVAILABLE, cache_unavailable
 from oplog.clients import client_address
 
 # A sliding window, as DRF's throttles keep it: a sorted set of the accepted requests' times
@@ -43,13 +44,19 @@ def rate_allows(key: str, limit: int, seconds: int) -> tuple[bool, float]:
     """Count one request under ``key`` if fewer than ``limit`` were counted in the last
     ``seconds``; atomic across processes. Returns (allowed, seconds to wait when refused).
 
-    The key lives in the cache's Redis under the cache's prefix.
+    The key lives in the cache's Redis under the cache's prefix. While Redis is unreachable
+    nothing is counted and every request is let through: the site keeps serving (issue 13's
+    fault rule), and sign-in has its own lock-out in the database.
     """
     name = cache.make_key(key)
-    client = cache._cache.get_client(name, write=True)
-    allowed, wait = SLIDING_WINDOW(
-        keys=[name], args=[limit, seconds * 1_000_000, uuid.uuid4().hex], client=client
-    )
+    try:
+        client = cache._cache.get_client(name, write=True)
+        allowed, wait = SLIDING_WINDOW(
+            keys=[name], args=[limit, seconds * 1_000_000, uuid.uuid4().hex], client=client
+        )
+    except UNAVAILABLE as exc:
+        cache_unavailable("rate limit", exc)
+        return True, 0.0
     return bool(allowed), float(wait)
 
 

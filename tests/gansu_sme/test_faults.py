@@ -11,6 +11,7 @@ import time
 import pytest
 from django.db import DatabaseError, connection
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from gansu_sme import outbox
 from gansu_sme.celery import app as celery_app
@@ -25,7 +26,7 @@ from registry.services import (
     import_job_run,
 )
 from registry.services import imports as import_services
-from tests.factories.accounts import PASSWORD
+from tests.factories.accounts import PASSWORD, api_token
 from tests.factories.registry import EnterpriseFactory
 from tests.factories.workbooks import rows_of, sheet_upload
 
@@ -133,6 +134,13 @@ def test_with_redis_down_the_site_signs_in_serves_pages_and_takes_a_filing_whose
     assert waiting.sent_at is not None
     assert _queued(VALIDATE_TASK, [job.pk]) == 1
     assert outbox.outbox_drain() == 0  # sent once, not again
+
+
+def test_with_redis_down_the_api_answers_uncounted_by_its_rate_limits(api_user, redis_down):
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token(api_user)}")
+    for _ in range(3):
+        assert api.get("/api/v1/enterprises/").status_code == 200
 
 
 def test_a_task_asked_for_by_a_rolled_back_change_is_never_sent(county_user):
