@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import Role
-from gansu_sme.exceptions import DomainError, PermissionDenied
 from certification.choices import CertificateLevel
+from gansu_sme.exceptions import DomainError, PermissionDenied
 from registry import metrics
 from registry.choices import PoolEntryStatus, PoolKind, PoolTier, ReportStatus, TargetMetric
 from registry.models import Industry, Region, Target
