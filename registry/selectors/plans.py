@@ -16,6 +16,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -41,7 +42,7 @@ class MetricRule:
     definition: Promise
 
 
-METRIC_RULES = {
+METRIC_RULES: dict[str, MetricRule] = {
     PlanMetric.ABOVE_SCALE_FIRMS: MetricRule(COUNT, True, _(
         "Firms in the statistics directory of above-scale industry (入库纳统) for the figures"
         " year: their verified annual report puts them at or above 2,000 10k yuan of"
@@ -233,7 +234,9 @@ class PlanProgress:
     @property
     def bar(self) -> int:
         percent = self.percent
-        return 0 if percent is None else int(min(max(percent, 0), 100))
+        if percent is None:
+            return 0
+        return int(min(max(percent, Decimal(0)), Decimal(100)))
 
 
 def plan_list() -> list[Plan]:
@@ -279,8 +282,10 @@ def plan_progress(
             rule = METRIC_RULES[target.metric]
             day = judged_on(target.due_year, on)
             year = figures_year(target.due_year, on)
-            common = {"target": target, "within": within, "day": day, "figures_year": year,
-                      "rule": rule}
+            common: dict[str, Any] = {
+                "target": target, "within": within, "day": day, "figures_year": year,
+                "rule": rule,
+            }
             if not rule.computed:
                 # The statistics bureau's figure is the plan region's, whoever reads it.
                 figure = figures.get(target.pk)
