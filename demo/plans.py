@@ -23,7 +23,9 @@ from django.utils import timezone
 from certification.choices import CertificateLevel, CertificateStatus
 from certification.models import Certificate, CertificateSequence
 from certification.services.certificates import format_number, term_end
+from demo.monitoring import FILERS, _moves
 from demo.registry import HISTORY_REASON
+from gansu_sme import bulk
 from registry.choices import (
     PeriodKind,
     PlanMetric,
@@ -33,7 +35,15 @@ from registry.choices import (
     PoolTrack,
     ReportStatus,
 )
-from registry.models import Enterprise, MonitoringReport, PlanFigure, PlanTarget, PoolEntry
+from registry.models import (
+    Enterprise,
+    MonitoringReport,
+    MonitoringReportTransition,
+    PlanFigure,
+    PlanTarget,
+    PoolEntry,
+)
+from registry.quality import report_flags
 from registry.services import plan_figure_enter
 
 SEED = 20181122
@@ -68,14 +78,22 @@ def _when(year, month, day):
     return timezone.make_aware(datetime.datetime(year, month, day, 10, 0))
 
 
-def _reports(firms, base, filer):
+def _filer(firm, users):
+    region = firm.region
+    name = FILERS.get(region.code) or FILERS.get(getattr(region.parent, "code", ""))
+    return users.get(name) or users["province"]
+
+
+def _reports(firms, base, users):
     existing = set(
         MonitoringReport.objects.filter(
             enterprise__in=firms, period_kind=PeriodKind.YEAR, year__in=PLAN_YEARS
         ).values_list("enterprise_id", "year")
     )
     made = []
+    previous = {}
     for firm in firms:
+        filer = _filer(firm, users)
         report = base.get(firm.pk)
         if report is None:
             continue
@@ -95,13 +113,25 @@ def _reports(firms, base, filer):
             figures["patents_class1"] = max(0, (report.patents_class1 or 0) - (BASE_YEAR - year))
             back = BASE_YEAR - year
             figures["patents_class2"] = max(0, (report.patents_class2 or 0) - 2 * back)
-            made.append(MonitoringReport(
+            filed = MonitoringReport(
                 enterprise=firm, period_kind=PeriodKind.YEAR, year=year, period=0,
                 status=ReportStatus.VERIFIED, created_by=filer, verified_by=filer,
                 submitted_at=_when(year + 1, 4, 20), verified_at=_when(year + 1, 4, 28),
                 **figures,
-            ))
-    MonitoringReport.objects.bulk_create(made)
+            )
+            filed.flags = report_flags(filed, previous=previous.get((firm.pk, year - 1)))
+            previous[(firm.pk, year)] = filed
+            made.append((filed, filer))
+    bulk.insert_rows(MonitoringReport, [report for report, _filer in made])
+    bulk.insert_values(
+        MonitoringReportTransition,
+        ("report", "verb", "from_status", "to_status", "actor", "reason", "at"),
+        [
+            (report.pk, verb, source, target, filer.pk, reason, at)
+            for report, filer in made
+            for verb, source, target, at, reason in _moves(report)
+        ],
+    )
     return len(made)
 
 
@@ -157,10 +187,10 @@ def _figures(province):
 @transaction.atomic
 def demo_plans_load():
     users = {u.username: u for u in get_user_model().objects.filter(
-        username__in=("province", "lanzhou"))}
+        username__in=(*FILERS.values(), "province"))}
     firms = list(
         Enterprise.objects.filter(created_by__isnull=True, founded_on__year__lte=2020)
-        .order_by("uscc")
+        .select_related("region__parent").order_by("uscc")
     )
     if not firms or "province" not in users:
         return DemoPlanResult(0, 0, 0, 0)
@@ -172,7 +202,7 @@ def demo_plans_load():
     }
     with pghistory.context(reason=HISTORY_REASON):
         return DemoPlanResult(
-            reports=_reports(firms, base, users.get("lanzhou", users["province"])),
+            reports=_reports(firms, base, users),
             pool_entries=_pool(firms, users["province"]),
             certificates=_certificates(firms),
             figures=_figures(users["province"]),

@@ -44,7 +44,7 @@ class MetricRule:
 
 METRIC_RULES: dict[str, MetricRule] = {
     PlanMetric.ABOVE_SCALE_FIRMS: MetricRule(COUNT, True, _(
-        "Firms in the statistics directory of above-scale industry (入库纳统) for the figures"
+        "Firms in the statistics directory of above-scale industry for the figures"
         " year: their verified annual report puts them at or above 2,000 10k yuan of"
         " main-business revenue.")),
     PlanMetric.NEW_ABOVE_SCALE: MetricRule(COUNT, True, _(
