@@ -59,6 +59,7 @@ def plans(region, period):
         target, figure = item.target, item.figure
         rows.append({
             "plan": target.plan.document,
+            "plan_years": f"{target.plan.first_year}–{target.plan.last_year}",
             "clause": target.clause,
             "metric": target.metric,
             "unit": "percent" if item.is_percent else "firms",

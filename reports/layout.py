@@ -296,10 +296,19 @@ def _plan_rows(data):
     labels = dict(PlanMetric.choices)
     rows = []
     for item in data.get("plans", []):
-        section = _("Targets of %(plan)s, due %(year)s") % {
-            "plan": item["plan"], "year": item["due_year"]}
-        label = _("%(clause)s %(metric)s") % {
-            "clause": item["clause"], "metric": labels.get(item["metric"], item["metric"])}
+        # The document number and clause are the Chinese text's own; an English page names
+        # the plan by its years instead.
+        if formatting.is_chinese() or not item.get("plan_years"):
+            section = _("Targets of %(plan)s, due %(year)s") % {
+                "plan": item["plan"], "year": item["due_year"]}
+        else:
+            section = _("Targets of the %(years)s plan, due %(year)s") % {
+                "years": item["plan_years"], "year": item["due_year"]}
+        metric = labels.get(item["metric"], item["metric"])
+        label = (
+            _("%(clause)s %(metric)s") % {"clause": item["clause"], "metric": metric}
+            if formatting.is_chinese() else metric
+        )
         if item["entered_by_hand"] and item["source"]:
             label = _("%(label)s (entered by hand: %(source)s, by %(who)s)") % {
                 "label": label, "source": item["source"], "who": item["entered_by"]}

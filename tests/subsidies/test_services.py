@@ -181,7 +181,7 @@ def test_highest_only_pays_the_difference_and_the_default_pays_both(
 
 
 def test_the_province_switches_highest_only_in_the_admin_and_it_is_attributed(admin_client):
-    pair = ProgramPair.objects.get()
+    pair = ProgramPair.objects.get(first__first_year=2021)
     assert pair.highest_only is False
 
     response = admin_client.post(
