@@ -12,3 +12,13 @@ class CertificationConfig(AppConfig):
         from gansu_sme import inbox
 
         inbox.register(*certification_inbox.SOURCES)
+
+        # The registry's targets and plans count certificates through these, without
+        # importing this app (it sits above the registry).
+        from certification.selectors import targets
+        from registry import metrics
+
+        for metric, counter in targets.TARGET_COUNTERS.items():
+            metrics.register_target_counter(metric, counter)
+        for metric, figure in targets.PLAN_FIGURES.items():
+            metrics.register_plan_figure(metric, figure)

@@ -167,6 +167,24 @@ class TargetMetric(models.TextChoices):
     LITTLE_GIANT = "little_giant", _("National little giants")
 
 
+class PlanMetric(models.TextChoices):
+    """What a target of a multi-year plan measures (the 2018 plan's §一(二))."""
+
+    ABOVE_SCALE_FIRMS = "above_scale_firms", _("Above-scale industrial firms")
+    NEW_ABOVE_SCALE = "new_above_scale", _("New above-scale industrial firms over the plan")
+    POOL_FIRMS = "pool_firms", _("Firms in the SRDI cultivation pool")
+    CERTIFIED = "certified", _("Provincially certified SRDI firms")
+    LITTLE_GIANTS = "little_giants", _("Little giants cultivated")
+    RECOMMENDED = "recommended", _("Firms recommended for national little giant recognition")
+    RD_ABOVE_SCALE = "rd_above_scale", _("R&D spending of above-scale industrial SMEs")
+    RD_SRDI = "rd_srdi", _("R&D spending of SRDI SMEs")
+    DIGITAL_RD_TOOLS = "digital_rd_tools", _("Above-scale SMEs using digital R&D design tools")
+    CNC_RATIO = "cnc_ratio", _("CNC ratio of key processes of above-scale SMEs")
+    VALUE_ADDED_SHARE = "value_added_share", _(
+        "Share of above-scale industrial SMEs in above-scale industrial value added"
+    )
+
+
 class ImportKind(models.TextChoices):
     ENTERPRISES = "enterprises", _("Enterprises")
     MONITORING = "monitoring", _("Monitoring reports")

@@ -48,6 +48,8 @@ urlpatterns = [
     path("monitoring/<int:pk>/return/", monitoring.monitoring_return, name="monitoring-return"),
     path("targets/", targets.target_progress, name="target-progress"),
     path("targets/set/", targets.target_set, name="target-set"),
+    path("targets/plan-targets/<int:pk>/figure/", targets.plan_figure_enter,
+         name="plan-figure-enter"),
     path("<str:uscc>/", enterprises.enterprise_detail, name="enterprise-detail"),
     path("<str:uscc>/edit/", enterprises.enterprise_edit, name="enterprise-edit"),
     path("<str:uscc>/deactivate/", enterprises.enterprise_deactivate, name="enterprise-deactivate"),

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.db.models import Count, Sum
 
 from registry.choices import PeriodKind
+from registry.selectors.plans import plan_progress
 
 from . import figures
 from .figures import as_text
@@ -49,6 +50,35 @@ def targets(region, period):
     ]
 
 
+def plans(region, period):
+    """The targets of the plans (the 2018 plan's §一(二)) on the period's last day
+    (``registry.selectors.plans.plan_progress``): the region's figures, computed or entered
+    by hand with their source."""
+    rows = []
+    for item in plan_progress(within=region.path, on=period.last_day):
+        target, figure = item.target, item.figure
+        rows.append({
+            "plan": target.plan.document,
+            "plan_years": f"{target.plan.first_year}–{target.plan.last_year}",
+            "clause": target.clause,
+            "metric": target.metric,
+            "unit": "percent" if item.is_percent else "firms",
+            "target": as_text(target.value),
+            "due_year": target.due_year,
+            "actual": as_text(item.actual),
+            "percent": as_text(item.percent),
+            "met": item.met,
+            "whole_region": item.whole_region,
+            "figures_year": item.figures_year,
+            "entered_by_hand": item.entered_by_hand,
+            "source": None if figure is None else figure.source,
+            "entered_by": None if figure is None else str(figure.entered_by),
+            "entered_at": None if figure is None else figure.entered_at.isoformat(),
+            "pending": item.pending,
+        })
+    return rows
+
+
 def monthly_data(region, period):
     year, month = period.months[-1]
     return {
@@ -65,9 +95,11 @@ def monthly_data(region, period):
 
 
 def kpi_data(region, period):
-    """The targets at the quarter's end, and the plan's rates from the last complete year."""
+    """The targets at the quarter's end, the plans' targets, and the plan's rates from the
+    last complete year."""
     return {
         "targets": targets(region, period),
+        "plans": plans(region, period),
         "rd": figures.rd_intensity(region, period),
         "informatization": figures.informatization(region, period),
     }

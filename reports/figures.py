@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from certification.choices import CertificateLevel, CertificateStatus
 from certification.models import Certificate
+from certification.selectors.targets import certified_at
 from gansu_sme.querysets import scoped
 from registry.choices import (
     PeriodKind,
@@ -40,11 +41,6 @@ ECONOMY_FIGURES = ("operating_revenue", "taxes", "employees")
 # Reports whose figures still wait for the verifying official: their flags are open.
 FLAGS_OPEN = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED)
 EXPIRING_WITHIN_DAYS = 90
-# Targets the registry leaves pending, counted here as certificates of a level.
-CERTIFICATE_METRICS = {
-    TargetMetric.CERTIFIED: CertificateLevel.PROVINCIAL,
-    TargetMetric.LITTLE_GIANT: CertificateLevel.NATIONAL,
-}
 
 
 @dataclass(frozen=True)
@@ -163,13 +159,6 @@ def _economy(region, kind, year, number):
         reports=Count("id"), **{name: Sum(name) for name in ECONOMY_FIGURES}
     )
     return totals
-
-
-def certified_at(day):
-    """Certificates valid on ``day``: issued by then, not yet ended, not revoked before it."""
-    return Q(issued_on__lte=day, valid_until__gte=day) & ~Q(
-        status=CertificateStatus.REVOKED, revoked_at__lt=_midnight(day + datetime.timedelta(1))
-    )
 
 
 def pool_sizes(region, period):
@@ -394,24 +383,6 @@ def certificates(region, period):
     }
 
 
-def certified_counts(*, day, user=None, within=None):
-    """Certificates valid on ``day`` per region subtree and level, of the certificates
-    ``user`` sees (or of the region at path ``within``): one grouped query. Keys are
-    ``(region path, level)``."""
-    rows = (
-        scoped(Certificate.objects, user=user, within=within)
-        .filter(certified_at(day))
-        .order_by()
-        .values_list("enterprise__region__path", "level")
-        .annotate(n=Count("id"))
-    )
-    counts = {}
-    for path, level, n in rows:
-        for ancestor in _ancestors(path):
-            counts[(ancestor, level)] = counts.get((ancestor, level), 0) + n
-    return counts
-
-
 def _annual_reports_in(user, within, year, as_of):
     """Region paths (with every region above) that hold a verified annual report of ``year``;
     none while the year has not ended at ``as_of``, as its annual reports cannot exist yet."""
@@ -444,8 +415,8 @@ def target_figures(*, year, as_of, user=None, within=None):
     KPI report), with its actual figure at the moment ``as_of``, one rule for the KPI report
     and the dashboard:
 
-    - pool sizes: entries in the pool at ``as_of`` (``target_progress``);
-    - certified firms and little giants: certificates valid on the last day before ``as_of``;
+    - pool sizes: entries in the pool at ``as_of``, certified firms and little giants:
+      certificates valid on the last day before ``as_of`` (both ``target_progress``);
     - net new above-scale firms: from the verified annual reports of the year and the year
       before, so None ("annual reports pending") until the year has ended and the region has
       a verified annual report of it.
@@ -454,12 +425,6 @@ def target_figures(*, year, as_of, user=None, within=None):
     """
     progress = target_progress(user=user, within=within, year=year, as_of=as_of)
     metrics = {item.target.metric for item in progress}
-    day = timezone.localtime(as_of - datetime.timedelta(microseconds=1)).date()
-    certified = (
-        certified_counts(day=day, user=user, within=within)
-        if metrics & set(CERTIFICATE_METRICS)
-        else {}
-    )
     reported = (
         _annual_reports_in(user, within, year, as_of)
         if TargetMetric.NET_NEW_ABOVE_SCALE in metrics
@@ -468,9 +433,7 @@ def target_figures(*, year, as_of, user=None, within=None):
     rows = []
     for item in progress:
         target, actual = item.target, item.actual
-        if target.metric in CERTIFICATE_METRICS:
-            actual = certified.get((target.region.path, CERTIFICATE_METRICS[target.metric]), 0)
-        elif target.metric == TargetMetric.NET_NEW_ABOVE_SCALE and (
+        if target.metric == TargetMetric.NET_NEW_ABOVE_SCALE and (
             target.region.path not in reported
         ):
             actual = None

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from gansu_sme import formatting
-from registry.choices import PoolKind, PoolTier, TargetMetric
+from registry.choices import PlanMetric, PoolKind, PoolTier, TargetMetric
 from registry.quality import RULES
 
 COUNT = "count"  # whole numbers: firms, entries, reports
@@ -289,6 +289,41 @@ def _target_rows(data):
     return rows
 
 
+def _plan_rows(data):
+    """Each plan target: the figure, the target, and the share reached (or met, for a rate);
+    a figure entered by hand names its source and who entered it."""
+    unit = _units()
+    labels = dict(PlanMetric.choices)
+    rows = []
+    for item in data.get("plans", []):
+        # The document number and clause are the Chinese text's own; an English page names
+        # the plan by its years instead.
+        if formatting.is_chinese() or not item.get("plan_years"):
+            section = _("Targets of %(plan)s, due %(year)s") % {
+                "plan": item["plan"], "year": item["due_year"]}
+        else:
+            section = _("Targets of the %(years)s plan, due %(year)s") % {
+                "years": item["plan_years"], "year": item["due_year"]}
+        metric = labels.get(item["metric"], item["metric"])
+        label = (
+            _("%(clause)s %(metric)s") % {"clause": item["clause"], "metric": metric}
+            if formatting.is_chinese() else metric
+        )
+        if item["entered_by_hand"] and item["source"]:
+            label = _("%(label)s (entered by hand: %(source)s, by %(who)s)") % {
+                "label": label, "source": item["source"], "who": item["entered_by"]}
+        percent = item["unit"] == "percent"
+        if item["pending"] or item["actual"] is None:
+            value, kind = (_("not entered yet") if item["entered_by_hand"]
+                           else _("no figures yet")), TEXT
+        else:
+            value, kind = item["actual"], PERCENT if percent else COUNT
+        result = item["met"] if percent else item["percent"]
+        rows.append(Row(section, label, value, "%" if percent else unit["firms"],
+                        item["target"], result, kind=kind))
+    return rows
+
+
 def monthly_rows(data):
     return (
         _pool_rows(data)
@@ -304,7 +339,7 @@ def monthly_rows(data):
 
 
 def kpi_rows(data):
-    return _target_rows(data) + _plan_rate_rows(data)
+    return _target_rows(data) + _plan_rows(data) + _plan_rate_rows(data)
 
 
 def annual_rows(data):

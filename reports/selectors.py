@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from certification.choices import CertificateLevel
+from certification.selectors.targets import certified_counts
 from gansu_sme.exceptions import OutOfScope
 from registry.choices import PeriodKind, PoolEntryStatus, PoolKind, ReportStatus
 from registry.models import Enterprise, MonitoringReport, PoolEntry, Region
@@ -17,7 +18,6 @@ from registry.models import Enterprise, MonitoringReport, PoolEntry, Region
 from .choices import ReportKind
 from .figures import (
     TargetFigure,
-    certified_counts,
     last_closed_month,
     percent,
     still_filing,

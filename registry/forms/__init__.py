@@ -3,6 +3,7 @@ from .imports import ImportUploadForm, TemplatePeriodForm
 from .pool import (
     CategoryForm,
     CultivationPlanForm,
+    PlanFigureForm,
     PoolEntryAdmitForm,
     PoolEntryEditForm,
     ReasonForm,
@@ -16,6 +17,7 @@ __all__ = [
     "DeactivateForm",
     "EnterpriseForm",
     "EnterpriseRegisterForm",
+    "PlanFigureForm",
     "ImportUploadForm",
     "PoolEntryAdmitForm",
     "PoolEntryEditForm",

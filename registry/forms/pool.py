@@ -125,3 +125,14 @@ class TargetForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = target_regions(actor).select_related("parent")
         self.fields["year"].initial = timezone.localdate().year
+
+
+class PlanFigureForm(ServiceErrorsMixin, forms.Form):
+    """A hand-entered figure of a plan target: value, the date it refers to, its source."""
+
+    value = forms.DecimalField(label=_("Value"), max_digits=12, decimal_places=2, min_value=0)
+    as_of = forms.DateField(label=_("As of"), widget=DATE_WIDGET)
+    source = forms.CharField(
+        label=_("Source"), max_length=200,
+        help_text=_("The publication the figure is taken from, e.g. a statistical bulletin."),
+    )

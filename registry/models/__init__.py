@@ -1,5 +1,6 @@
 from .enterprises import Enterprise
 from .monitoring import MonitoringReport, MonitoringReportTransition
+from .plans import Plan, PlanFigure, PlanTarget
 from .pool import CultivationPlan, PoolEntry, PoolEntryTransition, ServiceVisit
 from .regions import Industry, IndustryClass, Region
 from .targets import Target
@@ -14,6 +15,9 @@ __all__ = [
     "IndustryClass",
     "MonitoringReport",
     "MonitoringReportTransition",
+    "Plan",
+    "PlanFigure",
+    "PlanTarget",
     "PoolEntry",
     "PoolEntryTransition",
     "Region",

@@ -11,6 +11,7 @@ from .monitoring import (
     monitoring_report_queue,
     monitoring_report_transitions,
 )
+from .plans import plan_progress
 from .pool import (
     pool_entries_of_enterprise,
     pool_entry_detail,
@@ -18,6 +19,7 @@ from .pool import (
     pool_entry_list,
     scale_up_category_suggest,
 )
+from .scale import directory_moves
 from .targets import target_list, target_progress
 
 __all__ = [
@@ -38,6 +40,8 @@ __all__ = [
     "pool_entry_get",
     "pool_entry_list",
     "scale_up_category_suggest",
+    "directory_moves",
+    "plan_progress",
     "target_list",
     "target_progress",
 ]

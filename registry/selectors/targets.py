@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from gansu_sme.querysets import scoped
-from registry.choices import PeriodKind, PoolKind, PoolTier, ReportStatus, TargetMetric
-from registry.models import MonitoringReport, PoolEntry, Target
-from registry.sizeclass import is_above_scale
+from registry.choices import PoolKind, PoolTier, TargetMetric
+from registry.metrics import target_counter
+from registry.models import PoolEntry, Target
+from registry.selectors.scale import directory_moves, net_new_per_region
 
 # Tier metrics count the tiered 专精特新 pool; the 规下转规上 pool has its own metric.
 TIER_METRICS = {
@@ -20,8 +21,10 @@ TIER_METRICS = {
     TargetMetric.POOL_CITY: PoolTier.CITY,
     TargetMetric.POOL_PROVINCE: PoolTier.PROVINCE,
 }
-# Counted by the certification workflow, which this registry does not hold yet.
-PENDING_METRICS = frozenset({TargetMetric.CERTIFIED, TargetMetric.LITTLE_GIANT})
+# Counted here from the registry's own rows; any other metric (certified firms, 小巨人) by
+# the counter its app registers in ``registry.metrics``.
+OWN_METRICS = frozenset({*TIER_METRICS, TargetMetric.POOL_SCALE_UP,
+                         TargetMetric.NET_NEW_ABOVE_SCALE})
 METRIC_ORDER = {metric: index for index, metric in enumerate(TargetMetric.values)}
 
 
@@ -36,12 +39,9 @@ def target_list(*, user: User | None = None, within: str | None = None) -> Query
 @dataclass(frozen=True)
 class Progress:
     target: Target
-    # None while the metric's source is not part of the registry (``pending``).
+    # None while no app counts the metric (``pending``).
     actual: int | None
-
-    @property
-    def pending(self):
-        return self.target.metric in PENDING_METRICS
+    pending: bool = False
 
     @property
     def percent(self):
@@ -99,44 +99,12 @@ def _pool_counts(user, within, year, as_of=None):
     return counts
 
 
-def _net_new_above_scale(user, within, year):
-    """Firms that became above scale in ``year`` minus those that fell below, per subtree.
-
-    Judged with ``registry.sizeclass.is_above_scale`` on the verified annual reports of
-    ``year`` and the year before. A firm founded in ``year`` counts as below scale the year
-    before; any other firm needs both reports to count either way.
-    """
-    rows = (
-        scoped(MonitoringReport.objects, user=user, within=within)
-        .filter(
-            period_kind=PeriodKind.YEAR,
-            status=ReportStatus.VERIFIED,
-            year__in=(year - 1, year),
-        )
-        .values_list(
-            "enterprise_id",
-            "enterprise__region__path",
-            "enterprise__industry__code",
-            "enterprise__founded_on",
-            "year",
-            "main_business_revenue",
-        )
-    )
-    firms = {}
-    for enterprise_id, path, industry, founded_on, report_year, revenue in rows:
-        firm = firms.setdefault(enterprise_id, {"path": path, "founded": founded_on})
-        firm[report_year] = is_above_scale(industry, revenue)
-    counts = Counter()
-    for firm in firms.values():
-        now = firm.get(year)
-        before = firm.get(year - 1)
-        if before is None and firm["founded"].year >= year:
-            before = False
-        change = int(now is True and before is False) - int(before is True and now is False)
-        if change:
-            for ancestor in _ancestors(firm["path"]):
-                counts[ancestor] += change
-    return counts
+def _day_counted(year, as_of):
+    """The day a count of certificates is taken on: the last day before ``as_of``; without
+    it, the year's last day, or today for the current year."""
+    if as_of is not None:
+        return timezone.localtime(as_of - datetime.timedelta(microseconds=1)).date()
+    return min(datetime.date(year, 12, 31), timezone.localdate())
 
 
 def target_progress(
@@ -152,12 +120,14 @@ def target_progress(
     - pool sizes: 专精特新 entries per tier, and 规下转规上 entries of any tier, in the pool at
       the end of the year (or at the moment ``as_of``, when given, e.g. a quarter's end) in
       the target's region and below;
-    - net new above-scale firms: see ``_net_new_above_scale``;
-    - certified firms and 小巨人 have no actual here: the certification workflow (its own
-      issue) will supply them, and the page says so instead of showing a number.
+    - net new above-scale firms: entries into the statistics directory minus exits in the
+      year (``registry.selectors.scale.directory_moves``, the rule the city reward uses);
+    - any other metric (certified firms and 小巨人: certificates valid on the last day counted)
+      by the counter its app registered in ``registry.metrics``; with none registered the
+      row is ``pending`` and the page says so instead of showing a number.
 
-    Costs three queries whatever the number of targets and regions. Rows come ordered by
-    region path, then by metric in the order of ``TargetMetric``.
+    Costs one query per metric source whatever the number of targets and regions. Rows come
+    ordered by region path, then by metric in the order of ``TargetMetric``.
     """
     targets = list(target_list(user=user, within=within).filter(year=year))
     metrics = {t.metric for t in targets}
@@ -167,15 +137,24 @@ def target_progress(
         else Counter()
     )
     net_new = (
-        _net_new_above_scale(user, within, year)
+        net_new_per_region(directory_moves(year=year, user=user, within=within))
         if TargetMetric.NET_NEW_ABOVE_SCALE in metrics
         else Counter()
     )
+    day = _day_counted(year, as_of)
+    counted = {
+        metric: counter(day=day, user=user, within=within)
+        for metric in metrics - OWN_METRICS
+        if (counter := target_counter(metric)) is not None
+    }
     progress = []
     for target in targets:
         path = target.region.path
-        if target.metric in PENDING_METRICS:
-            actual = None
+        if target.metric not in OWN_METRICS:
+            if target.metric not in counted:
+                progress.append(Progress(target=target, actual=None, pending=True))
+                continue
+            actual = counted[target.metric].get(path, 0)
         elif target.metric == TargetMetric.NET_NEW_ABOVE_SCALE:
             actual = net_new[path]
         else:

@@ -34,6 +34,7 @@ from .monitoring import (
     monitoring_report_verify,
     monitoring_reports_save,
 )
+from .plans import PLAN_FIGURE_ROLES, plan_figure_enter
 from .pool import (
     POOL_WRITER_ROLES,
     cultivation_plan_save,
@@ -79,6 +80,8 @@ __all__ = [
     "monitoring_report_update",
     "monitoring_report_verify",
     "monitoring_reports_save",
+    "PLAN_FIGURE_ROLES",
+    "plan_figure_enter",
     "POOL_WRITER_ROLES",
     "TARGET_SETTER_ROLES",
     "cultivation_plan_save",

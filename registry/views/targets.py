@@ -3,13 +3,14 @@
 from itertools import groupby
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry import selectors, services
-from registry.forms import TargetForm
+from registry.forms import PlanFigureForm, TargetForm
+from registry.models import PlanTarget
 
 from .base import allowed_if, call_service, can_read
 
@@ -45,6 +46,13 @@ def target_progress(request):
             for region, rows in groupby(progress, key=lambda row: row.target.region)
         ],
         "can_set": _can_set(request.user),
+        "plans": [
+            (plan, list(rows))
+            for plan, rows in groupby(
+                selectors.plan_progress(user=request.user), key=lambda row: row.target.plan
+            )
+        ],
+        "can_enter_figures": request.user.has_role(*services.PLAN_FIGURE_ROLES),
     }
     return render(request, "registry/targets/progress.html", context)
 
@@ -64,5 +72,23 @@ def target_set(request):
             return redirect(f"{reverse('registry:target-progress')}?year={target.year}")
     return render(
         request, "registry/targets/form.html", {"form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@allowed_if(lambda user: user.has_role(*services.PLAN_FIGURE_ROLES))
+def plan_figure_enter(request, pk):
+    target = get_object_or_404(PlanTarget.objects.select_related("plan"), pk=pk)
+    form = PlanFigureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = call_service(
+            form, services.plan_figure_enter, actor=request.user, target=target,
+            **form.cleaned_data,
+        )
+        if saved is not None:
+            messages.success(request, _("The figure has been recorded."))
+            return redirect(f"{reverse('registry:target-progress')}#plan-{target.plan_id}")
+    return render(
+        request, "registry/targets/plan_figure_form.html", {"form": form, "target": target},
         status=400 if form.is_bound else 200,
     )

@@ -1,11 +1,12 @@
 """The city reward per net new above-scale firm (每净增一户规上企业奖励30万元，奖励市州).
 
-For a city and year, the firms of the city whose verified annual reports put them below the
-above-scale line the year before and above it in that year count up, those that went the other
-way count down; the list is kept as evidence. Recomputing before payment is idempotent and
-records what changed.
+For a city and year, the firms of the city that entered the statistics directory of above-scale
+firms (入库纳统) count up, those that left it count down, by the one rule in
+``registry.selectors.scale`` that the targets use too; the list is kept as evidence.
+Recomputing before payment is idempotent and records what changed.
 """
 
+import datetime
 from typing import Any
 
 import pghistory
@@ -16,9 +17,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from gansu_sme.exceptions import InvalidTransition
 from gansu_sme.formatting import yuan
-from registry.choices import PeriodKind, RegionLevel, ReportStatus
-from registry.models import MonitoringReport, Region
-from registry.sizeclass import is_above_scale
+from registry.choices import RegionLevel
+from registry.models import Region
+from registry.selectors.scale import directory_moves
 from subsidies.choices import PAID_STATUSES, EntitlementStatus, EntitlementVerb, ProgramKind
 from subsidies.models import CityReward, Entitlement, Program
 
@@ -33,41 +34,10 @@ from .entitlements import (
 
 
 def city_scale_changes(*, city: Region, year: int) -> list[dict[str, Any]]:
-    """The firms of ``city`` that crossed the above-scale line in ``year``, either way.
-
-    Reads verified annual reports of ``year`` and the year before in one query. Returns a list
-    of evidence dicts sorted by credit code.
-    """
-    reports = (
-        MonitoringReport.objects.within(city.path).filter(
-            period_kind=PeriodKind.YEAR,
-            status=ReportStatus.VERIFIED,
-            year__in=(year - 1, year),
-        )
-        .values_list(
-            "enterprise__uscc", "enterprise__name", "enterprise__industry__code", "year",
-            "main_business_revenue",
-        )
-    )
-    firms: dict[str, dict[str | int, Any]] = {}
-    for uscc, name, industry, report_year, revenue in reports:
-        firm = firms.setdefault(uscc, {"name": name, "industry": industry})
-        firm[report_year] = revenue
-    evidence = []
-    for uscc, firm in sorted(firms.items()):
-        if year - 1 not in firm or year not in firm:
-            continue
-        before = is_above_scale(firm["industry"], firm[year - 1])
-        after = is_above_scale(firm["industry"], firm[year])
-        if before != after:
-            evidence.append({
-                "uscc": uscc,
-                "name": firm["name"],
-                "direction": "up" if after else "down",
-                "revenue_before": str(firm[year - 1]),
-                "revenue_after": str(firm[year]),
-            })
-    return evidence
+    """The firms of ``city`` that entered or left the statistics directory in ``year``
+    (``registry.selectors.scale.directory_moves``, the rule the targets count by), as
+    evidence dicts sorted by credit code."""
+    return [move.as_evidence() for move in directory_moves(year=year, within=city.path)]
 
 
 def _counts(evidence):
@@ -93,8 +63,9 @@ def city_reward_compute(*, actor: User, city: Region, year: int) -> CityReward:
         raise refused("city_required", _("Choose a city (prefecture unit)."), "city")
     if year >= timezone.localdate().year:
         raise refused("year_not_over", _("The year is not over yet."), "year")
-    program = Program.objects.get(kind=ProgramKind.CITY_SCALE_UP)
-    if not program.runs_in(year):
+    # Earned by the year's figures: the program valid on the year's last day pays it.
+    program = Program.objects.valid_on(ProgramKind.CITY_SCALE_UP, datetime.date(year, 12, 31))
+    if program is None:
         raise refused("program_not_running", _("The program does not run in that year."),
                       "year")
     evidence = city_scale_changes(city=city, year=year)

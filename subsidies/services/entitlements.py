@@ -181,10 +181,8 @@ def _existing(program, enterprise, city_reward, project):
 
 
 def _certificate_program(certificate):
-    program = Program.objects.filter(kind=CERTIFICATE_PROGRAM[certificate.level]).first()
-    if program is None or not program.runs_in(certificate.issued_on.year):
-        return None
-    return program
+    # Earned on the day the certificate is issued: the program valid then pays it.
+    return Program.objects.valid_on(CERTIFICATE_PROGRAM[certificate.level], certificate.issued_on)
 
 
 @transaction.atomic

@@ -152,7 +152,10 @@ def project_approve(
     if Entitlement.objects.filter(project=project).exists():
         # A repeated approval: the project and its award stand as the first one left them.
         return project
-    program = Program.objects.get(kind=ProgramKind.PROJECT)
+    # Earned on approval: the program valid that day pays it.
+    program = Program.objects.valid_on(ProgramKind.PROJECT, timezone.localdate())
+    if program is None:
+        raise refused("program_not_running", _("No program is valid today."), "amount")
     with pghistory.context(user=actor.pk):
         entitlement, _created = entitlement_create(
             program=program, year=project.year, enterprise=project.enterprise, amount=amount,

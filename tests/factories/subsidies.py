@@ -174,7 +174,7 @@ class EntitlementFactory(factory.django.DjangoModelFactory):
         model = Entitlement
 
     program = factory.LazyFunction(
-        lambda: Program.objects.get(kind=ProgramKind.PROVINCIAL_CERTIFICATE)
+        lambda: Program.objects.get(kind=ProgramKind.PROVINCIAL_CERTIFICATE, first_year=2021)
     )
     once_per_firm = True
     enterprise = factory.SubFactory(EnterpriseFactory)

@@ -8,12 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import Role
+from certification.choices import CertificateLevel
 from gansu_sme.exceptions import DomainError, PermissionDenied
+from registry import metrics
 from registry.choices import PoolEntryStatus, PoolKind, PoolTier, ReportStatus, TargetMetric
 from registry.models import Industry, Region, Target
 from registry.selectors import target_progress
 from registry.services import pool_entry_graduate, pool_entry_promote, target_set
 from tests.factories.accounts import UserFactory
+from tests.factories.certificates import CertificateFactory
 from tests.factories.monitoring import MonitoringReportFactory
 from tests.factories.pool import PoolEntryFactory, TargetFactory, verified_annual
 from tests.factories.registry import EnterpriseFactory, region
@@ -233,7 +236,34 @@ def test_net_new_above_scale_counts_firms_that_crossed_minus_those_that_fell(pro
     }
 
 
-def test_certified_firms_and_little_giants_wait_for_the_certification_workflow(province_user):
+def test_certified_firms_and_little_giants_count_certificates_valid_at_the_years_end(
+    province_user,
+):
+    TargetFactory(region=region("620000"), metric="certified", value=200, year=2025)
+    TargetFactory(region=region("620100"), metric="certified", value=20, year=2025)
+    TargetFactory(region=region("620000"), metric="little_giant", value=10, year=2025)
+    def lanzhou():
+        return EnterpriseFactory(region=region("620102"))
+
+    # Valid on 2025-12-31: counted; ended the day before, or issued the day after: not.
+    CertificateFactory(enterprise=lanzhou(), issued_on=datetime.date(2023, 1, 1),
+                       valid_until=datetime.date(2025, 12, 31))
+    CertificateFactory(enterprise=lanzhou(), issued_on=datetime.date(2022, 12, 31),
+                       valid_until=datetime.date(2025, 12, 30))
+    CertificateFactory(enterprise=lanzhou(), issued_on=datetime.date(2026, 1, 1))
+    CertificateFactory(enterprise=EnterpriseFactory(region=region("620502")),
+                       issued_on=datetime.date(2025, 6, 1))
+    CertificateFactory(enterprise=lanzhou(), level=CertificateLevel.NATIONAL,
+                       issued_on=datetime.date(2025, 12, 31))
+
+    assert actuals(province_user, 2025) == {
+        ("620000", "certified"): 2, ("620100", "certified"): 1, ("620000", "little_giant"): 1,
+    }
+    assert not any(row.pending for row in target_progress(user=province_user, year=2025))
+
+
+def test_a_metric_no_app_counts_is_pending_not_zero(province_user, monkeypatch):
+    monkeypatch.setattr(metrics, "_TARGET_COUNTERS", {})
     TargetFactory(region=region("620000"), metric="certified", value=200)
     TargetFactory(region=region("620000"), metric="little_giant", value=10)
 
@@ -267,7 +297,7 @@ def test_progress_lists_only_targets_in_the_users_region(other_city_user, provin
 
 
 @pytest.mark.parametrize("regions", [1, 15])
-def test_progress_costs_three_queries_whatever_the_number_of_targets(
+def test_progress_costs_four_queries_whatever_the_number_of_targets(
     province_user, django_assert_num_queries, regions
 ):
     units = Region.objects.filter(level="prefecture").order_by("path")[:regions]
@@ -276,7 +306,8 @@ def test_progress_costs_three_queries_whatever_the_number_of_targets(
             TargetFactory(region=unit, metric=metric)
         entry_in(unit.children.first().code if unit.children.exists() else unit.code)
 
-    with django_assert_num_queries(3):
+    # Targets, pool entries, directory moves, certificates.
+    with django_assert_num_queries(4):
         rows = target_progress(user=province_user, year=THIS_YEAR)
 
     assert len(rows) == regions * 4
@@ -415,14 +446,15 @@ def test_progress_page_shows_target_actual_and_bar_for_each_region(client, city_
     assert '<rect width="25" height="1"/>' in html
 
 
-def test_progress_page_marks_certified_targets_as_pending_not_zero(client, province_user):
+def test_progress_page_shows_certified_firms_counted_from_certificates(client, province_user):
     TargetFactory(region=region("620000"), metric="certified", value=200)
+    CertificateFactory(issued_on=timezone.localdate())
     client.force_login(province_user)
 
     html = client.get(PROGRESS_PAGE).text
 
-    assert 'class="num pending"' in html
-    assert 'class="num actual"' not in html
+    assert 'class="num pending"' not in html
+    assert '<td class="num actual">1</td>' in html
 
 
 def test_progress_page_year_selector_shows_the_chosen_year(client, province_user):
@@ -446,8 +478,10 @@ def test_progress_page_costs_the_same_queries_for_any_number_of_regions(
     client.force_login(province_user)
 
     # Session, user, the user's region, the menu's task count, the years with targets, the
-    # targets and the pool counts; reports are read only when a net-new target is shown.
-    with django_assert_num_queries(7):
+    # targets, the pool counts and the certificates; reports are read only when a net-new
+    # target is shown. Then the plan's section, 15 whatever the regions: the plan and its
+    # targets, its hand-entered figures, and one or three queries per computed metric.
+    with django_assert_num_queries(8 + 15):
         response = client.get(PROGRESS_PAGE)
 
     assert response.status_code == 200

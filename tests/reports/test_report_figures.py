@@ -109,7 +109,7 @@ def _paid_award(firm, cert):
 
     officer = finance_officer(username="finance-reports")
     allocation = Allocation.objects.get(budget=budget(officer, year=2026), city=region("620100"))
-    program = Program.objects.get(code="provincial-zjtx")
+    program = Program.objects.get(code="provincial-zjtx-2021")
     Entitlement.objects.create(
         allocation=allocation, approved_by=officer, approved_at=at(datetime.date(2026, 10, 20)),
         program=program, once_per_firm=True, enterprise=firm, city=region("620100"),

@@ -159,7 +159,7 @@ def test_a_city_reward_is_paid_into_the_city_finance_bureau_account(finance, fin
     lanzhou = region("620100")
     reward = CityRewardFactory(city=lanzhou)
     award = services.entitlement_create(
-        program=Program.objects.get(kind=ProgramKind.CITY_SCALE_UP),
+        program=Program.objects.get(kind=ProgramKind.CITY_SCALE_UP, first_year=2021),
         year=2025, city=lanzhou, city_reward=reward, amount=Decimal("300000"),
     )[0]
     services.entitlement_approve(actor=finance, entitlement=award, budget=budget(finance))

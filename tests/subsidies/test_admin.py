@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_program_admin_saves_through_the_service_and_never_deletes(admin_client):
-    program = Program.objects.get(kind=ProgramKind.PROVINCIAL_CERTIFICATE)
+    program = Program.objects.get(kind=ProgramKind.PROVINCIAL_CERTIFICATE, first_year=2021)
     url = reverse("admin:subsidies_program_change", args=[program.pk])
     response = admin_client.post(url, {
         "name": program.name, "amount": "350000.00", "legal_basis": "甘工信发〔2026〕1号",

@@ -87,7 +87,8 @@ def test_the_batch_flow_through_the_api(as_user, finance, finance2, province_use
 
 def test_programs_budgets_and_allocations_are_listed(as_user, finance, city_user):
     budget(finance, blocks={"620100": "3000000", "620500": "1000000"})
-    assert len(as_user(finance).get("/api/v1/subsidy-programs/").json()) == 4
+    # The plan's four programs (2018–2020) and their successors from 2021.
+    assert len(as_user(finance).get("/api/v1/subsidy-programs/").json()) == 8
     rows = as_user(city_user).get("/api/v1/allocations/").json()["results"]
     assert [(r["city"], r["remaining"]) for r in rows] == [("620100", "3000000.00")]
     response = as_user(finance).patch(

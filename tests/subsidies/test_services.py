@@ -89,6 +89,16 @@ def pay(entitlements, finance, finance2, budget_=None):
 
 
 def test_the_plan_programs_are_seeded_as_data():
+    """The plan's programs run 2018–2020; the years after are rows of their own, open-ended,
+    with the same amounts until edited."""
+    for first, last in ((2018, 2020), (2021, None)):
+        rows = Program.objects.filter(first_year=first, last_year=last)
+        assert dict(rows.values_list("kind", "amount")) == {
+            ProgramKind.PROVINCIAL_CERTIFICATE: Decimal("300000.00"),
+            ProgramKind.NATIONAL_CERTIFICATE: Decimal("500000.00"),
+            ProgramKind.CITY_SCALE_UP: Decimal("300000.00"),
+            ProgramKind.PROJECT: None,
+        }
     amounts = dict(Program.objects.values_list("kind", "amount"))
     assert amounts == {
         ProgramKind.PROVINCIAL_CERTIFICATE: Decimal("300000.00"),
@@ -129,7 +139,7 @@ def test_the_database_refuses_a_second_once_per_firm_award(enterprise):
 def test_a_program_edited_changes_new_awards_only(
     finance, enterprise, django_capture_on_commit_callbacks
 ):
-    program = Program.objects.get(kind=ProgramKind.NATIONAL_CERTIFICATE)
+    program = Program.objects.get(kind=ProgramKind.NATIONAL_CERTIFICATE, first_year=2021)
     services.program_update(actor=finance, program=program, amount=Decimal("600000"),
                             legal_basis="甘工信发〔2023〕1号", last_year=2024)
     issue(enterprise, django_capture_on_commit_callbacks, level=CertificateLevel.NATIONAL)
@@ -157,7 +167,8 @@ def test_highest_only_pays_the_difference_and_the_default_pays_both(
     services.program_pair_set(
         actor=finance,
         programs=Program.objects.filter(kind__in=(ProgramKind.PROVINCIAL_CERTIFICATE,
-                                                  ProgramKind.NATIONAL_CERTIFICATE)),
+                                                  ProgramKind.NATIONAL_CERTIFICATE),
+                                        first_year=2021),
         highest_only=highest_only,
     )
     issue(enterprise, django_capture_on_commit_callbacks)
@@ -170,7 +181,7 @@ def test_highest_only_pays_the_difference_and_the_default_pays_both(
 
 
 def test_the_province_switches_highest_only_in_the_admin_and_it_is_attributed(admin_client):
-    pair = ProgramPair.objects.get()
+    pair = ProgramPair.objects.get(first__first_year=2021)
     assert pair.highest_only is False
 
     response = admin_client.post(
@@ -187,7 +198,8 @@ def test_highest_only_after_the_higher_award_leaves_nothing_to_pay(finance, ente
     services.program_pair_set(
         actor=finance,
         programs=Program.objects.filter(kind__in=(ProgramKind.PROVINCIAL_CERTIFICATE,
-                                                  ProgramKind.NATIONAL_CERTIFICATE)),
+                                                  ProgramKind.NATIONAL_CERTIFICATE),
+                                        first_year=2021),
         highest_only=True,
     )
     national = certificate(enterprise, level=CertificateLevel.NATIONAL)

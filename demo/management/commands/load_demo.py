@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from demo.certification import demo_certification_load
 from demo.monitoring import demo_monitoring_load
+from demo.plans import demo_plans_load
 from demo.pool import demo_pool_load
 from demo.registry import demo_data_load
 from demo.reports import demo_reports_load
@@ -49,6 +50,14 @@ class Command(BaseCommand):
         if not subsidies.unchanged:
             self.stdout.write(self.style.SUCCESS(
                 f"Demo subsidies loaded: {subsidies.entitlements} awards, one paid batch."
+            ))
+        # The 2018 plan's years, after the current data it is drawn back from.
+        plans = demo_plans_load()
+        if not plans.unchanged:
+            self.stdout.write(self.style.SUCCESS(
+                f"Demo 2018–2020 plan history loaded: {plans.reports} annual reports, "
+                f"{plans.pool_entries} pool entries, {plans.certificates} certificates, "
+                f"{plans.figures} hand-entered figures."
             ))
         # After every other demo load: reports and reminders are computed from all of it.
         demo_reports = demo_reports_load()
