@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0008_industry_classes'),
+        ('registry', '0010_load_2018_plan'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
