@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.choices import Role
 from accounts.models import User
 from gansu_sme.models import AuditEvent
-from oplog.choices import Kind
+from oplog.choices import Kind, Sensitive
 from oplog.models import Operation
 
 # The history triggers' labels of a change, in words.
@@ -190,6 +190,8 @@ class OperationRow:
                     )
                 }
             return text
+        if self.kind == Kind.VIEW and self.details.get("data") in Sensitive.values:
+            return str(Sensitive(self.details["data"]).label)
         if self.kind == Kind.SIGN_IN_FAILED and self.user is None and self.username:
             return _("name typed: %(name)s") % {"name": self.username}
         return ""

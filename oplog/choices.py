@@ -14,6 +14,15 @@ class Kind(models.TextChoices):
     DOWNLOAD = "download", _("Download")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     PASSWORD_RESET = "password_reset", _("Password reset")
+    VIEW = "view", _("Viewed personal or financial data")
+
+
+class Sensitive(models.TextChoices):
+    """Data whose every reading is logged (``oplog.viewing.logs_views``)."""
+
+    CONTACTS = "contacts", _("enterprise contacts")
+    BANK_ACCOUNTS = "bank_accounts", _("bank accounts")
+    AWARDS = "awards", _("award lists")
 
 
 # The kinds stored in the operations-log table (all but changes).

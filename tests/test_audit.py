@@ -247,3 +247,115 @@ def test_every_way_of_writing_leaves_exactly_the_expected_history(
 
     assert ledger.found_total == ledger.expected_total == 27
 
+
+
+# --- who read contacts, bank accounts and award lists ------------------------------------------
+
+
+@pytest.fixture
+def finance_user(db):
+    from accounts.choices import Role
+    from tests.factories.accounts import UserFactory
+    from tests.factories.registry import region
+
+    return UserFactory(username="finance", role=Role.FINANCE_OFFICER, region=region("620000"))
+
+
+def views_logged():
+    from oplog.choices import Kind
+    from oplog.models import Operation
+
+    return list(Operation.objects.filter(kind=Kind.VIEW).order_by("id"))
+
+
+def sensitive_pages():
+    """(URL name, its arguments from the objects made, the user, data, object type)."""
+    return [
+        ("registry:enterprise-detail", "firm", "county", "contacts", "registry.Enterprise"),
+        ("subsidies:entitlement-list", None, "finance", "awards", ""),
+        ("subsidies:entitlement-detail", "award", "finance", "awards", "subsidies.Entitlement"),
+        ("subsidies:ledger", None, "finance", "awards", ""),
+        ("subsidies:city-reward-list", None, "finance", "awards", ""),
+        ("subsidies:account-list", None, "finance", "bank_accounts", ""),
+        ("subsidies:account-detail", "account", "finance", "bank_accounts",
+         "subsidies.ReceivingAccount"),
+        ("subsidies:batch-detail", "batch", "finance", "bank_accounts", "subsidies.PaymentBatch"),
+        ("registry-api:enterprise-list", None, "county", "contacts", ""),
+        ("registry-api:enterprise-detail", "firm", "county", "contacts", "registry.Enterprise"),
+        ("subsidies-api:entitlement-list", None, "finance", "awards", ""),
+        ("subsidies-api:entitlement-detail", "award", "finance", "awards",
+         "subsidies.Entitlement"),
+        ("subsidies-api:ledger-list", None, "finance", "awards", ""),
+    ]
+
+
+@pytest.mark.parametrize(("name", "subject", "who", "data", "object_type"), sensitive_pages())
+def test_reading_contacts_bank_accounts_and_awards_is_logged(
+    client, as_user, county_user, finance_user, name, subject, who, data, object_type
+):
+    from django.urls import reverse
+
+    from tests.factories.subsidies import (
+        BatchItemFactory,
+        EntitlementFactory,
+        ReceivingAccountFactory,
+    )
+
+    firm = EnterpriseFactory()
+    award = EntitlementFactory(enterprise=firm)
+    objects = {
+        "firm": (firm, "uscc"),
+        "award": (award, "pk"),
+        "account": (ReceivingAccountFactory(enterprise=firm), "pk"),
+        "batch": (BatchItemFactory(entitlement=award).batch, "pk"),
+    }
+    user = {"county": county_user, "finance": finance_user}[who]
+    kwargs, object_id = {}, ""
+    if subject:
+        obj, key = objects[subject]
+        object_id = str(getattr(obj, key))
+        kwargs = {"uscc" if key == "uscc" else "pk": object_id}
+    url = reverse(name, kwargs=kwargs)
+    if name.split(":")[0].endswith("-api"):
+        response = as_user(user).get(url, {"year": "2026"} if "entitlement" in name else {})
+    else:
+        client.force_login(user)
+        response = client.get(url)
+
+    assert response.status_code == 200
+    (logged,) = views_logged()
+    assert (logged.user, logged.details["data"], logged.object_type, logged.object_id) == (
+        user, data, object_type, object_id,
+    )
+    assert logged.details["view"] == name
+    assert logged.path.startswith(url)
+
+
+def test_a_refused_or_missing_page_and_an_ordinary_page_log_no_reading(
+    client, county_user, expert_user
+):
+    from django.urls import reverse
+
+    client.force_login(expert_user)
+    client.get(reverse("subsidies:account-list"))
+    client.force_login(county_user)
+    client.get(reverse("registry:enterprise-detail", kwargs={"uscc": "91620102000000000X"}))
+    client.get(reverse("registry:enterprise-list"))
+
+    assert views_logged() == []
+
+
+def test_the_operations_log_names_what_was_read(client, county_user, auditor_user):
+    from django.urls import reverse
+
+    firm = EnterpriseFactory()
+    client.force_login(county_user)
+    client.get(reverse("registry:enterprise-detail", kwargs={"uscc": firm.uscc}))
+    client.force_login(auditor_user)
+
+    response = client.get(reverse("operation-list"), {"kind": "view"})
+
+    assert response.status_code == 200
+    assert "enterprise contacts" in response.content.decode() or "企业联系人" in (
+        response.content.decode()
+    )
