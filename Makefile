@@ -56,6 +56,21 @@ restore: $(STAMP)
 	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/gansu-sme-....tar"; exit 2; }
 	$(PY) -m gansu_sme.devservices exec -- $(PY) manage.py restore "$(ARCHIVE)" $(RESTORE_ARGS)
 
+# locust and its gevent stay out of .venv: a separate environment from requirements-bench.txt.
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.requirements-bench.txt.installed
+LOADTEST_ARGS ?=
+$(BENCH_STAMP): requirements-bench.txt | $(PY)
+	$(PY) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip --disable-pip-version-check install --quiet -r requirements-bench.txt
+	@touch $@
+
+loadtest: $(STAMP) $(BENCH_STAMP)
+	$(PY) -m gansu_sme.devservices exec -- sh -c '\
+		$(PY) manage.py migrate --noinput >/dev/null && \
+		$(PY) manage.py load_demo >/dev/null && \
+		$(PY) manage.py loadtest --output loadtest/results $(LOADTEST_ARGS)'
+
 # No source locations in the catalogues: a moved line would otherwise touch every entry below it.
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l zh_Hans -l en --no-location --no-obsolete

@@ -52,7 +52,7 @@ class Official(HttpUser):
 
     @task(10)
     def browse(self):
-        url = random.choice(TARGETS["pages"])
+        url = random.choice(TARGETS["pages"][self.account])
         with self.client.get(url, name=url.split("?")[0], catch_response=True) as response:
             _ok(response)
 

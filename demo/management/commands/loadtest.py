@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from django.conf import settings
@@ -50,13 +51,15 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def _wait_for(port, timeout=60):
+def _wait_for(port, timeout=300):
+    """Until the sign-in page answers: gunicorn listens before its workers have loaded."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=30):
                 return
-        time.sleep(0.3)
+        except OSError:
+            time.sleep(0.5)
     raise CommandError(f"gunicorn did not answer on port {port} within {timeout} s")
 
 
@@ -68,7 +71,9 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=int, default=120)
         parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
         parser.add_argument("--output", default="loadtest/results")
-        parser.add_argument("--locust", default=str(Path(settings.BASE_DIR) / ".venv-bench/bin/locust"))
+        parser.add_argument(
+            "--locust", default=str(Path(settings.BASE_DIR) / ".venv-bench" / "bin" / "locust")
+        )
 
     def handle(self, *args, users, seconds, workers, output, locust, **options):
         if not Path(locust).exists():
@@ -82,7 +87,7 @@ class Command(BaseCommand):
         env = {**os.environ, "LOADTEST_TARGETS": str(output / "targets.json")}
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "gansu_sme.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(workers), "--log-level", "warning"],
+             "--workers", str(workers), "--preload", "--log-level", "warning"],
             cwd=settings.BASE_DIR, env=env, start_new_session=True,
         )
         try:
@@ -111,13 +116,14 @@ class Command(BaseCommand):
 
     def _targets(self):
         password = os.environ.get("DEMO_PASSWORD") or "Gansu2026!"
-        pages = []
+        pages = {}
         for username in OFFICIALS:
             client = Client()
             client.force_login(User.objects.get(username=username))
-            pages.append({
+            # The pages each account may open (a county official has no subsidy pages).
+            pages[username] = [
                 url for url in PAGES if client.get(url, HTTP_HOST="127.0.0.1").status_code == 200
-            })
+            ]
         county = User.objects.get(username="chengguan")
         drafts = list(
             MonitoringReport.objects.visible_to(county)
@@ -126,7 +132,7 @@ class Command(BaseCommand):
         awards = []
         for award in Entitlement.objects.filter(status=EntitlementStatus.PENDING)[:40]:
             budget = Budget.objects.filter(
-                program=award.program, year__in=[award.year, award.year - 1],
+                year__in=[award.year, award.year - 1],
                 pk__in=Allocation.objects.filter(city=award.city).values("budget"),
             ).first()
             if budget is not None:
@@ -134,7 +140,7 @@ class Command(BaseCommand):
         _instance, token = AuthToken.objects.create(user=User.objects.get(username="api"))
         return {
             "password": password, "officials": list(OFFICIALS), "county": "chengguan",
-            "finance": "finance", "pages": sorted(set.intersection(*pages)),
+            "finance": "finance", "pages": pages,
             "drafts": drafts, "awards": awards, "token": token, "api_lists": list(API_LISTS),
         }
 
@@ -161,15 +167,19 @@ class Command(BaseCommand):
         with open(stats_csv, newline="") as fh:
             rows = list(csv.DictReader(fh))
         total = next(row for row in rows if row["Name"] == "Aggregated")
+
+        def ms(value):
+            return float(value) if value not in ("", "N/A") else None
+
         return {
             "users": users, "seconds": seconds, "elapsed_s": round(elapsed, 1),
             "requests": int(total["Request Count"]), "failures": int(total["Failure Count"]),
             "rps": round(float(total["Requests/s"]), 1),
-            "median_ms": float(total["50%"]), "p95_ms": float(total["95%"]),
-            "max_ms": float(total["Max Response Time"]),
+            "median_ms": ms(total["50%"]), "p95_ms": ms(total["95%"]),
+            "max_ms": ms(total["Max Response Time"]),
             "by_name": {
                 row["Name"]: {"requests": int(row["Request Count"]),
-                              "failures": int(row["Failure Count"]), "p95_ms": float(row["95%"])}
+                              "failures": int(row["Failure Count"]), "p95_ms": ms(row["95%"])}
                 for row in rows if row["Name"] != "Aggregated"
             },
         }
