@@ -4,6 +4,12 @@
 # make stop  - stop the embedded PostgreSQL/Redis under .data/ if something left them running
 # make bench - time a 10,000-row monitoring import and 10,000/100,000-row exports (memory)
 # make hardening - the full forms of the security and fault tests (docs/SECURITY.md)
+# make backup - dump the database and MEDIA_ROOT into backups/gansu-sme-<time>.tar with a
+#               SHA-256 manifest (BACKUP_DIR=... for another folder)
+# make restore ARCHIVE=backups/....tar - check the archive against its manifest, restore it into
+#               an empty database and MEDIA_ROOT, compare the key tables (RESTORE_ARGS=--replace)
+# make loadtest - locust on loopback against gunicorn: 50 officials and 5 API clients for 2
+#               minutes (LOADTEST_ARGS="--users 10 --seconds 15"); figures in loadtest/
 # make messages - refresh locale/*/django.po from the code and compile them (needs GNU gettext)
 #
 # Without DATABASE_URL / REDIS_URL, private PostgreSQL and Redis servers are started under .data/
@@ -17,7 +23,7 @@ STAMP := $(VENV)/.requirements.lock.installed
 PYTEST_ARGS ?=
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: run test lint stop venv bench messages hardening
+.PHONY: run test lint stop venv bench messages hardening backup restore loadtest
 
 run: $(STAMP)
 	$(PY) -m gansu_sme.devservices run
@@ -40,6 +46,30 @@ bench: $(STAMP)
 		$(PY) manage.py bench_import --rows 10000 && \
 		$(PY) manage.py bench_export --rows 10000 && \
 		$(PY) manage.py bench_export --rows 100000'
+
+BACKUP_DIR ?= backups
+backup: $(STAMP)
+	$(PY) -m gansu_sme.devservices exec -- $(PY) manage.py backup --output "$(BACKUP_DIR)"
+
+RESTORE_ARGS ?=
+restore: $(STAMP)
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/gansu-sme-....tar"; exit 2; }
+	$(PY) -m gansu_sme.devservices exec -- $(PY) manage.py restore "$(ARCHIVE)" $(RESTORE_ARGS)
+
+# locust and its gevent stay out of .venv: a separate environment from requirements-bench.txt.
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.requirements-bench.txt.installed
+LOADTEST_ARGS ?=
+$(BENCH_STAMP): requirements-bench.txt | $(PY)
+	$(PY) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip --disable-pip-version-check install --quiet -r requirements-bench.txt
+	@touch $@
+
+loadtest: $(STAMP) $(BENCH_STAMP)
+	$(PY) -m gansu_sme.devservices exec -- sh -c '\
+		$(PY) manage.py migrate --noinput >/dev/null && \
+		$(PY) manage.py load_demo >/dev/null && \
+		$(PY) manage.py loadtest --output loadtest/results $(LOADTEST_ARGS)'
 
 # No source locations in the catalogues: a moved line would otherwise touch every entry below it.
 messages: $(STAMP)

@@ -24,7 +24,7 @@ from accounts.choices import Role
 from accounts.models import ApiToken, User
 from accounts.signin import locked_until
 from gansu_sme.models import AuditEvent
-from oplog.choices import Kind
+from oplog.choices import Kind, Sensitive
 from oplog.models import Operation
 
 # The history triggers' labels of a change, in words.
@@ -200,6 +200,8 @@ class OperationRow:
                     )
                 }
             return text
+        if self.kind == Kind.VIEW and self.details.get("data") in Sensitive.values:
+            return str(Sensitive(self.details["data"]).label)
         if self.kind == Kind.SIGN_IN_FAILED and self.user is None and self.username:
             return _("name typed: %(name)s") % {"name": self.username}
         return ""

@@ -1,3 +1,4 @@
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,9 @@ class TransitionRecord(models.Model):
     ``to_status_field``, ``verb_field``), so a
     history shows labels, never codes. ``from_status`` is blank for the row that records the
     object being created; ``actor`` is empty for a step the system made (a task, an event).
+
+    A step is history itself: the database refuses to change or delete one, so the history
+    triggers need not track these tables (tests/test_audit.py checks both).
     """
 
     verb = models.CharField(_("action"), max_length=STATUS_LENGTH, blank=True)
@@ -79,6 +83,11 @@ class TransitionRecord(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+        triggers = [
+            pgtrigger.Protect(
+                name="append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"

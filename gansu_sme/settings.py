@@ -10,6 +10,8 @@ from pathlib import Path
 
 import environ
 
+from gansu_sme import tracking
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -344,6 +346,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@zjtx.gansu.g
 
 # Event rows are history: the database refuses to change or delete them.
 PGHISTORY_APPEND_ONLY = True
+# Every tracked model keeps a row per insert, per update that changes the row, and per delete
+# (a deleted row's last content); pghistory's default leaves deletes out.
+PGHISTORY_DEFAULT_TRACKERS = tracking.default_trackers()
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Gansu2026!")
 

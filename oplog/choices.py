@@ -18,6 +18,15 @@ class Kind(models.TextChoices):
     TOKEN_ISSUED = "token_issued", _("API token issued")
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
     TOKEN_WRITE = "token_write", _("Request with a write token")
+    VIEW = "view", _("Viewed personal or financial data")
+
+
+class Sensitive(models.TextChoices):
+    """Data whose every reading is logged (``oplog.viewing.logs_views``)."""
+
+    CONTACTS = "contacts", _("enterprise contacts")
+    BANK_ACCOUNTS = "bank_accounts", _("bank accounts")
+    AWARDS = "awards", _("award lists")
 
 
 # The kinds stored in the operations-log table (all but changes).

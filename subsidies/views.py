@@ -12,6 +12,8 @@ from gansu_sme import exceptions
 from gansu_sme.excel import XLSX_CONTENT_TYPE
 from gansu_sme.lists import ObjectListView, sums
 from gansu_sme.views import ActionView, allowed_if, call_service
+from oplog.choices import Sensitive
+from oplog.viewing import logs_views
 from registry import selectors as registry_selectors
 from registry.services import export_record
 from subsidies import forms, selectors, services
@@ -124,6 +126,7 @@ class SubsidyListView(ObjectListView):
         return can_read(user)
 
 
+@logs_views(Sensitive.AWARDS)
 class EntitlementList(SubsidyListView):
     table_class = EntitlementTable
     filterset_class = EntitlementFilterSet
@@ -156,6 +159,7 @@ def _entitlement_page(request, entitlement, bound=None, status=200):
     return render(request, "subsidies/entitlement_detail.html", context, status=status)
 
 
+@logs_views(Sensitive.AWARDS, object_type="subsidies.Entitlement")
 @allowed_if(can_read)
 def entitlement_detail(request, pk):
     entitlement = selectors.entitlement_get(user=request.user, pk=pk)
@@ -206,6 +210,7 @@ entitlement_cancel = EntitlementCancel.as_view()
 entitlement_recovery = EntitlementRecovery.as_view()
 
 
+@logs_views(Sensitive.AWARDS)
 class Ledger(SubsidyListView):
     table_class = LedgerTable
     template_name = "subsidies/ledger.html"
@@ -303,6 +308,7 @@ def _batch_page(request, batch, bound=None, status=200):
     return render(request, "subsidies/batch_detail.html", context, status=status)
 
 
+@logs_views(Sensitive.BANK_ACCOUNTS, object_type="subsidies.PaymentBatch")
 @allowed_if(sees_province)
 def batch_detail(request, pk):
     return _batch_page(request, selectors.batch_get(user=request.user, pk=pk))
@@ -373,6 +379,7 @@ def batch_bank_file(request, pk):
 # --- receiving accounts --------------------------------------------------------------------
 
 
+@logs_views(Sensitive.BANK_ACCOUNTS)
 class AccountList(SubsidyListView):
     """Receiving accounts of firms and cities, awaiting confirmation first."""
 
@@ -447,6 +454,7 @@ def _account_page(request, account, bound=None, status=200):
     }, status=status)
 
 
+@logs_views(Sensitive.BANK_ACCOUNTS, object_type="subsidies.ReceivingAccount")
 @allowed_if(sees_province)
 def account_detail(request, pk):
     return _account_page(request, selectors.account_get(user=request.user, pk=pk))
@@ -471,6 +479,7 @@ def account_transition(request, pk, verb):
 # --- city rewards and projects -------------------------------------------------------------
 
 
+@logs_views(Sensitive.AWARDS)
 @allowed_if(can_read)
 def city_reward_list(request):
     form = forms.CityRewardForm(request.POST or None)

@@ -148,6 +148,7 @@ def attachment_path(attachment, filename):
     return f"attachments/{attachment.application_id}/{attachment.sha256}"
 
 
+@pghistory.track()
 class Attachment(models.Model):
     """Evidence for an application (PDF, JPEG, PNG or XLSX), stored under its SHA-256."""
 

@@ -86,6 +86,7 @@ class Campaign(models.Model):
         return [ConflictRule(code) for code in self.conflict_rules]
 
 
+@pghistory.track()
 class CampaignQuota(models.Model):
     """How many applications a prefecture unit may recommend to the province in a campaign."""
 

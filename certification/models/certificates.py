@@ -14,6 +14,7 @@ from certification.querysets import CertificateQuerySet
 from registry.models import Enterprise
 
 
+@pghistory.track()
 class CertificateSequence(models.Model):
     """The last number issued per year and level; locked while a number is taken, so gap-free."""
 

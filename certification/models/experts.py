@@ -44,6 +44,7 @@ class Expert(models.Model):
         return self.name
 
 
+@pghistory.track()
 class ExpertRelationship(models.Model):
     """A relationship an expert declared with an enterprise (former employer, relative …)."""
 
@@ -69,6 +70,7 @@ class ExpertRelationship(models.Model):
         return f"{self.expert} · {self.enterprise}: {self.description}"
 
 
+@pghistory.track()
 class ExpertDraw(models.Model):
     """One random draw (双随机) of experts for an application, kept so an auditor can replay it.
 

@@ -1,3 +1,4 @@
+import pghistory
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -5,6 +6,7 @@ from registry.choices import RegionLevel
 from registry.querysets import RegionQuerySet
 
 
+@pghistory.track()
 class Region(models.Model):
     """An administrative division of Gansu (GB/T 2260), or 兰州新区 as a prefecture-level unit.
 
@@ -59,6 +61,7 @@ class Region(models.Model):
         return self.level == RegionLevel.PREFECTURE and not self.children.exists()
 
 
+@pghistory.track()
 class Industry(models.Model):
     """A division (大类) of the national industry classification GB/T 4754-2017."""
 
@@ -82,6 +85,7 @@ class Industry(models.Model):
         return f"{self.code} {self.name}"
 
 
+@pghistory.track()
 class IndustryClass(models.Model):
     """A class (小类, 4 digits) of GB/T 4754-2017, with its group (中类) and its division (大类,
     an Industry row, which carries the section). Loaded from data/gbt4754_2017_classes.csv."""

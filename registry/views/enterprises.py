@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gansu_sme.views import ActionView
+from oplog.choices import Sensitive
+from oplog.viewing import logs_views
 from registry import selectors, services
 from registry.filtersets import EnterpriseFilterSet
 from registry.forms import DeactivateForm, EnterpriseForm, EnterpriseRegisterForm
@@ -47,6 +49,7 @@ def _render_detail(request, enterprise, deactivate_form, status=200):
     return render(request, "registry/enterprise_detail.html", context, status=status)
 
 
+@logs_views(Sensitive.CONTACTS, object_type="registry.Enterprise", key="uscc")
 @allowed_if(can_read)
 def enterprise_detail(request, uscc):
     return _render_detail(request, get_enterprise(request, uscc), DeactivateForm())

@@ -9,6 +9,8 @@ from rest_framework.response import Response
 from gansu_sme.api.viewsets import ScopedViewSet, same_for_everyone
 from gansu_sme.excel import XLSX_CONTENT_TYPE
 from gansu_sme.exceptions import OutOfScope
+from oplog.choices import Sensitive
+from oplog.viewing import logs_views
 from subsidies import selectors, services
 from subsidies.choices import BatchVerb
 from subsidies.filtersets import EntitlementFilterSet, PaymentBatchFilterSet
@@ -83,6 +85,7 @@ class AllocationViewSet(
         return Response(s.AllocationSerializer(allocation).data)
 
 
+@logs_views(Sensitive.AWARDS, object_type="subsidies.Entitlement")
 class EntitlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Awards earned (奖补资格); a city reads its own and its firms'. Status changes only
     through the actions."""
@@ -219,6 +222,7 @@ class PaymentBatchViewSet(
                             content_type=XLSX_CONTENT_TYPE)
 
 
+@logs_views(Sensitive.AWARDS)
 class LedgerViewSet(ScopedViewSet):
     """Money per program, year and city (entitled, approved, in batch, paid, recovered,
     remaining) from the entitlements you see; filters as for entitlements."""

@@ -4,6 +4,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from gansu_sme.api.viewsets import ReadOnlyScopedViewSet, ScopedViewSet
+from oplog.choices import Sensitive
+from oplog.viewing import logs_views
 from registry import services
 from registry.api.serializers.enterprises import (
     EnterpriseDeactivateSerializer,
@@ -52,6 +54,7 @@ class RegionViewSet(ReadOnlyScopedViewSet):
     update=extend_schema(description=EDIT_NOTE.format(verb="edit")),
     partial_update=extend_schema(description=EDIT_NOTE.format(verb="edit")),
 )
+@logs_views(Sensitive.CONTACTS, object_type="registry.Enterprise", key="uscc")
 class EnterpriseViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
