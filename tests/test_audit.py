@@ -175,7 +175,7 @@ def media_root(settings, tmp_path):
 
 
 def test_every_way_of_writing_leaves_exactly_the_expected_history(
-    county_user, media_root
+    county_user, media_root, tasks_run_at_once
 ):
     ledger = Ledger()
     firm = EnterpriseFactory()

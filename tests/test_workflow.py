@@ -11,6 +11,7 @@ import datetime
 import importlib
 from decimal import Decimal
 
+import pgtrigger
 import pytest
 from django.apps import apps as django_apps
 from django.db import models
@@ -328,8 +329,15 @@ def test_the_data_migrations_name_the_verb_of_every_earlier_row(
     ]
     counts = {model: model.objects.count() for model, *_ in earlier}
 
-    _migration("registry", "0006_transition_record").name_verbs(django_apps, None)
-    _migration("subsidies", "0004_transition_record").name_verbs(django_apps, None)
+    # The migrations ran before workflow steps became append-only; their guard is lifted here.
+    with pgtrigger.ignore(
+        "registry.MonitoringReportTransition:append_only",
+        "registry.PoolEntryTransition:append_only",
+        "subsidies.BatchTransition:append_only",
+        "subsidies.ProjectTransition:append_only",
+    ):
+        _migration("registry", "0006_transition_record").name_verbs(django_apps, None)
+        _migration("subsidies", "0004_transition_record").name_verbs(django_apps, None)
 
     for row, verb in made:
         row.refresh_from_db()

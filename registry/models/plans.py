@@ -10,6 +10,7 @@ from .regions import Region
 FIGURE = {"max_digits": 12, "decimal_places": 2}
 
 
+@pghistory.track()
 class Plan(models.Model):
     """A multi-year plan whose targets the registry tracks, such as the 2018–2020
     implementation plan (甘工信发〔2018〕551号); loaded as data, one row per document."""

@@ -518,7 +518,7 @@ def test_error_shape_for_401_403_404_405(as_user, api_user, county_user, enterpr
     assert delete.status_code == 405
     for response, code in [
         (unauthenticated, "not_authenticated"),
-        (read_only, "permission_denied"),
+        (read_only, "token_read_only"),
         (missing, "not_found"),
         (delete, "method_not_allowed"),
     ]:
@@ -675,8 +675,9 @@ def many_enterprises(db):
     )
 
 
-# Token: the token and its owner's other tokens (knox), the owner's region, the page.
-# Session: the session, its user, the user's region, the page.
+# Token: the token and its owner's other tokens (knox), the owner's region, the page, and the
+# log of who read the contacts on it.
+# Session: the session, its user, the user's region, the page, the reading log.
 @pytest.mark.parametrize("auth", ["token", "session"])
 @pytest.mark.parametrize("page_size", [5, 200])
 def test_listing_costs_the_same_queries_at_any_page_size(
@@ -688,7 +689,7 @@ def test_listing_costs_the_same_queries_at_any_page_size(
         client = APIClient()
         client.force_login(city_user)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(ENTERPRISES, {"page_size": page_size, "ordering": "name"})
 
     assert len(codes(response)) == page_size
@@ -699,7 +700,7 @@ def test_filtering_by_region_adds_one_query_whatever_the_page_size(
 ):
     client = as_user(city_user)
     for page_size in (5, 200):
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             response = client.get(ENTERPRISES, {"region": "620100", "page_size": page_size})
         assert len(codes(response)) == page_size
 
