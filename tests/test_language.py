@@ -430,7 +430,7 @@ def test_every_demo_official_meets_one_language(demo, language):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_an_import_error_workbook_reads_in_one_language(demo, language):
+def test_an_import_error_workbook_reads_in_one_language(demo, language, tasks_run_at_once):
     """The workbook of a refused import marks each bad cell in the uploader's language."""
     from registry.choices import ImportKind
     from registry.models import Enterprise

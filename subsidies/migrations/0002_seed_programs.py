@@ -32,7 +32,9 @@ def seed(apps, schema_editor):
                       "first_year": FIRST_YEAR},
         )
     first, second = sorted(
-        Program.objects.filter(kind__in=("provincial_certificate", "national_certificate")),
+        Program.objects.filter(
+            kind__in=("provincial_certificate", "national_certificate"), first_year=FIRST_YEAR
+        ),
         key=lambda p: p.pk,
     )
     ProgramPair.objects.get_or_create(first=first, second=second,
