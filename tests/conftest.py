@@ -159,6 +159,16 @@ def as_user():
     return client_for
 
 
+@pytest.fixture(autouse=True, scope="session")
+def celery_configured():
+    """Celery reads its configuration from the settings once, on first use: read it now, from
+    the real settings, so that a test which first touches it with eager tasks switched on does
+    not leave every later test eager (the worker tests would then run tasks in this process)."""
+    from gansu_sme.celery import app as celery_app
+
+    assert celery_app.conf.task_always_eager is False
+
+
 @pytest.fixture
 def tasks_run_at_once(settings, monkeypatch):
     """Celery tasks run in the test's process (eagerly), and what the outbox is asked for is

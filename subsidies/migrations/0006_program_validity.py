@@ -15,14 +15,15 @@ def split(apps, schema_editor):
     ProgramPair = apps.get_model("subsidies", "ProgramPair")
     successors = {}
     for program in Program.objects.filter(first_year__lte=PLAN_LAST_YEAR, last_year__isnull=True):
+        # Closed first: the new row's years would overlap the open-ended one's.
+        program.last_year = PLAN_LAST_YEAR
+        program.save(update_fields=["last_year"])
         later = Program.objects.create(
             code=f"{program.code}-2021"[:40], name=f"{program.name}（2021年起）"[:100],
             kind=program.kind, payee=program.payee, amount=program.amount,
             once_per_firm=program.once_per_firm, legal_basis=program.legal_basis,
             first_year=PLAN_LAST_YEAR + 1, last_year=None, is_active=program.is_active,
         )
-        program.last_year = PLAN_LAST_YEAR
-        program.save(update_fields=["last_year"])
         successors[program.pk] = later
     for pair in ProgramPair.objects.all():
         first, second = successors.get(pair.first_id), successors.get(pair.second_id)
