@@ -60,6 +60,17 @@ def _runs(log):
     return [line.split() for line in log.read_text().splitlines() if line.strip()]
 
 
+@pytest.fixture(autouse=True)
+def sent_to_the_worker(settings):
+    """Tasks go to the broker whatever an earlier test left in Celery's configuration: a task
+    run in place would name this process as its worker."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = previous
+
+
 def _run(tmp_path, *, tasks, kills, seconds):
     user = UserFactory(role=Role.EXPERT, region=None)
     queue = f"test-outbox-{uuid.uuid4().hex}"
