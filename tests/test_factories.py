@@ -15,7 +15,7 @@ PROJECT_APPS = ("accounts", "registry", "certification", "subsidies", "reports")
 REFERENCE_DATA = {
     "registry.Region", "registry.Industry", "certification.RuleSet", "certification.RuleItem",
     "subsidies.Program", "subsidies.ProgramPair", "certification.CertificateSequence",
-    "registry.IndustryClass",
+    "registry.IndustryClass", "registry.Plan", "registry.PlanTarget",
 }
 
 

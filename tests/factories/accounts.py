@@ -1,7 +1,7 @@
 import factory
 
 from accounts.choices import Role
-from accounts.models import User
+from accounts.models import ApiToken, User
 from registry.models import Region
 
 PASSWORD = "Test-password-2026"
@@ -34,3 +34,18 @@ def api_token(user, *, write=None):
         write = not user.is_read_only
     _instance, token = ApiToken.objects.create(user=user, write=write)
     return token
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A token row; knox's manager makes the secret (use ``api_token`` for the Bearer text)."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory, role=Role.API_CLIENT)
+    write = False
+
+    @classmethod
+    def _create(cls, model_class, *args, user, **kwargs):
+        instance, _token = model_class.objects.create(user=user, **kwargs)
+        return instance

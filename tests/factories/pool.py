@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from registry.choices import PeriodKind, PoolEntryStatus, PoolKind, PoolTier, ReportStatus
-from registry.models import CultivationPlan, PoolEntry, ServiceVisit, Target
+from registry.models import CultivationPlan, PlanFigure, PlanTarget, PoolEntry, ServiceVisit, Target
 from tests.factories.accounts import UserFactory
 from tests.factories.monitoring import MonitoringReportFactory
 from tests.factories.registry import EnterpriseFactory, region
@@ -77,4 +77,21 @@ def verified_annual(enterprise, year, main_business_revenue):
         status=ReportStatus.VERIFIED,
         main_business_revenue=revenue,
         operating_revenue=revenue,
+    )
+
+
+class PlanFigureFactory(factory.django.DjangoModelFactory):
+    """A hand-entered figure of one of the 2018 plan's targets (loaded by a data migration)."""
+
+    class Meta:
+        model = PlanFigure
+
+    target = factory.LazyFunction(lambda: PlanTarget.objects.order_by("pk").first())
+    value = Decimal("30.5")
+    as_of = datetime.date(2020, 12, 31)
+    source = "甘肃统计年鉴2021"
+    entered_by = factory.SubFactory(
+        UserFactory,
+        role=Role.PROVINCIAL_REVIEWER,
+        region=factory.LazyFunction(lambda: region("620000")),
     )

@@ -65,7 +65,7 @@ def _reset_broker_connections():
 
 
 @pytest.fixture
-def redis_down(settings):
+def redis_down(settings, tasks_sent_to_the_broker):
     """Redis unreachable for the cache and the broker alike, until the test ends or calls
     the fixture's value to bring it back."""
     live_broker = celery_app.conf.broker_url

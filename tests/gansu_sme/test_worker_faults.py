@@ -61,14 +61,8 @@ def _runs(log):
 
 
 @pytest.fixture(autouse=True)
-def sent_to_the_worker(settings):
-    """Tasks go to the broker whatever an earlier test left in Celery's configuration: a task
-    run in place would name this process as its worker."""
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = previous
+def _sent_to_the_worker(tasks_sent_to_the_broker):
+    """A task run in place would name this process as its worker."""
 
 
 def _run(tmp_path, *, tasks, kills, seconds):
