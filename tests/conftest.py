@@ -21,9 +21,13 @@ from tests.factories.registry import EnterpriseFactory, region
 # again (idempotent).
 REFERENCE_DATA = (
     ("registry.migrations.0002_load_reference_data", "load"),
+    ("registry.migrations.0008_industry_classes", "load_classes"),
+    ("registry.migrations.0010_load_2018_plan", "load"),
     ("certification.migrations.0002_seed_rule_sets", "seed"),
     ("certification.migrations.0007_gansu_zjtx_rule_set", "forwards"),
     ("certification.migrations.0009_rule_texts_in_english_complete", "forwards"),
+    ("certification.migrations.0011_ruleset_periods", "close_the_2022_zjtx_period"),
+    ("certification.migrations.0012_sme_and_certificate_conditions", "forwards"),
     ("subsidies.migrations.0002_seed_programs", "seed"),
     ("subsidies.migrations.0006_program_validity", "split"),
 )

@@ -27,8 +27,9 @@ def test_twenty_simultaneous_approvals_give_one_transition_and_one_certificate(r
     application = ApplicationFactory(
         status=ApplicationStatus.UNDER_EXPERT_REVIEW, panel_score=Decimal("78.0")
     )
-    draw = ExpertDrawFactory(application=application, count=2)
-    for _ in range(2):
+    panel = application.campaign.experts_per_application
+    draw = ExpertDrawFactory(application=application, count=panel)
+    for _ in range(panel):
         ExpertAssignmentFactory(
             draw=draw, status=AssignmentStatus.SUBMITTED, total=Decimal("78.0")
         )

@@ -24,9 +24,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Max
 from django.test import Client
-from knox.models import AuthToken
 
 from accounts.models import User
+from accounts.services import token_issue
 from registry.choices import ReportStatus
 from registry.models import MonitoringReport, MonitoringReportTransition
 from subsidies.choices import EntitlementStatus
@@ -137,7 +137,9 @@ class Command(BaseCommand):
             ).first()
             if budget is not None:
                 awards.append({"pk": award.pk, "budget": budget.pk})
-        _instance, token = AuthToken.objects.create(user=User.objects.get(username="api"))
+        _instance, token = token_issue(
+            actor=None, owner=User.objects.get(username="api"), days=1, name="make loadtest"
+        )
         return {
             "password": password, "officials": list(OFFICIALS), "county": "chengguan",
             "finance": "finance", "pages": pages,
