@@ -20,6 +20,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Touched after a successful install; pip runs again only when requirements.lock is newer.
 STAMP := $(VENV)/.requirements.lock.installed
+# locust and its gevent stay out of .venv: a separate environment from requirements-bench.txt.
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.requirements-bench.txt.installed
 PYTEST_ARGS ?=
 PIP := $(PY) -m pip --disable-pip-version-check
 
@@ -31,7 +34,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m gansu_sme.devservices exec -- $(PY) -m pytest $(PYTEST_ARGS)
 
-hardening: $(STAMP)
+hardening: $(STAMP) $(BENCH_STAMP)
 	$(PY) -m gansu_sme.devservices exec -- $(PY) -m pytest -m hardening $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -56,9 +59,6 @@ restore: $(STAMP)
 	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/gansu-sme-....tar"; exit 2; }
 	$(PY) -m gansu_sme.devservices exec -- $(PY) manage.py restore "$(ARCHIVE)" $(RESTORE_ARGS)
 
-# locust and its gevent stay out of .venv: a separate environment from requirements-bench.txt.
-BENCH_VENV := .venv-bench
-BENCH_STAMP := $(BENCH_VENV)/.requirements-bench.txt.installed
 LOADTEST_ARGS ?=
 $(BENCH_STAMP): requirements-bench.txt | $(PY)
 	$(PY) -m venv $(BENCH_VENV)

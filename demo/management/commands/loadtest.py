@@ -19,9 +19,11 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.db.models import Count, Max
 from django.test import Client
 
@@ -49,6 +51,14 @@ def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _database_url():
+    """The database this command reads, for the server it starts to serve too: under pytest
+    that is the test database, not the one DATABASE_URL names."""
+    db = connection.settings_dict
+    return (f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}"
+            f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{quote(db['NAME'])}")
 
 
 def _wait_for(port, timeout=300):
@@ -84,7 +94,8 @@ class Command(BaseCommand):
         (output / "targets.json").write_text(json.dumps(targets, ensure_ascii=False))
         marks = self._marks()
         port = _free_port()
-        env = {**os.environ, "LOADTEST_TARGETS": str(output / "targets.json")}
+        env = {**os.environ, "LOADTEST_TARGETS": str(output / "targets.json"),
+               "DATABASE_URL": _database_url()}
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "gansu_sme.wsgi", "--bind", f"127.0.0.1:{port}",
              "--workers", str(workers), "--preload", "--log-level", "warning"],
