@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -99,15 +98,9 @@ class OperationList(ObjectListView):
             return filterset, selectors.operation_rows(rows.iterator(chunk_size=EXPORT_CHUNK_ROWS))
         return filterset, rows
 
-    def counted(self, rows):
-        return DescribedPaginator(rows, self.paginate_by), {}
-
-
-class DescribedPaginator(Paginator):
-    """Pages of the operations log whose rows carry names, looked up for the page alone."""
-
-    def _get_page(self, object_list, number, paginator):
-        return Page(list(selectors.operation_rows(object_list)), number, paginator)
+    def page_rows(self, rows):
+        # Names are looked up for the page's rows alone.
+        return selectors.operation_rows(rows)
 
 
 @login_required

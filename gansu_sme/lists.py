@@ -3,21 +3,26 @@
 A list is a selector (the rows in the user's scope), a FilterSet (shared with the API), a table
 (django-tables2, as NetBox uses it: one class renders the header, the cells and the Excel
 export, so the three cannot drift apart) and a template. ``ObjectListView`` filters, orders
-stably, paginates, answers htmx with the results partial only and says so in ``Vary``; the same
+stably, pages by keyset cursor (first / previous / next / last, no page numbers to count) with
+a bounded count, answers htmx with the results partial only and says so in ``Vary``; the same
 view with ``export=True`` streams every filtered row into a workbook and logs the download.
 Money columns are totalled over every filtered row, on the page and in the export.
 """
 
+import base64
+import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import django_tables2 as tables
-from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet, Sum
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Model, QuerySet, Sum
 from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import npgettext
 from django.views import View
 from django_tables2.rows import BoundRow
 from django_tables2.utils import AttributeDict, computed_values
@@ -26,15 +31,22 @@ from gansu_sme import formatting
 from gansu_sme.excel import XLSX_CONTENT_TYPE
 from gansu_sme.excel.columns import Column as SheetColumn
 from gansu_sme.excel.writer import write_rows
+from gansu_sme.keyset import reversed_order, seek
 from gansu_sme.views import AllowedMixin
 from oplog import services as oplog
 from oplog.choices import Kind
 
 PAGE_SIZE = 50
+# Lists count their rows exactly up to this many; past it they say "more than" or "about".
+COUNT_LIMIT = 10_000
+# The query parameter that names a page, and its value for the last page.
+CURSOR_PARAM = "cursor"
+LAST_PAGE = "last"
 # Rows fetched per round trip of the server-side cursor of an export.
 EXPORT_CHUNK_ROWS = 2_000
-# Parameters that choose a page or an order of the list rather than its rows.
-NOT_FILTERS = frozenset({"page"})
+# Parameters that choose a page or an order of the list rather than its rows ("page" in the
+# links of bookmarks made before pages had cursors).
+NOT_FILTERS = frozenset({CURSOR_PARAM, "page"})
 # Exports carry Chinese headers and labels whatever the page's language, as the printed forms do.
 EXPORT_LANGUAGE = "zh-hans"
 TOTAL_LABEL = "合计"
@@ -206,6 +218,172 @@ def write_table(table, records, *, title):
     return workbook, count
 
 
+@dataclass(frozen=True)
+class RowCount:
+    """How many rows a list holds: ``exact`` when counted to the end, else ``at_least`` (the
+    cap the count stopped at) and the planner's ``estimate``."""
+
+    exact: int | None = None
+    at_least: int = 0
+    estimate: int = 0
+
+    @property
+    def label(self):
+        if self.exact is not None:
+            return npgettext("list count", "%(n)s row", "%(n)s rows", self.exact) % {
+                "n": formatting.number(self.exact, 0)
+            }
+        if self.estimate > self.at_least:
+            # Rounded to three figures: the planner's number is no more precise than that.
+            about = round(self.estimate, 3 - len(str(self.estimate)))
+            return _("About %(n)s rows") % {"n": formatting.number(about, 0)}
+        return _("More than %(n)s rows") % {"n": formatting.number(self.at_least, 0)}
+
+
+def count_rows(rows):
+    """The count of ``rows`` if there are at most ``COUNT_LIMIT``, else the planner's estimate:
+    a list of a million rows costs the same to label as a list of ten thousand."""
+    capped = rows.order_by()[:COUNT_LIMIT + 1].count()
+    if capped <= COUNT_LIMIT:
+        return RowCount(exact=capped)
+    plan = json.loads(rows.order_by().explain(format="json"))
+    return RowCount(at_least=COUNT_LIMIT, estimate=int(plan[0]["Plan"]["Plan Rows"]))
+
+
+@dataclass
+class Page:
+    """One page of a list and the cursors of its neighbours (None where there is none).
+
+    ``number`` is the page's position counted from the first page, None when the person
+    jumped to the last page and stepped back from there.
+    """
+
+    object_list: list
+    count: RowCount
+    number: int | None = 1
+    previous_cursor: str | None = None
+    next_cursor: str | None = None
+    is_last: bool = False
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    @property
+    def has_previous(self):
+        return self.previous_cursor is not None
+
+    @property
+    def has_next(self):
+        return self.next_cursor is not None
+
+    @property
+    def has_other_pages(self):
+        return self.has_previous or self.has_next
+
+
+def _encode(**cursor):
+    text = json.dumps(cursor, separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _decode(cursor):
+    """The cursor's fields, or {} (the first page) for none or one this list did not hand out."""
+    if not cursor:
+        return {}
+    if cursor == LAST_PAGE:
+        return {"last": True}
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except ValueError:
+        return {}
+    return decoded if isinstance(decoded, dict) else {}
+
+
+def _value(row, field):
+    """The value of ordering ``field`` (a ``__`` path or an annotation) on ``row``, as text."""
+    value = row
+    for part in field.removeprefix("-").split("__"):
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+        if value is None:
+            return None
+    # str() keeps microseconds and the UTC offset of timestamps; the ORM parses it back.
+    return str(value.pk if isinstance(value, Model) else value)
+
+
+def paginate(rows, cursor, size, count):
+    """The page of ``rows`` that ``cursor`` names (the first page for none).
+
+    Rows in a queryset ordered by columns are paged by keyset: the cursor holds the ordering
+    values of the row before (or after) the page, and the page is what lies strictly beyond it,
+    so the thousandth page costs one index seek like the first and no row is repeated or
+    skipped when sort values tie. Other rows (a computed list, a union, an order by
+    expression) are paged by position.
+    """
+    asked = _decode(cursor)
+    if isinstance(rows, QuerySet) and not rows.query.combinator:
+        order = list(rows.query.order_by)
+        if all(isinstance(field, str) for field in order):
+            return _keyset_page(rows, order, asked, size, count)
+    start = asked.get("start")
+    start = start if isinstance(start, int) and start > 0 else 0
+    if asked.get("last") and count.exact is not None:
+        start = max(count.exact - 1, 0) // size * size
+    fetched = list(rows[start:start + size + 1])
+    return Page(
+        fetched[:size], count, number=start // size + 1,
+        previous_cursor=(_encode(start=max(start - size, 0)) if start else None),
+        next_cursor=_encode(start=start + size) if len(fetched) > size else None,
+        is_last=len(fetched) <= size,
+    )
+
+
+def _keyset_page(rows, order, asked, size, count):
+    values = asked.get("after") if asked.get("order") == order else None
+    backward = bool(asked.get("back") and values is not None) or bool(asked.get("last"))
+    number = asked.get("number") if isinstance(asked.get("number"), int) else None
+    ordering = reversed_order(order) if backward else tuple(order)
+    queryset = rows.order_by(*ordering)
+    if isinstance(values, list) and len(values) == len(order):
+        try:
+            queryset = seek(queryset, ordering, values)
+        except (TypeError, ValueError, ValidationError):
+            # A cursor whose values do not fit the columns (edited by hand): the first page.
+            values, backward, number, queryset = None, False, 1, rows
+    else:
+        values = None
+        number = None if backward else 1
+    fetched = list(queryset[:size + 1])
+    more = len(fetched) > size
+    fetched = fetched[:size]
+    if backward:
+        fetched.reverse()
+        has_previous, has_next = more, values is not None
+        if not more:
+            number = 1
+        elif number is not None:
+            number -= 1
+    else:
+        has_previous, has_next = values is not None, more
+        if values is not None and number is not None:
+            number += 1
+
+    def cursor(row, back):
+        return _encode(
+            order=order, after=[_value(row, field) for field in order], back=back,
+            number=number,
+        )
+
+    return Page(
+        fetched, count, number=number,
+        previous_cursor=cursor(fetched[0], True) if has_previous and fetched else None,
+        next_cursor=cursor(fetched[-1], False) if has_next and fetched else None,
+        is_last=not has_next,
+    )
+
+
 class ObjectListView(AllowedMixin, View):
     """A list page: filter, stable order, page, htmx partial, ``Vary``; and its Excel export.
 
@@ -256,22 +434,29 @@ class ObjectListView(AllowedMixin, View):
         order = list(
             asked or self.default_ordering or rows.query.order_by or rows.model._meta.ordering
         )
-        # A unique last key keeps rows from moving between pages when sort values tie.
+        # A unique last key keeps rows from moving between pages when sort values tie; going
+        # the way the last key goes, it lets one index serve the order and the page's seek.
         if not {"pk", "-pk"} & set(order):
-            order.append("pk")
+            last = order[-1] if order else ""
+            order.append("-pk" if isinstance(last, str) and last.startswith("-") else "pk")
         return filterset, rows.order_by(*order)
 
     def counted(self, rows):
-        """A paginator over ``rows`` and the sums of the money columns: one query for both."""
-        paginator = Paginator(rows, self.paginate_by)
+        """How many rows there are (a ``RowCount``) and the sums of the money columns.
+
+        A list with money columns sums every filtered row, and counts them exactly in the same
+        query; that query reads every row, so its cost grows with the rows the filters keep.
+        Other lists count at most ``COUNT_LIMIT`` rows and, past that, ask the planner.
+        """
         money = self.table_class.money_columns() if self.table_class else {}
-        if not money:
-            return paginator, {}
         if not isinstance(rows, QuerySet):
-            return paginator, {
+            rows = list(rows)
+            return RowCount(exact=len(rows)), {
                 name: sum(tables.A(accessor).resolve(row, quiet=True) or 0 for row in rows)
                 for name, accessor in money.items()
             }
+        if not money:
+            return count_rows(rows), {}
         # Aliases unlike the columns' names: a sum named as the annotation it sums (a batch's
         # total) would hide that annotation from the query.
         sums = rows.order_by().aggregate(
@@ -279,28 +464,26 @@ class ObjectListView(AllowedMixin, View):
             **{f"{name}__total": Sum(accessor.replace(".", "__"))
                for name, accessor in money.items()},
         )
-        paginator.count = sums.pop("_count")
-        return paginator, {name: sums[f"{name}__total"] for name in money}
+        count = RowCount(exact=sums.pop("_count"))
+        return count, {name: sums[f"{name}__total"] for name in money}
+
+    def page_rows(self, rows):
+        """The rows of one page as the table shows them (a page of dicts can be described)."""
+        return rows
 
     def get(self, request, *args, **kwargs):
         if self.export:
             return self.export_response()
         filterset, rows = self.filtered()
-        paginator, totals = self.counted(rows)
-        page = paginator.get_page(request.GET.get("page"))
-        # A list, so that the table counts the page's rows without asking the database again.
+        count, totals = self.counted(rows)
+        page = paginate(rows, request.GET.get(CURSOR_PARAM), self.paginate_by, count)
+        page.object_list = list(self.page_rows(page.object_list))
         table = None
         if self.table_class is not None:
             table = self.table_class(
-                list(page.object_list), request=request, totals=totals,
-                empty_text=self.empty_text,
+                page.object_list, request=request, totals=totals, empty_text=self.empty_text,
             )
-        context = self.get_context_data(
-            filter=filterset,
-            page=page,
-            page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2),
-            table=table,
-        )
+        context = self.get_context_data(filter=filterset, page=page, table=table)
         template = self.template_name
         # htmx swaps only the results; a history restore after a reload needs the whole page.
         if (

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Registers OpClass as an index wrapper: the trigram search indexes need it.
+    "django.contrib.postgres",
     "csp",
     "rest_framework",
     "knox",

@@ -119,6 +119,8 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["campaign", "status"], name="cert_app_campaign_status"),
             models.Index(fields=["status", "stage_due"], name="cert_app_status_due"),
+            # The list's default order (last status change first) and its keyset seek.
+            models.Index(fields=["status_changed_at", "id"], name="cert_app_changed_id"),
         ]
 
     def __str__(self):

@@ -122,6 +122,8 @@ class Certificate(models.Model):
                 name="%(app_label)s_%(class)s_revocation_has_reason",
             ),
         ]
+        # The list's default order (latest issued first) and its keyset seek.
+        indexes = [models.Index(fields=["issued_on", "id"], name="cert_cert_issued_id")]
 
     def __str__(self):
         return self.number

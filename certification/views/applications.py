@@ -60,7 +60,7 @@ class ApplicationList(ObjectListView):
     filterset_class = ApplicationFilterSet
     template_name = "certification/applications/list.html"
     partial_template_name = "certification/applications/partials/results.html"
-    default_ordering = ("-status_changed_at",)
+    default_ordering = ("-status_changed_at", "-pk")
 
     def get_queryset(self):
         # Rows are scoped by visible_to (experts see only what is assigned to them).

@@ -1,30 +1,10 @@
 import json
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 
-
-def _reversed(ordering):
-    return tuple(f[1:] if f.startswith("-") else f"-{f}" for f in ordering)
-
-
-def _after(ordering, values):
-    """Rows strictly after the row whose ordering fields hold ``values``.
-
-    ``(a, b) > (x, y)`` spelled as ``a >= x AND (a > x OR (a = x AND b > y))``, honouring each
-    field's direction. The leading range on the first field lets PostgreSQL start its index
-    scan at the cursor instead of walking every earlier row.
-    """
-    condition = None
-    for field, value in reversed(list(zip(ordering, values, strict=True))):
-        name, op = (field[1:], "lt") if field.startswith("-") else (field, "gt")
-        beyond = Q(**{f"{name}__{op}": value})
-        condition = beyond if condition is None else beyond | (Q(**{name: value}) & condition)
-    first = ordering[0]
-    name, op = (first[1:], "lte") if first.startswith("-") else (first, "gte")
-    return Q(**{f"{name}__{op}": values[0]}) & condition
+from gansu_sme.keyset import after, reversed_order
 
 
 class StableCursorPagination(CursorPagination):
@@ -61,11 +41,11 @@ class StableCursorPagination(CursorPagination):
         reverse = self.cursor is not None and self.cursor.reverse
         position = self.cursor.position if self.cursor else None
 
-        ordering = _reversed(self.ordering) if reverse else self.ordering
+        ordering = reversed_order(self.ordering) if reverse else self.ordering
         queryset = queryset.order_by(*ordering)
         if position is not None:
             try:
-                queryset = queryset.filter(_after(ordering, position))
+                queryset = queryset.filter(after(ordering, position))
             except (ValueError, TypeError, DjangoValidationError) as exc:
                 # A forged cursor whose values do not fit the ordering's columns.
                 raise self.refused() from exc

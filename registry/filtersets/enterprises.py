@@ -87,4 +87,4 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(uscc__istartswith=value))
+        return queryset.filter(Q(name__icontains=value) | Q(uscc__icontains=value))

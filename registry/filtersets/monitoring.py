@@ -81,7 +81,7 @@ class MonitoringReportFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(enterprise__name__icontains=value) | Q(enterprise__uscc__istartswith=value)
+            Q(enterprise__name__icontains=value) | Q(enterprise__uscc__icontains=value)
         )
 
     def filter_flagged(self, queryset, name, value):

@@ -1,5 +1,6 @@
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
@@ -92,7 +93,15 @@ class Enterprise(models.Model):
                 name="%(app_label)s_%(class)s_uscc_shape",
             ),
         ]
-        indexes = [models.Index(fields=["updated_at", "id"], name="registry_ent_updated_id")]
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="registry_ent_updated_id"),
+            # The list's default order (name, then id) and its keyset seek.
+            models.Index(fields=["name", "id"], name="registry_ent_name_id"),
+            # Search by any part of the name or the credit code (``icontains`` compares
+            # upper-cased text): trigrams, so ``LIKE '%…%'`` reads the index, not the table.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="registry_ent_name_trgm"),
+            GinIndex(OpClass(Upper("uscc"), name="gin_trgm_ops"), name="registry_ent_uscc_trgm"),
+        ]
 
     def __str__(self):
         return self.name

@@ -165,6 +165,8 @@ class MonitoringReport(models.Model):
             models.Index(
                 fields=["status", "period_kind", "year"], name="registry_mr_status_period"
             ),
+            # The list's default order (latest period, latest filed first) and its keyset seek.
+            models.Index(fields=["year", "period", "id"], name="registry_mr_year_period_id"),
         ]
 
     def __str__(self):

@@ -101,6 +101,10 @@ class PoolEntry(models.Model):
         ]
         indexes = [
             models.Index(fields=["pool", "tier", "status"], name="registry_pool_tier_status"),
+            # The list opens on one pool's active entries, latest admitted first.
+            models.Index(
+                fields=["pool", "status", "admitted_at", "id"], name="registry_pool_admitted_id"
+            ),
         ]
 
     def __str__(self):

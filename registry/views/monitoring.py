@@ -47,8 +47,9 @@ class MonitoringList(RegistryListView):
     filterset_class = MonitoringReportFilterSet
     template_name = "registry/monitoring/list.html"
     partial_template_name = "registry/monitoring/partials/results.html"
-    # Latest periods first.
-    default_ordering = ("-year", "-period", "enterprise__name")
+    # Latest periods first, the latest filed first within a period: an order one index serves
+    # (sorting by the firm's name would sort every report of the period on each page).
+    default_ordering = ("-year", "-period", "-id")
     export_listing = "monitoring_reports"
     export_title = "运行监测"
 
