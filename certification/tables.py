@@ -82,17 +82,17 @@ NOT_SET = "—"
 
 
 class ApplicationTable(lists.Table):
-    enterprise = tables.TemplateColumn(
+    enterprise = lists.TemplateColumn(
         '<a href="{% url \'certification:application-detail\' record.pk %}" '
         'data-application="{{ record.pk }}">{{ record.enterprise.name }}</a><br>'
         '<span class="mono small muted">{{ record.enterprise.uscc }}</span>',
         verbose_name=_("Enterprise"),
     )
-    region = tables.TemplateColumn(
+    region = lists.TemplateColumn(
         REGION_CELL, accessor="enterprise__region", verbose_name=_("Region")
     )
     campaign = tables.Column(accessor="campaign__title", verbose_name=_("Campaign"))
-    status = tables.TemplateColumn(
+    status = lists.TemplateColumn(
         '{% include "certification/applications/partials/status_badge.html" '
         "with application=record %}",
         verbose_name=_("Status"),
@@ -100,7 +100,7 @@ class ApplicationTable(lists.Table):
     stage_due = tables.DateColumn(
         "Y-m-d", verbose_name=_("Stage due"), attrs={"td": {"class": "nowrap"}}
     )
-    evaluation = tables.TemplateColumn(
+    evaluation = lists.TemplateColumn(
         "{{ value.get_outcome_display }} · {{ value.total_points }}",
         verbose_name=_("Pre-check"),
     )
@@ -117,13 +117,13 @@ class ApplicationTable(lists.Table):
 
 
 class CampaignTable(lists.Table):
-    title = tables.TemplateColumn(
+    title = lists.TemplateColumn(
         '<a href="{% url \'certification:campaign-detail\' record.pk %}">{{ value }}</a>',
         verbose_name=_("Title"),
     )
     year = tables.Column(verbose_name=_("Year"))
     kind = tables.Column(verbose_name=_("Kind"))
-    window = tables.TemplateColumn(
+    window = lists.TemplateColumn(
         '{{ record.opens_on|date:"Y-m-d" }} – {{ record.closes_on|date:"Y-m-d" }}',
         verbose_name=_("Filing window"), empty_values=(), attrs={"td": {"class": "nowrap"}},
     )
@@ -143,12 +143,12 @@ class CampaignTable(lists.Table):
 
 
 class CertificateTable(lists.Table):
-    number = tables.TemplateColumn(
+    number = lists.TemplateColumn(
         '<a href="{% url \'certification:certificate-detail\' record.pk %}">{{ value }}</a>',
         verbose_name=_("Number"), attrs={"td": {"class": "mono"}},
     )
     enterprise = tables.Column(accessor="enterprise__name", verbose_name=_("Enterprise"))
-    region = tables.TemplateColumn(
+    region = lists.TemplateColumn(
         '{% if value.level == "county" %}{{ value.parent.name }}{% endif %}{{ value.name }}',
         accessor="enterprise__region", verbose_name=_("Region"),
     )
@@ -159,7 +159,7 @@ class CertificateTable(lists.Table):
     valid_until = tables.DateColumn(
         "Y-m-d", verbose_name=_("Valid until"), attrs={"td": {"class": "nowrap"}}
     )
-    status = tables.TemplateColumn(
+    status = lists.TemplateColumn(
         '{% include "certification/certificates/status_badge.html" with certificate=record %}',
         verbose_name=_("Status"),
     )
@@ -173,7 +173,7 @@ class RecommendationTable(lists.Table):
     """National recommendations; a pending one carries the form that records its outcome
     (``record.outcome_form``, set by the page)."""
 
-    enterprise = tables.TemplateColumn(
+    enterprise = lists.TemplateColumn(
         '{{ record.enterprise.name }}<br><span class="mono small">{{ record.enterprise.uscc }}'
         "</span>",
         verbose_name=_("Enterprise"),
@@ -182,7 +182,7 @@ class RecommendationTable(lists.Table):
         accessor="application__campaign__title", verbose_name=_("Campaign")
     )
     year = tables.Column(verbose_name=_("Year"))
-    outcome = tables.TemplateColumn(
+    outcome = lists.TemplateColumn(
         "{{ record.get_outcome_display }}{% if record.outcome_document %}<br>"
         '<span class="small">{{ record.outcome_document }}</span>{% endif %}'
         "{% if record.certificate %}<br><a class=\"mono\" href=\"{% url "
@@ -190,7 +190,7 @@ class RecommendationTable(lists.Table):
         "{{ record.certificate.number }}</a>{% endif %}",
         verbose_name=_("National outcome"),
     )
-    record_outcome = tables.TemplateColumn(
+    record_outcome = lists.TemplateColumn(
         template_name="certification/certificates/outcome_form.html",
         verbose_name=_("Record the outcome"), empty_values=(),
     )
@@ -201,18 +201,18 @@ class RecommendationTable(lists.Table):
 
 
 class ExpertTable(lists.Table):
-    name = tables.TemplateColumn(
+    name = lists.TemplateColumn(
         '<a href="{% url \'certification:expert-edit\' record.pk %}">{{ value }}</a>',
         verbose_name=_("Name"),
     )
     title = tables.Column(verbose_name=_("Professional title"))
-    employer = tables.TemplateColumn(
+    employer = lists.TemplateColumn(
         "{{ record.employer_name }}{% if record.employer_uscc %}<div class=\"mono small "
         'muted">{{ record.employer_uscc }}</div>{% endif %}',
         verbose_name=_("Employer"), empty_values=(),
     )
     region = tables.Column(accessor="region__name", verbose_name=_("Region"))
-    industries = tables.TemplateColumn(
+    industries = lists.TemplateColumn(
         '{% for industry in record.industries.all %}<span class="badge">{{ industry.code }} '
         "{{ industry.name }}</span> {% empty %}—{% endfor %}",
         verbose_name=_("Fields of expertise"), empty_values=(),
@@ -220,7 +220,7 @@ class ExpertTable(lists.Table):
     username = tables.Column(
         accessor="user__username", verbose_name=_("Username"), attrs={"td": {"class": "mono"}}
     )
-    is_active = tables.TemplateColumn(
+    is_active = lists.TemplateColumn(
         "{% load i18n %}{% if value %}{% translate 'Yes' %}{% else %}{% translate 'No' %}"
         "{% endif %}",
         verbose_name=_("In the pool"),
@@ -234,7 +234,7 @@ class ExpertTable(lists.Table):
 class AssignmentTable(lists.Table):
     """Score sheets; the points show only where ``record.scores_visible`` (set by the page)."""
 
-    application = tables.TemplateColumn(
+    application = lists.TemplateColumn(
         '<a href="{% url \'certification:assignment-detail\' record.pk %}">'
         "{{ record.application.enterprise.name }}</a>",
         verbose_name=_("Application"),
@@ -243,11 +243,11 @@ class AssignmentTable(lists.Table):
         accessor="application__campaign__title", verbose_name=_("Campaign")
     )
     expert = tables.Column(accessor="expert__name", verbose_name=_("Expert"))
-    status = tables.TemplateColumn(
+    status = lists.TemplateColumn(
         '<span class="badge sheet-{{ record.status }}">{{ record.get_status_display }}</span>',
         verbose_name=_("Status"),
     )
-    total = tables.TemplateColumn(
+    total = lists.TemplateColumn(
         "{% if record.scores_visible and value is not None %}{{ value }}{% else %}—{% endif %}",
         verbose_name=_("Total points"), empty_values=(),
         attrs={"th": {"class": "num"}, "td": {"class": "num"}},
@@ -262,22 +262,22 @@ class AssignmentTable(lists.Table):
 
 
 class NoticeTable(lists.Table):
-    title = tables.TemplateColumn(
+    title = lists.TemplateColumn(
         '<a href="{% url \'certification:notice-detail\' record.pk %}">{{ value }}</a>',
         verbose_name=_("Title"),
     )
     campaign = tables.Column(accessor="campaign__title", verbose_name=_("Campaign"))
-    period = tables.TemplateColumn(
+    period = lists.TemplateColumn(
         '{{ record.starts_on|date:"Y-m-d" }} – {{ record.ends_on|date:"Y-m-d" }}',
         verbose_name=_("Period"), empty_values=(), attrs={"td": {"class": "nowrap"}},
     )
     firm_count = tables.Column(verbose_name=_("Firms"))
-    pending_count = tables.TemplateColumn(
+    pending_count = lists.TemplateColumn(
         '{% if value %}<span class="badge badge-overdue">{{ value }}</span>{% else %}0'
         "{% endif %}",
         verbose_name=_("Objections pending"), empty_values=(),
     )
-    status = tables.TemplateColumn(
+    status = lists.TemplateColumn(
         template_name="certification/notices/status_cell.html", verbose_name=_("Status")
     )
 

@@ -19,8 +19,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Model, QuerySet, Sum
 from django.http import FileResponse
 from django.shortcuts import render
+from django.template import Context, Template
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import npgettext
 from django.views import View
@@ -50,6 +52,27 @@ NOT_FILTERS = frozenset({CURSOR_PARAM, "page"})
 # Exports carry Chinese headers and labels whatever the page's language, as the printed forms do.
 EXPORT_LANGUAGE = "zh-hans"
 TOTAL_LABEL = "合计"
+
+
+class TemplateColumn(tables.TemplateColumn):
+    """django-tables2's TemplateColumn with its template code compiled once per column rather
+    than once per cell: compiling was most of a list page's time (about a second for 300
+    cells), whatever the rows."""
+
+    @cached_property
+    def compiled(self) -> Template:
+        return Template(self.template_code)
+
+    def render(self, record, table, value, bound_column, **kwargs):
+        if not self.template_code:
+            return super().render(record, table, value, bound_column, **kwargs)
+        parent_context = getattr(table, "context", Context())
+        context = self.get_context_data(
+            record=record, table=table, value=value, bound_column=bound_column, **kwargs
+        )
+        with parent_context.update(context):
+            parent_context["request"] = getattr(table, "request", None)
+            return self.compiled.render(parent_context)
 
 
 class MoneyColumn(tables.Column):

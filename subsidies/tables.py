@@ -10,7 +10,7 @@ from subsidies.querysets import sees_account_numbers
 
 
 class EntitlementTable(lists.Table):
-    program = tables.TemplateColumn(
+    program = lists.TemplateColumn(
         '<a href="{% url \'subsidies:entitlement-detail\' record.pk %}">{{ value.name }}</a>',
         verbose_name=_("Program"),
     )
@@ -18,7 +18,7 @@ class EntitlementTable(lists.Table):
     payee_name = tables.Column(verbose_name=_("Payee"))
     city = tables.Column(accessor="city__name", verbose_name=_("City"))
     amount = lists.MoneyColumn(verbose_name=_("Amount due (yuan)"))
-    status = tables.TemplateColumn(
+    status = lists.TemplateColumn(
         "{% load i18n %}{{ record.get_status_display }}{% if record.in_open_batch %} · "
         '{% translate "in a batch" %}{% endif %}',
         verbose_name=_("Status"),
@@ -32,7 +32,7 @@ class EntitlementTable(lists.Table):
 
 
 class BatchTable(lists.Table):
-    title = tables.TemplateColumn(
+    title = lists.TemplateColumn(
         '<a href="{% url \'subsidies:batch-detail\' record.pk %}">{{ value }}</a>',
         verbose_name=_("Batch"),
     )
@@ -48,7 +48,7 @@ class BatchTable(lists.Table):
 
 
 class ProjectTable(lists.Table):
-    title = tables.TemplateColumn(
+    title = lists.TemplateColumn(
         '<a href="{% url \'subsidies:project-detail\' record.pk %}">{{ value }}</a>',
         verbose_name=_("Project"),
     )
@@ -96,7 +96,7 @@ class LedgerTable(lists.Table):
 class AccountTable(lists.Table):
     """Receiving accounts; numbers in full for finance officers only."""
 
-    payee = tables.TemplateColumn(
+    payee = lists.TemplateColumn(
         '<a href="{% url \'subsidies:account-detail\' record.pk %}">'
         "{{ record.payee }}</a>",
         verbose_name=_("Payee"),

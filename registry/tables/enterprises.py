@@ -35,22 +35,22 @@ class EnterpriseTable(lists.Table):
     """The enterprise registry: the page's columns, and the export's (the import template's
     first, so that an exported list uploads again)."""
 
-    uscc = tables.TemplateColumn(
+    uscc = lists.TemplateColumn(
         '<a href="{% url \'registry:enterprise-detail\' record.uscc %}">{{ value }}</a>',
         verbose_name=_label("uscc"), orderable=True, order_by="uscc",
         attrs={"td": {"class": "mono"}},
     )
-    name = tables.TemplateColumn(
+    name = lists.TemplateColumn(
         '<a href="{% url \'registry:enterprise-detail\' record.uscc %}">{{ value }}</a>',
         verbose_name=_label("name"), orderable=True, order_by="name",
     )
-    region = tables.TemplateColumn(REGION_CELL, verbose_name=_label("region"))
+    region = lists.TemplateColumn(REGION_CELL, verbose_name=_label("region"))
     industry = tables.Column(verbose_name=_label("industry"))
     founded_on = tables.DateColumn(
         "Y-m-d", verbose_name=_label("founded_on"), orderable=True, order_by="founded_on",
         attrs={"td": {"class": "nowrap"}},
     )
-    status = tables.TemplateColumn(
+    status = lists.TemplateColumn(
         '{% include "registry/partials/status_badge.html" with enterprise=record %}',
         accessor="is_active", verbose_name=_("Status"),
     )

@@ -152,24 +152,24 @@ class MonitoringReportTable(lists.Table):
     """Monitoring reports: the page's columns, and the export's (the import template's first,
     so that an exported list uploads again; no totals row, which would not)."""
 
-    enterprise = tables.TemplateColumn(
+    enterprise = lists.TemplateColumn(
         ENTERPRISE_CELL, verbose_name=_("Enterprise"), empty_values=()
     )
-    region = tables.TemplateColumn(
+    region = lists.TemplateColumn(
         REGION_CELL, accessor="enterprise__region", verbose_name=_("Region")
     )
-    period = tables.TemplateColumn(
+    period = lists.TemplateColumn(
         PERIOD_CELL, verbose_name=_("Period"), empty_values=(),
         attrs={"td": {"class": "nowrap"}},
     )
-    status = tables.TemplateColumn(
+    status = lists.TemplateColumn(
         '{% include "registry/monitoring/partials/status_badge.html" with report=record %}',
         verbose_name=_("Status"),
     )
     operating_revenue = lists.MoneyColumn(
         verbose_name=figure_label("operating_revenue")
     )
-    flags = tables.TemplateColumn(
+    flags = lists.TemplateColumn(
         '{% if value %}<span class="badge badge-flag">{{ value|length }}</span>'
         '{% else %}—{% endif %}',
         verbose_name=_("Data-quality flags"), empty_values=(),
@@ -226,10 +226,10 @@ class MonitoringReportTable(lists.Table):
 class VerificationQueueTable(lists.Table):
     """Submitted reports waiting for the county's verification, each with its two actions."""
 
-    enterprise = tables.TemplateColumn(
+    enterprise = lists.TemplateColumn(
         ENTERPRISE_CELL, verbose_name=_("Enterprise"), empty_values=()
     )
-    period = tables.TemplateColumn(
+    period = lists.TemplateColumn(
         PERIOD_CELL.replace("{% if record.revision %} ", "{% if record.revision %}<br>"),
         verbose_name=_("Period"), empty_values=(), attrs={"td": {"class": "nowrap"}},
     )
@@ -240,7 +240,7 @@ class VerificationQueueTable(lists.Table):
         verbose_name=figure_label("employees"),
         attrs={"th": {"class": "num"}, "td": {"class": "num"}},
     )
-    flags = tables.TemplateColumn(
+    flags = lists.TemplateColumn(
         '{% load i18n %}{% include "registry/monitoring/partials/flags.html" with '
         "report=record %}{% if not record.flags %}<span class=\"muted\">"
         '{% translate "None" %}</span>{% endif %}',
@@ -249,7 +249,7 @@ class VerificationQueueTable(lists.Table):
     submitted_at = lists.MomentColumn(
         verbose_name=_("Submitted at"), attrs={"td": {"class": "nowrap"}}
     )
-    actions = tables.TemplateColumn(
+    actions = lists.TemplateColumn(
         template_name="registry/monitoring/partials/queue_actions.html",
         verbose_name=_("Verify or return"), empty_values=(),
     )

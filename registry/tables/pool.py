@@ -27,17 +27,17 @@ POOL_STATUS_LABELS = {
 
 
 class PoolEntryTable(lists.Table):
-    enterprise_name = tables.TemplateColumn(
+    enterprise_name = lists.TemplateColumn(
         '<a href="{% url \'registry:pool-entry-detail\' record.pk %}">{{ record.enterprise.name }}'
         '</a><div class="mono small muted">{{ record.enterprise.uscc }}</div>',
         accessor="enterprise__name", verbose_name=_("enterprise name"), orderable=True,
         order_by="enterprise_name",
     )
-    region = tables.TemplateColumn(
+    region = lists.TemplateColumn(
         REGION_CELL, accessor="enterprise__region", verbose_name=_("region")
     )
     tier = tables.Column(verbose_name=_label("tier"), attrs={"td": {"class": "nowrap"}})
-    track = tables.TemplateColumn(
+    track = lists.TemplateColumn(
         '{% if record.pool == "scale_up" %}{% if record.category %}<span class="badge '
         'badge-category">{{ record.get_category_display }}</span>{% else %}—{% endif %}'
         '{% else %}{{ record.get_track_display|default:"—" }}{% endif %}',
@@ -47,12 +47,12 @@ class PoolEntryTable(lists.Table):
         verbose_name=_label("admission_year"), orderable=True, order_by="admission_year",
         attrs={"td": {"class": "nowrap"}},
     )
-    contact_officer = tables.TemplateColumn(
+    contact_officer = lists.TemplateColumn(
         '{{ record.contact_officer|default:"—" }}{% if record.contact_officer_phone %}<div '
         'class="small muted">{{ record.contact_officer_phone }}</div>{% endif %}',
         verbose_name=_label("contact_officer"), empty_values=(),
     )
-    status = tables.TemplateColumn(
+    status = lists.TemplateColumn(
         '{% include "registry/pool/partials/status_badge.html" with entry=record %}',
         verbose_name=_label("status"),
     )
