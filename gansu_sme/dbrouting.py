@@ -89,7 +89,9 @@ class ReplicaRouter:
     def allow_relation(self, obj1, obj2, **hints):
         # Both aliases hold the same rows: an object read from the replica may be related to
         # one read from (or saved to) the primary.
-        return {obj1._state.db, obj2._state.db} <= {DEFAULT, REPLICA}
+        if {obj1._state.db, obj2._state.db} <= {DEFAULT, REPLICA}:
+            return True
+        return None
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         return db == DEFAULT
