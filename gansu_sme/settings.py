@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from kombu import Queue
 
 from gansu_sme import tracking
 
@@ -63,10 +64,16 @@ INSTALLED_APPS = [
     "demo",
 ]
 
+# A read replica (streaming replication of `default`) for read-only API requests and report
+# figures (gansu_sme/dbrouting.py, docs/SCALING.md); unset, every query goes to `default`.
+REPLICA_DATABASE_URL = env.str("REPLICA_DATABASE_URL", default="")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Only with a replica: marks the requests whose reads it may serve (gansu_sme/dbrouting.py).
+    *(["gansu_sme.dbrouting.ReplicaReadsMiddleware"] if REPLICA_DATABASE_URL else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -120,6 +127,24 @@ DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# DATABASE_POOLER=pgbouncer: the URLs point at PgBouncer in transaction pooling (the `pgbouncer`
+# service of compose.scale.yml). A server connection then belongs to a client for one
+# transaction only, so a named cursor (which outlives the statement that opened it) would be
+# lost: Django reads through plain cursors instead, which fetch a whole result at once; work
+# that streams large results (exports) belongs on a direct connection (docs/SCALING.md).
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(REPLICA_DATABASE_URL),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "ATOMIC_REQUESTS": False,
+        # Tests read the test database through both aliases.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["gansu_sme.dbrouting.ReplicaRouter"]
+for _database in DATABASES.values():
+    _database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOLER == "pgbouncer"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Tolerates Redis being down (gansu_sme/cache.py): pages keep serving without the cache.
@@ -320,6 +345,19 @@ CELERY_WORKER_SEND_TASK_EVENTS = False
 # process may run (docker-compose.yml's single `beat` service, one beat under `make run`).
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Three queues, so that minutes-long jobs never hold up the short ones behind them: `bulk`
+# (workbook imports and exports), `reports` (report generation, one task per region) and the
+# default `celery` (notifications, the outbox, reminders, everything else). A worker started
+# without -Q consumes all three (`make run`, docker-compose.yml's `worker`); past one machine,
+# workers are started per queue (`-Q bulk`, `-Q celery,reports`; docs/SCALING.md).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("bulk"), Queue("reports")]
+CELERY_TASK_ROUTES = {
+    "registry.tasks.import_*": {"queue": "bulk"},
+    "*.tasks.export_*": {"queue": "bulk"},
+    "reports.tasks.report_generate_task": {"queue": "reports"},
+    "reports.tasks.reports_generate_due_task": {"queue": "reports"},
+}
 # Publishing gives up quickly when Redis is down: the outbox (gansu_sme/outbox.py) keeps the
 # message and sends it when Redis is back, so a request never waits for the broker.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

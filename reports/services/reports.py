@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
+from gansu_sme.dbrouting import replica_reads
 from gansu_sme.excel.writer import escape_cell
 from registry.models import Region
 
@@ -91,26 +92,30 @@ def _workbook(spec, region, period, data, generated_at):
     return buffer.getvalue()
 
 
-@transaction.atomic
 def report_generate(*, kind: str, year: int, period: int, region_id: int) -> Report:
     """Compute one report and store it, replacing the stored one of the same kind, period and
     region (unique constraint, upsert), so any number of runs leave one row.
+
+    The figures are read before the write, outside any transaction of this function, so that
+    with a read replica they come from it (``gansu_sme.dbrouting``); a caller inside a
+    transaction reads them from the primary.
 
     Preconditions: the period has a valid number for the kind. Side effects: one Report row
     written (figures and workbook). Returns the report.
     """
     spec = spec_for(kind)
-    region = Region.objects.get(pk=region_id)
     window = spec.period(year, period)
     generated_at = timezone.now()
-    data = {
-        "kind": kind,
-        "year": year,
-        "period": period,
-        "region": {"code": region.code, "name": region.name, "level": region.level},
-        "generated_at": generated_at.isoformat(),
-        **spec.builder(region, window),
-    }
+    with replica_reads():
+        region = Region.objects.get(pk=region_id)
+        data = {
+            "kind": kind,
+            "year": year,
+            "period": period,
+            "region": {"code": region.code, "name": region.name, "level": region.level},
+            "generated_at": generated_at.isoformat(),
+            **spec.builder(region, window),
+        }
     workbook = _workbook(spec, region, window, data, generated_at)
     report, _ = Report.objects.update_or_create(
         kind=kind,
