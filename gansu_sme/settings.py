@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accounts",
     "registry",
     "certification",
+    "financing",
     "subsidies",
     "reports",
     "demo",

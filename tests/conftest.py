@@ -26,6 +26,7 @@ REFERENCE_DATA = (
     ("certification.migrations.0009_rule_texts_in_english_complete", "forwards"),
     ("subsidies.migrations.0002_seed_programs", "seed"),
     ("subsidies.migrations.0006_program_validity", "split"),
+    ("financing.migrations.0002_credit_cultivation_target", "load"),
 )
 
 
