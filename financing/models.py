@@ -163,8 +163,8 @@ class MatchingEvent(models.Model):
         Region, verbose_name=_("organised for"), on_delete=models.PROTECT, related_name="+"
     )
     institutions = models.ManyToManyField(
-        FinancialInstitution, verbose_name=_("invited institutions"), related_name="matching_events",
-        blank=True,
+        FinancialInstitution, verbose_name=_("invited institutions"),
+        related_name="matching_events", blank=True,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("organised by"), on_delete=models.PROTECT,

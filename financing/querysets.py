@@ -80,7 +80,9 @@ class EventQuerySet(ScopedQuerySet):
         from financing.models import FinancialInstitution, MatchOutcome
 
         if _is_institution_staff(user):
-            invited = FinancialInstitution.objects.filter(staff=user, matching_events=OuterRef("pk"))
+            invited = FinancialInstitution.objects.filter(
+                staff=user, matching_events=OuterRef("pk")
+            )
             return self.filter(Exists(invited))
         own = super().visible_to(user)
         if user is None or not user.is_authenticated or user.is_superuser:

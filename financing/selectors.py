@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from accounts.models import User
 from certification.models import Certificate
 from certification.selectors.targets import certified_at
-from financing.choices import NeedStatus, OutcomeStatus
+from financing.choices import NeedKind, NeedStatus, OutcomeStatus
 from financing.models import (
     CreditCultivation,
     CreditRating,
@@ -35,7 +35,7 @@ def need_list(*, user: User) -> QuerySet[FinancingNeed]:
     """The needs ``user`` sees, with what the list shows: the firm, its region, the sum granted."""
     return (
         FinancingNeed.objects.visible_to(user)
-        .select_related("enterprise__region")
+        .select_related("enterprise__region__parent")
         .annotate(
             granted_total=Sum(
                 "outcomes__granted_amount", filter=Q(outcomes__status=OutcomeStatus.GRANTED)
@@ -124,7 +124,7 @@ def credit_list(*, user: User) -> QuerySet[CreditCultivation]:
 
     return (
         CreditCultivation.objects.visible_to(user)
-        .select_related("enterprise__region")
+        .select_related("enterprise__region__parent")
         .annotate(
             latest_year=Subquery(latest.values("year")[:1]),
             latest_stars=Subquery(latest.values("stars")[:1]),
@@ -219,7 +219,7 @@ def financing_report(
         .annotate(n=Count("id"), amount=Sum("granted_amount"))
     ):
         kinds.setdefault(kind, [0, ZERO, 0, ZERO])[2:] = [n, amount or ZERO]
-    labels = dict(FinancingNeed._meta.get_field("kind").choices)
+    labels = dict(NeedKind.choices)
     by_kind = [ReportRow(k, str(labels.get(k, k)), *v) for k, v in sorted(kinds.items())]
 
     by_institution = [

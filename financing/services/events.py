@@ -134,7 +134,9 @@ def event_put_needs(
     return outcomes
 
 
-def _institution_of(event: MatchingEvent, institution: FinancialInstitution | None):
+def _institution_of(
+    event: MatchingEvent, institution: FinancialInstitution | None
+) -> FinancialInstitution:
     if institution is None:
         raise DomainError.for_field(
             "institution", gettext("Choose the institution."), code="institution_required"

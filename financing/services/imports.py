@@ -3,6 +3,7 @@ errors reported at once, and the needs written all together or not at all."""
 
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +36,7 @@ def _error(sheet, row, key, value, message, code):
 
 
 @transaction.atomic
-def need_import(*, actor: User, upload) -> NeedImport:
+def need_import(*, actor: User, upload: UploadedFile) -> NeedImport:
     """File one need per row of ``upload`` for enterprises of the actor's region.
 
     Every row is checked before anything is written; with any error the result lists them
