@@ -56,7 +56,7 @@ class FinancingNeedFileSerializer(serializers.Serializer):
     )
 
 
-class ReasonSerializer(serializers.Serializer):
+class NeedReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=2000, help_text=_("Why; kept with the need's transition.")
     )

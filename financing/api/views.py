@@ -9,7 +9,7 @@ from financing.api.serializers import (
     FinancingNeedFileSerializer,
     FinancingNeedSerializer,
     MatchingEventSerializer,
-    ReasonSerializer,
+    NeedReasonSerializer,
 )
 from financing.choices import MATCHING_ROLES, NEED_FILER_ROLES
 from financing.filtersets import FinancingNeedFilterSet, MatchingEventFilterSet
@@ -60,13 +60,13 @@ class FinancingNeedViewSet(
         return self._need_response(need, status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=ReasonSerializer, responses=FinancingNeedSerializer,
+        request=NeedReasonSerializer, responses=FinancingNeedSerializer,
         description="Withdraw an open need, with a reason (the filing side or the province).",
     )
-    @action(detail=True, methods=["post"], serializer_class=ReasonSerializer)
+    @action(detail=True, methods=["post"], serializer_class=NeedReasonSerializer)
     def withdraw(self, request, pk=None):
         need = self.get_object()
-        serializer = ReasonSerializer(data=request.data)
+        serializer = NeedReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         need = services.need_withdraw(actor=request.user, need=need, **serializer.validated_data)
         return self._need_response(need)

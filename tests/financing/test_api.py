@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.choices import Role
 from financing import services
 from financing.models import FinancingNeed
+from tests.factories.accounts import UserFactory
 from tests.factories.financing import need
 from tests.factories.registry import EnterpriseFactory, region
 from tests.permissions import ACTORS, permission_matrix, user_of
@@ -74,9 +76,7 @@ def test_banks_see_only_needs_firms_agreed_to_share(as_user, bank_user, county_u
 
 def test_a_bank_sees_shared_needs_of_its_region_only(as_user, local_bank_user, county_user,
                                                      enterprise, tianshui_enterprise):
-    tianshui_staff = pytest.importorskip("tests.factories.accounts").UserFactory(
-        role="county_staff", region=region("620502")
-    )
+    tianshui_staff = UserFactory(role=Role.COUNTY_STAFF, region=region("620502"))
     need(county_user, enterprise)
     theirs = need(tianshui_staff, tianshui_enterprise)
     response = as_user(local_bank_user).get(reverse("financing-api:financing-need-list"))
