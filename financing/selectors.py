@@ -274,3 +274,30 @@ def credit_cultivated_figure(
 
 
 PLAN_FIGURES = {PlanMetric.CREDIT_CULTIVATED: credit_cultivated_figure}
+
+
+# --- the monthly report --------------------------------------------------------------------
+
+
+def financing_period_figures(
+    *, within: str, start: datetime.date, end: datetime.date
+) -> dict[str, int | Decimal]:
+    """What the monthly report says of financing in the region at path ``within``: needs
+    filed in ``[start, end)`` and their amount, grants made then and their amount (万元),
+    needs still open and firms on the credit-cultivation list at ``end``."""
+    needs = FinancingNeed.objects.within(within)
+    filed = needs.filter(filed_at__date__gte=start, filed_at__date__lt=end).aggregate(
+        n=Count("id"), amount=Sum("amount")
+    )
+    granted = MatchOutcome.objects.within(within).filter(
+        status=OutcomeStatus.GRANTED, granted_on__gte=start, granted_on__lt=end
+    ).aggregate(n=Count("id"), amount=Sum("granted_amount"))
+    return {
+        "filed": filed["n"],
+        "filed_amount": filed["amount"] or ZERO,
+        "granted": granted["n"],
+        "granted_amount": granted["amount"] or ZERO,
+        "open": needs.filter(status__in=(NeedStatus.FILED, NeedStatus.MATCHING)).count(),
+        "credit_cultivated": CreditCultivation.objects.within(within)
+        .filter(admitted_on__lt=end).count(),
+    }
