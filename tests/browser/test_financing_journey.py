@@ -57,6 +57,8 @@ def test_a_need_is_filed_matched_granted_and_shown_on_the_firm_page(
     expect(page).to_have_url(re.compile(rf"/financing/needs/{need.pk}/$"))
     expect(page.locator("#need-status")).to_have_text(re.compile("已登记|Filed"))
     screenshot(page, "need-detail-filed")
+    page.goto("/financing/needs/import/")
+    screenshot(page, "need-import")
 
     # The province organises the event, invites the bank and puts the need to it.
     sign_in(page, province_user.username)
@@ -101,6 +103,20 @@ def test_a_need_is_filed_matched_granted_and_shown_on_the_firm_page(
     page.goto("/financing/report/")
     expect(page.locator("#by-institution")).to_contain_text("中国工商银行")
     screenshot(page, "report")
+
+    # The province keeps the credit-cultivation list and its star ratings.
+    page.goto("/financing/credit/admit/")
+    page.locator('input[name="enterprise"]').fill(firm.uscc)
+    page.locator('#financing-form button[type="submit"]').click()
+    page.goto("/financing/credit/rate/")
+    page.locator('input[name="enterprise"]').fill(firm.uscc)
+    page.locator('input[name="year"]').fill(str(timezone.localdate().year - 1))
+    page.locator('select[name="stars"]').select_option("4")
+    page.locator('input[name="rating_body"]').fill("甘肃省中小企业信用评价中心")
+    page.locator('#financing-form button[type="submit"]').click()
+    expect(page).to_have_url(re.compile(r"/financing/credit/$"))
+    expect(page.locator("table")).to_contain_text("★★★★")
+    screenshot(page, "credit-list")
 
     # The bank reads the shared need, and nothing of the registry.
     sign_in(page, banker.username)
