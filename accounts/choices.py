@@ -12,6 +12,8 @@ class Role(models.TextChoices):
     FINANCE_OFFICER = "finance_officer", _("Finance officer")  # 省级资金管理
     API_CLIENT = "api_client", _("API client")
     AUDITOR = "auditor", _("Auditor")
+    # 金融机构人员: reads the financing needs firms agreed to show to its institution.
+    INSTITUTION_STAFF = "institution_staff", _("Financial institution staff")
 
 
 # Region level each role must be bound to; None means the role has no region.
@@ -23,6 +25,9 @@ ROLE_REGION_LEVEL = {
     Role.AUDITOR: "province",
     Role.API_CLIENT: "any",
     Role.EXPERT: None,
+    # Scoped through the institution it works for (financing.FinancialInstitution), not a
+    # region of its own: a region would open the registry's pages to a bank.
+    Role.INSTITUTION_STAFF: None,
 }
 
 # The levels above in words, for messages (registry.choices.RegionLevel sits above this app).
@@ -33,4 +38,4 @@ REGION_LEVEL_LABELS = {
 }
 
 # Roles that may only read, whatever they are scoped to.
-READ_ONLY_ROLES = frozenset({Role.API_CLIENT, Role.AUDITOR})
+READ_ONLY_ROLES = frozenset({Role.API_CLIENT, Role.AUDITOR, Role.INSTITUTION_STAFF})

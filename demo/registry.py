@@ -34,6 +34,8 @@ DEMO_ACCOUNTS = (
     ("finance", Role.FINANCE_OFFICER, "620000", "省工信厅资金管理处 刘敏"),
     ("api", Role.API_CLIENT, "620000", "省数据共享平台（只读接口）"),
     ("auditor", Role.AUDITOR, "620000", "省工信厅审计 周正"),
+    # Linked to its bank by demo.financing, which reads the needs firms shared.
+    ("bank1", Role.INSTITUTION_STAFF, None, "工商银行甘肃省分行普惠金融部 孙立"),
 )
 
 # Prefecture unit: (short name used in firm names, telephone area code, number of firms,

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accounts",
     "registry",
     "certification",
+    "financing",
     "subsidies",
     "reports",
     "demo",
@@ -314,6 +315,8 @@ SPECTACULAR_SETTINGS = {
         "NoticeStatusEnum": "certification.choices.NoticeStatus",
         "RevocationReasonEnum": "certification.choices.RevocationReason",
         "ReportKindEnum": "reports.choices.ReportKind",
+        "NeedKindEnum": "financing.choices.NeedKind",
+        "InstitutionKindEnum": "financing.choices.InstitutionKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -183,6 +183,8 @@ class PlanMetric(models.TextChoices):
     VALUE_ADDED_SHARE = "value_added_share", _(
         "Share of above-scale industrial SMEs in above-scale industrial value added"
     )
+    # §一(二)6; counted by the financing app (financing.selectors.credit_cultivated_figure).
+    CREDIT_CULTIVATED = "credit_cultivated", _("SMEs in credit cultivation")
 
 
 class ImportKind(models.TextChoices):

@@ -4,6 +4,8 @@ One builder per kind (``reports.specs`` names it); each is a composition of the 
 queries in ``reports.figures``, all scoped to the region and below.
 """
 
+from decimal import Decimal
+
 from django.apps import apps
 from django.db.models import Count, Sum
 
@@ -28,6 +30,18 @@ def awards_paid(region, period):
         paid_on__lt=period.end,
     ).aggregate(paid=Sum("amount"), payments=Count("id"))
     return {"paid": as_text(totals["paid"] or 0), "payments": totals["payments"]}
+
+
+def financing(region, period):
+    """Needs filed and grants made in the period, open needs and firms in credit cultivation
+    (``financing.selectors.financing_period_figures``), or None without the financing app."""
+    if not apps.is_installed("financing"):
+        return None
+    from financing.selectors import financing_period_figures
+
+    figures_ = financing_period_figures(within=region.path, start=period.start, end=period.end)
+    return {key: as_text(value) if isinstance(value, Decimal) else value
+            for key, value in figures_.items()}
 
 
 def targets(region, period):
@@ -91,6 +105,7 @@ def monthly_data(region, period):
         "quality_flags": figures.quality_flags(region),
         "certificates": figures.certificates(region, period),
         "awards": awards_paid(region, period),
+        "financing": financing(region, period),
     }
 
 

@@ -324,6 +324,28 @@ def _plan_rows(data):
     return rows
 
 
+def _financing_rows(data):
+    """Financing needs and grants of the period; absent from reports made before the
+    financing app kept them."""
+    figures = data.get("financing")
+    if not figures:
+        return []
+    unit = _units()
+    section = _("Financing needs and bank matching")
+    return [
+        Row(section, _("Needs filed in the period"), figures["filed"], unit["entries"]),
+        Row(section, _("Amount of the needs filed"), figures["filed_amount"], unit["wan"],
+            kind=AMOUNT),
+        Row(section, _("Grants in the period"), figures["granted"], unit["entries"]),
+        Row(section, _("Amount granted in the period"), figures["granted_amount"], unit["wan"],
+            kind=AMOUNT),
+        Row(section, _("Needs open at the end of the period"), figures["open"],
+            unit["entries"]),
+        Row(section, _("Firms in credit cultivation"), figures["credit_cultivated"],
+            unit["firms"]),
+    ]
+
+
 def monthly_rows(data):
     return (
         _pool_rows(data)
@@ -335,6 +357,7 @@ def monthly_rows(data):
         )
         + _plan_rate_rows(data)
         + _outcome_rows(data)
+        + _financing_rows(data)
     )
 
 

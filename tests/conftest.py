@@ -30,6 +30,7 @@ REFERENCE_DATA = (
     ("certification.migrations.0012_sme_and_certificate_conditions", "forwards"),
     ("subsidies.migrations.0002_seed_programs", "seed"),
     ("subsidies.migrations.0006_program_validity", "split"),
+    ("financing.migrations.0002_credit_cultivation_target", "load"),
 )
 
 

@@ -25,7 +25,7 @@ from tests.factories.registry import EnterpriseFactory
 from tests.factories.subsidies import ReceivingAccountFactory
 from tests.factories.workbooks import rows_of, sheet_upload
 
-AUDITED_APPS = ("registry", "certification", "subsidies")
+AUDITED_APPS = ("registry", "certification", "financing", "subsidies")
 # Tables of the audited apps that the history triggers leave alone, and why. Workflow steps
 # (TransitionRecord) are history themselves and append-only; checked below.
 NOT_TRACKED = {

@@ -155,6 +155,14 @@ ACCOUNTS_OPERATIONS = {
 # Every account's 我的待办 (gansu_sme.inbox).
 TASKS_OPERATIONS = {("/api/v1/tasks/", "get")}
 
+FINANCING_OPERATIONS = {
+    ("/api/v1/financing-needs/", "get"),
+    ("/api/v1/financing-needs/", "post"),
+    ("/api/v1/financing-needs/{id}/", "get"),
+    ("/api/v1/financing-needs/{id}/withdraw/", "post"),
+    ("/api/v1/matching-events/", "get"),
+    ("/api/v1/matching-events/{id}/", "get"),
+}
 REPORTS_OPERATIONS = {
     ("/api/v1/notifications/", "get"),
     ("/api/v1/notifications/{id}/", "get"),
@@ -171,7 +179,7 @@ def test_schema_lists_every_operation_and_no_delete(schema):
 
     assert found == (
         REGISTRY_OPERATIONS | CERTIFICATION_OPERATIONS | SUBSIDIES_OPERATIONS | REPORTS_OPERATIONS
-        | TASKS_OPERATIONS | ACCOUNTS_OPERATIONS
+        | TASKS_OPERATIONS | ACCOUNTS_OPERATIONS | FINANCING_OPERATIONS
     )
 
 

@@ -73,6 +73,8 @@ METRIC_RULES: dict[str, MetricRule] = {
     PlanMetric.CNC_RATIO: MetricRule(PERCENT, True, _(
         "Average CNC ratio of key processes of above-scale SMEs in the verified annual"
         " reports of the figures year, of those that answered.")),
+    PlanMetric.CREDIT_CULTIVATED: MetricRule(COUNT, True, _(
+        "Firms admitted to the provincial credit-cultivation list by the day counted.")),
     PlanMetric.VALUE_ADDED_SHARE: MetricRule(PERCENT, False, _(
         "Value added is not collected by the registry: entered by hand from the statistics"
         " bureau's publication, with its source.")),

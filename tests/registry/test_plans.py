@@ -74,6 +74,8 @@ def test_the_plans_targets_are_loaded_as_data_due_in_2020():
         "cnc_ratio": (Decimal("50.00"), 2020, "一(二)3"),
         "rd_above_scale": (Decimal("1.50"), 2020, "一(二)4"),
         "rd_srdi": (Decimal("3.00"), 2020, "一(二)4"),
+        # Loaded by the financing app, which counts it.
+        "credit_cultivated": (Decimal("300.00"), 2020, "一(二)6"),
     }
     [plan] = {t.plan for t in PlanTarget.objects.all()}
     assert (plan.document, plan.first_year, plan.last_year) == ("甘工信发〔2018〕551号", 2018, 2020)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.certification import demo_certification_load
+from demo.financing import demo_financing_load
 from demo.monitoring import demo_monitoring_load
 from demo.plans import demo_plans_load
 from demo.pool import demo_pool_load
@@ -50,6 +51,12 @@ class Command(BaseCommand):
         if not subsidies.unchanged:
             self.stdout.write(self.style.SUCCESS(
                 f"Demo subsidies loaded: {subsidies.entitlements} awards, one paid batch."
+            ))
+        # After certification: the report counts the needs of certified firms.
+        financing = demo_financing_load()
+        if not financing.unchanged:
+            self.stdout.write(self.style.SUCCESS(
+                f"Demo financing loaded: {financing.needs} needs, one matching event."
             ))
         # The 2018 plan's years, after the current data it is drawn back from.
         plans = demo_plans_load()
