@@ -26,6 +26,7 @@ from gansu_sme import bulk
 from registry.choices import PeriodKind, ReportStatus, ReportVerb
 from registry.models import Enterprise, MonitoringReport, MonitoringReportTransition
 from registry.quality import report_flags
+from registry.services.figures import region_figures_reconcile
 from registry.services.monitoring import enterprises_refresh_figures
 from registry.sizeclass import ABOVE_SCALE_THRESHOLD, is_industrial
 
@@ -271,4 +272,6 @@ def demo_monitoring_load():
             ],
         )
         refreshed = enterprises_refresh_figures(enterprise_ids=[e.pk for e in enterprises])
+    # The reports went in around the services: the kept figures are recomputed from them.
+    region_figures_reconcile()
     return DemoMonitoringResult(len(missing), len(filings) - len(missing), len(refreshed))

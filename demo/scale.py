@@ -46,6 +46,7 @@ from registry.choices import (
     ScaleUpCategory,
 )
 from registry.models import Enterprise, Industry, MonitoringReport, PoolEntry, Region
+from registry.services.figures import region_figures_reconcile
 from registry.sizeclass import is_above_scale, size_class
 from subsidies.choices import EntitlementStatus, ProgramKind
 from subsidies.models import Entitlement, Program
@@ -484,5 +485,7 @@ def seed_scale(*, enterprises: int, years: int, last_year: int | None = None) ->
     with connection.cursor() as cursor:
         for model in HISTORY_TABLES:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    # The rows went in around the services: the kept figures are recomputed from them.
+    region_figures_reconcile()
     counts.seconds = (timezone.now() - started).total_seconds()
     return counts

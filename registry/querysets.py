@@ -9,6 +9,10 @@ class EnterpriseQuerySet(ScopedQuerySet):
     region_path_lookup = "region__path"
 
 
+class RegionFigureQuerySet(ScopedQuerySet):
+    region_path_lookup = "region__path"
+
+
 class MonitoringReportQuerySet(ScopedQuerySet):
     region_path_lookup = "enterprise__region__path"
 

@@ -111,9 +111,13 @@ def standard_industry(industry_code):
     return _DIVISION_INDUSTRY.get(industry_code) or _SECTION_INDUSTRY.get(industry_code[0], 16)
 
 
+# The standard's number of 工业.
+INDUSTRIAL = 2
+
+
 def is_industrial(industry_code):
     """Mining, manufacturing and utilities (sections B, C, D) count as 工业."""
-    return standard_industry(industry_code) == 2
+    return standard_industry(industry_code) == INDUSTRIAL
 
 
 def _reaches(floors, figures):

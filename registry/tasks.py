@@ -11,7 +11,7 @@ fails its own job and nothing else.
 from celery import shared_task
 from django.conf import settings
 
-from registry.services import imports
+from registry.services import figures, imports
 
 BOUNDED = {
     "acks_late": True,
@@ -29,3 +29,9 @@ def import_job_validate_task(job_id):
 @shared_task(**BOUNDED)
 def import_job_run_task(job_id):
     imports.import_job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def region_figures_reconcile_task():
+    """Nightly: recompute every kept region figure from the monitoring reports."""
+    return figures.region_figures_reconcile()

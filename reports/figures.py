@@ -17,7 +17,7 @@ from django.utils import timezone
 from certification.choices import CertificateLevel, CertificateStatus
 from certification.models import Certificate
 from certification.selectors.targets import certified_at
-from gansu_sme.querysets import scoped
+from registry import metrics as kept
 from registry.choices import (
     PeriodKind,
     PoolEntryStatus,
@@ -28,6 +28,7 @@ from registry.choices import (
     TargetMetric,
 )
 from registry.models import Enterprise, MonitoringReport, PoolEntry, Target
+from registry.selectors.figures import figure_totals
 from registry.selectors.targets import target_progress
 
 from .choices import (
@@ -132,12 +133,6 @@ def as_text(value):
     return None if value is None else str(value)
 
 
-def _ancestors(path):
-    """``620000/620100/620102`` → the paths of the province, the city and the county."""
-    parts = path.split("/")
-    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
-
-
 def filed_reports(region, kind, year, period):
     """The figures that count for a firm and period: the verified report, or the submitted one
     while none is verified. Drafts and returned reports are not filed; a superseded one was
@@ -154,11 +149,24 @@ def filed_reports(region, kind, year, period):
     )
 
 
+def _kept(region, kind, year, number, names):
+    """The kept figures ``names`` of the region and below for one period, as
+    ``filed_reports`` would aggregate them (``registry.selectors.figures``): counts 0 and
+    sums None where nothing was filed. One small query."""
+    totals = figure_totals(periods=[(kind, year, number)], metrics_wanted=names,
+                           within=region.path)
+    return {
+        name: totals.get(
+            (region.path, kind, year, number, name),
+            None if name in kept.SUM_METRICS else 0,
+        )
+        for name in names
+    }
+
+
 def _economy(region, kind, year, number):
-    totals = filed_reports(region, kind, year, number).aggregate(
-        reports=Count("id"), **{name: Sum(name) for name in ECONOMY_FIGURES}
-    )
-    return totals
+    totals = _kept(region, kind, year, number, [kept.FILED, *ECONOMY_FIGURES])
+    return {"reports": totals[kept.FILED], **{name: totals[name] for name in ECONOMY_FIGURES}}
 
 
 def pool_sizes(region, period):
@@ -204,11 +212,8 @@ def monitoring_rates(region, kind, year, number):
     """Of the region's active firms, how many filed the period's report (a month's, or a
     year's annual report) and how many of those were verified."""
     expected = Enterprise.objects.within(region.path).filter(is_active=True).count()
-    filed = filed_reports(region, kind, year, number).filter(enterprise__is_active=True)
-    counts = filed.aggregate(
-        submitted=Count("enterprise", distinct=True),
-        verified=Count("enterprise", distinct=True, filter=Q(status=ReportStatus.VERIFIED)),
-    )
+    filed = _kept(region, kind, year, number, [kept.FILED_ACTIVE, kept.VERIFIED_ACTIVE])
+    counts = {"submitted": filed[kept.FILED_ACTIVE], "verified": filed[kept.VERIFIED_ACTIVE]}
     return {
         "expected": expected,
         "submitted": counts["submitted"],
@@ -388,14 +393,11 @@ def _annual_reports_in(user, within, year, as_of):
     none while the year has not ended at ``as_of``, as its annual reports cannot exist yet."""
     if as_of < _midnight(datetime.date(year + 1, 1, 1)):
         return set()
-    paths = (
-        scoped(MonitoringReport.objects, user=user, within=within)
-        .filter(period_kind=PeriodKind.YEAR, year=year, status=ReportStatus.VERIFIED)
-        .order_by()
-        .values_list("enterprise__region__path", flat=True)
-        .distinct()
+    totals = figure_totals(
+        periods=[(PeriodKind.YEAR, year, 0)], metrics_wanted=[kept.VERIFIED], user=user,
+        within=within,
     )
-    return {ancestor for path in paths for ancestor in _ancestors(path)}
+    return {path for (path, *_rest), n in totals.items() if n}
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from certification.choices import CertificateLevel
 from certification.selectors.targets import certified_counts
 from gansu_sme.exceptions import OutOfScope
-from registry.choices import PeriodKind, PoolEntryStatus, PoolKind, ReportStatus
-from registry.models import Enterprise, MonitoringReport, PoolEntry, Region
+from registry import metrics as kept
+from registry.choices import PeriodKind, PoolEntryStatus, PoolKind
+from registry.models import Enterprise, PoolEntry, Region
+from registry.selectors.figures import figure_totals
 
 from .choices import ReportKind
 from .figures import (
@@ -157,14 +159,16 @@ def area_summary(*, focus: Region, today: datetime.date | None = None) -> AreaSu
         "pool",
     )
     year, month = last_closed_month(today)
-    filed = _filed_months(path).filter(year=year, period=month).order_by()
-    add(filed.values_list("enterprise__region__path").annotate(v=Sum("operating_revenue")),
-        "revenue")
-    add(
-        filed.filter(enterprise__is_active=True).values_list("enterprise__region__path")
-        .annotate(n=Count("enterprise", distinct=True)),
-        "filed",
+    # The month's filed figures, from the figures kept per region (registry.selectors.figures).
+    attributes = {kept.OPERATING_REVENUE: "revenue", kept.FILED_ACTIVE: "filed"}
+    filed = figure_totals(
+        periods=[(PeriodKind.MONTH, year, month)], metrics_wanted=list(attributes),
+        within=path, depth=depth,
     )
+    for (region_path, _kind, _year, _month, metric), value in filed.items():
+        row = rows.get(region_path)
+        if row is not None:
+            setattr(row, attributes[metric], value)
     certified = certified_counts(day=today, within=path)
     for row in rows.values():
         # Every active firm is expected to file its monthly report.
@@ -192,23 +196,6 @@ def area_summary(*, focus: Region, today: datetime.date | None = None) -> AreaSu
     )
 
 
-def _filed_months(path: str) -> QuerySet[MonitoringReport]:
-    """Monthly reports that count, of the region at ``path`` and below: the verified report,
-    or the submitted one while none is verified (as ``figures.filed_reports``)."""
-    verified = MonitoringReport.objects.filter(
-        enterprise=OuterRef("enterprise"), period_kind=PeriodKind.MONTH, year=OuterRef("year"),
-        period=OuterRef("period"), status=ReportStatus.VERIFIED,
-    )
-    return (
-        MonitoringReport.objects.within(path)
-        .alias(has_verified=Exists(verified))
-        .filter(period_kind=PeriodKind.MONTH)
-        .filter(
-            Q(status=ReportStatus.VERIFIED) | Q(status=ReportStatus.SUBMITTED, has_verified=False)
-        )
-    )
-
-
 # Below this share of the firms that filed an earlier month, a month's totals are partial.
 FILED_SHARE = Decimal("0.9")
 
@@ -218,22 +205,26 @@ def monthly_trend(
 ) -> list[dict[str, Any]]:
     """Filed monthly totals (the verified report, else the submitted one) of operating
     revenue and taxes (万元), employees and filing firms, per month of ``year``, in the focus
-    region and below: one grouped query. A month still being filed (``figures.still_filing``)
-    is marked ``incomplete``, as is a month fewer firms have filed than ``FILED_SHARE`` of the
-    most that filed an earlier month: its totals are partial and must not read as a fall."""
+    region and below: one query of the kept figures (``registry.selectors.figures``). A month
+    still being filed (``figures.still_filing``) is marked ``incomplete``, as is a month fewer
+    firms have filed than ``FILED_SHARE`` of the most that filed an earlier month: its totals
+    are partial and must not read as a fall."""
     today = today or timezone.localdate()
-    rows = (
-        _filed_months(focus.path)
-        .filter(year=year)
-        .order_by("period")
-        .values("period")
-        .annotate(
-            operating_revenue=Sum("operating_revenue"),
-            taxes=Sum("taxes"),
-            employees=Sum("employees"),
-            firms=Count("enterprise", distinct=True),
-        )
+    names = (kept.OPERATING_REVENUE, kept.TAXES, kept.EMPLOYEES)
+    totals = figure_totals(
+        periods=[(PeriodKind.MONTH, year, month) for month in range(1, 13)],
+        metrics_wanted=[*names, kept.FILED], within=focus.path,
     )
+    rows = [
+        {
+            "period": month,
+            **{name: totals.get((focus.path, PeriodKind.MONTH, year, month, name))
+               for name in names},
+            "firms": totals[(focus.path, PeriodKind.MONTH, year, month, kept.FILED)],
+        }
+        for month in range(1, 13)
+        if (focus.path, PeriodKind.MONTH, year, month, kept.FILED) in totals
+    ]
     trend, most_firms = [], 0
     for row in rows:
         # Partial too: a month fewer firms have filed than FILED_SHARE of the most that filed

@@ -31,6 +31,7 @@ REFERENCE_DATA = (
     ("subsidies.migrations.0002_seed_programs", "seed"),
     ("subsidies.migrations.0006_program_validity", "split"),
     ("financing.migrations.0002_credit_cultivation_target", "load"),
+    ("financing.migrations.0002_credit_cultivation_target", "load"),
 )
 
 

@@ -33,6 +33,8 @@ NOT_TRACKED = {
     "registry.ImportJob": "bookkeeping of an upload",
     # A log of downloads, itself append-only history of who took what.
     "registry.ExportRecord": "a log of downloads",
+    # Derived: recomputed from the tracked monitoring reports, and rebuilt from them nightly.
+    "registry.RegionFigure": "figures derived from tracked rows",
 }
 
 

@@ -1,4 +1,5 @@
 from .enterprises import Enterprise
+from .figures import RegionFigure
 from .monitoring import MonitoringReport, MonitoringReportTransition
 from .plans import Plan, PlanFigure, PlanTarget
 from .pool import CultivationPlan, PoolEntry, PoolEntryTransition, ServiceVisit
@@ -21,6 +22,7 @@ __all__ = [
     "PoolEntry",
     "PoolEntryTransition",
     "Region",
+    "RegionFigure",
     "ServiceVisit",
     "Target",
 ]

@@ -24,11 +24,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from registry import metrics as kept
 from registry import sizeclass
 from registry.choices import PeriodKind, PlanMetric, PoolKind, ReportStatus
 from registry.metrics import plan_figure
 from registry.models import MonitoringReport, Plan, PlanFigure, PlanTarget, PoolEntry
-from registry.selectors.scale import directory_moves, directory_size, entries_per_region
+from registry.selectors.figures import figure_totals
 
 COUNT, PERCENT = "count", "percent"
 HUNDRED = Decimal(100)
@@ -138,15 +139,21 @@ def rd_intensity(rows: list[dict]) -> Decimal | None:
                  sum((r["main_business_revenue"] for r in both), Decimal(0)))
 
 
+def _kept_years(metric, within, years):
+    """A kept figure (``registry.selectors.figures``) of the region at path ``within``,
+    summed over ``years``: the rule of ``registry.selectors.scale``, one query."""
+    totals = figure_totals(
+        periods=[(PeriodKind.YEAR, y, 0) for y in years], metrics_wanted=[metric], within=within,
+    )
+    return sum(n for (path, *_rest), n in totals.items() if path == within)
+
+
 def _above_scale_firms(*, target, within, day, year):
-    return directory_size(year=year, within=within)
+    return _kept_years(kept.DIRECTORY_SIZE, within, [year])
 
 
 def _new_above_scale(*, target, within, day, year):
-    return sum(
-        entries_per_region(directory_moves(year=y, within=within)).get(within, 0)
-        for y in range(target.plan.first_year, year + 1)
-    )
+    return _kept_years(kept.DIRECTORY_ENTRIES, within, range(target.plan.first_year, year + 1))
 
 
 def _pool_firms(*, target, within, day, year):
@@ -159,22 +166,32 @@ def _pool_firms(*, target, within, day, year):
     )
 
 
+def _sme_figures(within, year, names):
+    """Kept figures of the above-scale SMEs' verified annual reports of ``year`` (the rows
+    ``sme_annual_reports`` returns, summed per region), of the region at path ``within``."""
+    totals = figure_totals(
+        periods=[(PeriodKind.YEAR, year, 0)], metrics_wanted=names, within=within,
+    )
+    return [totals.get((within, PeriodKind.YEAR, year, 0, name)) for name in names]
+
+
 def _rd_above_scale(*, target, within, day, year):
-    return rd_intensity(sme_annual_reports(within, year))
+    rd, revenue = _sme_figures(within, year, [kept.SME_RD_EXPENSE, kept.SME_RD_REVENUE])
+    return ratio(rd, revenue)
 
 
 def _digital_rd_tools(*, target, within, day, year):
-    answered = [r for r in sme_annual_reports(within, year)
-                if r["uses_digital_rd_tools"] is not None]
-    return ratio(sum(1 for r in answered if r["uses_digital_rd_tools"]), len(answered))
+    yes, answered = _sme_figures(
+        within, year, [kept.SME_DIGITAL_YES, kept.SME_DIGITAL_ANSWERED]
+    )
+    return ratio(yes or 0, answered)
 
 
 def _cnc_ratio(*, target, within, day, year):
-    answered = [r["cnc_ratio"] for r in sme_annual_reports(within, year)
-                if r["cnc_ratio"] is not None]
+    total, answered = _sme_figures(within, year, [kept.SME_CNC_SUM, kept.SME_CNC_ANSWERED])
     if not answered:
         return None
-    return (sum(answered, Decimal(0)) / len(answered)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return (total / answered).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 # The metrics the registry computes from its own rows; certification registers the others.

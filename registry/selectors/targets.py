@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from gansu_sme.querysets import scoped
-from registry.choices import PoolKind, PoolTier, TargetMetric
+from registry import metrics as kept
+from registry.choices import PeriodKind, PoolKind, PoolTier, TargetMetric
 from registry.metrics import target_counter
 from registry.models import PoolEntry, Target
-from registry.selectors.scale import directory_moves, net_new_per_region
+from registry.selectors.figures import figure_totals
 
 # Tier metrics count the tiered 专精特新 pool; the 规下转规上 pool has its own metric.
 TIER_METRICS = {
@@ -99,6 +100,20 @@ def _pool_counts(user, within, year, as_of=None):
     return counts
 
 
+def _net_new(user, within, year):
+    """Entries into the statistics directory minus exits in ``year`` per region subtree, from
+    the kept figures (``registry.selectors.scale`` states the rule)."""
+    totals = figure_totals(
+        periods=[(PeriodKind.YEAR, year, 0)],
+        metrics_wanted=[kept.DIRECTORY_ENTRIES, kept.DIRECTORY_EXITS],
+        user=user, within=within,
+    )
+    counts: Counter = Counter()
+    for (path, _kind, _year, _period, metric), n in totals.items():
+        counts[path] += n if metric == kept.DIRECTORY_ENTRIES else -n
+    return counts
+
+
 def _day_counted(year, as_of):
     """The day a count of certificates is taken on: the last day before ``as_of``; without
     it, the year's last day, or today for the current year."""
@@ -121,7 +136,8 @@ def target_progress(
       the end of the year (or at the moment ``as_of``, when given, e.g. a quarter's end) in
       the target's region and below;
     - net new above-scale firms: entries into the statistics directory minus exits in the
-      year (``registry.selectors.scale.directory_moves``, the rule the city reward uses);
+      year (the rule of ``registry.selectors.scale``, which the city reward uses), read from
+      the figures kept per region and year (``registry.selectors.figures``);
     - any other metric (certified firms and 小巨人: certificates valid on the last day counted)
       by the counter its app registered in ``registry.metrics``; with none registered the
       row is ``pending`` and the page says so instead of showing a number.
@@ -137,7 +153,7 @@ def target_progress(
         else Counter()
     )
     net_new = (
-        net_new_per_region(directory_moves(year=year, user=user, within=within))
+        _net_new(user, within, year)
         if TargetMetric.NET_NEW_ABOVE_SCALE in metrics
         else Counter()
     )

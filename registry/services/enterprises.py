@@ -13,6 +13,7 @@ from gansu_sme import events
 from gansu_sme.exceptions import DomainError, OutOfScope, PermissionDenied
 from registry import uscc
 from registry.models import Enterprise, Region
+from registry.services.figures import region_figures_touch_enterprise
 
 # A taken credit code, in or out of the actor's region: one message (enterprise_code_check).
 CODE_TAKEN = _(
@@ -38,6 +39,10 @@ ENTERPRISE_FIELDS = (
     "contact_phone",
     "contact_email",
 )
+
+
+# Where and how an enterprise's reports count in the kept region figures.
+FIGURE_FIELDS = ("region_id", "industry_id", "founded_on", "is_active")
 
 
 def _check_editor(actor):
@@ -144,8 +149,11 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, **fields: Any) -> 
     if "region" in fields and fields["region"] != locked.region:
         _check_region(actor, fields["region"])
     _industry_from_class(fields)
+    before = {name: getattr(locked, name) for name in FIGURE_FIELDS}
     for name, value in fields.items():
         setattr(locked, name, value)
+    if any(getattr(locked, name) != value for name, value in before.items()):
+        region_figures_touch_enterprise(enterprise=locked, region_ids=[before["region_id"]])
     with pghistory.context(user=actor.pk):
         return _save_in_scope(actor, locked)
 
@@ -170,4 +178,5 @@ def enterprise_deactivate(*, actor: User, enterprise: Enterprise, reason: str) -
     locked.is_active = False
     with pghistory.context(user=actor.pk, reason=reason.strip()):
         locked.save(update_fields=["is_active", "updated_at"])
+    region_figures_touch_enterprise(enterprise=locked)
     return locked

@@ -45,6 +45,7 @@ from registry.choices import (
 from registry.figures import FIGURE_NAMES, FIGURES, FigureError
 from registry.models import Enterprise, MonitoringReport, MonitoringReportTransition
 from registry.policies import REPORT_FILER_ROLES, REPORT_VERIFIER_ROLES, report_verifiable_by
+from registry.services.figures import region_figures_touch_reports
 
 REPORT_WORKFLOW = workflow.Workflow(
     name="monitoring_report",
@@ -515,6 +516,8 @@ def monitoring_reports_save(
         )
         if submit:
             _refresh_dependent_flags(changed)
+            # Drafts count in no figure; what is submitted counts until it is verified.
+            region_figures_touch_reports(reports=changed)
     return results
 
 
@@ -601,6 +604,7 @@ def monitoring_report_submit(*, actor: User, report: MonitoringReport) -> Monito
             locked=True,
         )
         _refresh_dependent_flags([locked])
+        region_figures_touch_reports(reports=[locked])
     return locked
 
 
@@ -642,6 +646,7 @@ def monitoring_report_verify(*, actor: User, report: MonitoringReport) -> Monito
         _refresh_dependent_flags([locked])
         if locked.period_kind == PeriodKind.YEAR:
             enterprises_refresh_figures(enterprise_ids=[locked.enterprise_id])
+        region_figures_touch_reports(reports=[locked])
     return locked
 
 
@@ -665,6 +670,7 @@ def monitoring_report_return(
     _check_verifier(actor, locked)
     if locked.status == ReportStatus.RETURNED:
         return locked
+    region_figures_touch_reports(reports=[locked])
     return workflow.transition(
         REPORT_WORKFLOW, actor=actor, obj=locked, verb=ReportVerb.RETURN, reason=reason,
         locked=True,

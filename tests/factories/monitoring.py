@@ -5,6 +5,7 @@ import factory
 from accounts.choices import Role
 from registry.choices import PeriodKind, ReportStatus
 from registry.models import MonitoringReport
+from registry.services.figures import region_figures_refresh_touched
 from tests.factories.accounts import UserFactory
 from tests.factories.registry import EnterpriseFactory
 
@@ -29,6 +30,17 @@ class MonitoringReportFactory(factory.django.DjangoModelFactory):
     employees = 120
     rd_staff = 18
     rd_expense = Decimal("110.00")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        report = super()._create(model_class, *args, **kwargs)
+        # Written around the services: the figures kept per region are recomputed as the
+        # services do once they commit.
+        region_figures_refresh_touched(
+            enterprise_ids=[report.enterprise_id],
+            periods=[(report.period_kind, report.year, report.period)],
+        )
+        return report
 
 
 def figures(**overrides):
