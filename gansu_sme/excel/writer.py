@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from gansu_sme.excel.columns import CellError, Sheet, message_in
-from gansu_sme.excel.container import MAX_ROWS
+from gansu_sme.excel.container import max_rows
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -97,7 +97,7 @@ def _data_sheet(workbook, columns, title, lists, *, extra_headers=()):
         validation = DataValidation(type="list", formula1=formula, allow_blank=True)
         validation.error = "请从下拉列表中选择。"
         validation.showErrorMessage = True
-        validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+        validation.add(f"{letter}2:{letter}{max_rows() + 1}")
         worksheet.data_validations.append(validation)
     header_cells = []
     for column in columns:
