@@ -198,10 +198,11 @@ class _DepthScan:
 class _SheetScan:
     """What the byte stream of the first sheet tells before any reader builds its grid.
 
-    python-calamine allocates one slot per cell of the sheet's extent, so a single cell at
-    XFD1048576 would take hundreds of gigabytes: the extent is bounded here first. Cells written
-    the usual way, ``<c r="B7" ...>``, are checked with a few searches, each one pass over the
-    bytes (ten megabytes for 10,000 rows); a sheet written any other way (cells without ``r``, a
+    A reader that builds a grid allocates one slot per cell of the sheet's extent, so a single
+    cell at XFD1048576 would take hundreds of gigabytes: the extent is bounded here first (the
+    streaming reader needs no grid, but a row limit still bounds the work). Cells written the
+    usual way, ``<c r="B7" ...>``, are checked with a few searches, each one pass over the bytes
+    (ten megabytes for 10,000 rows); a sheet written any other way (cells without ``r``, a
     namespace prefix) is parsed element by element instead.
     """
 
@@ -217,6 +218,10 @@ class _SheetScan:
         self.last_row = max_rows() + 1
         digits = len(str(self.last_row + 1))
         self._tall = re.compile(rb'<c r="[A-Z]+([0-9]{%d,})' % digits)
+        # Either, in one pass over the bytes; which one, only when it is found.
+        self._out_of_bounds = re.compile(
+            rb'<c r="(?:A[O-Z]|[B-Z][A-Z]|[A-Z]{3}|[A-Z]+[0-9]{%d})' % digits
+        )
 
     def feed(self, chunk):
         buffer = self.carry + chunk
@@ -236,11 +241,12 @@ class _SheetScan:
         self.cells += data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/")
         self.plain = self.plain or b"<sheetData" in data
         self.unreferenced = self.unreferenced or _CELL_WITHOUT_REF.search(data) is not None
-        if not self.too_tall:
-            self.too_tall = any(
-                int(found.group(1)) > self.last_row for found in self._tall.finditer(data)
-            )
-        self.too_wide = self.too_wide or _TOO_WIDE.search(data) is not None
+        if self._out_of_bounds.search(data):
+            if not self.too_tall:
+                self.too_tall = any(
+                    int(found.group(1)) > self.last_row for found in self._tall.finditer(data)
+                )
+            self.too_wide = self.too_wide or _TOO_WIDE.search(data) is not None
         if not self.flagged:
             self.flagged = bool(_FORMULA.search(data) or _ERROR_VALUE.search(data))
 

@@ -374,11 +374,11 @@ def import_job_annotated(*, actor: User, job: ImportJob) -> tuple[IO[bytes], str
         raise InvalidTransition()
     spec = SPECS[job.kind]
     with job.file.open("rb") as stored:
-        sheet = read_sheet(stored, spec.columns)
-    workbook = write_annotated(
-        spec.columns, sheet, job.errors, title=spec.title, notes=spec.notes,
-        lists=spec.lists(actor),
-    )
+        # Streamed into the copy, so a long file is never held whole.
+        workbook = write_annotated(
+            spec.columns, iter_sheet(stored, spec.columns), job.errors, title=spec.title,
+            notes=spec.notes, lists=spec.lists(actor),
+        )
     name = _("%(name)s_errors_marked.xlsx") % {"name": PurePath(job.filename).stem}
     return workbook, name
 
@@ -1018,7 +1018,7 @@ def _sheet_key(job):
 
 
 def _sheet(job):
-    """The job's rows, read from its stored file by python-calamine (in the worker only), or
+    """The job's rows, read from its stored file (in the worker only), or
     kept from the validation for the write. Sets ``row_count``; raises UploadRejected."""
     # The stored file never changes, so the rows read while validating serve the write too;
     # if the cache lost them, the file is read again.
