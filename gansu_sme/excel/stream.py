@@ -21,6 +21,7 @@ import tempfile
 import zipfile
 from array import array
 from posixpath import dirname, join, normpath
+from xml.etree import ElementTree
 from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
@@ -214,77 +215,83 @@ def iter_rows(upload):
             strings.close()
 
 
+def _converted(raw, kind, style, strings, dates, calendar):
+    """A cell's value from the text of its ``<v>`` (or inline string) and its type."""
+    if kind == "s":
+        return strings[int(raw)]
+    if kind in ("inlineStr", "str", "e"):
+        return raw
+    if kind == "b":
+        return raw.strip() in ("1", "true")
+    if kind == "d":
+        return datetime.datetime.fromisoformat(raw.strip())
+    number = float(raw)
+    if style in dates:
+        moment = from_excel(number, calendar)
+        if isinstance(moment, datetime.datetime) and moment.time() == datetime.time():
+            return moment.date()
+        return moment
+    return number
+
+
 def _sheet_rows(archive, path, strings, dates, calendar):
-    done = []  # rows completed by the last chunk
-    state = {"row": 0, "cells": None, "column": 0, "type": "", "style": -1, "text": None,
-             "in_value": False}
-    text = []
-
-    def start(tag, attrs):
-        tag = _local(tag)
-        if tag == "c":
-            reference = attrs.get("r")
-            state["column"] = _column_number(reference) if reference else state["column"] + 1
-            state["type"] = attrs.get("t", "n")
-            state["style"] = int(attrs.get("s", "-1"))
-            text.clear()
-            state["text"] = None
-        elif tag == "v" or (tag == "t" and state["type"] == "inlineStr"):
-            state["in_value"] = True
-        elif tag == "row":
-            reference = attrs.get("r")
-            state["row"] = int(reference) if reference else state["row"] + 1
-            state["cells"] = []
-            state["column"] = 0
-
-    def end(tag):
-        tag = _local(tag)
-        if tag == "v" or tag == "t":
-            state["in_value"] = False
-        elif tag == "c":
-            raw = "".join(text)
-            value = _value(raw, state["type"], state["style"]) if text else ""
-            cells = state["cells"]
-            if cells is None:
-                return
-            column = state["column"]
-            if len(cells) < column - 1:
-                cells.extend([""] * (column - 1 - len(cells)))
-            if len(cells) == column - 1:
-                cells.append(value)
-            else:
-                cells[column - 1] = value
-        elif tag == "row":
-            done.append((state["row"], state["cells"]))
-            state["cells"] = None
-
-    def characters(data):
-        if state["in_value"]:
-            text.append(data)
-
-    def _value(raw, kind, style):
-        if kind == "s":
-            return strings[int(raw)]
-        if kind in ("inlineStr", "str", "e"):
-            return raw
-        if kind == "b":
-            return raw.strip() in ("1", "true")
-        if kind == "d":
-            return datetime.datetime.fromisoformat(raw.strip())
-        number = float(raw)
-        if style in dates:
-            moment = from_excel(number, calendar)
-            if isinstance(moment, datetime.datetime) and moment.time() == datetime.time():
-                return moment.date()
-            return moment
-        return number
-
-    parser = _parse(start, end, characters)
+    """The rows of the sheet part: the C pull parser builds each row's elements, which are
+    read and dropped as soon as the row ends (a Python call per row and per cell, not per
+    XML event)."""
+    parser = ElementTree.XMLPullParser(events=("start", "end"))
+    names = None
+    sheet_data = None
+    row_number = 0
     with archive.open(path) as member:
-        while chunk := member.read(_CHUNK):
-            parser.Parse(chunk, False)
-            if done:
-                yield from done
-                done.clear()
-    parser.Parse(b"", True)
-    yield from done
+        while True:
+            chunk = member.read(_CHUNK)
+            if chunk:
+                parser.feed(chunk)
+            else:
+                parser.close()
+            for event, element in parser.read_events():
+                tag = element.tag
+                if event == "start":
+                    if sheet_data is None and tag.endswith("sheetData"):
+                        sheet_data = element
+                        namespace = tag[: -len("sheetData")]
+                        names = tuple(namespace + name for name in ("row", "c", "v", "is", "t"))
+                    continue
+                if names is None or tag != names[0]:
+                    continue
+                reference = element.get("r")
+                row_number = int(reference) if reference else row_number + 1
+                yield row_number, _row_cells(element, names, strings, dates, calendar)
+                sheet_data.remove(element)
+            if not chunk:
+                return
+
+
+def _row_cells(row, names, strings, dates, calendar):
+    _row, cell_tag, value_tag, inline_tag, text_tag = names
+    cells = []
+    column = 0
+    for cell in row:
+        if cell.tag != cell_tag:
+            continue
+        reference = cell.get("r")
+        column = _column_number(reference) if reference else column + 1
+        kind = cell.get("t", "n")
+        if kind == "inlineStr":
+            inline = cell.find(inline_tag)
+            raw = (
+                "".join(t.text or "" for t in inline.iter(text_tag)) if inline is not None
+                else None
+            )
+        else:
+            raw = cell.findtext(value_tag)
+        value = ""
+        if raw is not None and (raw or kind in ("inlineStr", "str")):
+            value = _converted(raw, kind, int(cell.get("s", -1)), strings, dates, calendar)
+        if len(cells) < column - 1:
+            cells.extend([""] * (column - 1 - len(cells)))
+        if len(cells) == column - 1:
+            cells.append(value)
+        else:
+            cells[column - 1] = value
+    return cells
