@@ -216,13 +216,43 @@ class Table(tables.Table):
         row = BoundRow(record, table=self)
         return {name: row.get_cell_value(name) for name, _h, _w in self.export_columns()}
 
+    def _spec_getter(self, spec):
+        """A function of a record giving ``spec``'s cell, as ``_spec_value`` does, with the
+        method, the attribute path and the labels looked up once per export, not per cell."""
+        method = getattr(self, f"value_{spec.key}", None)
+        if method is not None:
+            return method
+        if "__" in spec.key or "." in spec.key:
+            return lambda record: self._spec_value(record, spec)
+        key = spec.key
+        labels = dict(spec.choices)
+
+        def get(record):
+            # As an accessor resolves it: a key of a dict row, else an attribute.
+            if isinstance(record, dict):
+                value = record.get(key)
+            else:
+                value = getattr(record, key, None)
+            if callable(value):
+                value = value()
+            return labels.get(value, value) if labels else value
+
+        return get
+
     def export_rows(self, records: Iterable):
         """Each record as {column name: value}, then the totals row if the table has one."""
         names = [name for name, _header, _width in self.export_columns()]
         money = self.money_columns() if self.export_totals else {}
         sums = dict.fromkeys(money, 0)
+        if self.export_specs:
+            getters = [(spec.key, self._spec_getter(spec)) for spec in self.export_specs]
+
+            def export_row(record):
+                return {key: get(record) for key, get in getters}
+        else:
+            export_row = self.export_row
         for record in records:
-            values = self.export_row(record)
+            values = export_row(record)
             for name in sums:
                 sums[name] += values.get(name) or 0
             yield values

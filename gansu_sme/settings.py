@@ -370,6 +370,11 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 IMPORT_MAX_INFLATED_BYTES = env.int("IMPORT_MAX_INFLATED_BYTES", default=200 * 1024 * 1024)
 IMPORT_MAX_RATIO = env.int("IMPORT_MAX_RATIO", default=100)
 IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=3_000_000)
+# Data rows an upload may hold. Rows are streamed at constant memory (gansu_sme/excel/stream.py),
+# so this bounds the work one upload asks, not memory; the byte and cell limits above bound it
+# too (a million monitoring rows need about 90 MB uploaded, 30 million cells).
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=1_000_000)
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # The worker process that reads a workbook (registry/tasks.py): its address space, and the
 # time one reading may take before it is stopped.
 IMPORT_WORKER_MEMORY_MB = env.int("IMPORT_WORKER_MEMORY_MB", default=1536)

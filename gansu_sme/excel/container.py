@@ -16,9 +16,11 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_ZIP_ENTRIES = 500
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-# The first sheet may not reach row 100,000 nor pass column AN: the reader holds one slot per
-# cell of that rectangle (4 million at most), and the limits are cheap to check on the bytes.
-MAX_ROWS = 99_998
+# The data rows the first sheet may hold (settings.IMPORT_MAX_ROWS; this is its default) and
+# the columns it may span. The reader streams rows at constant memory, so the row limit is a
+# choice of how much work one upload may ask, not of memory; both are cheap to check on the
+# bytes.
+MAX_ROWS = 1_000_000
 MAX_COLUMNS = 40
 # The work a file may ask of the reader, whatever its size on disk (settings IMPORT_MAX_*; these
 # are their defaults). Inflated bytes may not pass RATIO times the upload's own size once past
@@ -52,10 +54,8 @@ _ERROR_VALUE = re.compile(rb""" t=(?:"e"|'e')""")
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY")
 # A cell whose reference does not come first, or that has none: <c>, <c t="s" r="B7">.
 _CELL_WITHOUT_REF = re.compile(rb'<c(?! r=")[ >/]')
-# A cell reference past column AN, or at row 100,000 or beyond; the second and third tell which.
-_OUT_OF_BOUNDS = re.compile(rb'<c r="(?:A[O-Z]|[B-Z][A-Z]|[A-Z]{3}|[A-Z]+[0-9]{6})')
+# A cell reference past column AN.
 _TOO_WIDE = re.compile(rb'<c r="(?:A[O-Z]|[B-Z][A-Z]|[A-Z]{3})')
-_TOO_TALL = re.compile(rb'<c r="[A-Z]+[0-9]{6}')
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -174,6 +174,11 @@ def _limit(name, default):
     return getattr(settings, name, default)
 
 
+def max_rows():
+    """The data rows an upload's first sheet may hold (settings.IMPORT_MAX_ROWS)."""
+    return _limit("IMPORT_MAX_ROWS", MAX_ROWS)
+
+
 class _DepthScan:
     """The nesting depth of an XML part, estimated from its bytes chunk by chunk: start tags
     less end tags and empty-element tags. Text holding "/>" makes it low, never high; a part
@@ -193,10 +198,11 @@ class _DepthScan:
 class _SheetScan:
     """What the byte stream of the first sheet tells before any reader builds its grid.
 
-    python-calamine allocates one slot per cell of the sheet's extent, so a single cell at
-    XFD1048576 would take hundreds of gigabytes: the extent is bounded here first. Cells written
-    the usual way, ``<c r="B7" ...>``, are checked with a few searches, each one pass over the
-    bytes (ten megabytes for 10,000 rows); a sheet written any other way (cells without ``r``, a
+    A reader that builds a grid allocates one slot per cell of the sheet's extent, so a single
+    cell at XFD1048576 would take hundreds of gigabytes: the extent is bounded here first (the
+    streaming reader needs no grid, but a row limit still bounds the work). Cells written the
+    usual way, ``<c r="B7" ...>``, are checked with a few searches, each one pass over the bytes
+    (ten megabytes for 10,000 rows); a sheet written any other way (cells without ``r``, a
     namespace prefix) is parsed element by element instead.
     """
 
@@ -207,6 +213,15 @@ class _SheetScan:
         self.flagged = False
         self.too_tall = self.too_wide = False
         self.cells = 0
+        # Row numbers with as many digits as the first row past the limit, or more, are read
+        # and compared; the rest cannot pass it.
+        self.last_row = max_rows() + 1
+        digits = len(str(self.last_row + 1))
+        self._tall = re.compile(rb'<c r="[A-Z]+([0-9]{%d,})' % digits)
+        # Either, in one pass over the bytes; which one, only when it is found.
+        self._out_of_bounds = re.compile(
+            rb'<c r="(?:A[O-Z]|[B-Z][A-Z]|[A-Z]{3}|[A-Z]+[0-9]{%d})' % digits
+        )
 
     def feed(self, chunk):
         buffer = self.carry + chunk
@@ -226,9 +241,12 @@ class _SheetScan:
         self.cells += data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/")
         self.plain = self.plain or b"<sheetData" in data
         self.unreferenced = self.unreferenced or _CELL_WITHOUT_REF.search(data) is not None
-        if _OUT_OF_BOUNDS.search(data):
-            self.too_tall = self.too_tall or bool(_TOO_TALL.search(data))
-            self.too_wide = self.too_wide or bool(_TOO_WIDE.search(data))
+        if self._out_of_bounds.search(data):
+            if not self.too_tall:
+                self.too_tall = any(
+                    int(found.group(1)) > self.last_row for found in self._tall.finditer(data)
+                )
+            self.too_wide = self.too_wide or _TOO_WIDE.search(data) is not None
         if not self.flagged:
             self.flagged = bool(_FORMULA.search(data) or _ERROR_VALUE.search(data))
 
@@ -326,8 +344,8 @@ def check_container(upload):
     if not name.endswith(".xlsx"):
         raise UploadRejected(MSG_NOT_XLSX, code="not_xlsx")
     size = _upload_size(upload)
-    if size > MAX_UPLOAD_BYTES:
-        limit = MAX_UPLOAD_BYTES // 2**20
+    if size > _limit("IMPORT_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES):
+        limit = _limit("IMPORT_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES) // 2**20
         raise UploadRejected(MSG_TOO_BIG, code="file_too_big", params={"limit": limit})
     upload.seek(0)
     try:
@@ -336,7 +354,8 @@ def check_container(upload):
             if len(entries) > MAX_ZIP_ENTRIES:
                 raise UploadRejected(MSG_TOO_MANY_PARTS, code="too_many_parts")
             budget = _Budget(size)
-            if sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES:
+            declared = _limit("IMPORT_MAX_INFLATED_BYTES", MAX_UNCOMPRESSED_BYTES)
+            if sum(e.file_size for e in entries) > declared:
                 raise UploadRejected(MSG_TOO_LARGE, code="too_large")
             names = {e.filename.lower() for e in entries}
             if any(n.rsplit("/", 1)[-1].startswith("vbaproject") for n in names):
@@ -361,7 +380,7 @@ def check_container(upload):
                     )
                 return _refused_cells(archive, sheet_path, bound_extent=True)
             _check_extent(
-                MAX_ROWS + 2 if scan.too_tall else 0, MAX_COLUMNS + 1 if scan.too_wide else 0
+                scan.last_row + 1 if scan.too_tall else 0, MAX_COLUMNS + 1 if scan.too_wide else 0
             )
             return _refused_cells(archive, sheet_path) if scan.flagged else {}
     except zipfile.BadZipFile as exc:
@@ -375,8 +394,11 @@ def check_container(upload):
 
 def _check_extent(rows, columns):
     """Refuse a sheet reaching past the last row or column allowed (the header is row 1)."""
-    if rows > MAX_ROWS + 1:
-        raise UploadRejected(MSG_TOO_MANY_ROWS, code="too_many_rows", params={"rows": MAX_ROWS})
+    limit = max_rows()
+    if rows > limit + 1:
+        raise UploadRejected(
+            MSG_TOO_MANY_ROWS, code="too_many_rows", params={"rows": f"{limit:,}"}
+        )
     if columns > MAX_COLUMNS:
         raise UploadRejected(MSG_TOO_WIDE, code="sheet_too_wide")
 

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from gansu_sme.excel.columns import CellError, Sheet, message_in
-from gansu_sme.excel.container import MAX_ROWS
+from gansu_sme.excel.container import max_rows
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -97,7 +97,7 @@ def _data_sheet(workbook, columns, title, lists, *, extra_headers=()):
         validation = DataValidation(type="list", formula1=formula, allow_blank=True)
         validation.error = "请从下拉列表中选择。"
         validation.showErrorMessage = True
-        validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+        validation.add(f"{letter}2:{letter}{max_rows() + 1}")
         worksheet.data_validations.append(validation)
     header_cells = []
     for column in columns:
@@ -166,9 +166,28 @@ def write_template(columns, *, title, notes, lists=None, rows=()):
     return _save(workbook)
 
 
-def write_annotated(columns, sheet: Sheet, errors: Iterable, *, title, notes, lists=None):
+def _numbered(rows, error_rows):
+    """(row number, cells) of every row read and every row with an error, in order; ``rows``
+    come in order, so a file's rows pass through one at a time."""
+    pending = sorted(error_rows)
+    index = 0
+    for number, values in rows:
+        while index < len(pending) and pending[index] < number:
+            yield pending[index], []
+            index += 1
+        if index < len(pending) and pending[index] == number:
+            index += 1
+        yield number, values
+    for number in pending[index:]:
+        yield number, []
+
+
+def write_annotated(columns, sheet: Sheet | Iterable, errors: Iterable, *, title, notes,
+                    lists=None):
     """The uploaded rows again at their own row numbers, with an error column and every bad cell
     highlighted, so an official can fix and upload the file they already have.
+
+    ``sheet`` is a Sheet, or the rows of ``reader.iter_sheet`` as they are read.
 
     ``errors`` are CellErrors or their stored dicts; each message is written in the active
     language, the column named once before it. The extra column is ignored on upload.
@@ -187,11 +206,14 @@ def write_annotated(columns, sheet: Sheet, errors: Iterable, *, title, notes, li
         workbook, columns, title, lists, extra_headers=(_Extra(str(ERRORS_HEADER)),)
     )
     next_row = 2
-    for row_number in sorted(set(sheet.raw) | set(by_row)):
+    if isinstance(sheet, Sheet):
+        rows = iter(sorted(sheet.raw.items()))
+    else:
+        rows = ((row.number, row.raw) for row in sheet)
+    for row_number, values in _numbered(rows, by_row):
         while next_row < row_number:
             worksheet.append([])
             next_row += 1
-        values = sheet.raw.get(row_number, [])
         row_errors = by_row.get(row_number, [])
         bad = {letter for letter, _, _ in row_errors if letter}
         cells = []

@@ -2,12 +2,13 @@
 services check the file itself."""
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gansu_sme.excel import XLSX_CONTENT_TYPE
-from gansu_sme.excel.container import MAX_UPLOAD_BYTES
 from gansu_sme.forms import ServiceErrorsMixin
 from registry.choices import PeriodKind
 from registry.services.monitoring import PERIOD_RANGE, YEAR_RANGE, period_start
@@ -18,7 +19,7 @@ class ImportUploadForm(ServiceErrorsMixin, forms.Form):
         label=_("Workbook (.xlsx)"),
         help_text=format_lazy(
             _("Fill in the template and upload it; at most {size} MB."),
-            size=MAX_UPLOAD_BYTES // 2**20,
+            size=lazy(lambda: str(settings.IMPORT_MAX_UPLOAD_BYTES // 2**20), str)(),
         ),
         widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
     )

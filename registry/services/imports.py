@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.functional import lazy
@@ -42,9 +42,9 @@ from openpyxl.utils import get_column_letter
 from accounts.models import User
 from gansu_sme import bulk, outbox
 from gansu_sme.bulk import AnyOf
-from gansu_sme.excel.columns import CellError, render_message
+from gansu_sme.excel.columns import CellError, Sheet, render_message
 from gansu_sme.excel.container import UploadRejected, check_container
-from gansu_sme.excel.reader import read_sheet
+from gansu_sme.excel.reader import iter_sheet, read_sheet
 from gansu_sme.excel.writer import write_annotated, write_template
 from gansu_sme.exceptions import DomainError, InvalidTransition, OutOfScope, PermissionDenied
 from registry import tasks
@@ -87,6 +87,8 @@ MAX_REPORTED_ERRORS = 5_000
 MONITORING_BATCH = 2_500
 PROGRESS_EVERY = 100
 PROGRESS_TTL = 24 * 60 * 60
+# The temporary table of a streamed import's report keys (see _MonitoringImporter.start).
+SEEN_KEYS = "import_seen_report_keys"
 # How long the rows read while validating are kept for the confirmation.
 SHEET_TTL = 2 * 60 * 60
 
@@ -372,11 +374,11 @@ def import_job_annotated(*, actor: User, job: ImportJob) -> tuple[IO[bytes], str
         raise InvalidTransition()
     spec = SPECS[job.kind]
     with job.file.open("rb") as stored:
-        sheet = read_sheet(stored, spec.columns)
-    workbook = write_annotated(
-        spec.columns, sheet, job.errors, title=spec.title, notes=spec.notes,
-        lists=spec.lists(actor),
-    )
+        # Streamed into the copy, so a long file is never held whole.
+        workbook = write_annotated(
+            spec.columns, iter_sheet(stored, spec.columns), job.errors, title=spec.title,
+            notes=spec.notes, lists=spec.lists(actor),
+        )
     name = _("%(name)s_errors_marked.xlsx") % {"name": PurePath(job.filename).stem}
     return workbook, name
 
@@ -447,8 +449,9 @@ def _work(job_id, expected, *, write):
             if job.status != expected:
                 return job
             _set_progress(job.pk, 0)
+            streamed = job.kind in STREAMED
             try:
-                sheet = _sheet(job)
+                sheet = None if streamed else _sheet(job)
             except UploadRejected as exc:
                 return _refuse_file(job, exc)
             savepoint = transaction.savepoint()
@@ -457,9 +460,17 @@ def _work(job_id, expected, *, write):
             # The stored "message" of each error is the Chinese one, the site's language; every
             # language's text is kept beside it (CellError.as_dict).
             with translation.override(settings.LANGUAGE_CODE):
-                outcome = IMPORTERS[job.kind](
-                    job, sheet, SPECS[job.kind].columns, write=write
-                ).run()
+                try:
+                    if streamed:
+                        outcome = _run_streamed(job, write)
+                    else:
+                        outcome = IMPORTERS[job.kind](
+                            job, sheet, SPECS[job.kind].columns, write=write
+                        ).run()
+                except UploadRejected as exc:
+                    # Found unreadable or empty part-way: whatever was written goes.
+                    transaction.savepoint_rollback(savepoint)
+                    return _refuse_file(job, exc)
                 errors = sorted(outcome.errors, key=lambda e: (e.row, len(e.column), e.column))
                 job.errors = [e.as_dict() for e in errors[:MAX_REPORTED_ERRORS]]
             if write and not outcome.errors:
@@ -474,7 +485,7 @@ def _work(job_id, expected, *, write):
             job.save(update_fields=[
                 "status", "errors", "summary", "progress", "finished_at", "row_count"
             ])
-            if job.status != ImportStatus.READY:
+            if job.status != ImportStatus.READY and not streamed:
                 cache.delete(_sheet_key(job))
             return job
     except Exception as exc:
@@ -496,16 +507,30 @@ class Outcome:
     counts: Counter = field(default_factory=Counter)
     # Data-quality flags of the monitoring rules: shown, never blocking.
     warnings: list = field(default_factory=list)
+    # Errors of a streamed import, counted as batches end; only the first are kept in
+    # ``errors`` (None: all of them are there).
+    error_count: int | None = None
+    error_rows: int | None = None
 
     def summary(self):
         return {
             CREATED: self.counts[CREATED],
             UPDATED: self.counts[UPDATED],
             UNCHANGED: self.counts[UNCHANGED],
-            "error_count": len(self.errors),
-            "error_rows": len({e.row for e in self.errors}),
+            "error_count": len(self.errors) if self.error_count is None else self.error_count,
+            "error_rows": (len({e.row for e in self.errors}) if self.error_rows is None
+                           else self.error_rows),
             "warnings": self.warnings[:MAX_REPORTED_ERRORS],
         }
+
+    def fold(self, errors):
+        """Count a batch's errors and keep the first MAX_REPORTED_ERRORS of the file."""
+        self.error_count = (self.error_count or 0) + len(errors)
+        self.error_rows = (self.error_rows or 0) + len({e.row for e in errors})
+        room = MAX_REPORTED_ERRORS - len(self.errors)
+        if room > 0:
+            ordered = sorted(errors, key=lambda e: (e.row, len(e.column), e.column))
+            self.errors.extend(ordered[:room])
 
 
 class _Importer:
@@ -526,6 +551,8 @@ class _Importer:
         self.columns = columns
         self.index = {column.key: i for i, column in enumerate(columns)}
         self.outcome = Outcome(errors=list(sheet.errors))
+        # Where errors are recorded: the outcome's own list, or a streamed batch's.
+        self.errors = self.outcome.errors
         self.bad_rows = {error.row for error in sheet.errors}
         # (row, column letter) of every cell with an error already; one error per cell.
         self.bad_cells = {(error.row, error.column) for error in sheet.errors}
@@ -557,7 +584,7 @@ class _Importer:
             return
         if letter:
             self.bad_cells.add((row, letter))
-        self.outcome.errors.append(CellError(row, letter, header, value, message, code, params))
+        self.errors.append(CellError(row, letter, header, value, message, code, params))
         self.bad_rows.add(row)
 
     def refuse(self, row, key, code, params=None):
@@ -718,6 +745,30 @@ class _MonitoringImporter(_Importer):
         elif year_ok and period_start(kind, year, period) > today:
             self.refuse(row, "period", PERIOD_NOT_BEGUN)
 
+    def start(self):
+        """Make the table that remembers each report's key and first row across batches, so
+        that a repeat is found anywhere in the file without holding its rows."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{SEEN_KEYS}")
+            cursor.execute(
+                f"CREATE TEMP TABLE {SEEN_KEYS} (enterprise_id bigint, period_kind text,"
+                " year integer, period integer, row_number integer NOT NULL,"
+                " PRIMARY KEY (enterprise_id, period_kind, year, period)) ON COMMIT DROP"
+            )
+
+    def finish(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{SEEN_KEYS}")
+
+    def batch(self, sheet):
+        """Validate (and, writing, save) one batch of rows; its errors join the outcome's."""
+        self.sheet = sheet
+        self.errors = list(sheet.errors)
+        self.bad_rows = {error.row for error in sheet.errors}
+        self.bad_cells = {(error.row, error.column) for error in sheet.errors}
+        self.run()
+        self.outcome.fold(self.errors)
+
     def run(self):
         rows = self.rows()
         found = self.enterprises_by_code(rows, "uscc")
@@ -748,16 +799,52 @@ class _MonitoringImporter(_Importer):
                 figures=figures,
             ))
             item_rows.append(row)
-        keyed = self.once_per_key(
-            zip(item_rows, items, strict=True),
-            lambda i: (i.enterprise.pk, i.period_kind, i.year, i.period),
-            "uscc", ("year", "period_kind", "period"),
-        )
+        keyed = self.once_per_file(list(zip(item_rows, items, strict=True)))
         self.advance(len(self.sheet.rows) - len(keyed))
         for start in range(0, len(keyed), MONITORING_BATCH):
             self.save(keyed[start:start + MONITORING_BATCH])
             self.advance(len(keyed[start:start + MONITORING_BATCH]))
         return self.outcome
+
+    def once_per_file(self, pairs):
+        """Drop and report rows repeating the report of an earlier row of the file, in this
+        batch or an earlier one; rows whose period cells have an error are not compared."""
+        keys = {}
+        for row, item in pairs:
+            key = (item.enterprise.pk, str(item.period_kind), item.year, item.period)
+            if not self.bad(row, "year", "period_kind", "period") and None not in key:
+                keys[row] = key
+        if not keys:
+            return pairs
+        flat = ((*key, row) for row, key in keys.items())
+        given = [list(column) for column in zip(*flat, strict=True)]
+        with connection.cursor() as cursor:
+            # Within one statement a repeat conflicts with the row inserted before it.
+            cursor.execute(
+                f"INSERT INTO {SEEN_KEYS} SELECT * FROM unnest(%s::bigint[], %s::text[],"
+                " %s::integer[], %s::integer[], %s::integer[])"
+                " ON CONFLICT DO NOTHING RETURNING row_number",
+                given,
+            )
+            firsts = {row for (row,) in cursor.fetchall()}
+            repeats = {row: key for row, key in keys.items() if row not in firsts}
+            first_of = {}
+            if repeats:
+                cursor.execute(
+                    f"SELECT enterprise_id, period_kind, year, period, row_number"
+                    f" FROM {SEEN_KEYS} WHERE (enterprise_id, period_kind, year, period) IN"
+                    " (SELECT * FROM unnest(%s::bigint[], %s::text[], %s::integer[],"
+                    " %s::integer[]))",
+                    [list(column) for column in zip(*repeats.values(), strict=True)],
+                )
+                first_of = {tuple(found[:4]): found[4] for found in cursor.fetchall()}
+        kept = []
+        for row, item in pairs:
+            if row in repeats:
+                self.refuse(row, "uscc", DUPLICATE_ROW, {"row": first_of[repeats[row]]})
+            else:
+                kept.append((row, item))
+        return kept
 
     def save(self, batch):
         if self.write:
@@ -789,7 +876,7 @@ class _MonitoringImporter(_Importer):
                 continue
             self.outcome.counts[result.outcome] += 1
             if result.outcome != UNCHANGED:
-                for flag in result.report.flags:
+                for flag in result.report.flags[:MAX_REPORTED_ERRORS - len(self.outcome.warnings)]:
                     # The whole flag (rule, figures, message), so that it can be shown as the
                     # report's own flags are.
                     self.outcome.warnings.append({"row": row, **flag})
@@ -894,6 +981,36 @@ IMPORTERS = {
     ImportKind.MONITORING: _MonitoringImporter,
     ImportKind.POOL: _PoolImporter,
 }
+# Kinds whose rows are streamed from the file in batches, so memory stays that of one batch
+# however long the file: monitoring reports, the import that reaches a million rows.
+STREAMED = frozenset({ImportKind.MONITORING})
+
+
+def _run_streamed(job, write):
+    """Read the job's file row by row and put each batch of MONITORING_BATCH rows through
+    the importer: validated, and written when ``write``, all in the caller's transaction, so a
+    refusal anywhere still leaves nothing written. Sets ``row_count``; raises UploadRejected."""
+    columns = SPECS[job.kind].columns
+    importer = IMPORTERS[job.kind](job, Sheet(), columns, write=write)
+    importer.start()
+    count = 0
+    batch = Sheet()
+    with job.file.open("rb") as stored:
+        for row in iter_sheet(stored, columns):
+            count += 1
+            batch.raw[row.number] = row.raw
+            batch.rows[row.number] = row.values
+            batch.errors.extend(row.errors)
+            if len(batch.rows) >= MONITORING_BATCH:
+                importer.batch(batch)
+                batch = Sheet()
+    if batch.rows:
+        importer.batch(batch)
+    importer.finish()
+    job.row_count = count
+    if count == 0:
+        raise UploadRejected(MSG_NO_ROWS, code="no_rows")
+    return importer.outcome
 
 
 def _sheet_key(job):
@@ -901,7 +1018,7 @@ def _sheet_key(job):
 
 
 def _sheet(job):
-    """The job's rows, read from its stored file by python-calamine (in the worker only), or
+    """The job's rows, read from its stored file (in the worker only), or
     kept from the validation for the write. Sets ``row_count``; raises UploadRejected."""
     # The stored file never changes, so the rows read while validating serve the write too;
     # if the cache lost them, the file is read again.
