@@ -320,7 +320,7 @@ class Run:
     # --- the whole --------------------------------------------------------------------------------
 
     def run(self, only: set[str] | None = None) -> dict:
-        started = time.perf_counter()
+        self.started = time.perf_counter()
         self.data.prepare()
         steps = {"pages": self.pages, "api": self.api, "deep": self.deep,
                  "export": self.export, "import": self.import_}
@@ -331,30 +331,38 @@ class Run:
                     continue
                 self.log(f"{name}:")
                 step()
+                # After each step, so a run cut short still leaves what it measured.
+                self.write()
+        document = self.write()
+        self.log(self.markdown)
+        return document
+
+    def write(self) -> dict:
+        from bench.report import markdown
         from registry.models import Enterprise, MonitoringReport
 
-        sizes = {}
-        for label, db in (("demo", self.data.demo), ("full", self.data.full)):
-            self.data.use(db)
-            sizes[label] = {"database": db, "enterprises": Enterprise.objects.count(),
-                            "monitoring_reports": MonitoringReport.objects.count()}
+        if not hasattr(self, "sizes"):
+            self.sizes = {}
+            for label, db in (("demo", self.data.demo), ("full", self.data.full)):
+                self.data.use(db)
+                self.sizes[label] = {
+                    "database": db, "enterprises": Enterprise.objects.count(),
+                    "monitoring_reports": MonitoringReport.objects.count(),
+                }
         document = {
             "machine": machine(),
-            "datasets": sizes,
+            "datasets": self.sizes,
             "seeded_enterprises": self.data.enterprises,
             "repeat": self.repeat,
             "warmup": self.warmup,
-            "seconds": round(time.perf_counter() - started, 1),
+            "seconds": round(time.perf_counter() - self.started, 1),
             "scenarios": self.results,
         }
         self.output.mkdir(parents=True, exist_ok=True)
         (self.output / "results.json").write_text(
             json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-        from bench.report import markdown
-
-        table = markdown(document)
-        (self.output / "results.md").write_text(table)
-        self.log(table)
+        self.markdown = markdown(document)
+        (self.output / "results.md").write_text(self.markdown)
         return document
 
 
