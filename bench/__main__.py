@@ -23,7 +23,8 @@ def main(argv=None):
     parser.add_argument("--export-rows", type=int, default=100_000,
                         help="export the region whose firms come nearest this many")
     parser.add_argument("--no-memory", action="store_true")
-    parser.add_argument("--only", help="comma-separated: pages,api,deep,export,import")
+    parser.add_argument("--only", help="comma-separated: pages,api,deep,export,import; the "
+                        "other scenarios keep their figures in results.json")
     parser.add_argument("--template", help="create the demo database as a copy of this one")
     parser.add_argument("--light", action="store_true",
                         help="demo accounts and firms only, not load_demo's minutes of figures, "

@@ -36,8 +36,8 @@ def markdown(document: dict) -> str:
                      f"{met} |")
     memory = [(k, e) for k, e in document["scenarios"].items() if e.get("memory")]
     if memory:
-        lines += ["", "Peak memory, each variant once in a child process (ru_maxrss; "
-                  "growth = peak − RSS before the work):", "",
+        lines += ["", "Peak memory, each variant once in a child process of its own (VmHWM, "
+                  "its peak RSS; growth = peak − RSS before the work):", "",
                   "| scenario | variant | rows | seconds | peak MiB | growth MiB |",
                   "|---|---|---|---|---|---|"]
         for key, entry in memory:
