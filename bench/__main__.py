@@ -31,12 +31,17 @@ def main(argv=None):
                         "awards and history (the quick form in the tests)")
     parser.add_argument("--drop", action="store_true",
                         help="drop the two bench databases afterwards")
-    parser.add_argument("--output", default=str(Path(__file__).resolve().parent))
+    parser.add_argument("--output", help="folder for results.json and results.md (default: "
+                        "bench/, or bench/quick/ with --quick, which leaves the full run's be)")
     args = parser.parse_args(argv)
     if args.quick:
         args.enterprises = min(args.enterprises, QUICK_ENTERPRISES)
         args.repeat, args.no_memory = 1, True
         args.import_rows = min(args.import_rows, 50)
+
+    if args.output is None:
+        here = Path(__file__).resolve().parent
+        args.output = str(here / "quick" if args.quick else here)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gansu_sme.settings")
     # WhiteNoise looks for collected static files, which only production builds have.
