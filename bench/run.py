@@ -257,7 +257,12 @@ class Run:
                              ("django_import_export_tuned", tuned))
         ]
         alternate(variants, repeat=self.repeat, warmup=False)
-        path = Path(tempfile.mkdtemp()) / "monitoring.xlsx"
+        with tempfile.TemporaryDirectory() as folder:
+            self._import_record(variants, rows, content, Path(folder))
+
+    def _import_record(self, variants, rows, content, folder):
+        """The figures, with the memory children reading the workbooks from ``folder``."""
+        path = folder / "monitoring.xlsx"
         path.write_bytes(content)
         self.record(
             "import", f"monitoring import, {rows:,} annual reports", "import", variants,
@@ -276,7 +281,7 @@ class Run:
         )
         if self.memory:
             big = rows * 10
-            big_path = path.with_name("big.xlsx")
+            big_path = folder / "big.xlsx"
             big_path.write_bytes(excel.import_workbook(big))
             flat = self.memory_children("import", {"rows": big, "workbook": str(big_path)},
                                         ["product"])
