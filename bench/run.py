@@ -305,7 +305,7 @@ class Run:
 
     def memory_children(self, kind: str, args: dict, variants: list[str]) -> dict:
         """Each variant once more in a child process of its own: its peak resident set size
-        (ru_maxrss) and what it held before the work started."""
+        (VmHWM) and what it held before the work started."""
         if not self.memory:
             return {}
         out = {}
