@@ -1,8 +1,10 @@
 """The run: datasets, scenarios, alternation, memory children, results.json and results.md."""
 
+import base64
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -65,6 +67,27 @@ class Run:
             return len(b"".join(content)) if content is not None else len(response.content)
         return run
 
+    def deep_url(self, db: str, depth: int) -> str:
+        """The enterprise list's page ``depth`` rows deep, named as the list's own next link
+        names a page: the link on page 1 gives the cursor's order, the row ``depth`` deep in
+        that order gives its values."""
+        from registry.models import Enterprise
+
+        self.data.use(db)
+        html = self.client(db, "province").get("/enterprises/").content.decode()
+        found = re.search(r'[?&]cursor=([A-Za-z0-9_-]+)', html)
+        if depth <= 0 or found is None:
+            return "/enterprises/"
+        text = found.group(1)
+        cursor = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+        fields = [field.removeprefix("-") for field in cursor["order"]]
+        boundary = Enterprise.objects.order_by(*cursor["order"]).values_list(*fields)[depth - 1]
+        cursor.update(after=[str(value) for value in boundary], number=depth // PAGE_SIZE + 1)
+        encoded = json.dumps(cursor, separators=(",", ":"), ensure_ascii=False).encode()
+        return "/enterprises/?" + urlencode(
+            {"cursor": base64.urlsafe_b64encode(encoded).decode().rstrip("=")}
+        )
+
     def on(self, db: str, fn, *args, **kwargs):
         def run():
             self.data.use(db)
@@ -99,10 +122,11 @@ class Run:
         self.data.use(self.data.full)
         year = MonitoringReport.objects.filter(period_kind=PeriodKind.YEAR).order_by(
             "-year").values_list("year", flat=True).first()
-        last_page = {}
+        deep_page = {}
         for db in (self.data.demo, self.data.full):
             self.data.use(db)
-            last_page[db] = max(1, -(-Enterprise.objects.count() // PAGE_SIZE))
+            rows = min(999 * PAGE_SIZE, Enterprise.objects.count() - 1)
+            deep_page[db] = self.deep_url(db, rows // PAGE_SIZE * PAGE_SIZE)
         pages = [
             ("monitoring_list_province", "monitoring list, page 1, province", "province",
              lambda db: "/enterprises/monitoring/"),
@@ -112,7 +136,7 @@ class Run:
             ("monitoring_year_flagged", f"monitoring list, year {year} flagged", "province",
              lambda db: f"/enterprises/monitoring/?year={year}&flagged=true"),
             ("enterprise_list_deep", "enterprise list, page 1,000 (or last), province",
-             "province", lambda db: f"/enterprises/?page={min(1000, last_page[db])}"),
+             "province", lambda db: deep_page[db]),
             ("dashboard_county", "county dashboard `/` (城关区)", "chengguan", lambda db: "/"),
             ("enterprise_search", f"enterprise search “{SEARCH}”", "province",
              lambda db: "/enterprises/?" + urlencode({"search": SEARCH})),
@@ -164,7 +188,7 @@ class Run:
         page = depth // PAGE_SIZE + 1
         variants = [
             Variant("page_1", self.get(full, "province", "/enterprises/")),
-            Variant("deep", self.get(full, "province", f"/enterprises/?page={page}")),
+            Variant("deep", self.get(full, "province", self.deep_url(full, depth))),
         ]
         alternate(variants, repeat=self.repeat, warmup=self.warmup)
         self.record("deep_page_html", f"enterprise list, page {page:,} ({depth:,} rows deep) "
