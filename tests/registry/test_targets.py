@@ -479,10 +479,11 @@ def test_progress_page_costs_the_same_queries_for_any_number_of_regions(
 
     # Session, user, the user's region, the menu's task count, the years with targets, the
     # targets, the pool counts and the certificates; reports are read only when a net-new
-    # target is shown. Then the plan's section, 13 whatever the regions: the plan and its
+    # target is shown. Then the plan's section, 14 whatever the regions: the plan and its
     # targets, its hand-entered figures, and one query per computed metric (the figures of
-    # annual reports from the kept region figures, whatever the years they add up).
-    with django_assert_num_queries(8 + 13):
+    # annual reports from the kept region figures, whatever the years they add up; the firms
+    # in credit cultivation).
+    with django_assert_num_queries(8 + 14):
         response = client.get(PROGRESS_PAGE)
 
     assert response.status_code == 200
