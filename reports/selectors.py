@@ -166,9 +166,9 @@ def area_summary(*, focus: Region, today: datetime.date | None = None) -> AreaSu
         within=path, depth=depth,
     )
     for (region_path, _kind, _year, _month, metric), value in filed.items():
-        row = rows.get(region_path)
-        if row is not None:
-            setattr(row, attributes[metric], value)
+        area = rows.get(region_path)
+        if area is not None:
+            setattr(area, attributes[metric], value)
     certified = certified_counts(day=today, within=path)
     for row in rows.values():
         # Every active firm is expected to file its monthly report.
@@ -229,7 +229,8 @@ def monthly_trend(
     for row in rows:
         # Partial too: a month fewer firms have filed than FILED_SHARE of the most that filed
         # a month before it, whatever the date (late filers, a deadline extended).
-        partial = row["firms"] < FILED_SHARE * most_firms
+        firms = int(row["firms"] or 0)
+        partial = firms < FILED_SHARE * most_firms
         trend.append({**row, "incomplete": still_filing(year, row["period"], today) or partial})
-        most_firms = max(most_firms, row["firms"])
+        most_firms = max(most_firms, firms)
     return trend
