@@ -2,7 +2,7 @@
 # make test  - run the test suite (pytest; extra arguments in PYTEST_ARGS="...")
 # make lint  - ruff, the import contracts (lint-imports) and mypy, configured in pyproject.toml
 # make stop  - stop the embedded PostgreSQL/Redis under .data/ if something left them running
-# make bench - every issue-14 scenario against its baseline at demo size and at BENCH_ENTERPRISES
+# make bench - every performance scenario against its baseline at demo size and at BENCH_ENTERPRISES
 #              seeded firms (default 1,000,000), alternating 5 times; bench/results.json and .md
 #              (BENCH_QUICK=1: small N, one run, under a minute; BENCH_ARGS="--only pages")
 # make hardening - the full forms of the security and fault tests (docs/SECURITY.md)

@@ -35,7 +35,7 @@ from registry.services import (
 
 COUNTY = "620102"
 IMPORT_YEAR = 2024
-# One annual report per firm, shaped like the figures county officials keep (as bench_import).
+# One annual report per firm, shaped like the figures county officials keep.
 FIGURES = {
     "operating_revenue": 2400.5, "main_business_revenue": 2300.25, "output_value": 2500,
     "taxes": 96.4, "total_profit": 180, "net_profit": 150.75, "total_assets": 3600,
