@@ -60,6 +60,8 @@ class FinancingNeedFilterSet(django_filters.FilterSet):
 class MatchingEventFilterSet(django_filters.FilterSet):
     year = django_filters.NumberFilter(
         label=_("year"), field_name="held_on__year",
+        # A date's year lookup becomes a range of dates, which a year outside them cannot make.
+        min_value=2000, max_value=2100,
         widget=forms.NumberInput(attrs={"min": 2000, "max": 2100}),
     )
     held_after = django_filters.DateFilter(

@@ -25,6 +25,19 @@ def _acting_user(user):
     return user
 
 
+def _storable(value: Any) -> Any:
+    """``value`` as PostgreSQL stores it: no text or JSON value may hold a NUL character or a
+    lone surrogate half, and a query string or a name is anyone's to write. Either becomes a
+    replacement mark, so the visit is logged rather than refused with a server error."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(item) for item in value]
+    return value
+
+
 def record(
     *,
     kind: Kind,
@@ -54,14 +67,14 @@ def record(
     return Operation.objects.create(
         kind=kind,
         user=user,
-        username=(username or (user.get_username() if user is not None else ""))[:150],
+        username=_storable(username or (user.get_username() if user is not None else ""))[:150],
         address=client_address(request),
         object_type=object_type[:100],
-        object_id=str(object_id)[:64],
-        object_repr=str(object_repr)[:255],
-        path=path,
+        object_id=_storable(str(object_id))[:64],
+        object_repr=_storable(str(object_repr))[:255],
+        path=_storable(path),
         request_id=getattr(request, "request_id", "")[:64] if request is not None else "",
-        details=details or {},
+        details=_storable(details or {}),
     )
 
 

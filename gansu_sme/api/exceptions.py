@@ -56,10 +56,29 @@ def error_response(status_code, code, message):
 GENERAL_KEYS = ("non_field_errors", NON_FIELD_ERRORS)
 
 
+def _flat(name, messages):
+    """A nested serializer's messages under one dotted key each (``quotas.0.region``): the
+    error shape gives every field a flat list of messages, and the key still points at the
+    row and the field."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            yield from _flat(f"{name}.{key}", value)
+    elif isinstance(messages, list) and any(isinstance(m, dict | list) for m in messages):
+        for index, value in enumerate(messages):
+            if value:
+                yield from _flat(f"{name}.{index}", value)
+    else:
+        yield name, messages if isinstance(messages, list) else [messages]
+
+
 def _split_fields(detail):
     """Separate per-field messages from messages about the request as a whole."""
     if isinstance(detail, dict):
-        fields = {k: v for k, v in detail.items() if k not in GENERAL_KEYS}
+        fields = {
+            key: messages
+            for name, value in detail.items() if name not in GENERAL_KEYS
+            for key, messages in _flat(name, value)
+        }
         general = [m for key in GENERAL_KEYS for m in detail.get(key, [])]
         return fields, general
     if isinstance(detail, list):

@@ -64,6 +64,8 @@ ERRORS = {
     "401": "No credentials, or an expired account, revoked or unknown token.",
     "403": "Your role may not do this, or a session request lacked its CSRF token.",
     "404": "No such row in your region.",
+    "409": "Not possible in the row's present state, or someone else changed it first; `code`"
+           " says which.",
     "413": "The request body is larger than the site accepts (DATA_UPLOAD_MAX_MEMORY_SIZE).",
     "429": "Too many requests; retry after the seconds in the Retry-After header.",
 }
@@ -82,6 +84,8 @@ def add_error_responses(result, generator, request, public):
                 statuses.append("400")
             if method in ("post", "put", "patch"):
                 statuses.append("413")
+            if method in ("post", "put", "patch", "delete"):
+                statuses.append("409")
             for status in statuses:
                 operation["responses"].setdefault(
                     status,

@@ -150,3 +150,48 @@ def test_a_page_refuses_a_body_over_the_limit_with_its_error_page(
 
     assert response.status_code == 413
     assert response["Content-Type"].startswith("text/html")
+
+
+# Found by the full fuzzing run (make hardening) on 2026-12-08.
+
+
+def test_a_nested_row_refused_is_named_by_one_dotted_key(as_user, province_user):
+    body = {
+        "year": 2026, "kind": "provincial", "title": "2026年第二批省级专精特新认定",
+        "ruleset": "miit-2022-zjtx", "opens_on": "2026-09-01", "closes_on": "2026-09-30",
+        "county_review_days": 3, "city_recommendation_days": 5, "province_decision_days": 10,
+        "quotas": [{"region": "620100", "quota": 8}, {"region": "½", "quota": 5}],
+    }
+
+    response = as_user(province_user).post("/api/v1/campaigns/", body, format="json")
+
+    fields = assert_error_shape(response, 400, "invalid")["fields"]
+    assert list(fields) == ["quotas.1.region"]
+    assert all(isinstance(message, str) for message in fields["quotas.1.region"])
+
+
+def test_a_year_no_date_can_hold_is_a_refused_field(as_user, province_user):
+    response = as_user(province_user).get(
+        "/api/v1/matching-events/", {"year": "-3055319054449592.0"}
+    )
+
+    assert list(assert_error_shape(response, 400, "invalid")["fields"]) == ["year"]
+
+
+def test_a_nul_in_the_query_of_a_logged_read_is_logged_not_a_server_error(as_user, city_user):
+    from oplog.models import Operation
+
+    response = as_user(city_user).get("/api/v1/entitlements/", {"search": "a\x00b"})
+
+    assert response.status_code in (200, 400)
+    logged = Operation.objects.filter(path__startswith="/api/v1/entitlements/").get()
+    assert "\x00" not in logged.path and "\x00" not in json.dumps(logged.details)
+
+
+def test_a_step_refused_in_the_rows_state_is_documented_as_409():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+
+    for path in ("/api/v1/applications/{id}/recommend/", "/api/v1/applications/{id}/withdraw/"):
+        assert "409" in schema["paths"][path]["post"]["responses"], path
