@@ -262,9 +262,10 @@ class Table(tables.Table):
 
 def write_table(table, records, *, title):
     """The export of ``table`` over ``records`` as (temporary xlsx file, data row count)."""
-    columns = [SheetColumn(name, header, width=width)
-               for name, header, width in table.export_columns()]
     with translation.override(EXPORT_LANGUAGE):
+        # The headers too: a column's header is read as text here, in the export's language.
+        columns = [SheetColumn(name, header, width=width)
+                   for name, header, width in table.export_columns()]
         workbook, count = write_rows(columns, table.export_rows(records), title=title)
     if table.money_columns() and table.export_totals and count:
         count -= 1

@@ -56,6 +56,7 @@ CHINESE_PAGE_ALLOWED = {
 CHINESE_ARTEFACTS = {
     # Every list's export (views named "…-export"): lists.EXPORT_LANGUAGE, as printed forms are.
     "registry:import-template",  # the import templates: the importer reads these headers
+    "financing:need-import-template",  # likewise
     "registry:enterprise-export",  # exported in the import's columns, to upload again
     "registry:pool-entry-export",  # likewise
     "registry:monitoring-export",  # likewise

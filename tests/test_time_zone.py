@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-SKIPPED_DIRS = {".venv", ".data", ".git", "migrations", "node_modules", "tests"}
+SKIPPED_DIRS = {".venv", ".venv-bench", ".data", ".git", "migrations", "node_modules", "tests"}
 # A `.date()` on a value that is naive by construction is allowed when its line says why.
 NAIVE_PRAGMA = "# naive:"
 

@@ -229,7 +229,7 @@ def _converted(raw, kind, style, strings, dates, calendar):
     if style in dates:
         moment = from_excel(number, calendar)
         if isinstance(moment, datetime.datetime) and moment.time() == datetime.time():
-            return moment.date()
+            return moment.date()  # naive: a cell holds no time zone
         return moment
     return number
 

@@ -85,15 +85,17 @@ def redis_down(settings, tasks_sent_to_the_broker):
 
 
 def _queued(task, args):
-    """Messages of ``task`` with ``args`` waiting in Redis (the default queue), removed."""
+    """Messages of ``task`` with ``args`` waiting in Redis (in the queue its route names,
+    CELERY_TASK_ROUTES), removed."""
+    queue = celery_app.amqp.router.route({}, task)["queue"].name
     with celery_app.connection_for_write() as conn:
         client = conn.default_channel.client
         found = 0
-        for raw in client.lrange("celery", 0, -1):
+        for raw in client.lrange(queue, 0, -1):
             message = json.loads(raw)
             body = json.loads(__import__("base64").b64decode(message["body"]))
             if message["headers"].get("task") == task and body[0] == args:
-                client.lrem("celery", 1, raw)
+                client.lrem(queue, 1, raw)
                 found += 1
         return found
 
