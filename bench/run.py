@@ -1,6 +1,5 @@
 """The run: datasets, scenarios, alternation, memory children, results.json and results.md."""
 
-import base64
 import json
 import os
 import platform
@@ -21,8 +20,8 @@ from rest_framework.pagination import Cursor
 from bench import excel
 from bench.datasets import Datasets
 from bench.timing import Variant, alternate, ratio
+from gansu_sme.lists import PAGE_SIZE, decode_cursor, encode_cursor
 
-PAGE_SIZE = 50  # gansu_sme.lists.PAGE_SIZE; the deep page numbers are counted in its pages
 API_QUERY = {"region": "620100", "industry": "C", "ordering": "name"}
 SEARCH = "科技"
 DEEP_ROWS = 500_000
@@ -78,15 +77,11 @@ class Run:
         found = re.search(r'[?&]cursor=([A-Za-z0-9_-]+)', html)
         if depth <= 0 or found is None:
             return "/enterprises/"
-        text = found.group(1)
-        cursor = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+        cursor = decode_cursor(found.group(1))
         fields = [field.removeprefix("-") for field in cursor["order"]]
         boundary = Enterprise.objects.order_by(*cursor["order"]).values_list(*fields)[depth - 1]
         cursor.update(after=[str(value) for value in boundary], number=depth // PAGE_SIZE + 1)
-        encoded = json.dumps(cursor, separators=(",", ":"), ensure_ascii=False).encode()
-        return "/enterprises/?" + urlencode(
-            {"cursor": base64.urlsafe_b64encode(encoded).decode().rstrip("=")}
-        )
+        return "/enterprises/?" + urlencode({"cursor": encode_cursor(**cursor)})
 
     def on(self, db: str, fn, *args, **kwargs):
         def run():

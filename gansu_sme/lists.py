@@ -338,12 +338,12 @@ class Page:
         return self.has_previous or self.has_next
 
 
-def _encode(**cursor):
+def encode_cursor(**cursor):
     text = json.dumps(cursor, separators=(",", ":"), ensure_ascii=False)
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def _decode(cursor):
+def decode_cursor(cursor):
     """The cursor's fields, or {} (the first page) for none or one this list did not hand out."""
     if not cursor:
         return {}
@@ -376,7 +376,7 @@ def paginate(rows, cursor, size, count):
     skipped when sort values tie. Other rows (a computed list, a union, an order by
     expression) are paged by position.
     """
-    asked = _decode(cursor)
+    asked = decode_cursor(cursor)
     if isinstance(rows, QuerySet) and not rows.query.combinator:
         order = list(rows.query.order_by)
         if all(isinstance(field, str) for field in order):
@@ -388,8 +388,8 @@ def paginate(rows, cursor, size, count):
     fetched = list(rows[start:start + size + 1])
     return Page(
         fetched[:size], count, number=start // size + 1,
-        previous_cursor=(_encode(start=max(start - size, 0)) if start else None),
-        next_cursor=_encode(start=start + size) if len(fetched) > size else None,
+        previous_cursor=(encode_cursor(start=max(start - size, 0)) if start else None),
+        next_cursor=encode_cursor(start=start + size) if len(fetched) > size else None,
         is_last=len(fetched) <= size,
     )
 
@@ -425,7 +425,7 @@ def _keyset_page(rows, order, asked, size, count):
             number += 1
 
     def cursor(row, back):
-        return _encode(
+        return encode_cursor(
             order=order, after=[_value(row, field) for field in order], back=back,
             number=number,
         )
